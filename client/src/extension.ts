@@ -1,0 +1,55 @@
+// Activation: starts the bundled language server over IPC and wires the commands and status item.
+import * as vscode from 'vscode';
+import {
+  LanguageClient,
+  RevealOutputChannelOn,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+import { STATUS_NOTIFICATION, type ServerStatus } from '../../server/src/lsp/status';
+import { createStatusItem, showStatus } from './statusItem';
+
+const DOCUMENT_SELECTOR = ['rust', 'typescript', 'typescriptreact', 'javascript', 'javascriptreact'].map(
+  (language) => ({ scheme: 'file', language }),
+);
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel('D-Bus Lint', { log: true });
+  const statusItem = createStatusItem(DOCUMENT_SELECTOR);
+  context.subscriptions.push(output, statusItem);
+
+  const serverModule = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: DOCUMENT_SELECTOR,
+    outputChannel: output,
+    revealOutputChannelOn: RevealOutputChannelOn.Never,
+    synchronize: { configurationSection: 'dbusLint' },
+    initializationOptions: { settings: vscode.workspace.getConfiguration('dbusLint') },
+  };
+  client = new LanguageClient('dbusLint', 'D-Bus Lint', serverOptions, clientOptions);
+  context.subscriptions.push(
+    client.onNotification(STATUS_NOTIFICATION, (status: ServerStatus) => showStatus(statusItem, status)),
+    client.onDidChangeState(({ newState }) => {
+      if (newState === 1 /* Stopped */) showStatus(statusItem, { state: 'error', filesAnalysed: 0, message: 'server stopped' });
+    }),
+    vscode.commands.registerCommand('dbusLint.restartServer', async () => {
+      output.info('restarting the language server');
+      await client?.restart();
+    }),
+    vscode.commands.registerCommand('dbusLint.showOutput', () => output.show(true)),
+  );
+  await client.start();
+  output.info('language server started');
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}

@@ -1,0 +1,54 @@
+// Bundles the extension, the language server and the CLI, and copies the grammar wasm into grammars/.
+// Usage: node esbuild.mjs [--production] [--watch]
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import * as esbuild from 'esbuild';
+
+const require = createRequire(import.meta.url);
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** The wasm files shipped in grammars/, and the npm package each one is copied from. */
+const GRAMMAR_WASM = [
+  ['web-tree-sitter', 'web-tree-sitter.wasm'],
+  ['tree-sitter-rust', 'tree-sitter-rust.wasm'],
+  ['tree-sitter-typescript', 'tree-sitter-typescript.wasm'],
+  ['tree-sitter-typescript', 'tree-sitter-tsx.wasm'],
+  ['tree-sitter-javascript', 'tree-sitter-javascript.wasm'],
+];
+
+function copyGrammars() {
+  mkdirSync('grammars', { recursive: true });
+  for (const [pkg, file] of GRAMMAR_WASM) {
+    // One manifest, one hoisted node_modules: the package folder is where npm put it.
+    const from = join('node_modules', pkg, file);
+    copyFileSync(from, join('grammars', file));
+  }
+}
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  // web-tree-sitter's ESM build reads import.meta.url, which is empty in a CJS bundle: use its CJS build.
+  alias: { 'web-tree-sitter': require.resolve('web-tree-sitter') },
+  define: { DBUS_LINT_VERSION: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },
+};
+
+const builds = [
+  { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
+  { ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+];
+
+copyGrammars();
+if (watch) {
+  for (const options of builds) await (await esbuild.context(options)).watch();
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+}

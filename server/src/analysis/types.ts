@@ -1,0 +1,89 @@
+// Types shared by the analysis core and everything built on it (LSP server, CLI, replay).
+// Deliberately free of LSP types so the core stays usable from any host.
+
+/** Languages the core parses. `tsx` and `javascript` get their own grammars because TS's grammar misparses JSX. */
+export type LanguageId = 'rust' | 'typescript' | 'tsx' | 'javascript';
+
+export type RuleId = 'single-read-receive' | 'reply-serial-unchecked' | 'call-without-timeout';
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+/** A severity setting: a severity, or `off` to disable the rule. */
+export type SeveritySetting = Severity | 'off';
+
+/** 0-based line, character offset in UTF-16 code units (LSP's default and what web-tree-sitter counts). */
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+/** A mechanical fix; applying all edits must leave code that still parses. */
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+}
+
+export interface RelatedLocation {
+  range: Range;
+  message: string;
+}
+
+/** What is statically known about the D-Bus call a finding is about; the live replay reads it. */
+export interface CallData {
+  library?: string;
+  bus?: 'session' | 'system';
+  destination?: string;
+  path?: string;
+  interface?: string;
+  member?: string;
+  signature?: string;
+  args?: unknown[];
+}
+
+export interface Suppression {
+  kind: 'inSource';
+  justification: string;
+}
+
+export interface Finding {
+  ruleId: RuleId;
+  severity: Severity;
+  range: Range;
+  message: string;
+  related: RelatedLocation[];
+  data: CallData;
+  fixes: Fix[];
+  /** Set when an in-source comment suppresses the finding; hosts decide whether to show it. */
+  suppression?: Suppression;
+}
+
+export interface AnalyzeOptions {
+  /** Per-rule severity overrides; a missing entry keeps the registry default. */
+  severities?: Partial<Record<RuleId, SeveritySetting>>;
+  /** Files larger than this (in UTF-16 code units) are not parsed; `analyze` throws FileTooLargeError. */
+  maxFileSize?: number;
+}
+
+export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
+
+export class FileTooLargeError extends Error {
+  constructor(
+    readonly size: number,
+    readonly limit: number,
+  ) {
+    super(
+      `file not analysed: ${size} characters is over the ${limit}-character limit (raise dbusLint.maxFileSize or --max-file-size to analyse it)`,
+    );
+    this.name = 'FileTooLargeError';
+  }
+}

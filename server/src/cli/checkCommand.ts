@@ -1,0 +1,70 @@
+import { parseArgs } from 'node:util';
+import { isRuleId, type RuleId, type SeveritySetting } from '../analysis/index';
+import { defaultGrammarDir, grammarFolder } from '../grammarFiles';
+import { Analyzer } from '../analysis/index';
+import { exitCodeFor, runCheck } from './check';
+import { formatJson, formatText } from './format';
+import { toSarif } from './sarif';
+import { UsageError, type Command } from './usage';
+import { VERSION } from '../version';
+
+export const CHECK_USAGE = `Usage: dbus-lint check [--format text|json|sarif] [--rule <id>=<severity>]... [--max-file-size N] PATH...
+
+Analyses .rs .ts .tsx .mts .cts .js .mjs .cjs .jsx files (directories are walked; node_modules, target,
+.git and build output are skipped) and prints the findings.
+  --format text|json|sarif   output format (default text); sarif is SARIF 2.1.0
+  --rule <id>=<severity>     error|warning|information|hint|off for one rule; repeatable
+  --max-file-size N          skip files over N characters (default 2097152)
+Exit codes: 0 no findings, 1 findings at warning or above, 2 usage or I/O error.`;
+
+const SEVERITIES: readonly SeveritySetting[] = ['error', 'warning', 'information', 'hint', 'off'];
+
+function parseRuleOverride(spec: string): [RuleId, SeveritySetting] {
+  const [id, severity] = spec.split('=');
+  if (!id || !severity) throw new UsageError(`--rule expects <id>=<severity>, got "${spec}"`);
+  if (!isRuleId(id)) {
+    throw new UsageError(`--rule: unknown rule "${id}" (rules: single-read-receive, reply-serial-unchecked, call-without-timeout)`);
+  }
+  if (!(SEVERITIES as readonly string[]).includes(severity)) {
+    throw new UsageError(`--rule ${id}: unknown severity "${severity}" (use ${SEVERITIES.join('|')})`);
+  }
+  return [id, severity as SeveritySetting];
+}
+
+export const checkCommand: Command = async (args, io) => {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      format: { type: 'string', default: 'text' },
+      rule: { type: 'string', multiple: true, default: [] },
+      'max-file-size': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    io.stdout(CHECK_USAGE + '\n');
+    return 0;
+  }
+  const format = values.format;
+  if (format !== 'text' && format !== 'json' && format !== 'sarif') {
+    throw new UsageError(`--format must be text, json or sarif, not "${format}"`);
+  }
+  if (positionals.length === 0) throw new UsageError('check needs at least one PATH (a file or a directory)');
+  const severities = Object.fromEntries(values.rule.map(parseRuleOverride));
+  let maxFileSize: number | undefined;
+  if (values['max-file-size'] !== undefined) {
+    maxFileSize = Number(values['max-file-size']);
+    if (!Number.isInteger(maxFileSize) || maxFileSize <= 0) {
+      throw new UsageError(`--max-file-size must be a positive integer, not "${values['max-file-size']}"`);
+    }
+  }
+
+  const analyzer = new Analyzer(grammarFolder(defaultGrammarDir()));
+  const result = await runCheck(analyzer, positionals, { severities, maxFileSize }, io.cwd);
+  for (const problem of [...result.ioErrors, ...result.skipped]) io.stderr(`dbus-lint: ${problem.path}: ${problem.message}\n`);
+  if (format === 'sarif') io.stdout(JSON.stringify(toSarif(result, VERSION, io.cwd), null, 2) + '\n');
+  else if (format === 'json') io.stdout(formatJson(result));
+  else io.stdout(formatText(result));
+  return exitCodeFor(result);
+};

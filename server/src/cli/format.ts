@@ -1,0 +1,60 @@
+import type { CheckResult } from './check';
+
+/** `path:line:col: severity rule-id message`, the shape editors and terminals link. Lines and columns 1-based. */
+export function formatText(result: CheckResult): string {
+  const lines: string[] = [];
+  let count = 0;
+  for (const file of result.files) {
+    for (const f of file.findings) {
+      if (f.suppression) continue;
+      count++;
+      lines.push(
+        `${file.path}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} [${f.ruleId}] ${f.message}`,
+      );
+    }
+  }
+  const suppressed = result.files.reduce((n, file) => n + file.findings.filter((f) => f.suppression).length, 0);
+  lines.push(
+    `${count} finding${count === 1 ? '' : 's'} in ${result.files.length} file${result.files.length === 1 ? '' : 's'}` +
+      (suppressed ? ` (${suppressed} suppressed in source)` : ''),
+  );
+  return lines.join('\n') + '\n';
+}
+
+export interface JsonFinding {
+  path: string;
+  ruleId: string;
+  severity: string;
+  message: string;
+  /** 1-based, UTF-16 columns, end exclusive. */
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  suppressed: boolean;
+  data: object;
+}
+
+export function formatJson(result: CheckResult): string {
+  const findings: JsonFinding[] = result.files.flatMap((file) =>
+    file.findings.map((f) => ({
+      path: file.path,
+      ruleId: f.ruleId,
+      severity: f.severity,
+      message: f.message,
+      line: f.range.start.line + 1,
+      column: f.range.start.character + 1,
+      endLine: f.range.end.line + 1,
+      endColumn: f.range.end.character + 1,
+      suppressed: !!f.suppression,
+      data: f.data,
+    })),
+  );
+  return (
+    JSON.stringify(
+      { findings, filesAnalysed: result.files.length, skipped: result.skipped, errors: result.ioErrors },
+      null,
+      2,
+    ) + '\n'
+  );
+}

@@ -1,0 +1,49 @@
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
+import { ruleDocsUrl, type Finding, type Severity } from '../analysis/index';
+
+export const SOURCE = 'dbus-lint';
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+/** What a diagnostic carries in `data`, so code actions and the replay never re-parse the file. */
+export interface DiagnosticData {
+  ruleId: Finding['ruleId'];
+  fixes: Finding['fixes'];
+  call: Finding['data'];
+}
+
+export function toDiagnostic(finding: Finding, uri: string, relatedInformation: boolean): Diagnostic {
+  const data: DiagnosticData = { ruleId: finding.ruleId, fixes: finding.fixes, call: finding.data };
+  const diagnostic: Diagnostic = {
+    range: finding.range,
+    severity: SEVERITY[finding.severity],
+    source: SOURCE,
+    code: finding.ruleId,
+    codeDescription: { href: ruleDocsUrl(finding.ruleId) },
+    message: finding.message,
+    data,
+  };
+  if (relatedInformation && finding.related.length > 0) {
+    diagnostic.relatedInformation = finding.related.map((related) => ({
+      location: { uri, range: related.range },
+      message: related.message,
+    }));
+  }
+  return diagnostic;
+}
+
+/** Shown instead of silence when a file is not analysed (too large, parse aborted, grammar failure). */
+export function notAnalysedDiagnostic(reason: string): Diagnostic {
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Information,
+    source: SOURCE,
+    code: 'not-analysed',
+    message: reason,
+  };
+}
