@@ -1,0 +1,13 @@
+import { join } from 'node:path';
+import { Analyzer } from '../../server/src/analysis/index';
+import { grammarFolder } from '../../server/src/grammarFiles';
+
+export const REPO_ROOT = join(__dirname, '..', '..');
+
+let shared: Analyzer | undefined;
+
+/** One analyzer per test process over the built grammars/ (web-tree-sitter is initialised once). */
+export function testAnalyzer(): Analyzer {
+  shared ??= new Analyzer(grammarFolder(join(REPO_ROOT, 'grammars')));
+  return shared;
+}
