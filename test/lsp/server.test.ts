@@ -56,6 +56,19 @@ describe('language server over stdio', () => {
     assert.ok(actions.some((a) => a.title === 'Show documentation for call-without-timeout'), JSON.stringify(actions));
   });
 
+  it('explains a finding on hover with the rule title and docs link', async () => {
+    const uri = pathToFileURL(RUST_FILE).href;
+    const [finding] = await client.diagnostics(uri, (p) => p.diagnostics.length > 0);
+    const hover = await client.connection.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', {
+      textDocument: { uri },
+      position: finding!.range.start,
+    });
+    assert.match(hover?.contents.value ?? '', /Method call that can wait forever/);
+    assert.match(hover?.contents.value ?? '', /docs\/rules\/call-without-timeout\.md/);
+    const nothing = await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 0 } });
+    assert.equal(nothing, null);
+  });
+
   it('applies a severity override from workspace settings', async () => {
     client.settings = { rules: { 'call-without-timeout': { severity: 'error' } } };
     await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
