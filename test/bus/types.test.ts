@@ -6,30 +6,12 @@ import { promisify } from 'node:util';
 import { test } from 'node:test';
 import { Connection, Recorder } from '../../client/src/dbus/index';
 import { forEachBus } from '../support/busSuite';
+import { EVERY_TYPE } from '../support/everyType';
 import { PEER, startTypesPeer } from '../support/typesPeer';
 
 // Async: the peer runs in this process, so a blocking spawn would deadlock it.
 const run = promisify(execFile);
 const echo = { destination: PEER.name, path: PEER.path, interface: PEER.interface, member: 'Echo' };
-
-/** Values in the form the decoder produces, so a round trip can be compared with deepEqual. */
-const EVERY_TYPE: [string, unknown][] = [
-  ['y', 0], ['y', 255],
-  ['b', true], ['b', false],
-  ['n', -32768], ['n', 32767], ['q', 0], ['q', 65535],
-  ['i', -2147483648], ['i', 2147483647], ['u', 0], ['u', 4294967295],
-  ['x', -(1n << 63n)], ['x', (1n << 63n) - 1n], ['t', 0n], ['t', (1n << 64n) - 1n],
-  ['d', 3.5], ['d', -0], ['d', Number.MAX_VALUE], ['d', -Infinity],
-  ['s', ''], ['s', 'héllo wörld ✓ 🚀'], ['o', '/'], ['o', '/com/example/A_1'], ['g', ''], ['g', 'a{sv}(iay)'],
-  ['v', { signature: 's', value: 'inside' }], ['v', { signature: 'v', value: { signature: 'ai', value: [1, 2] } }],
-  ['ay', Buffer.from([1, 2, 3])], ['ay', Buffer.alloc(0)],
-  ['as', ['a', '', 'c']], ['ax', []], ['ad', []], ['a(ii)', []], ['at', [1n, 2n]],
-  ['(ybx)', [7, true, -5n]], ['a(sv)', [['k', { signature: 'u', value: 1 }]]],
-  ['a{sv}', new Map<string, unknown>([['one', { signature: 'i', value: -1 }], ['two', { signature: 'as', value: ['x'] }]])],
-  ['a{ia{st}}', new Map([[1, new Map([['z', 9n]])], [-2, new Map()]])],
-  ['aai', [[1], [], [2, 3]]],
-  ['(y(xa{yd}))', [1, [2n, new Map([[3, 4.5]])]]],
-];
 
 forEachBus('types', ({ need }) => {
   test('every type round-trips through our own peer, singly and all in one message', async (t) => {
