@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { BUS_NAME, BUS_PATH, CallTimeoutError, Connection, DBusErrorReply, DisconnectedError, Recorder } from '../../client/src/dbus/index';
 import { forEachBus } from '../support/busSuite';
 import { startTestToolPeer } from '../support/privateBus';
-import { PEER, startTypesPeer } from '../support/typesPeer';
+import { PEER, peerAndClient, startTypesPeer } from '../support/typesPeer';
 
 const bus = { destination: BUS_NAME, path: BUS_PATH, interface: BUS_NAME };
 
@@ -152,10 +152,7 @@ forEachBus('calls', ({ kind, need }) => {
   test('NO_REPLY_EXPECTED calls get no reply, and later calls still match', async (t) => {
     const b = need(t);
     if (!b) return;
-    const peer = await startTypesPeer(b.address);
-    t.after(() => peer.stop());
-    const connection = await Connection.open({ address: b.address });
-    t.after(() => connection.close());
+    const connection = await peerAndClient(t, b.address);
     let unmatched = 0;
     connection.on('unmatchedReply', () => unmatched++);
     for (let i = 0; i < 20; i++) connection.callNoReply({ destination: PEER.name, path: PEER.path, interface: PEER.interface, member: 'Echo', signature: 'u', body: [i] });

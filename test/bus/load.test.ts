@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { BUS_NAME, BUS_PATH, Connection, type Message } from '../../client/src/dbus/index';
 import { forEachBus } from '../support/busSuite';
 import { runSpam } from '../support/privateBus';
-import { PEER, startTypesPeer } from '../support/typesPeer';
+import { PEER, peerAndClient } from '../support/typesPeer';
 
 const echo = { destination: PEER.name, path: PEER.path, interface: PEER.interface, member: 'Echo' };
 const N = 10_000;
@@ -32,10 +32,7 @@ forEachBus('load', ({ need }) => {
   test(`${N} sequential and ${N} pipelined calls, zero mismatches`, async (t) => {
     const b = need(t);
     if (!b) return;
-    const peer = await startTypesPeer(b.address);
-    t.after(() => peer.stop());
-    const connection = await Connection.open({ address: b.address });
-    t.after(() => connection.close());
+    const connection = await peerAndClient(t, b.address);
     let mismatches = 0;
     let started = performance.now();
     for (let i = 0; i < N; i++) {
@@ -55,10 +52,7 @@ forEachBus('load', ({ need }) => {
   test('a signal storm and a flood of incoming calls (dbus-test-tool spam) during calls in flight', async (t) => {
     const b = need(t);
     if (!b) return;
-    const peer = await startTypesPeer(b.address);
-    t.after(() => peer.stop());
-    const connection = await Connection.open({ address: b.address });
-    t.after(() => connection.close());
+    const connection = await peerAndClient(t, b.address);
     await connection.call({ destination: BUS_NAME, path: BUS_PATH, interface: BUS_NAME, member: 'AddMatch', signature: 's', body: [`type='signal',interface='${PEER.interface}',member='Tick'`] });
     const ticks: number[] = [];
     connection.on('signal', (signal: Message) => signal.member === 'Tick' && ticks.push(signal.body[0] as number));

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { Connection, Recorder } from '../../client/src/dbus/index';
 import { forEachBus } from '../support/busSuite';
 import { EVERY_TYPE } from '../support/everyType';
-import { PEER, startTypesPeer } from '../support/typesPeer';
+import { PEER, peerAndClient, startTypesPeer } from '../support/typesPeer';
 
 // Async: the peer runs in this process, so a blocking spawn would deadlock it.
 const run = promisify(execFile);
@@ -17,10 +17,7 @@ forEachBus('types', ({ need }) => {
   test('every type round-trips through our own peer, singly and all in one message', async (t) => {
     const b = need(t);
     if (!b) return;
-    const peer = await startTypesPeer(b.address);
-    t.after(() => peer.stop());
-    const connection = await Connection.open({ address: b.address });
-    t.after(() => connection.close());
+    const connection = await peerAndClient(t, b.address);
     for (const [signature, value] of EVERY_TYPE) {
       const reply = await connection.call({ ...echo, signature, body: [value] });
       assert.equal(reply.signature, signature);

@@ -76,3 +76,33 @@ test('serials: never 0, never a pending one, and wrap after 0xFFFFFFFF', async (
   (connection as unknown as { nextSerial: number }).nextSerial = 0xfffffffe;
   assert.equal(connection.send({ type: 4, flags: 0, serial: 0, path: '/', interface: 'a.b', member: 'S', body: [] }), 0xffffffff, 'the pending 0xfffffffe is skipped');
 });
+
+test('a refused pipelined EXTERNAL falls back to a step-by-step handshake on a new connection', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'dbus-lint-conn-'));
+  const path = join(dir, 'sock');
+  let connections = 0;
+  const server = createServer((socket) => {
+    connections++;
+    let buffer = '';
+    socket.on('data', (chunk) => {
+      buffer += chunk.toString('latin1');
+      let end: number;
+      while ((end = buffer.indexOf('\r\n')) >= 0) {
+        const line = buffer.slice(0, end).replace(/^\0/, '');
+        buffer = buffer.slice(end + 2);
+        if (line.startsWith('AUTH EXTERNAL')) socket.write('REJECTED ANONYMOUS\r\n');
+        else if (line.startsWith('AUTH ANONYMOUS')) socket.write(`OK ${GUID}\r\n`);
+        else if (line === 'BEGIN' && !buffer && connections === 1) socket.write('ERROR "not authenticated"\r\n');
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(path, resolve));
+  t.after(() => {
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const connection = await Connection.open({ address: `unix:path=${path}`, hello: false });
+  t.after(() => connection.close());
+  assert.equal(connections, 2);
+  assert.equal(connection.guid, GUID);
+});
