@@ -1,7 +1,7 @@
 // Private buses and dbus-test-tool peers for live tests: started in a temp dir, waited on by event
 // (a printed line, a NameOwnerChanged signal) with a bound, and stopped with their files removed.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BUS_NAME, BUS_PATH, Connection } from '../../client/src/dbus/index';
@@ -67,14 +67,44 @@ export async function stopProcess(child: ChildProcess, group = false): Promise<v
   clearTimeout(timer);
 }
 
-/** A dbus-daemon with Debian's session configuration, listening on a unix socket in a fresh temp dir. */
-export async function startDbusDaemon(): Promise<PrivateBus> {
+export interface DaemonOptions {
+  /**
+   * Where to listen: a socket file in the temp dir (default), an abstract socket, or TCP on loopback
+   * with ANONYMOUS auth (EXTERNAL needs a unix socket's credentials).
+   */
+  listen?: 'path' | 'abstract' | 'tcp';
+}
+
+function tcpConfig(dir: string): string {
+  const file = join(dir, 'tcp.conf');
+  writeFileSync(
+    file,
+    `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN" "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>tcp:host=127.0.0.1,bind=127.0.0.1,port=0</listen>
+  <auth>ANONYMOUS</auth>
+  <allow_anonymous/>
+  <policy context="default"><allow send_destination="*"/><allow receive_sender="*"/><allow own="*"/></policy>
+</busconfig>
+`,
+  );
+  return file;
+}
+
+/** A dbus-daemon with Debian's session configuration, listening in a fresh temp dir (or as asked). */
+export async function startDbusDaemon(options: DaemonOptions = {}): Promise<PrivateBus> {
   const dir = mkdtempSync(join(tmpdir(), 'dbus-lint-bus-'));
-  const child = spawn('dbus-daemon', ['--session', '--nofork', '--nopidfile', `--address=unix:path=${join(dir, 'bus')}`, '--print-address=1'], {
+  const listen = options.listen ?? 'path';
+  const where =
+    listen === 'tcp'
+      ? [`--config-file=${tcpConfig(dir)}`]
+      : ['--session', `--address=unix:${listen}=${join(dir, 'bus')}`];
+  const child = spawn('dbus-daemon', [...where, '--nofork', '--nopidfile', '--print-address=1'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   try {
-    const line = await waitForLine(child, /^unix:/, START_TIMEOUT_MS, 'dbus-daemon');
+    const line = await waitForLine(child, /^(unix|tcp):/, START_TIMEOUT_MS, 'dbus-daemon');
     const address = line.trim();
     return {
       kind: 'dbus-daemon',

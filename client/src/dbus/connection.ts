@@ -76,6 +76,10 @@ export function resolveAddress(options: ConnectOptions): string {
   return options.bus === 'system' ? systemBusAddress(env) : sessionBusAddress(env);
 }
 
+// Seen with strace on Node 20: connect() gets the whole 108-byte sun_path, the name padded with NULs,
+// while D-Bus servers bind the name at its exact length, so the two names differ.
+const ABSTRACT_HINT = `(Node.js ${process.version} pads abstract socket names with NUL bytes and cannot reach a D-Bus abstract socket, which uses the exact name length: use a unix:path= address for this bus)`;
+
 function connectSocket(transport: Transport, timeoutMs: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket =
@@ -88,7 +92,7 @@ function connectSocket(transport: Transport, timeoutMs: number): Promise<Socket>
     }, timeoutMs);
     const onError = (error: Error) => {
       clearTimeout(timer);
-      reject(error);
+      reject(transport.kind === 'unix' && transport.abstract ? new Error(`${error.message} ${ABSTRACT_HINT}`) : error);
     };
     socket.once('error', onError);
     socket.once('connect', () => {
