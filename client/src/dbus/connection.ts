@@ -323,6 +323,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   }
 
   private onData(chunk: Buffer, continuesAuthRead: boolean): void {
+    // A message's time is the time of the read that brought its last byte, taken before decoding.
+    const at = this.recorder?.now() ?? 0;
     const frames = this.frames;
     frames.length = 0;
     let failure: ProtocolError | null = null;
@@ -343,9 +345,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     const recorder = this.recorder;
     const indexes: number[] = [];
     if (recorder) {
-      for (let i = 0; i < messages.length; i++) indexes.push(recorder.message('received', messages[i]!, frames[i]!));
+      for (let i = 0; i < messages.length; i++) indexes.push(recorder.message('received', messages[i]!, frames[i]!, at));
       if (continuesAuthRead) recorder.completeInLastRead(indexes);
-      else recorder.read(chunk.length, indexes);
+      else recorder.read(chunk.length, indexes, at);
     }
     for (let i = 0; i < messages.length; i++) this.dispatch(messages[i]!, indexes[i]);
     if (failure) {
