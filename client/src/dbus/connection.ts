@@ -22,7 +22,7 @@ export interface ConnectOptions {
   address?: string;
   bus?: 'session' | 'system';
   env?: NodeJS.ProcessEnv;
-  /** Connect + SASL, in ms (default 10 000). */
+  /** Connect, SASL and Hello, each, in ms (default 10 000). */
   authTimeoutMs?: number;
   /** Send AUTH, BEGIN and Hello in one write (default true); falls back to step by step if refused. */
   pipelineAuth?: boolean;
@@ -135,29 +135,24 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     const authTimeoutMs = options.authTimeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS;
     const attempts: { transport: string; reason: string }[] = [];
     for (const transport of transports) {
-      let socket: Socket;
-      try {
-        socket = await connectSocket(transport, authTimeoutMs);
-      } catch (error) {
-        attempts.push({ transport: transport.text, reason: (error as Error).message });
-        continue;
-      }
-      const connection = new Connection(socket, options.recorder);
-      try {
-        await connection.start(transport, options, options.pipelineAuth ?? true);
-      } catch (error) {
-        connection.destroy();
-        if (!(error instanceof PipelinedAuthRejected)) throw error;
-        const retry = new Connection(await connectSocket(transport, authTimeoutMs), options.recorder);
+      // A refused pipelined handshake is retried once, step by step, on a new socket.
+      for (const pipeline of options.pipelineAuth ?? true ? [true, false] : [false]) {
+        let socket: Socket;
         try {
-          await retry.start(transport, options, false);
-        } catch (retryError) {
-          retry.destroy();
-          throw retryError;
+          socket = await connectSocket(transport, authTimeoutMs);
+        } catch (error) {
+          attempts.push({ transport: transport.text, reason: (error as Error).message });
+          break;
         }
-        return retry;
+        const connection = new Connection(socket, options.recorder);
+        try {
+          await connection.start(transport, options, pipeline);
+          return connection;
+        } catch (error) {
+          connection.destroy();
+          if (!(error instanceof PipelinedAuthRejected)) throw error;
+        }
       }
-      return connection;
     }
     throw new ConnectError(address, attempts);
   }
@@ -165,6 +160,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private async start(transport: Transport, options: ConnectOptions, pipeline: boolean): Promise<void> {
     const recorder = this.recorder;
     const hello = options.hello ?? true;
+    // Hello is part of connecting: it gets the connect timeout, not the 25 s of ordinary calls.
+    const authTimeoutMs = options.authTimeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS;
     let helloReply: Promise<Message> | null = null;
     let helloBytes: Buffer | undefined;
     let helloMessage: Message | undefined;
@@ -172,12 +169,12 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (hello && pipeline) {
       helloMessage = this.helloMessage();
       helloBytes = encodeMessage(helloMessage, helloMessage.serial);
-      helloReply = this.expectReply(helloMessage.serial, 'Hello', DEFAULT_CALL_TIMEOUT_MS);
+      helloReply = this.expectReply(helloMessage.serial, 'Hello', authTimeoutMs);
       // Rejected only if the pipelined auth fails, and then nobody awaits it.
       helloReply.catch(() => undefined);
     }
     const auth = await authenticate(this.socket, {
-      timeoutMs: options.authTimeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS,
+      timeoutMs: authTimeoutMs,
       pipeline,
       negotiateUnixFd: options.negotiateUnixFd ?? false,
       expectedGuid: transport.guid,
@@ -194,7 +191,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.socket.on('data', (chunk: Buffer) => this.onData(chunk, false));
     if (auth.leftover.length) this.onData(auth.leftover, true);
     if (hello) {
-      const reply = await (helloReply ?? this.call({ destination: BUS_NAME, path: BUS_PATH, interface: BUS_NAME, member: 'Hello' }));
+      const reply = await (helloReply ?? this.call({ destination: BUS_NAME, path: BUS_PATH, interface: BUS_NAME, member: 'Hello', timeoutMs: authTimeoutMs }));
       this.uniqueName = String(reply.body[0]);
     }
   }
