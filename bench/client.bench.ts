@@ -1,5 +1,6 @@
 // Our D-Bus client against dbus-next on one private dbus-daemon, in the same run: connect+auth+Hello
-// time, sequential calls/s, and calls/s with 16 and 256 in flight. Prints medians per round, the
+// time, sequential calls/s, and calls/s with 16 and 256 in flight, each measured in alternating
+// blocks so both clients share the same machine moments. Prints medians per round, the
 // median of per-round ratios (ours vs dbus-next; > 1 means ours is faster) and the load average.
 import { cpus, loadavg } from 'node:os';
 import * as dbusNext from 'dbus-next';
@@ -60,11 +61,29 @@ async function windowed(call: Call, total: number, window: number): Promise<void
   await Promise.all(Array.from({ length: window }, worker));
 }
 
-async function rate(call: Call, total: number, window: number): Promise<number> {
-  const started = performance.now();
+async function run(call: Call, total: number, window: number): Promise<void> {
   if (window === 1) for (let i = 0; i < total; i++) await call();
   else await windowed(call, total, window);
-  return total / ((performance.now() - started) / 1000);
+}
+
+/**
+ * Calls/s of each client, measured in alternating blocks so that both see the same moments of a
+ * shared, noisy machine (a block each, in turn, until `total` calls each).
+ */
+async function interleavedRates(calls: Call[], total: number, window: number, block: number): Promise<{ perSecond: number; cpuMicros: number }[]> {
+  const elapsed = calls.map(() => 0);
+  const cpu = calls.map(() => 0);
+  for (let done = 0; done < total; done += block) {
+    for (const [index, call] of calls.entries()) {
+      const started = performance.now();
+      const cpuStarted = process.cpuUsage();
+      await run(call, block, window);
+      const used = process.cpuUsage(cpuStarted);
+      elapsed[index]! += performance.now() - started;
+      cpu[index]! += used.user + used.system;
+    }
+  }
+  return elapsed.map((ms, index) => ({ perSecond: total / (ms / 1000), cpuMicros: cpu[index]! / total }));
 }
 
 function median(values: number[]): number {
@@ -76,6 +95,8 @@ function median(values: number[]): number {
 interface Round {
   setupMs: number;
   sequential: number;
+  /** This process's CPU time per sequential call (user + system), in µs: what the client itself costs. */
+  sequentialCpuMicros: number;
   in16: number;
   in256: number;
 }
@@ -93,14 +114,20 @@ async function measureSetups(clients: Client[]): Promise<number[][]> {
   return times;
 }
 
-async function measureCalls(client: Client): Promise<Omit<Round, 'setupMs'>> {
-  const connection = await client.connect();
-  await rate(connection.call, WARMUP, 1);
-  const sequential = await rate(connection.call, SEQUENTIAL, 1);
-  const in16 = await rate(connection.call, PIPELINED, 16);
-  const in256 = await rate(connection.call, PIPELINED, 256);
-  await connection.close();
-  return { sequential, in16, in256 };
+async function measureCalls(clients: Client[]): Promise<Omit<Round, 'setupMs'>[]> {
+  const connections = await Promise.all(clients.map((client) => client.connect()));
+  const calls = connections.map((connection) => connection.call);
+  for (const call of calls) await run(call, WARMUP, 1);
+  const sequential = await interleavedRates(calls, SEQUENTIAL, 1, 500);
+  const in16 = await interleavedRates(calls, PIPELINED, 16, 2000);
+  const in256 = await interleavedRates(calls, PIPELINED, 256, 2000);
+  for (const connection of connections) await connection.close();
+  return clients.map((_, index) => ({
+    sequential: sequential[index]!.perSecond,
+    sequentialCpuMicros: sequential[index]!.cpuMicros,
+    in16: in16[index]!.perSecond,
+    in256: in256[index]!.perSecond,
+  }));
 }
 
 function fmt(value: number, digits = 0): string {
@@ -116,15 +143,11 @@ async function main(): Promise<void> {
     const rounds: Round[][] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const setups = await measureSetups(clients);
-      const results: Round[] = [];
-      // Alternate which client goes first, so neither always runs on a warmer or cooler machine.
-      const order = round % 2 ? [1, 0] : [0, 1];
-      const calls: Omit<Round, 'setupMs'>[] = [];
-      for (const index of order) calls[index] = await measureCalls(clients[index]!);
-      clients.forEach((_, index) => results.push({ setupMs: median(setups[index]!), ...calls[index]! }));
+      const calls = await measureCalls(clients);
+      const results = clients.map((_, index): Round => ({ setupMs: median(setups[index]!), ...calls[index]! }));
       rounds.push(results);
       const [a, b] = results;
-      console.log(`round ${round + 1}: setup ${a!.setupMs.toFixed(3)} vs ${b!.setupMs.toFixed(3)} ms; seq ${a!.sequential.toFixed(0)} vs ${b!.sequential.toFixed(0)}/s; 16 ${a!.in16.toFixed(0)} vs ${b!.in16.toFixed(0)}/s; 256 ${a!.in256.toFixed(0)} vs ${b!.in256.toFixed(0)}/s`);
+      console.log(`round ${round + 1}: setup ${a!.setupMs.toFixed(3)} vs ${b!.setupMs.toFixed(3)} ms; seq ${a!.sequential.toFixed(0)} vs ${b!.sequential.toFixed(0)}/s (cpu ${a!.sequentialCpuMicros.toFixed(1)} vs ${b!.sequentialCpuMicros.toFixed(1)} µs/call); 16 ${a!.in16.toFixed(0)} vs ${b!.in16.toFixed(0)}/s; 256 ${a!.in256.toFixed(0)} vs ${b!.in256.toFixed(0)}/s`);
     }
     const column = (index: number, key: keyof Round) => median(rounds.map((round) => round[index]![key]));
     const ratio = (key: keyof Round) => median(rounds.map(([a, b]) => (key === 'setupMs' ? b!.setupMs / a!.setupMs : a![key] / b![key])));
@@ -134,6 +157,7 @@ async function main(): Promise<void> {
       console.log(`${client.name.padEnd(12)}${fmt(column(index, 'setupMs'), 3)}${fmt(column(index, 'sequential'))}${fmt(column(index, 'in16'), 0).padStart(12)}${fmt(column(index, 'in256'), 0).padStart(12)}`);
     }
     console.log(`${'ratio'.padEnd(12)}${fmt(ratio('setupMs'), 2)}${fmt(ratio('sequential'), 2)}${fmt(ratio('in16'), 2).padStart(12)}${fmt(ratio('in256'), 2).padStart(12)}   (dbus-lint vs dbus-next, median of per-round ratios; > 1 = faster)`);
+    console.log(`client CPU per sequential call: dbus-lint ${column(0, 'sequentialCpuMicros').toFixed(1)} µs, dbus-next ${column(1, 'sequentialCpuMicros').toFixed(1)} µs (the rest of a call is the bus round trip)`);
     console.log(`load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} CPUs`);
   } finally {
     await bus.stop();
