@@ -3,6 +3,7 @@
 // signals, calls to us, replies nobody waits for (late, or stamped 0xFFFFFFFF by dbus-broker) — is
 // dispatched as an event and recorded, never taken as a reply.
 import { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
 import { parseAddress, sessionBusAddress, systemBusAddress, type Transport } from './address';
 import { authenticate, PipelinedAuthRejected } from './auth';
@@ -69,6 +70,19 @@ export interface ConnectionEvents {
 }
 
 const MAX_REMEMBERED_TIMEOUTS = 4096;
+const PEER_INTERFACE = 'org.freedesktop.DBus.Peer';
+
+function machineId(): string | null {
+  for (const file of ['/etc/machine-id', '/var/lib/dbus/machine-id']) {
+    try {
+      const id = readFileSync(file, 'utf8').trim();
+      if (/^[0-9a-f]{32}$/.test(id)) return id;
+    } catch {
+      // Try the next location.
+    }
+  }
+  return null;
+}
 
 export function resolveAddress(options: ConnectOptions): string {
   const env = options.env ?? process.env;
@@ -379,10 +393,21 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         this.emit('signal', message);
         return;
       case MessageType.METHOD_CALL:
-        if (this.listenerCount('methodCall') > 0) this.emit('methodCall', message);
+        if (message.interface === PEER_INTERFACE) this.answerPeer(message);
+        else if (this.listenerCount('methodCall') > 0) this.emit('methodCall', message);
         else this.replyError(message, 'org.freedesktop.DBus.Error.UnknownMethod', `no object at ${message.path} on this connection`);
         return;
     }
+  }
+
+  /** org.freedesktop.DBus.Peer, which every connection implements (as libdbus, sd-bus and GDBus do). */
+  private answerPeer(call: Message): void {
+    if (call.member === 'Ping') this.reply(call);
+    else if (call.member === 'GetMachineId') {
+      const id = machineId();
+      if (id) this.reply(call, 's', [id]);
+      else this.replyError(call, 'org.freedesktop.DBus.Error.FileNotFound', 'no /etc/machine-id or /var/lib/dbus/machine-id');
+    } else this.replyError(call, 'org.freedesktop.DBus.Error.UnknownMethod', `${PEER_INTERFACE} has no method ${call.member}`);
   }
 
   private onClose(): void {
