@@ -8,25 +8,32 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { AuthError } from '../../client/src/dbus/index';
 import { authenticate, type AuthOptions } from '../../client/src/dbus/auth';
+import { SocketInput } from '../../client/src/dbus/socketInput';
 
 const GUID = '0123456789abcdef0123456789abcdef';
 
-/** Runs `script` for the server side of one connection; returns the client socket. */
-async function withServer(t: { after: (fn: () => void) => void }, script: (socket: Socket, lines: AsyncGenerator<string>) => Promise<void>): Promise<Socket> {
+interface Client {
+  socket: Socket;
+  input: SocketInput;
+}
+
+/** Runs `script` for the server side of one connection; returns the client side, read as the connection reads. */
+async function withServer(t: { after: (fn: () => void) => void }, script: (socket: Socket, lines: AsyncGenerator<string>) => Promise<void>): Promise<Client> {
   const dir = mkdtempSync(join(tmpdir(), 'dbus-lint-auth-'));
   const path = join(dir, 'sock');
   const server: Server = createServer((socket) => {
     void script(socket, readLines(socket)).catch(() => undefined);
   });
   await new Promise<void>((resolve) => server.listen(path, resolve));
-  const client = createConnection(path);
+  const input = new SocketInput();
+  const client = createConnection({ path, onread: input.onread });
   await new Promise<void>((resolve) => client.once('connect', () => resolve()));
   t.after(() => {
     client.destroy();
     server.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  return client;
+  return { socket: client, input };
 }
 
 async function* readLines(socket: Socket): AsyncGenerator<string> {
@@ -59,7 +66,7 @@ test('an OK line split byte by byte is read as one line; an unanswered step time
     assert.equal((await lines.next()).value, 'BEGIN');
   });
   const lines: string[] = [];
-  const result = await authenticate(client, { ...base, timeoutMs: 300, negotiateUnixFd: true, onLine: (direction, line) => lines.push(`${direction} ${line}`) }).catch((error) => error);
+  const result = await authenticate(client.socket, client.input, { ...base, timeoutMs: 300, negotiateUnixFd: true, onLine: (direction: string, line: string) => lines.push(`${direction} ${line}`) }).catch((error) => error);
   // The scripted server never answers NEGOTIATE_UNIX_FD: the auth times out with the transcript.
   assert.ok(result instanceof AuthError);
   assert.match(result.message, /within 300 ms/);
@@ -75,7 +82,7 @@ test('several lines in one read; bytes after the last line are handed back for t
     socket.write(`AGREE_UNIX_FD\r\n`);
     assert.equal((await lines.next()).value, 'BEGIN');
   });
-  const result = await authenticate(client, { ...base, negotiateUnixFd: true });
+  const result = await authenticate(client.socket, client.input, { ...base, negotiateUnixFd: true });
   assert.equal(result.guid, GUID);
   assert.equal(result.unixFdPassing, true);
 
@@ -83,7 +90,7 @@ test('several lines in one read; bytes after the last line are handed back for t
     await lines.next();
     socket.write(Buffer.concat([Buffer.from(`OK ${GUID}\r\n`), Buffer.from([0x6c, 2, 0, 1])]));
   });
-  const fast = await authenticate(pipelined, { ...base, pipeline: true, afterBegin: Buffer.from('HELLO') });
+  const fast = await authenticate(pipelined.socket, pipelined.input, { ...base, pipeline: true, afterBegin: Buffer.from('HELLO') });
   assert.deepEqual([...fast.leftover], [0x6c, 2, 0, 1]);
 });
 
@@ -94,13 +101,13 @@ test('EXTERNAL rejected → ANONYMOUS when offered; rejected outright → AuthEr
     assert.match((await lines.next()).value, /^AUTH ANONYMOUS /);
     socket.write(`OK ${GUID}\r\n`);
   });
-  assert.equal((await authenticate(anonymous, base)).mechanism, 'ANONYMOUS');
+  assert.equal((await authenticate(anonymous.socket, anonymous.input, base)).mechanism, 'ANONYMOUS');
 
   const refused = await withServer(t, async (socket, lines) => {
     await lines.next();
     socket.write('REJECTED DBUS_COOKIE_SHA1\r\n');
   });
-  await assert.rejects(authenticate(refused, base), (error: unknown) => error instanceof AuthError && /offers DBUS_COOKIE_SHA1/.test(error.message));
+  await assert.rejects(authenticate(refused.socket, refused.input, base), (error: unknown) => error instanceof AuthError && /offers DBUS_COOKIE_SHA1/.test(error.message));
 });
 
 test('a GUID different from the address guid= is refused', async (t) => {
@@ -108,12 +115,12 @@ test('a GUID different from the address guid= is refused', async (t) => {
     await lines.next();
     socket.write(`OK ${GUID}\r\n`);
   });
-  await assert.rejects(authenticate(client, { ...base, expectedGuid: 'f'.repeat(32) }), /differs from the address/);
+  await assert.rejects(authenticate(client.socket, client.input, { ...base, expectedGuid: 'f'.repeat(32) }), /differs from the address/);
 });
 
 test('the server closing mid-auth is an AuthError, not a hang', async (t) => {
   const client = await withServer(t, async (socket) => {
     socket.end('OK no-newline');
   });
-  await assert.rejects(authenticate(client, base), (error: unknown) => error instanceof AuthError && /closed the connection/.test(error.message));
+  await assert.rejects(authenticate(client.socket, client.input, base), (error: unknown) => error instanceof AuthError && /closed the connection/.test(error.message));
 });

@@ -11,6 +11,7 @@ import { CallTimeoutError, ConnectError, DBusErrorReply, DisconnectedError, Prot
 import { Framer } from './framer';
 import { decodeMessage, encodeMessage, MessageFlag, MessageType, type Message } from './message';
 import type { Recorder } from './recorder';
+import { SocketInput } from './socketInput';
 
 /** Like libdbus and sd-bus. */
 export const DEFAULT_CALL_TIMEOUT_MS = 25_000;
@@ -94,12 +95,13 @@ export function resolveAddress(options: ConnectOptions): string {
 // while D-Bus servers bind the name at its exact length, so the two names differ.
 const ABSTRACT_HINT = `(Node.js ${process.version} pads abstract socket names with NUL bytes and cannot reach a D-Bus abstract socket, which uses the exact name length: use a unix:path= address for this bus)`;
 
-function connectSocket(transport: Transport, timeoutMs: number): Promise<Socket> {
+function connectSocket(transport: Transport, timeoutMs: number, input: SocketInput): Promise<Socket> {
   return new Promise((resolve, reject) => {
+    const { onread } = input;
     const socket =
       transport.kind === 'unix'
-        ? createConnection({ path: transport.abstract ? `\0${transport.path}` : transport.path })
-        : createConnection({ host: transport.host, port: transport.port });
+        ? createConnection({ path: transport.abstract ? `\0${transport.path}` : transport.path, onread })
+        : createConnection({ host: transport.host, port: transport.port, onread });
     const timer = setTimeout(() => {
       socket.destroy();
       reject(new Error(`no connection within ${timeoutMs} ms`));
@@ -124,7 +126,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private nextSerial = 1;
   private readonly pending = new Map<number, PendingCall>();
   private readonly timedOut = new Set<number>();
-  private readonly framer = new Framer();
+  private readonly framer = new Framer(true);
   private readonly frames: Buffer[] = [];
   private corked = false;
   private closeReason: Error | null = null;
@@ -132,6 +134,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   private constructor(
     private readonly socket: Socket,
+    private readonly input: SocketInput,
     readonly recorder: Recorder | undefined,
   ) {
     super();
@@ -152,13 +155,14 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       // A refused pipelined handshake is retried once, step by step, on a new socket.
       for (const pipeline of options.pipelineAuth ?? true ? [true, false] : [false]) {
         let socket: Socket;
+        const input = new SocketInput();
         try {
-          socket = await connectSocket(transport, authTimeoutMs);
+          socket = await connectSocket(transport, authTimeoutMs, input);
         } catch (error) {
           attempts.push({ transport: transport.text, reason: (error as Error).message });
           break;
         }
-        const connection = new Connection(socket, options.recorder);
+        const connection = new Connection(socket, input, options.recorder);
         try {
           await connection.start(transport, options, pipeline);
           return connection;
@@ -187,7 +191,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       // Rejected only if the pipelined auth fails, and then nobody awaits it.
       helloReply.catch(() => undefined);
     }
-    const auth = await authenticate(this.socket, {
+    const auth = await authenticate(this.socket, this.input, {
       timeoutMs: authTimeoutMs,
       pipeline,
       negotiateUnixFd: options.negotiateUnixFd ?? false,
@@ -202,8 +206,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.guid = auth.guid;
     // The Hello written with BEGIN is recorded once the server accepted the auth it rode with.
     if (helloMessage && helloBytes) recorder?.message('sent', helloMessage, helloBytes, beginAt);
-    this.socket.on('data', (chunk: Buffer) => this.onData(chunk, false));
     if (auth.leftover.length) this.onData(auth.leftover, true);
+    this.input.consume((chunk) => this.onData(chunk, false));
     if (hello) {
       const reply = await (helloReply ?? this.call({ destination: BUS_NAME, path: BUS_PATH, interface: BUS_NAME, member: 'Hello', timeoutMs: authTimeoutMs }));
       this.uniqueName = String(reply.body[0]);
