@@ -65,6 +65,18 @@ test('a message that fits in one read is a view of it, not a copy', () => {
   assert.equal(out[0]!.buffer, stream.buffer);
 });
 
+test('in copy mode (reused read buffer) no message aliases the read', () => {
+  const stream = Buffer.concat([message(0), message(1), message(2, 200)]);
+  // Buffer.alloc is never pooled: its ArrayBuffer is the read's alone.
+  const read = Buffer.alloc(stream.length);
+  stream.copy(read);
+  const out: Buffer[] = [];
+  new Framer(true).push(read, out);
+  read.fill(0);
+  assert.deepEqual(Buffer.concat(out), stream);
+  assert.ok(out.every((frame) => frame.buffer !== read.buffer));
+});
+
 test('framing 32 MiB in 64 KiB reads is linear (well under a second)', () => {
   const size = 32 * 1024 * 1024;
   const big = Buffer.from(encodeMessage({ type: MessageType.METHOD_RETURN, flags: 0, serial: 0, replySerial: 1, signature: 'ay', body: [Buffer.alloc(size)] }, 2));
