@@ -23,10 +23,8 @@ Calls a method on a fresh connection (auth, Hello, the call) and shows every mes
   --session | --system | --address ADDR   which bus (default: the session bus)
   --signature SIG   argument types; without it the method is introspected to find them (and you are told so)
   --timeout MS      wait this long for the reply (default 25000)
-  --repeat N        N fresh connections in a row (each: AUTH, wait for OK, BEGIN + Hello, the call), then a summary
-                    JSON: runs, ok, failed, timeouts, latencyMs (connect to reply) and naive counts from each run's
-                    reads: firstMessageWrong (the first message of the first read after the call was not its reply),
-                    noReplyInFirstRead (that read held no method return or error at all)
+  --repeat N        N fresh connections in a row, then a summary JSON: runs, ok, failed, timeouts, latencyMs
+                    (connect to reply) and naive counts (what a client that reads once after sending would get wrong)
   --format text|json   text (default): one line per message; json: the recording
 ARG syntax, one per complete type of the signature (put -- before arguments that start with "-"):
   y n q i u h x t   decimal or 0x hex        d   a number        b   true|false|yes|no|1|0
@@ -34,7 +32,10 @@ ARG syntax, one per complete type of the signature (put -- before arguments that
   containers and variants as JSON: as '["a","b"]'  ay '[104,105]'  (si) '["x",5]'  a{su} '{"k":1}'
   v '{"signature":"s","value":"hi"}'  a{sv} '{"k":{"signature":"i","value":-1}}'  (64-bit values may be "strings")
 Exit codes: 0 reply received, 1 D-Bus error reply, 3 timeout, 2 usage, connection or auth error;
-with --repeat: 0 every run got a reply, 1 some failed, 3 some timed out and none failed.`;
+with --repeat: 0 every run got a reply, 1 some failed, 3 some timed out and none failed.
+--repeat runs authenticate step by step (AUTH, wait for OK, BEGIN + Hello, then the call), like hand-written
+clients. The naive counts come from each run's reads: firstMessageWrong = the first message of the first read
+after the call was not its reply; noReplyInFirstRead = that read held no method return or error at all.`;
 
 const EXIT = { reply: 0, errorReply: 1, usage: 2, timeout: 3 } as const;
 
