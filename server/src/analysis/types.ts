@@ -57,6 +57,11 @@ export interface Suppression {
 
 export interface Finding {
   ruleId: RuleId;
+  /**
+   * Absent for a rule's finding. `unused-suppression`: a `dbus-lint-ignore` comment for `ruleId`
+   * that suppressed nothing (severity `hint`; editors show it faded, CLI and SARIF list it apart).
+   */
+  kind?: 'unused-suppression';
   severity: Severity;
   range: Range;
   message: string;
