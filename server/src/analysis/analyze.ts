@@ -3,7 +3,7 @@ import { ParserPool, type GrammarSource } from './parser';
 import { RULE_IMPLEMENTATIONS } from './rules/index';
 import { ruleMeta } from './rules/registry';
 import type { CaptureName, Rule, RuleContext } from './rules/rule';
-import { applySuppressions, parseSuppressions } from './suppressions';
+import { applySuppressions, parseSuppressions, suppressionFix } from './suppressions';
 import { outermostScope } from './syntax';
 import {
   DEFAULT_MAX_FILE_SIZE,
@@ -66,6 +66,7 @@ export class Analyzer {
               related: report.related ?? [],
               data: report.data ?? {},
               fixes: report.fixes ?? [],
+              suppressFix: suppressionFix(text, report.range.start.line, rule.id),
             });
           }
         }

@@ -1,7 +1,7 @@
 // In-source suppressions: `// dbus-lint-ignore-next-line <rule-id>: <reason>` above a line, or
 // `// dbus-lint-ignore <rule-id>: <reason>` at the end of it. The rule id is required.
 import { isRuleId } from './rules/registry';
-import type { Finding, Range, RuleId } from './types';
+import type { Finding, Fix, Range, RuleId } from './types';
 
 export interface SuppressionComment {
   ruleIds: RuleId[];
@@ -87,4 +87,34 @@ export function applySuppressions(findings: Finding[], comments: SuppressionComm
     }
   }
   return out;
+}
+
+/** The placeholder the "Suppress … on this line" action leaves for the user to replace. */
+export const REASON_PLACEHOLDER = '<reason>';
+
+/** The edit that suppresses `ruleId` on `line`: a next-line directive above it, matching its indentation. */
+export function suppressionFix(text: string, line: number, ruleId: RuleId): Fix {
+  const lineText = lineAt(text, line);
+  const indent = /^[ \t]*/.exec(lineText)?.[0] ?? '';
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  return {
+    title: `Suppress ${ruleId} on this line`,
+    edits: [
+      {
+        range: { start: { line, character: 0 }, end: { line, character: 0 } },
+        newText: `${indent}// dbus-lint-ignore-next-line ${ruleId}: ${REASON_PLACEHOLDER}${eol}`,
+      },
+    ],
+  };
+}
+
+function lineAt(text: string, line: number): string {
+  let start = 0;
+  for (let i = 0; i < line; i++) {
+    const next = text.indexOf('\n', start);
+    if (next < 0) return '';
+    start = next + 1;
+  }
+  const end = text.indexOf('\n', start);
+  return text.slice(start, end < 0 ? text.length : end).replace(/\r$/, '');
 }

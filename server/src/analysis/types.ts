@@ -68,6 +68,8 @@ export interface Finding {
   related: RelatedLocation[];
   data: CallData;
   fixes: Fix[];
+  /** Inserts `// dbus-lint-ignore-next-line <rule-id>: <reason>` above the finding's line, indented like it. */
+  suppressFix?: Fix;
   /** Set when an in-source comment suppresses the finding; hosts decide whether to show it. */
   suppression?: Suppression;
 }

@@ -19,7 +19,7 @@ export const ZBUS_CONNECTION = /\b(?:(?:blocking::)?Connection::(session|system)
 export const ZBUS_PROXY_ATTRIBUTE = /#\[\s*(?:zbus::)?(?:dbus_)?proxy\s*\(([^\]]*)\)\s*\]\s*(?:#\[[^\]]*\]\s*)*(?:pub(?:\([^)]*\))?\s+)?trait\s+(\w+)/g;
 
 /** Proxy methods that are not D-Bus calls. */
-export const ZBUS_PROXY_LOCAL_METHODS = /^(receive_\w+|cached_\w+|inner|inner_mut|into_inner|connection|destination|path|interface|clone|builder|as_ref|to_owned)$/;
+export const ZBUS_PROXY_LOCAL_METHODS = /^(receive_\w+|cached_\w+|connect_\w+|disconnect_\w+|next_signal|handle_signal|inner|inner_mut|into_inner|connection|destination|path|interface|clone|builder|as_ref|to_owned|unwrap|expect|await)$/;
 
 /** Calls whose argument future is bounded by a timer. */
 export const RUST_TIMEOUT_WRAPPERS = /^(timeout|timeout_at|with_timeout|deadline)$/;

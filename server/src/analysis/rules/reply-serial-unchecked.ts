@@ -62,6 +62,8 @@ function comparisons(ctx: RuleContext, rustbus: boolean): TypeCheck[] {
     if (!pattern || !value || !scrutinee || !/typ|kind/i.test(scrutinee.text)) continue;
     if (!pattern.text.split('|').some((alt) => isMethodReturn(alt, rustbus))) continue;
     if (/^(?:\{\s*\}|\(\)|continue|\{\s*continue;?\s*\}|None|\{\s*None\s*\})$/.test(value.text.trim())) continue;
+    // `MessageType::MethodReturn => Item::MethodReturn(m)`: translating the type, not accepting a reply.
+    if (value.type === 'call_expression' && isMethodReturn(value.childForFieldName('function')?.text ?? '', rustbus)) continue;
     out.push({ check: arm, at: pattern });
   }
   // `switch (msg.type) { case MessageType.METHOD_RETURN: … }`

@@ -57,14 +57,39 @@ function connectionFor(call: Node, all: Connection[]): Connection | undefined {
 function proxyVariables(scope: Node): Map<string, string> {
   const out = new Map<string, string>();
   for (const decl of descendantsOfType(scope, ['let_declaration', 'parameter'])) {
-    const text = decl.text;
-    const type = /\b(\w*Proxy(?:Blocking)?)\b(?:<[^>]*>)?(?:::<[^>]*>)?(?:::(?:new|builder)\b)?/.exec(text);
-    if (!type?.[1]) continue;
-    if (decl.type === 'let_declaration' && !/::(?:new|builder)\b|Proxy::new/.test(text)) continue;
     const pattern = decl.childForFieldName('pattern');
-    if (pattern) out.set(pattern.text.replace(/^mut\s+/, ''), type[1]);
+    const source = decl.childForFieldName(decl.type === 'parameter' ? 'type' : 'value')?.text ?? '';
+    const type =
+      decl.type === 'parameter'
+        ? /^&?(?:'\w+\s+)?(?:mut\s+)?(?:[\w:]+::)?(\w*Proxy(?:Blocking)?)\b/.exec(source)
+        : PROXY_CONSTRUCTOR.exec(source);
+    if (pattern && type?.[1]) out.set(pattern.text.replace(/^mut\s+/, ''), type[1]);
   }
   return out;
+}
+
+/** `FooProxy::new(&conn)`, `zbus::fdo::DBusProxy::new_for(…)`, `FooProxyBlocking::builder(&conn)`. */
+const PROXY_CONSTRUCTOR = /^(?:[\w:]+::)?(\w*Proxy(?:Blocking)?)(?:<[^>]*>)?(?:::<[^>]*>)?::(?:new\w*|builder)\s*\(/;
+
+/** The proxy type when `receiver` is a constructor call itself: `FooProxy::new(&conn).await?` in `….bar()`. */
+function constructedProxy(receiver: Node): string | undefined {
+  let node: Node | null = receiver;
+  while (node) {
+    if (node.type === 'try_expression' || node.type === 'await_expression') {
+      node = node.namedChildren[0] ?? null;
+      continue;
+    }
+    if (node.type !== 'call_expression') return undefined;
+    const c = callee(node);
+    if ((c?.name === 'unwrap' || c?.name === 'expect') && c.receiver) {
+      node = c.receiver;
+      continue;
+    }
+    const fn = node.childForFieldName('function');
+    if (fn?.type !== 'scoped_identifier' && fn?.type !== 'generic_function') return undefined;
+    return PROXY_CONSTRUCTOR.exec(fn.text + '(')?.[1];
+  }
+  return undefined;
 }
 
 function pascalCase(name: string): string {
@@ -132,7 +157,7 @@ export function checkZbus(ctx: RuleContext): RuleReport[] {
       const scope = outermostScope(call);
       let proxies = proxiesByScope.get(scope.id);
       if (!proxies) proxiesByScope.set(scope.id, (proxies = proxyVariables(scope)));
-      const type = proxies.get(c.receiver.text.replace(/^self\./, ''));
+      const type = proxies.get(c.receiver.text.replace(/^self\./, '')) ?? constructedProxy(c.receiver);
       if (!type || ZBUS_PROXY_LOCAL_METHODS.test(c.name)) continue;
       const info = traits.get(type);
       // `call_noreply` does not wait for anything.
@@ -144,7 +169,8 @@ export function checkZbus(ctx: RuleContext): RuleReport[] {
         interface: info?.interface,
         member: generic ? resolveString(callArguments(call)[0], ctx.tree, ctx.text) : pascalCase(c.name),
       };
-      what = `\`${c.receiver.text}.${c.name}()\` (${type})`;
+      const receiver = c.receiver.text.length <= 40 && !c.receiver.text.includes('\n') ? c.receiver.text : type;
+      what = `\`${receiver}.${c.name}()\` (${type})`;
     }
     if (boundedByTimer(call, ctx, new Set())) continue;
     const connection = connectionFor(call, conns);
