@@ -118,6 +118,9 @@ export function callArguments(call: Node): Node[] {
   return call.childForFieldName('arguments')?.namedChildren.filter((n): n is Node => !!n && n.type !== 'comment') ?? [];
 }
 
+/** Methods that pass a value through a Result/Option: `recv(…).map_err(…)?` is still the read's count. */
+const RESULT_ADAPTERS = new Set(['unwrap', 'expect', 'unwrap_or_default', 'map_err', 'context', 'with_context', 'wrap_err', 'ok', 'into']);
+
 /** Strips `?`, `.await`, `await`, parentheses and `.unwrap()`/`.expect(…)` around an expression. */
 export function unwrapExpression(node: Node): Node {
   let current = node;
@@ -135,7 +138,7 @@ export function unwrapExpression(node: Node): Node {
     }
     if (parent.type === 'field_expression' && parent.parent?.type === 'call_expression') {
       const method = parent.childForFieldName('field')?.text;
-      if (method === 'unwrap' || method === 'expect' || method === 'unwrap_or_default') {
+      if (method && RESULT_ADAPTERS.has(method)) {
         current = parent.parent;
         continue;
       }

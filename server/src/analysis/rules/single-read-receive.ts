@@ -31,7 +31,8 @@ interface Receive {
   unit: 'bytes' | 'message';
 }
 
-function rustReceives(ctx: RuleContext, messageLevelProcess: boolean): { receives: Receive[]; sends: Node[] } {
+function rustReceives(ctx: RuleContext, dbusRs: boolean): { receives: Receive[]; sends: Node[] } {
+  const messageReceives = new Set([...MESSAGE_RECEIVES, ...(dbusRs ? DBUS_RS.receives : [])]);
   const receives: Receive[] = [];
   const sends: Node[] = [];
   for (const call of ctx.nodes('call')) {
@@ -39,7 +40,7 @@ function rustReceives(ctx: RuleContext, messageLevelProcess: boolean): { receive
     if (!c) continue;
     const args = callArguments(call);
     if (RAW_RECEIVES.has(c.name) && args.length > 0) receives.push({ call, name: c.name, nameNode: c.nameNode, unit: 'bytes' });
-    else if (MESSAGE_RECEIVES.includes(c.name) || (messageLevelProcess && c.name === 'process' && c.receiver))
+    else if (messageReceives.has(c.name) && (c.receiver || MESSAGE_RECEIVES.includes(c.name)))
       receives.push({ call, name: c.name, nameNode: c.nameNode, unit: 'message' });
     if ((RAW_SENDS.has(c.name) || MESSAGE_SENDS.has(c.name)) && args.length > 0) sends.push(call);
     else if (c.name === 'hello' || c.name === 'call_hello') sends.push(call);
@@ -209,7 +210,7 @@ export const singleReadReceive: Rule = {
       : uses(NET_SOCKET, text) && DBUS_EVIDENCE.test(text),
   anchors: (language) =>
     language === 'rust'
-      ? /\b(?:recvmsg|recv|recv_from|recvfrom|read|read_buf|try_read|read_vectored|process|read_message|receive_message|recv_message|read_msg|recv_msg|receive_msg|get_next_message|next_message|block_until_next_message|read_reply|recv_reply)\b/g
+      ? /\b(?:recvmsg|recv|recv_from|recvfrom|read|read_buf|try_read|read_vectored|process|read_message|receive_message|recv_message|read_msg|recv_msg|receive_msg|get_next_message|next_message|block_until_next_message|read_reply|recv_reply|pop_message|blocking_pop_message|read_write)\b/g
       : /\bonce\b|\.on\s*\(\s*['"]data/g,
   check: (ctx) => (ctx.language === 'rust' ? checkRust(ctx) : checkJs(ctx)),
 };
