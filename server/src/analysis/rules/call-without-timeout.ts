@@ -35,7 +35,7 @@ export const callWithoutTimeout: Rule = {
   anchors: (language) =>
     language === 'rust'
       ? /Proxy|proxy|\b(?:call_method|with_proxy|send_with_reply_and_block|Timeout::Infinite|poll|ppoll|recvmsg|recv|read|read_exact|recv_from)\b/g
-      : /\bcall\s*\(|\binvoke\b|getInterface|new\s+Promise\b|promisify|\.\s*[A-Z]\w*\s*\(/g,
+      : /\bcall\s*\(|\binvoke\w*|getInterface|new\s+Promise\b|promisify|\.\s*[A-Z]\w*\s*\(/g,
   check: (ctx) =>
     CHECKERS.filter((c) => c.language === family(ctx.language) && c.applies(ctx.text)).flatMap((c) => c.check(ctx)),
 };

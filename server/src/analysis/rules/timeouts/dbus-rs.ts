@@ -6,7 +6,7 @@ import { boundedByTimer } from './shared';
 import { stripUndefined } from './zbus';
 
 export function checkDbusRs(ctx: RuleContext): RuleReport[] {
-  const nonblock = /\bnonblock\b/.test(ctx.text) && !DBUS_TOKIO.test(ctx.text);
+  const nonblock = /\bnonblock::/.test(ctx.text) && !DBUS_TOKIO.test(ctx.text);
   const bus = /new_system\b|system\s*\(/.test(ctx.text) ? 'system' : /new_session\b|session\s*\(/.test(ctx.text) ? 'session' : undefined;
   const reports: RuleReport[] = [];
   for (const call of ctx.nodes('call')) {

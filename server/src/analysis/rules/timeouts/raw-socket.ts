@@ -27,7 +27,7 @@ export function checkRawSocket(ctx: RuleContext): RuleReport[] {
       data: { library: RAW_SOCKET.id },
     });
   }
-  if (finitePoll || polls.length > 0 || READ_TIMEOUT.test(ctx.text)) return reports;
+  if (finitePoll || READ_TIMEOUT.test(ctx.text)) return reports;
 
   // The first blocking receive after a send in each function: where the caller waits for the reply.
   const sends: Node[] = [];
