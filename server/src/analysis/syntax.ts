@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 
 const FUNCTION_BOUNDARIES = new Set([
   // Rust
@@ -55,17 +55,17 @@ export function isLoop(node: Node): boolean {
 }
 
 /**
- * The outermost function containing `node` (or, outside functions, the top-level item):
- * the unit the rules reason about, so a send and a receive in the same method are seen together.
+ * The outermost function containing text offset `index` (or, outside functions, the top-level item),
+ * found by descending from the root: `Node.parent` re-descends from the root on every call, which
+ * costs a scan of the root's children each time in a large file.
  */
-export function outermostScope(node: Node): Node {
-  let scope: Node = node;
-  let outermostFunction: Node | undefined;
-  for (let current: Node | null = node; current; current = current.parent) {
-    if (FUNCTION_BOUNDARIES.has(current.type)) outermostFunction = current;
-    if (current.parent && !current.parent.parent) scope = current;
+export function outermostScopeAt(tree: Tree, index: number): Node | undefined {
+  let top: Node | undefined;
+  for (let node = tree.rootNode.firstChildForIndex(index); node && node.startIndex <= index; node = node.firstChildForIndex(index)) {
+    top ??= node;
+    if (FUNCTION_BOUNDARIES.has(node.type)) return node;
   }
-  return outermostFunction ?? scope;
+  return top;
 }
 
 export function contains(outer: Node, inner: Node): boolean {

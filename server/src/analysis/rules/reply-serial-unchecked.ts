@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { DBUS_EVIDENCE, RAW_SOCKET, RUSTBUS, uses } from '../libraries/index';
-import { callee, isFunctionBoundary, lineOf, outermostScope } from '../syntax';
+import { callee, isFunctionBoundary, lineOf } from '../syntax';
 import { nodeRange, related, type Rule, type RuleContext, type RuleReport } from './rule';
 
 /** Names of the "method return" message type across hand-written clients and libraries' message types. */
@@ -102,8 +102,8 @@ function comparisons(ctx: RuleContext, rustbus: boolean): TypeCheck[] {
 
 function nearestSend(scope: Node, before: Node, ctx: RuleContext): Node | undefined {
   let found: Node | undefined;
-  for (const call of ctx.nodes('call')) {
-    if (call.startIndex < scope.startIndex || call.endIndex > before.startIndex) continue;
+  for (const call of ctx.nodesWithin('call', scope)) {
+    if (call.endIndex > before.startIndex) break;
     const name = callee(call)?.name;
     if (name && SENDS.test(name)) found = call;
   }
@@ -122,7 +122,7 @@ export const replySerialUnchecked: Rule = {
     const reports: RuleReport[] = [];
     const flaggedScopes = new Set<number>();
     for (const { check, at } of comparisons(ctx, rustbus)) {
-      const scope = outermostScope(check);
+      const scope = ctx.scopeOf(check);
       if (SERIAL_CHECK.test(scope.text) || LIBRARY_MATCHED[ctx.language === 'rust' ? 'rust' : 'js'].test(scope.text)) continue;
       // One finding per function: the first type check is where the wrong reply gets picked.
       if (flaggedScopes.has(scope.id)) continue;

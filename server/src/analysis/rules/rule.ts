@@ -13,6 +13,10 @@ export interface RuleContext {
   scopes: readonly Node[];
   /** Nodes the combined query captured inside `scopes`, by capture name, in source order. */
   nodes(name: CaptureName): readonly Node[];
+  /** The scope (one of `scopes`) holding `node`: a binary search, no parent walk. */
+  scopeOf(node: Node): Node;
+  /** The captured nodes of `name` inside `container` (a binary search over `nodes(name)`, not a walk). */
+  nodesWithin(name: CaptureName, container: Node): readonly Node[];
 }
 
 /** A finding before severity and suppressions are applied. */

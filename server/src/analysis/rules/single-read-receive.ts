@@ -86,26 +86,36 @@ function shortReadBreak(loop: Node, receive: Node): Node | undefined {
   return undefined;
 }
 
-function readsMoreLater(receive: Receive, all: Receive[], fn: Node, ctx: RuleContext): boolean {
-  if (all.some((r) => r !== receive && r.call.startIndex > receive.call.endIndex && contains(fn, r.call) && enclosingLoop(r.call)))
-    return true;
-  for (const call of ctx.nodes('call')) {
-    if (call.startIndex <= receive.call.endIndex || !contains(fn, call)) continue;
+/** A later read in the same function that completes the message (`read_exact`, or a read in a loop): `receive` was a peek. */
+function readsMoreLater(receive: Receive, fn: Node, ctx: RuleContext): boolean {
+  for (const call of ctx.nodesWithin('call', fn)) {
+    if (call.startIndex <= receive.call.endIndex) continue;
     const name = callee(call)?.name;
-    if (name && COMPLETE_READS.has(name)) return true;
+    if (name && (COMPLETE_READS.has(name) || (RAW_RECEIVES.has(name) && enclosingLoop(call)))) return true;
   }
   return false;
 }
 
+/** The last send in `fn` that ends before `node` starts. */
+function lastSendBefore(sends: ReadonlySet<Node['id']>, fn: Node, node: Node, ctx: RuleContext): Node | undefined {
+  let found: Node | undefined;
+  for (const call of ctx.nodesWithin('call', fn)) {
+    if (call.endIndex > node.startIndex) break;
+    if (sends.has(call.id)) found = call;
+  }
+  return found;
+}
+
 function checkRust(ctx: RuleContext): RuleReport[] {
   const raw = uses(RAW_SOCKET, ctx.text);
-  const { receives, sends } = rustReceives(ctx, uses(DBUS_RS, ctx.text));
+  const { receives, sends: sendList } = rustReceives(ctx, uses(DBUS_RS, ctx.text));
+  const sends = new Set(sendList.map((send) => send.id));
   const reports: RuleReport[] = [];
   for (const receive of receives) {
     if (receive.unit === 'bytes' && !raw) continue;
     const fn = enclosingFunction(receive.call) ?? receive.call;
     const scopeFn = fn.type === 'closure_expression' ? (enclosingFunctionOf(fn) ?? fn) : fn;
-    const send = [...sends].reverse().find((s) => s.endIndex <= receive.call.startIndex && contains(scopeFn, s));
+    const send = lastSendBefore(sends, scopeFn, receive.call, ctx);
     const loop = enclosingLoop(receive.call);
     const what = `\`${receive.name}\``;
     if (loop && receive.unit === 'bytes') {
@@ -120,7 +130,7 @@ function checkRust(ctx: RuleContext): RuleReport[] {
       continue;
     }
     if (loop || !send) continue;
-    if (receive.unit === 'bytes' && readsMoreLater(receive, receives, scopeFn, ctx)) continue;
+    if (receive.unit === 'bytes' && readsMoreLater(receive, scopeFn, ctx)) continue;
     const sent = callee(send)?.name ?? 'send';
     reports.push({
       range: nodeRange(receive.nameNode),

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { INFINITE_POLL, RAW_SOCKET, READ_TIMEOUT } from '../../libraries/raw-socket';
-import { callArguments, callee, contains, enclosingFunction, lineOf } from '../../syntax';
+import { callArguments, callee, enclosingFunction, lineOf } from '../../syntax';
 import { nodeRange, related, type RuleContext, type RuleReport } from '../rule';
 import { boundedByTimer } from './shared';
 
@@ -30,20 +30,24 @@ export function checkRawSocket(ctx: RuleContext): RuleReport[] {
   if (finitePoll || READ_TIMEOUT.test(ctx.text)) return reports;
 
   // The first blocking receive after a send in each function: where the caller waits for the reply.
-  const sends: Node[] = [];
+  const sends = new Set<number>();
   const flagged = new Set<number>();
   for (const call of ctx.nodes('call')) {
     const c = callee(call);
     if (!c) continue;
     const args = callArguments(call);
     if (SENDS.has(c.name) && args.length > 0) {
-      sends.push(call);
+      sends.add(call.id);
       continue;
     }
     if (!BLOCKING_RECEIVES.has(c.name) || args.length === 0) continue;
     const fn = enclosingFunction(call);
     if (!fn || flagged.has(fn.id)) continue;
-    const send = [...sends].reverse().find((s) => contains(fn, s) && s.endIndex <= call.startIndex);
+    let send: Node | undefined;
+    for (const earlier of ctx.nodesWithin('call', fn)) {
+      if (earlier.endIndex > call.startIndex) break;
+      if (sends.has(earlier.id)) send = earlier;
+    }
     if (!send || boundedByTimer(call, ctx, new Set())) continue;
     flagged.add(fn.id);
     reports.push({

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { ZBUS, ZBUS_CONNECTION, ZBUS_PROXY_ATTRIBUTE, ZBUS_PROXY_LOCAL_METHODS } from '../../libraries/zbus';
 import { literalList, resolveString } from '../../resolve';
-import { callArguments, callee, descendantsOfType, lineOf, outermostScope } from '../../syntax';
+import { callArguments, callee, descendantsOfType, lineOf } from '../../syntax';
 import type { CallData, Fix } from '../../types';
 import { nodeRange, related, type RuleContext, type RuleReport } from '../rule';
 import { boundedByTimer, FIX_SECONDS } from './shared';
@@ -47,8 +47,8 @@ function connections(ctx: RuleContext): Connection[] {
 }
 
 /** The connection a call most likely uses: the nearest one before it in the same function, else the file's first. */
-function connectionFor(call: Node, all: Connection[]): Connection | undefined {
-  const scope = outermostScope(call);
+function connectionFor(call: Node, all: Connection[], ctx: RuleContext): Connection | undefined {
+  const scope = ctx.scopeOf(call);
   const local = all.filter((c) => c.node.startIndex >= scope.startIndex && c.node.endIndex <= call.startIndex);
   return local[local.length - 1] ?? all[0];
 }
@@ -154,7 +154,7 @@ export function checkZbus(ctx: RuleContext): RuleReport[] {
       data = callMethodData(call, ctx);
       what = '`call_method`';
     } else {
-      const scope = outermostScope(call);
+      const scope = ctx.scopeOf(call);
       let proxies = proxiesByScope.get(scope.id);
       if (!proxies) proxiesByScope.set(scope.id, (proxies = proxyVariables(scope)));
       const type = proxies.get(c.receiver.text.replace(/^self\./, '')) ?? constructedProxy(c.receiver);
@@ -173,7 +173,7 @@ export function checkZbus(ctx: RuleContext): RuleReport[] {
       what = `\`${receiver}.${c.name}()\` (${type})`;
     }
     if (boundedByTimer(call, ctx, new Set())) continue;
-    const connection = connectionFor(call, conns);
+    const connection = connectionFor(call, conns, ctx);
     const fix = connection ? methodTimeoutFix(connection) : undefined;
     reports.push({
       range: nodeRange(c.nameNode),
