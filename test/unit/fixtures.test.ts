@@ -1,13 +1,22 @@
-// Every fixture through the core and the CLI (a spawned `dist/cli.js check --format json`):
-// both must report exactly the annotated findings, no more and no fewer.
+// Every fixture through the core, the CLI (a spawned `dist/cli.js check --format json`) and the LSP
+// server (dist/server.js over stdio): all three must report exactly the annotated findings.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
 import { RULES } from '../../server/src/analysis/index';
 import type { JsonFinding } from '../../server/src/cli/format';
 import { REPO_ROOT, testAnalyzer } from '../support/analyzer';
-import { actualKeys, expectedKeys, loadFixtures } from '../support/fixtures';
+import { actualKeys, expectedKeys, loadFixtures, type Fixture } from '../support/fixtures';
+import { LspTestClient } from '../support/lspClient';
+
+const LSP_LANGUAGE_ID: Record<Fixture['language'], string> = {
+  rust: 'rust',
+  typescript: 'typescript',
+  tsx: 'typescriptreact',
+  javascript: 'javascript',
+};
 
 const fixtures = loadFixtures();
 
@@ -58,6 +67,27 @@ describe('fixtures', () => {
         (byPath.get(fixture.path) ?? []).map((f) => ({ ruleId: f.ruleId, line: f.line - 1 })),
       );
       assert.deepEqual(actual, expectedKeys(fixture), fixture.path);
+    }
+  });
+
+  it('the LSP server agrees with every fixture', async () => {
+    const client = new LspTestClient();
+    try {
+      await client.initialize();
+      for (const fixture of fixtures) {
+        const uri = pathToFileURL(fixture.absolutePath).href;
+        await client.open(uri, LSP_LANGUAGE_ID[fixture.language], fixture.text);
+        const diagnostics = await client.diagnostics(uri);
+        const actual = actualKeys(
+          fixture,
+          diagnostics
+            .filter((d) => d.source === 'dbus-lint' && typeof d.code === 'string' && d.code !== 'unused-suppression')
+            .map((d) => ({ ruleId: String(d.code), line: d.range.start.line })),
+        );
+        assert.deepEqual(actual, expectedKeys(fixture), fixture.path);
+      }
+    } finally {
+      await client.shutdown();
     }
   });
 });
