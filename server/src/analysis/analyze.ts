@@ -93,7 +93,7 @@ export class Analyzer {
   ): RuleContext {
     const scopes: Node[] = [];
     const seen = new Set<number>();
-    const anchors = rule.anchors(language);
+    const anchors = rule.anchors(language, text);
     anchors.lastIndex = 0;
     for (let match = anchors.exec(text); match; match = anchors.exec(text)) {
       if (match[0].length === 0) anchors.lastIndex++;
@@ -103,6 +103,7 @@ export class Analyzer {
       anchors.lastIndex = Math.max(anchors.lastIndex, scope.endIndex);
       if (seen.has(scope.id)) continue;
       seen.add(scope.id);
+      if (rule.wantsScope && !rule.wantsScope(scope.text, language)) continue;
       scopes.push(scope);
     }
     const perScope = scopes.map((scope) => {

@@ -37,10 +37,13 @@ export interface Rule {
    */
   mayApply(text: string, language: LanguageId): boolean;
   /**
-   * Words (a global regex) that mark code the rule must look at; the analyzer queries only the
-   * functions that contain a hit, so unrelated code in a large file costs nothing beyond the parse.
+   * Words (a global regex, which may be built from the file, e.g. its proxy variable names) that mark
+   * code the rule must look at; the analyzer queries only the functions that contain a hit, so
+   * unrelated code in a large file costs nothing beyond the parse.
    */
-  anchors(language: LanguageId): RegExp;
+  anchors(language: LanguageId, text: string): RegExp;
+  /** A cheap text test on an anchored function before it is queried (e.g. "it also sends something"). */
+  wantsScope?(scopeText: string, language: LanguageId): boolean;
   check(ctx: RuleContext): RuleReport[];
 }
 

@@ -21,6 +21,9 @@ const RAW_SENDS = new Set(RAW_SOCKET.sends);
 const COMPLETE_READS = new Set(RAW_SOCKET.completeReads);
 const MESSAGE_SENDS = new Set(['send', 'send_message', 'send_msg', 'write_message', 'hello', 'call_hello', 'sendmsg', 'write_all']);
 
+const SENDS_OR_SHORT_READ =
+  /\b(?:sendmsg|send|send_to|sendto|write_all|write|write_vectored|send_message|send_msg|write_message|hello|call_hello)\b\s*(?:::<[^>]*>)?\(|\bif\s[^{]*(?:<|!=|>)[^{]*\{\s*break\b/;
+
 const NEXT_STEP =
   'a signal such as NameAcquired can arrive first and a reply can span several reads; read the 16-byte header, compute the message length and read until all of it is there (and keep reading messages until the reply to this call arrives)';
 
@@ -222,5 +225,11 @@ export const singleReadReceive: Rule = {
     language === 'rust'
       ? /\b(?:recvmsg|recv|recv_from|recvfrom|read|read_buf|try_read|read_vectored|process|read_message|receive_message|recv_message|read_msg|recv_msg|receive_msg|get_next_message|next_message|block_until_next_message|read_reply|recv_reply|pop_message|blocking_pop_message|read_write)\b/g
       : /\bonce\b|\.on\s*\(\s*['"]data/g,
+  // Rust: a read matters after a send in the same function, or in a loop that stops at a short read.
+  // JS: `once(…)` always matters; an `on('data')` handler only when it parses chunks without buffering them.
+  wantsScope: (scopeText, language) =>
+    language === 'rust'
+      ? SENDS_OR_SHORT_READ.test(scopeText)
+      : /\bonce\b/.test(scopeText) || (PARSES_MESSAGE.test(scopeText) && !BUFFERING.test(scopeText)),
   check: (ctx) => (ctx.language === 'rust' ? checkRust(ctx) : checkJs(ctx)),
 };

@@ -26,7 +26,7 @@ export function checkDbusRs(ctx: RuleContext): RuleReport[] {
     });
     const value = timeout.type === 'identifier' ? (bindingValue(ctx.tree, ctx.text, timeout.text) ?? timeout) : timeout;
     if (INFINITE_TIMEOUT.test(value.text)) {
-      if (boundedByTimer(call, ctx, new Set())) continue;
+      if (boundedByTimer(call, ctx)) continue;
       reports.push({
         range: nodeRange(c.nameNode),
         message: `\`${c.name}\` is given an effectively infinite timeout (\`${timeout.text}\`${value !== timeout ? ` = \`${value.text}\`` : ''}): ${DBUS_RS.timeoutDefault}, so this call can wait forever; pass a finite Duration such as \`Duration::from_secs(25)\``,

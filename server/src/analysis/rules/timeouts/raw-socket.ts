@@ -48,7 +48,7 @@ export function checkRawSocket(ctx: RuleContext): RuleReport[] {
       if (earlier.endIndex > call.startIndex) break;
       if (sends.has(earlier.id)) send = earlier;
     }
-    if (!send || boundedByTimer(call, ctx, new Set())) continue;
+    if (!send || boundedByTimer(call, ctx)) continue;
     flagged.add(fn.id);
     reports.push({
       range: nodeRange(c.nameNode),

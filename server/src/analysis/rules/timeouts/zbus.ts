@@ -172,7 +172,7 @@ export function checkZbus(ctx: RuleContext): RuleReport[] {
       const receiver = c.receiver.text.length <= 40 && !c.receiver.text.includes('\n') ? c.receiver.text : type;
       what = `\`${receiver}.${c.name}()\` (${type})`;
     }
-    if (boundedByTimer(call, ctx, new Set())) continue;
+    if (boundedByTimer(call, ctx)) continue;
     const connection = connectionFor(call, conns, ctx);
     const fix = connection ? methodTimeoutFix(connection) : undefined;
     reports.push({
