@@ -1,18 +1,15 @@
 import type { Node } from 'web-tree-sitter';
-import { ZBUS, ZBUS_CONNECTION, ZBUS_PROXY_ATTRIBUTE, ZBUS_PROXY_LOCAL_METHODS } from '../../libraries/zbus';
+import { ZBUS, ZBUS_CONNECTION, ZBUS_FDO_PROXIES, ZBUS_PROXY_ATTRIBUTE, ZBUS_PROXY_LOCAL_METHODS } from '../../libraries/zbus';
 import { literalList, resolveString } from '../../resolve';
 import { callArguments, callee, descendantsOfType, lineOf } from '../../syntax';
 import type { CallData, Fix } from '../../types';
+import type { ZbusProxyInfo } from '../../libraries/zbus';
 import { nodeRange, related, type RuleContext, type RuleReport } from '../rule';
 import { boundedByTimer, FIX_SECONDS } from './shared';
 
 const TIMEOUT_EXPR = `std::time::Duration::from_secs(${FIX_SECONDS})`;
 
-interface ProxyInfo {
-  interface?: string;
-  destination?: string;
-  path?: string;
-}
+type ProxyInfo = ZbusProxyInfo;
 
 /** `#[proxy(interface = "…", default_service = "…", default_path = "…")] trait Foo` → `FooProxy`, `FooProxyBlocking`. */
 function proxyTraits(text: string): Map<string, ProxyInfo> {
@@ -150,19 +147,19 @@ export function checkZbus(ctx: RuleContext): RuleReport[] {
     if (!c?.receiver) continue;
     let data: CallData | undefined;
     let what: string;
-    if (c.name === 'call_method') {
+    const scope = ctx.scopeOf(call);
+    let proxies = proxiesByScope.get(scope.id);
+    if (!proxies) proxiesByScope.set(scope.id, (proxies = proxyVariables(scope)));
+    const type = proxies.get(c.receiver.text.replace(/^self\./, '')) ?? constructedProxy(c.receiver);
+    if (c.name === 'call_method' && !type) {
       data = callMethodData(call, ctx);
       what = '`call_method`';
     } else {
-      const scope = ctx.scopeOf(call);
-      let proxies = proxiesByScope.get(scope.id);
-      if (!proxies) proxiesByScope.set(scope.id, (proxies = proxyVariables(scope)));
-      const type = proxies.get(c.receiver.text.replace(/^self\./, '')) ?? constructedProxy(c.receiver);
       if (!type || ZBUS_PROXY_LOCAL_METHODS.test(c.name)) continue;
-      const info = traits.get(type);
+      const info = traits.get(type) ?? ZBUS_FDO_PROXIES[type];
       // `call_noreply` does not wait for anything.
       if (c.name === 'call_noreply') continue;
-      const generic = c.name === 'call';
+      const generic = c.name === 'call' || c.name === 'call_method';
       data = {
         destination: info?.destination,
         path: info?.path,
