@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { DBUS_EVIDENCE, DBUS_RS, NET_SOCKET, RAW_SOCKET, uses } from '../libraries/index';
 import { BUFFERING, PARSES_MESSAGE } from '../libraries/net-socket';
-import { MESSAGE_RECEIVES } from '../libraries/raw-socket';
+import { MESSAGE_RECEIVE } from '../libraries/raw-socket';
 import {
   boundName,
   callArguments,
@@ -35,7 +35,7 @@ interface Receive {
 }
 
 function rustReceives(ctx: RuleContext, dbusRs: boolean): { receives: Receive[]; sends: Node[] } {
-  const messageReceives = new Set([...MESSAGE_RECEIVES, ...(dbusRs ? DBUS_RS.receives : [])]);
+  const dbusRsReceives = new Set(dbusRs ? DBUS_RS.receives : []);
   const receives: Receive[] = [];
   const sends: Node[] = [];
   for (const call of ctx.nodes('call')) {
@@ -43,7 +43,8 @@ function rustReceives(ctx: RuleContext, dbusRs: boolean): { receives: Receive[];
     if (!c) continue;
     const args = callArguments(call);
     if (RAW_RECEIVES.has(c.name) && args.length > 0) receives.push({ call, name: c.name, nameNode: c.nameNode, unit: 'bytes' });
-    else if (messageReceives.has(c.name) && (c.receiver || MESSAGE_RECEIVES.includes(c.name)))
+    // A read given the call's serial (`wait_for_reply(serial)`) matches the reply itself.
+    else if ((MESSAGE_RECEIVE.test(c.name) || (dbusRsReceives.has(c.name) && c.receiver)) && !args.some((a) => /serial/i.test(a.text)))
       receives.push({ call, name: c.name, nameNode: c.nameNode, unit: 'message' });
     if ((RAW_SENDS.has(c.name) || MESSAGE_SENDS.has(c.name)) && args.length > 0) sends.push(call);
     else if (c.name === 'hello' || c.name === 'call_hello') sends.push(call);
@@ -219,11 +220,11 @@ export const singleReadReceive: Rule = {
   languages: ['rust', 'typescript', 'tsx', 'javascript'],
   mayApply: (text, language) =>
     language === 'rust'
-      ? DBUS_EVIDENCE.test(text) && (uses(RAW_SOCKET, text) || uses(DBUS_RS, text) || /\b(?:read|recv|receive)_(?:message|msg|reply)\b|\bnext_message\b/.test(text))
+      ? DBUS_EVIDENCE.test(text) && (uses(RAW_SOCKET, text) || uses(DBUS_RS, text) || /\b(?:read|recv|receive|get_next|next|pop|block_until_next|read_next)_(?:message|msg|reply|response|socket|frame)\b/.test(text))
       : uses(NET_SOCKET, text) && DBUS_EVIDENCE.test(text),
   anchors: (language) =>
     language === 'rust'
-      ? /\b(?:recvmsg|recv|recv_from|recvfrom|read|read_buf|try_read|read_vectored|process|read_message|receive_message|recv_message|read_msg|recv_msg|receive_msg|get_next_message|next_message|block_until_next_message|read_reply|recv_reply|pop_message|blocking_pop_message|read_write)\b/g
+      ? /\b(?:recvmsg|recv|recv_from|recvfrom|read|read_buf|try_read|read_vectored|process|pop_message|blocking_pop_message|read_write|(?:read|recv|receive|get_next|next|pop|blocking_pop|block_until_next|read_next|try_read|await)_(?:message|msg|reply|response|socket|frame))\b/g
       : /\bonce\b|\.on\s*\(\s*['"]data/g,
   // Rust: a read matters after a send in the same function, or in a loop that stops at a short read.
   // JS: `once(…)` always matters; an `on('data')` handler only when it parses chunks without buffering them.
