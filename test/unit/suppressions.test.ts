@@ -7,6 +7,7 @@ import { toSarif } from '../../server/src/cli/sarif';
 import { codeActionsFor } from '../../server/src/lsp/codeActions';
 import { toDiagnostic } from '../../server/src/lsp/diagnostics';
 import { testAnalyzer } from '../support/analyzer';
+import { LspTestClient } from '../support/lspClient';
 import { applyEdits } from '../support/edits';
 
 const CALL = `import dbus from 'dbus-next';
@@ -111,5 +112,24 @@ describe('suppressions', () => {
     assert.equal(run?.results.length, 1);
     assert.deepEqual(run?.results[0]?.suppressions, [{ kind: 'inSource', justification: 'reviewed' }]);
     assert.match(run?.invocations[0]?.toolExecutionNotifications[0]?.message.text ?? '', /unused suppression/);
+  });
+
+  it('the LSP server publishes unused suppressions as Unnecessary hints and offers the suppress action', async () => {
+    const client = new LspTestClient();
+    try {
+      await client.initialize();
+      const uri = 'file:///tmp/dbus-lint-suppressions.ts';
+      await client.open(uri, 'typescript', withLine(CALL, 2, '// dbus-lint-ignore-next-line call-without-timeout: stale'));
+      const diagnostics = await client.diagnostics(uri, (p) => p.diagnostics.length >= 2);
+      const hint = diagnostics.find((d) => d.code === 'unused-suppression');
+      assert.deepEqual(hint?.tags, [DiagnosticTag.Unnecessary]);
+      const finding = diagnostics.find((d) => d.code === 'call-without-timeout');
+      assert.ok(finding);
+      const actions = await client.codeActions(uri, [finding]);
+      assert.ok(actions.some((a) => a.title === 'Suppress call-without-timeout on this line'));
+      assert.ok(actions.some((a) => a.title.startsWith('Bound `iface.GetId()`')));
+    } finally {
+      await client.shutdown();
+    }
   });
 });
