@@ -43,3 +43,15 @@ export const ZBUS_FDO_PROXIES: Record<string, ZbusProxyInfo> = {
   ObjectManagerProxy: { interface: 'org.freedesktop.DBus.ObjectManager' },
   ObjectManagerProxyBlocking: { interface: 'org.freedesktop.DBus.ObjectManager' },
 };
+
+/** Struct fields holding a proxy: `proxy: FooProxy<'static>`, `manager: zbus::fdo::DBusProxy<'a>`. */
+export const ZBUS_PROXY_FIELD = /\b([a-z_]\w*)\s*:\s*(?:Option<\s*)?(?:Arc<\s*)?(?:[\w:]+::)?(\w*Proxy(?:Blocking)?)\b/g;
+
+/** The proxy fields a file declares, by field name. */
+export function zbusProxyFields(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!text.includes('Proxy')) return out;
+  ZBUS_PROXY_FIELD.lastIndex = 0;
+  for (let m = ZBUS_PROXY_FIELD.exec(text); m; m = ZBUS_PROXY_FIELD.exec(text)) if (m[1] && m[2]) out.set(m[1], m[2]);
+  return out;
+}

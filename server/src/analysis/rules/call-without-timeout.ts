@@ -1,4 +1,6 @@
 import { DBUS_EVIDENCE, DBUS_NATIVE, DBUS_NEXT, DBUS_RS, NET_SOCKET, RAW_SOCKET, RUSTBUS, uses, ZBUS } from '../libraries/index';
+import { typedInterfaces } from '../libraries/dbus-next';
+import { zbusProxyFields } from '../libraries/zbus';
 import type { LanguageId } from '../types';
 import type { Rule, RuleContext, RuleReport } from './rule';
 import { checkDbusNative } from './timeouts/dbus-native';
@@ -28,6 +30,12 @@ const RUST_LIBRARY_WORDS = /\bcall_method\b|Proxy|\bwith_proxy\b|\bsend_with_rep
 const RAW_SEND = /\b(?:sendmsg|send|send_to|sendto|write_all|write|write_vectored)\b\s*(?:::<[^>]*>)?\(/;
 const RUST_ANCHORS = new RegExp(`${RUST_LIBRARY_WORDS.source}|\\b(?:recvmsg|recv|recv_from|read|read_exact)\\b`, 'g');
 
+/** Rust anchors, plus `self.<field>` for the zbus proxy fields the file declares. */
+function rustAnchors(text: string): RegExp {
+  const fields = uses(ZBUS, text) ? [...zbusProxyFields(text).keys()] : [];
+  return fields.length === 0 ? RUST_ANCHORS : new RegExp(`${RUST_ANCHORS.source}|\\bself\\.(?:${fields.join('|')})\\b`, 'g');
+}
+
 function escape(name: string): string {
   return name.replace(/[$]/g, '\\$');
 }
@@ -40,7 +48,8 @@ function jsAnchors(text: string): RegExp {
   const names = new Set<string>();
   const binding = /(?:\b(?:const|let|var)\s+|\bthis\.)([A-Za-z_$][\w$]*)\s*(?::[^=\n]*)?=\s*(?:await\s+)?[\w$.]*\b(?:getInterface|sessionBus|systemBus|promisify)\s*\(/g;
   for (let m = binding.exec(text); m; m = binding.exec(text)) if (m[1]) names.add(escape(m[1]));
-  const words = ['\\.call\\s*\\(\\s*(?:new\\s+Message|\\w*(?:msg|message|Msg|Message)\\b)', '\\.invoke\\s*\\('];
+  for (const name of typedInterfaces(text)) names.add(escape(name));
+  const words = ['\\.call\\s*\\(\\s*(?:new\\s+Message|\\w*(?:msg|message|Msg|Message)\\b)', '\\.invoke\\s*\\(', '\\.getInterface\\s*\\('];
   // Pending-call promises only matter in hand-written socket clients.
   if (uses(NET_SOCKET, text)) words.push('new\\s+Promise\\b');
   if (names.size > 0) words.push(`\\b(?:${[...names].join('|')})\\b\\s*(?:\\??\\.|\\()`);
@@ -55,9 +64,10 @@ export const callWithoutTimeout: Rule = {
   id: 'call-without-timeout',
   languages: ['rust', 'typescript', 'tsx', 'javascript'],
   mayApply: (text, language) => CHECKERS.some((c) => c.language === family(language) && c.applies(text)),
-  anchors: (language, text) => (language === 'rust' ? RUST_ANCHORS : jsAnchors(text)),
+  anchors: (language, text) => (language === 'rust' ? rustAnchors(text) : jsAnchors(text)),
   // Raw sockets: a blocking read matters only after a send in the same function.
-  wantsScope: (scopeText, language) => language !== 'rust' || RUST_LIBRARY_WORDS.test(scopeText) || RAW_SEND.test(scopeText),
+  wantsScope: (scopeText, language) =>
+    language !== 'rust' || RUST_LIBRARY_WORDS.test(scopeText) || RAW_SEND.test(scopeText) || /\bself\.\w+\.\w+\(/.test(scopeText),
   check: (ctx) =>
     CHECKERS.filter((c) => c.language === family(ctx.language) && c.applies(ctx.text)).flatMap((c) => c.check(ctx)),
 };

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { DBUS_NEXT, DBUS_NEXT_BUS, JS_LOCAL_METHODS } from '../../libraries/dbus-next';
+import { DBUS_NEXT, DBUS_NEXT_BUS, JS_LOCAL_METHODS, typedInterfaces } from '../../libraries/dbus-next';
 import { literalList, literalValue, objectProperties, resolveString } from '../../resolve';
 import { callArguments, callee, lineOf, unwrapExpression } from '../../syntax';
 import type { CallData } from '../../types';
@@ -8,7 +8,8 @@ import { boundedByTimer, raceFix, timeoutHelpers } from './shared';
 import { stripUndefined } from './zbus';
 
 interface ProxyInterface {
-  definition: Node;
+  /** The `getInterface(…)` call, when the interface comes from one (not only from a `ClientInterface` type). */
+  definition: Node | undefined;
   data: CallData;
 }
 
@@ -41,6 +42,7 @@ export function checkDbusNext(ctx: RuleContext): RuleReport[] {
   const helpers = timeoutHelpers(ctx);
   const objects = bindingsOf(ctx, 'getProxyObject');
   const interfaceBindings = bindingsOf(ctx, 'getInterface');
+  const typed = typedInterfaces(ctx.text);
   const interfaceFor = (name: string, use: Node): ProxyInterface | undefined => {
     const call = nearest(interfaceBindings.get(name), use, ctx);
     if (!call) return undefined;
@@ -87,8 +89,12 @@ export function checkDbusNext(ctx: RuleContext): RuleReport[] {
       };
       what = `\`${c.receiver.text}.call()\``;
     } else {
-      if (!interfaceBindings.has(receiver) || JS_LOCAL_METHODS.test(c.name)) continue;
-      const iface = interfaceFor(receiver, call);
+      if (JS_LOCAL_METHODS.test(c.name)) continue;
+      const iface = interfaceBindings.has(receiver)
+        ? interfaceFor(receiver, call)
+        : typed.has(receiver)
+          ? { definition: undefined, data: {} }
+          : undefined;
       if (!iface) continue;
       data = { bus: defaultBus, ...iface.data, member: c.name };
       if (iface.data.interface === 'org.freedesktop.DBus.Properties' && (c.name === 'Get' || c.name === 'Set' || c.name === 'GetAll')) {

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { ZBUS, ZBUS_CONNECTION, ZBUS_FDO_PROXIES, ZBUS_PROXY_ATTRIBUTE, ZBUS_PROXY_LOCAL_METHODS } from '../../libraries/zbus';
+import { ZBUS, ZBUS_CONNECTION, ZBUS_FDO_PROXIES, ZBUS_PROXY_ATTRIBUTE, ZBUS_PROXY_LOCAL_METHODS, zbusProxyFields } from '../../libraries/zbus';
 import { literalList, resolveString } from '../../resolve';
 import { callArguments, callee, descendantsOfType, lineOf } from '../../syntax';
 import type { CallData, Fix } from '../../types';
@@ -142,6 +142,7 @@ export function checkZbus(ctx: RuleContext): RuleReport[] {
   const conns = connections(ctx);
   const reports: RuleReport[] = [];
   const proxiesByScope = new Map<number, Map<string, string>>();
+  const fields = zbusProxyFields(ctx.text);
   for (const call of ctx.nodes('call')) {
     const c = callee(call);
     if (!c?.receiver) continue;
@@ -150,7 +151,11 @@ export function checkZbus(ctx: RuleContext): RuleReport[] {
     const scope = ctx.scopeOf(call);
     let proxies = proxiesByScope.get(scope.id);
     if (!proxies) proxiesByScope.set(scope.id, (proxies = proxyVariables(scope)));
-    const type = proxies.get(c.receiver.text.replace(/^self\./, '')) ?? constructedProxy(c.receiver);
+    const receiverText = c.receiver.text;
+    const type =
+      proxies.get(receiverText) ??
+      (receiverText.startsWith('self.') ? fields.get(receiverText.slice(5).replace(/\.(?:as_ref|lock|read)\(\)$/, '')) : undefined) ??
+      constructedProxy(c.receiver);
     if (c.name === 'call_method' && !type) {
       data = callMethodData(call, ctx);
       what = '`call_method`';
