@@ -179,9 +179,17 @@ export function debounce${i}<T extends unknown[]>(fn: (...args: T) => void, ms: 
 
 /** Fixture code of one language family, plus generated modules until the file has about `lines` lines. */
 export function benchFile(language: 'rust' | 'typescript', lines = 10_000): string {
-  const fixtures = loadFixtures()
-    .filter((f) => (language === 'rust' ? f.language === 'rust' : f.language !== 'rust'))
-    .map((f) => (language === 'typescript' ? f.text.replace(/^\s*(?:import|const \w+ = require)\b.*$/gm, '') : f.text));
+  const byRule = new Map<string, string[]>();
+  for (const f of loadFixtures()) {
+    if (language === 'rust' ? f.language !== 'rust' : f.language === 'rust') continue;
+    const text = language === 'typescript' ? f.text.replace(/^\s*(?:import|const \w+ = require)\b.*$/gm, '') : f.text;
+    byRule.set(f.folderRule, [...(byRule.get(f.folderRule) ?? []), text]);
+  }
+  // Round-robin over the rules, so every rule's D-Bus code is in the file.
+  const fixtures: string[] = [];
+  for (let i = 0; [...byRule.values()].some((list) => i < list.length); i++) {
+    for (const list of byRule.values()) if (list[i] !== undefined) fixtures.push(list[i] ?? '');
+  }
   const imports =
     language === 'typescript'
       ? `import * as net from 'node:net';\nimport { once } from 'node:events';\nimport dbus, { Message, MessageBus, MessageType } from 'dbus-next';\nconst nativeBus = require('@homebridge/dbus-native');\n`

@@ -4,7 +4,7 @@ import { RULE_IMPLEMENTATIONS } from './rules/index';
 import { ruleMeta } from './rules/registry';
 import type { CaptureName, Rule, RuleContext } from './rules/rule';
 import { applySuppressions, lineReader, parseSuppressions, suppressionFix } from './suppressions';
-import { outermostScopeAt } from './syntax';
+import { callee, outermostScopeAt, type Callee } from './syntax';
 import {
   DEFAULT_MAX_FILE_SIZE,
   FileTooLargeError,
@@ -54,12 +54,13 @@ export class Analyzer {
       try {
         const query = await this.pool.query(language, COMBINED_QUERY);
         const captured = new Map<number, Captures>();
+        const callees = new Map<number, Callee | undefined>();
         const lineText = lineReader(text);
         const eol = text.includes('\r\n') ? '\r\n' : '\n';
         for (const rule of rules) {
           const setting = severity(rule.id);
           if (setting === 'off') continue;
-          for (const report of rule.check(this.context(rule, language, text, tree, query, captured))) {
+          for (const report of rule.check(this.context(rule, language, text, tree, query, captured, callees))) {
             findings.push({
               ruleId: rule.id,
               severity: setting,
@@ -90,10 +91,12 @@ export class Analyzer {
     tree: Tree,
     query: Query | null,
     captured: Map<number, Captures>,
+    callees: Map<number, Callee | undefined>,
   ): RuleContext {
     const scopes: Node[] = [];
     const seen = new Set<number>();
     const anchors = rule.anchors(language, text);
+    const wants = rule.scopeFilter?.(language, text);
     anchors.lastIndex = 0;
     for (let match = anchors.exec(text); match; match = anchors.exec(text)) {
       if (match[0].length === 0) anchors.lastIndex++;
@@ -103,7 +106,7 @@ export class Analyzer {
       anchors.lastIndex = Math.max(anchors.lastIndex, scope.endIndex);
       if (seen.has(scope.id)) continue;
       seen.add(scope.id);
-      if (rule.wantsScope && !rule.wantsScope(scope.text, language)) continue;
+      if (wants && !wants(scope.text)) continue;
       scopes.push(scope);
     }
     const perScope = scopes.map((scope) => {
@@ -139,7 +142,20 @@ export class Analyzer {
       }
       return tree.rootNode;
     };
-    return { language, text, tree, scopes, nodes, scopeOf, nodesWithin: (name, container) => within(nodes(name), container) };
+    const calleeOf = (call: Node): Callee | undefined => {
+      if (!callees.has(call.id)) callees.set(call.id, callee(call));
+      return callees.get(call.id);
+    };
+    return {
+      language,
+      text,
+      tree,
+      scopes,
+      nodes,
+      scopeOf,
+      callee: calleeOf,
+      nodesWithin: (name, container) => within(nodes(name), container),
+    };
   }
 }
 

@@ -30,10 +30,16 @@ const RUST_LIBRARY_WORDS = /\bcall_method\b|Proxy|\bwith_proxy\b|\bsend_with_rep
 const RAW_SEND = /\b(?:sendmsg|send|send_to|sendto|write_all|write|write_vectored)\b\s*(?:::<[^>]*>)?\(/;
 const RUST_ANCHORS = new RegExp(`${RUST_LIBRARY_WORDS.source}|\\b(?:recvmsg|recv|recv_from|read|read_exact)\\b`, 'g');
 
-/** Rust anchors, plus `self.<field>` for the zbus proxy fields the file declares. */
-function rustAnchors(text: string): RegExp {
+/** `self.<field>` for the zbus proxy fields the file declares, or undefined when it declares none. */
+function proxyFieldsPattern(text: string): RegExp | undefined {
   const fields = uses(ZBUS, text) ? [...zbusProxyFields(text).keys()] : [];
-  return fields.length === 0 ? RUST_ANCHORS : new RegExp(`${RUST_ANCHORS.source}|\\bself\\.(?:${fields.join('|')})\\b`, 'g');
+  return fields.length === 0 ? undefined : new RegExp(`\\bself\\.(?:${fields.join('|')})\\b`);
+}
+
+/** Rust anchors, plus the proxy fields' uses. */
+function rustAnchors(text: string): RegExp {
+  const fields = proxyFieldsPattern(text);
+  return fields ? new RegExp(`${RUST_ANCHORS.source}|${fields.source}`, 'g') : RUST_ANCHORS;
 }
 
 function escape(name: string): string {
@@ -66,8 +72,11 @@ export const callWithoutTimeout: Rule = {
   mayApply: (text, language) => CHECKERS.some((c) => c.language === family(language) && c.applies(text)),
   anchors: (language, text) => (language === 'rust' ? rustAnchors(text) : jsAnchors(text)),
   // Raw sockets: a blocking read matters only after a send in the same function.
-  wantsScope: (scopeText, language) =>
-    language !== 'rust' || RUST_LIBRARY_WORDS.test(scopeText) || RAW_SEND.test(scopeText) || /\bself\.\w+\.\w+\(/.test(scopeText),
+  scopeFilter: (language, text) => {
+    if (language !== 'rust') return undefined;
+    const fields = proxyFieldsPattern(text);
+    return (scopeText) => RUST_LIBRARY_WORDS.test(scopeText) || RAW_SEND.test(scopeText) || (!!fields && fields.test(scopeText));
+  },
   check: (ctx) =>
     CHECKERS.filter((c) => c.language === family(ctx.language) && c.applies(ctx.text)).flatMap((c) => c.check(ctx)),
 };

@@ -104,7 +104,7 @@ function nearestSend(scope: Node, before: Node, ctx: RuleContext): Node | undefi
   let found: Node | undefined;
   for (const call of ctx.nodesWithin('call', scope)) {
     if (call.endIndex > before.startIndex) break;
-    const name = callee(call)?.name;
+    const name = ctx.callee(call)?.name;
     if (name && SENDS.test(name)) found = call;
   }
   return found;

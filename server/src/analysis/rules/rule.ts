@@ -1,4 +1,5 @@
 import type { Node, Tree } from 'web-tree-sitter';
+import type { Callee } from '../syntax';
 import type { CallData, Fix, LanguageId, Range, RelatedLocation, RuleId } from '../types';
 
 /** Node kinds the combined query (grammars/queries/<lang>/dbus.scm) captures inside a rule's scopes. */
@@ -13,6 +14,8 @@ export interface RuleContext {
   scopes: readonly Node[];
   /** Nodes the combined query captured inside `scopes`, by capture name, in source order. */
   nodes(name: CaptureName): readonly Node[];
+  /** `callee(call)`, computed once per call node for all rules (each lookup crosses into wasm). */
+  callee(call: Node): Callee | undefined;
   /** The scope (one of `scopes`) holding `node`: a binary search, no parent walk. */
   scopeOf(node: Node): Node;
   /** The captured nodes of `name` inside `container` (a binary search over `nodes(name)`, not a walk). */
@@ -42,8 +45,11 @@ export interface Rule {
    * unrelated code in a large file costs nothing beyond the parse.
    */
   anchors(language: LanguageId, text: string): RegExp;
-  /** A cheap text test on an anchored function before it is queried (e.g. "it also sends something"). */
-  wantsScope?(scopeText: string, language: LanguageId): boolean;
+  /**
+   * A cheap text test on an anchored function before it is queried (e.g. "it also sends something").
+   * Built once per file from its text, like the anchors.
+   */
+  scopeFilter?(language: LanguageId, text: string): ((scopeText: string) => boolean) | undefined;
   check(ctx: RuleContext): RuleReport[];
 }
 

@@ -39,7 +39,7 @@ function rustReceives(ctx: RuleContext, dbusRs: boolean): { receives: Receive[];
   const receives: Receive[] = [];
   const sends: Node[] = [];
   for (const call of ctx.nodes('call')) {
-    const c = callee(call);
+    const c = ctx.callee(call);
     if (!c) continue;
     const args = callArguments(call);
     if (RAW_RECEIVES.has(c.name) && args.length > 0) receives.push({ call, name: c.name, nameNode: c.nameNode, unit: 'bytes' });
@@ -94,7 +94,7 @@ function shortReadBreak(loop: Node, receive: Node): Node | undefined {
 function readsMoreLater(receive: Receive, fn: Node, ctx: RuleContext): boolean {
   for (const call of ctx.nodesWithin('call', fn)) {
     if (call.startIndex <= receive.call.endIndex) continue;
-    const name = callee(call)?.name;
+    const name = ctx.callee(call)?.name;
     if (name && (COMPLETE_READS.has(name) || (RAW_RECEIVES.has(name) && enclosingLoop(call)))) return true;
   }
   return false;
@@ -163,7 +163,7 @@ function checkJs(ctx: RuleContext): RuleReport[] {
   const reports: RuleReport[] = [];
   const library = NET_SOCKET.id;
   for (const call of ctx.nodes('call')) {
-    const c = callee(call);
+    const c = ctx.callee(call);
     if (!c) continue;
     const args = callArguments(call);
     const event = stringValue(args[0]);
@@ -228,9 +228,9 @@ export const singleReadReceive: Rule = {
       : /\bonce\b|\.on\s*\(\s*['"]data/g,
   // Rust: a read matters after a send in the same function, or in a loop that stops at a short read.
   // JS: `once(…)` always matters; an `on('data')` handler only when it parses chunks without buffering them.
-  wantsScope: (scopeText, language) =>
+  scopeFilter: (language) =>
     language === 'rust'
-      ? SENDS_OR_SHORT_READ.test(scopeText)
-      : /\bonce\b/.test(scopeText) || (PARSES_MESSAGE.test(scopeText) && !BUFFERING.test(scopeText)),
+      ? (scopeText) => SENDS_OR_SHORT_READ.test(scopeText)
+      : (scopeText) => /\bonce\b/.test(scopeText) || (PARSES_MESSAGE.test(scopeText) && !BUFFERING.test(scopeText)),
   check: (ctx) => (ctx.language === 'rust' ? checkRust(ctx) : checkJs(ctx)),
 };

@@ -32,7 +32,7 @@ function enclosingPromise(call: Node): Node | undefined {
 function interfaceMethodCalls(ctx: RuleContext, bus: 'session' | 'system' | undefined): RuleReport[] {
   const reports: RuleReport[] = [];
   for (const call of ctx.nodes('call')) {
-    const c = callee(call);
+    const c = ctx.callee(call);
     const args = callArguments(call);
     const handler = args[2];
     if (c?.name !== 'getInterface' || !handler || !isFunctionBoundary(handler)) continue;
@@ -43,7 +43,7 @@ function interfaceMethodCalls(ctx: RuleContext, bus: 'session' | 'system' | unde
     if (!name || !body) continue;
     const service = c.receiver ? serviceName(c.receiver, ctx) : undefined;
     for (const inner of ctx.nodesWithin('call', body)) {
-      const m = callee(inner);
+      const m = ctx.callee(inner);
       if (m?.receiver?.text !== name || JS_LOCAL_METHODS.test(m.name) || boundedByTimer(inner, ctx)) continue;
       reports.push({
         range: nodeRange(m.nameNode),
@@ -76,7 +76,7 @@ export function checkDbusNative(ctx: RuleContext): RuleReport[] {
   const bus = /systemBus\s*\(/.test(ctx.text) ? 'system' : /sessionBus\s*\(/.test(ctx.text) ? 'session' : undefined;
   const reports: RuleReport[] = interfaceMethodCalls(ctx, bus);
   for (const call of ctx.nodes('call')) {
-    const c = callee(call);
+    const c = ctx.callee(call);
     if (!c) continue;
     const isInvoke = c.name === 'invoke' && !!c.receiver;
     if (!isInvoke && !promisified.has(c.name)) continue;

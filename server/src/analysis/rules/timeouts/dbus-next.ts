@@ -68,7 +68,7 @@ export function checkDbusNext(ctx: RuleContext): RuleReport[] {
 
   const reports: RuleReport[] = [];
   for (const call of ctx.nodes('call')) {
-    const c = callee(call);
+    const c = ctx.callee(call);
     if (!c?.receiver) continue;
     const receiver = receiverName(c.receiver);
     const args = callArguments(call);

@@ -1,7 +1,7 @@
 import { DBUS_RS, DBUS_RS_TIMEOUT_ARGUMENT, DBUS_TOKIO, INFINITE_TIMEOUT } from '../../libraries/dbus-rs';
 import { bindingValue, resolveString } from '../../resolve';
 import type { Node } from 'web-tree-sitter';
-import { boundName, callArguments, callee, descendantsOfType } from '../../syntax';
+import { boundName, callArguments, descendantsOfType } from '../../syntax';
 import type { CallData } from '../../types';
 import { nodeRange, related, type RuleContext, type RuleReport } from '../rule';
 import { boundedByTimer } from './shared';
@@ -28,7 +28,7 @@ function callData(name: string, call: Node, args: Node[], ctx: RuleContext): Cal
   const proxy = boundName(call);
   if (!proxy) return data;
   for (const later of ctx.nodesWithin('call', ctx.scopeOf(call))) {
-    const c = callee(later);
+    const c = ctx.callee(later);
     if (later.startIndex <= call.endIndex || c?.name !== 'method_call' || c.receiver?.text !== proxy) continue;
     const [iface, member] = callArguments(later);
     return { ...data, interface: resolveString(iface, ctx.tree, ctx.text), member: resolveString(member, ctx.tree, ctx.text) };
@@ -41,7 +41,7 @@ export function checkDbusRs(ctx: RuleContext): RuleReport[] {
   const bus = /new_system\b|system\s*\(/.test(ctx.text) ? 'system' : /new_session\b|session\s*\(/.test(ctx.text) ? 'session' : undefined;
   const reports: RuleReport[] = [];
   for (const call of ctx.nodes('call')) {
-    const c = callee(call);
+    const c = ctx.callee(call);
     if (!c) continue;
     const index = DBUS_RS_TIMEOUT_ARGUMENT[c.name];
     if (index === undefined) continue;

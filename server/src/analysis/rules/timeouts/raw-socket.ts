@@ -12,7 +12,7 @@ export function checkRawSocket(ctx: RuleContext): RuleReport[] {
   let finitePoll = false;
   const polls: Node[] = [];
   for (const call of ctx.nodes('call')) {
-    const c = callee(call);
+    const c = ctx.callee(call);
     if (c?.name !== 'poll' && c?.name !== 'ppoll') continue;
     const last = callArguments(call).at(-1);
     if (!last) continue;
@@ -33,7 +33,7 @@ export function checkRawSocket(ctx: RuleContext): RuleReport[] {
   const sends = new Set<number>();
   const flagged = new Set<number>();
   for (const call of ctx.nodes('call')) {
-    const c = callee(call);
+    const c = ctx.callee(call);
     if (!c) continue;
     const args = callArguments(call);
     if (SENDS.has(c.name) && args.length > 0) {

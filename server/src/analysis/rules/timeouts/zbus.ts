@@ -144,7 +144,7 @@ export function checkZbus(ctx: RuleContext): RuleReport[] {
   const proxiesByScope = new Map<number, Map<string, string>>();
   const fields = zbusProxyFields(ctx.text);
   for (const call of ctx.nodes('call')) {
-    const c = callee(call);
+    const c = ctx.callee(call);
     if (!c?.receiver) continue;
     let data: CallData | undefined;
     let what: string;
