@@ -22,7 +22,7 @@ const COMPLETE_READS = new Set(RAW_SOCKET.completeReads);
 const MESSAGE_SENDS = new Set(['send', 'send_message', 'send_msg', 'write_message', 'hello', 'call_hello', 'sendmsg', 'write_all']);
 
 const SENDS_OR_SHORT_READ =
-  /\b(?:sendmsg|send|send_to|sendto|write_all|write|write_vectored|send_message|send_msg|write_message|hello|call_hello)\b\s*(?:::<[^>]*>)?\(|\bif\s[^{]*(?:<|!=|>)[^{]*\{\s*break\b/;
+  /\b(?:sendmsg|send|send_to|sendto|write_all|write|write_vectored|send_message|send_msg|write_message|hello|call_hello)\b\s*(?:::<[^>]*>)?\(|\bif\s[^{]*(?:<|!=|>)[^{]*\{(?:\s|\/\/[^\n]*\n)*break\b/;
 
 const NEXT_STEP =
   'a signal such as NameAcquired can arrive first and a reply can span several reads; read the 16-byte header, compute the message length and read until all of it is there (and keep reading messages until the reply to this call arrives)';
