@@ -135,6 +135,7 @@ function checkRust(ctx: RuleContext): RuleReport[] {
     }
     if (loop || !send) continue;
     if (receive.unit === 'bytes' && readsMoreLater(receive, scopeFn, ctx)) continue;
+    if (receive.unit === 'message' && matchesReplyItself(receive.name, ctx)) continue;
     const sent = callee(send)?.name ?? 'send';
     reports.push({
       range: nodeRange(receive.nameNode),
@@ -147,6 +148,18 @@ function checkRust(ctx: RuleContext): RuleReport[] {
     });
   }
   return reports;
+}
+
+/** Checks of the reply serial: a read helper that does this loops until the right reply (`recv_reply` that filters). */
+const SERIAL_MATCH = /reply_?serial|replySerial|response_?serial|ReplySerial|REPLY_SERIAL/;
+
+/** A same-file helper of that name whose body matches replies by serial is not a single read. */
+function matchesReplyItself(name: string, ctx: RuleContext): boolean {
+  const definition = new RegExp(`\\bfn\\s+${name}\\b`).exec(ctx.text);
+  if (!definition) return false;
+  let fn: Node | null = ctx.tree.rootNode.descendantForIndex(definition.index);
+  while (fn && fn.type !== 'function_item') fn = fn.parent;
+  return !!fn && SERIAL_MATCH.test(fn.text) && descendantsOfType(fn, ['loop_expression', 'while_expression', 'for_expression']).length > 0;
 }
 
 function enclosingFunctionOf(node: Node): Node | undefined {
