@@ -24,6 +24,8 @@ const MESSAGE_SENDS = new Set(['send', 'send_message', 'send_msg', 'write_messag
 const SENDS_OR_SHORT_READ =
   /\b(?:sendmsg|send|send_to|sendto|write_all|write|write_vectored|send_message|send_msg|write_message|hello|call_hello)\b\s*(?:::<[^>]*>)?\(|\bif\s[^{]*(?:<|!=|>)[^{]*\{(?:\s|\/\/[^\n]*\n)*break\b/;
 
+const STDIO = /(?:^|\.)(?:stdin|stdout|stderr)$/;
+
 const NEXT_STEP =
   'a signal such as NameAcquired can arrive first and a reply can span several reads; read the 16-byte header, compute the message length and read until all of it is there (and keep reading messages until the reply to this call arrives)';
 
@@ -180,8 +182,8 @@ function checkJs(ctx: RuleContext): RuleReport[] {
     if (!c) continue;
     const args = callArguments(call);
     const event = stringValue(args[0]);
-    // `socket.once('data', …)`: the first chunk is taken as the reply.
-    if (c.name === 'once' && c.receiver && (event === 'data' || event === 'message')) {
+    // `socket.once('data', …)`: the first chunk is taken as the reply (a process's stdio is not a bus).
+    if (c.name === 'once' && c.receiver && (event === 'data' || event === 'message') && !STDIO.test(c.receiver.text)) {
       reports.push({
         range: nodeRange(c.nameNode),
         message:
