@@ -50,9 +50,6 @@ export function enclosingLoop(node: Node): Node | undefined {
   return undefined;
 }
 
-export function isLoop(node: Node): boolean {
-  return LOOPS.has(node.type);
-}
 
 /**
  * The outermost function containing text offset `index` (or, outside functions, the top-level item),
@@ -109,10 +106,6 @@ export function callee(call: Node): Callee | undefined {
   return undefined;
 }
 
-/** The name of a call's callee, last path segment only: `tokio::time::timeout` → `timeout`, `a.b.race` → `race`. */
-export function calleeName(call: Node): string | undefined {
-  return callee(call)?.name;
-}
 
 export function callArguments(call: Node): Node[] {
   return call.childForFieldName('arguments')?.namedChildren.filter((n): n is Node => !!n && n.type !== 'comment') ?? [];

@@ -1,6 +1,7 @@
 import { DBUS_EVIDENCE, DBUS_NATIVE, DBUS_NEXT, DBUS_RS, NET_SOCKET, RAW_SOCKET, RUSTBUS, uses, ZBUS } from '../libraries/index';
 import { typedInterfaces } from '../libraries/dbus-next';
 import { zbusProxyFields } from '../libraries/zbus';
+import { escapeRegExp } from '../resolve';
 import type { LanguageId } from '../types';
 import type { Rule, RuleContext, RuleReport } from './rule';
 import { checkDbusNative } from './timeouts/dbus-native';
@@ -42,9 +43,6 @@ function rustAnchors(text: string): RegExp {
   return fields ? new RegExp(`${RUST_ANCHORS.source}|${fields.source}`, 'g') : RUST_ANCHORS;
 }
 
-function escape(name: string): string {
-  return name.replace(/[$]/g, '\\$');
-}
 
 /**
  * JS anchors from the file itself: the names its bus, proxy-interface and promisified-invoke variables
@@ -53,8 +51,8 @@ function escape(name: string): string {
 function jsAnchors(text: string): RegExp {
   const names = new Set<string>();
   const binding = /(?:\b(?:const|let|var)\s+|\bthis\.)([A-Za-z_$][\w$]*)\s*(?::[^=\n]*)?=\s*(?:await\s+)?[\w$.]*\b(?:getInterface|sessionBus|systemBus|promisify)\s*\(/g;
-  for (let m = binding.exec(text); m; m = binding.exec(text)) if (m[1]) names.add(escape(m[1]));
-  for (const name of typedInterfaces(text)) names.add(escape(name));
+  for (let m = binding.exec(text); m; m = binding.exec(text)) if (m[1]) names.add(escapeRegExp(m[1]));
+  for (const name of typedInterfaces(text)) names.add(escapeRegExp(name));
   const words = ['\\.call\\s*\\(\\s*(?:new\\s+Message|\\w*(?:msg|message|Msg|Message)\\b)', '\\.invoke\\s*\\(', '\\.getInterface\\s*\\('];
   // Pending-call promises only matter in hand-written socket clients.
   if (uses(NET_SOCKET, text)) words.push('new\\s+Promise\\b');

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { DBUS_EVIDENCE, RAW_SOCKET, RUSTBUS, uses } from '../libraries/index';
+import { DBUS_EVIDENCE, RAW_SOCKET, REPLY_SERIAL_WORDS, RUSTBUS, uses } from '../libraries/index';
 import { callee, isFunctionBoundary, lineOf } from '../syntax';
 import { nodeRange, related, type Rule, type RuleContext, type RuleReport } from './rule';
 
@@ -9,8 +9,6 @@ const METHOD_RETURN = /(?:^|::|\.)(?:MethodReturn|METHOD_RETURN|MethodReply|METH
 const RUSTBUS_REPLY = /(?:^|::)MessageType::Reply$/;
 /** `mtype == 2`, `msg.type === 2`: the numeric METHOD_RETURN code compared with a type field. */
 const TYPE_FIELD = /(?:^|\.|_)(?:m?type|typ|msg_?type|message_?type|messageType|kind)(?:\(\))?$/i;
-/** Anything that shows the reply is matched to its call: the REPLY_SERIAL field or a table keyed by it. */
-const SERIAL_CHECK = /reply_?serial|replySerial|response_?serial|responseSerial|ReplySerial|REPLY_SERIAL|in_reply_to|inReplyTo/i;
 /** Sends whose serial the reply should be matched against (for the related location). */
 const SENDS = /^(?:sendmsg|send|send_to|write_all|write|send_message|send_msg|write_message|call|invoke)$/;
 
@@ -123,7 +121,7 @@ export const replySerialUnchecked: Rule = {
     const flaggedScopes = new Set<number>();
     for (const { check, at } of comparisons(ctx, rustbus)) {
       const scope = ctx.scopeOf(check);
-      if (SERIAL_CHECK.test(scope.text) || LIBRARY_MATCHED[ctx.language === 'rust' ? 'rust' : 'js'].test(scope.text)) continue;
+      if (REPLY_SERIAL_WORDS.test(scope.text) || LIBRARY_MATCHED[ctx.language === 'rust' ? 'rust' : 'js'].test(scope.text)) continue;
       // One finding per function: the first type check is where the wrong reply gets picked.
       if (flaggedScopes.has(scope.id)) continue;
       flaggedScopes.add(scope.id);

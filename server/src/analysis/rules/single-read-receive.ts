@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { DBUS_EVIDENCE, DBUS_RS, NET_SOCKET, RAW_SOCKET, uses } from '../libraries/index';
+import { DBUS_EVIDENCE, DBUS_RS, NET_SOCKET, RAW_SOCKET, REPLY_SERIAL_WORDS, uses } from '../libraries/index';
 import { BUFFERING, PARSES_MESSAGE } from '../libraries/net-socket';
 import { MESSAGE_RECEIVE } from '../libraries/raw-socket';
 import {
@@ -152,16 +152,13 @@ function checkRust(ctx: RuleContext): RuleReport[] {
   return reports;
 }
 
-/** Checks of the reply serial: a read helper that does this loops until the right reply (`recv_reply` that filters). */
-const SERIAL_MATCH = /reply_?serial|replySerial|response_?serial|ReplySerial|REPLY_SERIAL/;
-
 /** A same-file helper of that name whose body matches replies by serial is not a single read. */
 function matchesReplyItself(name: string, ctx: RuleContext): boolean {
   const definition = new RegExp(`\\bfn\\s+${name}\\b`).exec(ctx.text);
   if (!definition) return false;
   let fn: Node | null = ctx.tree.rootNode.descendantForIndex(definition.index);
   while (fn && fn.type !== 'function_item') fn = fn.parent;
-  return !!fn && SERIAL_MATCH.test(fn.text) && descendantsOfType(fn, ['loop_expression', 'while_expression', 'for_expression']).length > 0;
+  return !!fn && REPLY_SERIAL_WORDS.test(fn.text) && descendantsOfType(fn, ['loop_expression', 'while_expression', 'for_expression']).length > 0;
 }
 
 function enclosingFunctionOf(node: Node): Node | undefined {

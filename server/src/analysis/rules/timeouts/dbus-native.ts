@@ -1,12 +1,11 @@
 import type { Node } from 'web-tree-sitter';
 import { DBUS_NATIVE } from '../../libraries/dbus-native';
 import { JS_LOCAL_METHODS } from '../../libraries/dbus-next';
-import { bindingValue, literalList, literalValue, objectProperties, resolveString } from '../../resolve';
+import { bindingValue, literalList, literalValue, objectProperties, resolveString, stripUndefined } from '../../resolve';
 import { callArguments, callee, isFunctionBoundary } from '../../syntax';
 import type { Fix } from '../../types';
 import { nodeRange, related, type RuleContext, type RuleReport } from '../rule';
 import { boundedByTimer, raceFix, timeoutHelpers } from './shared';
-import { stripUndefined } from './zbus';
 
 /** Names bound to a promisified invoke: `const invokeAsync = promisify(bus.invoke.bind(bus))`. */
 function promisifiedInvokes(text: string): Set<string> {

@@ -1,11 +1,10 @@
 import type { Node } from 'web-tree-sitter';
 import { DBUS_NEXT, DBUS_NEXT_BUS, JS_LOCAL_METHODS, typedInterfaces } from '../../libraries/dbus-next';
-import { literalList, literalValue, objectProperties, resolveString } from '../../resolve';
+import { literalList, literalValue, objectProperties, resolveString, stripUndefined } from '../../resolve';
 import { callArguments, callee, lineOf, unwrapExpression } from '../../syntax';
 import type { CallData } from '../../types';
 import { nodeRange, related, type RuleContext, type RuleReport } from '../rule';
 import { boundedByTimer, raceFix, timeoutHelpers } from './shared';
-import { stripUndefined } from './zbus';
 
 interface ProxyInterface {
   /** The `getInterface(…)` call, when the interface comes from one (not only from a `ClientInterface` type). */

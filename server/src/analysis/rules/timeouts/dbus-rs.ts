@@ -1,11 +1,10 @@
 import { DBUS_RS, DBUS_RS_TIMEOUT_ARGUMENT, DBUS_TOKIO, INFINITE_TIMEOUT } from '../../libraries/dbus-rs';
-import { bindingValue, resolveString } from '../../resolve';
+import { bindingValue, resolveString, stripUndefined } from '../../resolve';
 import type { Node } from 'web-tree-sitter';
 import { boundName, callArguments, descendantsOfType } from '../../syntax';
 import type { CallData } from '../../types';
 import { nodeRange, related, type RuleContext, type RuleReport } from '../rule';
 import { boundedByTimer } from './shared';
-import { stripUndefined } from './zbus';
 
 /** `Message::new_method_call(dest, path, iface, member)` behind a message argument. */
 function messageData(message: Node | undefined, ctx: RuleContext): CallData {

@@ -3,6 +3,7 @@
 import type { Node } from 'web-tree-sitter';
 import { JS_TIMEOUT_WRAPPERS } from '../../libraries/dbus-next';
 import { RUST_TIMEOUT_WRAPPERS } from '../../libraries/zbus';
+import { escapeRegExp } from '../../resolve';
 import { callee, isFunctionBoundary } from '../../syntax';
 import type { Fix, LanguageId } from '../../types';
 import { nodeRange } from '../rule';
@@ -11,7 +12,8 @@ import type { RuleContext } from '../rule';
 /** The timeout the quick fixes insert. */
 export const FIX_SECONDS = 25;
 
-const TIMER = /setTimeout|AbortSignal\.timeout|\btimeout\s*\(/;
+/** Code that arms a timer a pending call can be rejected by. */
+export const TIMER = /setTimeout|AbortSignal\.timeout|\btimeout\s*\(|\.timeout\s*=|withDeadline/;
 
 /** Answers "does this same-file function bound its argument with a timer?", looking a name up only when asked. */
 export interface TimeoutHelpers {
@@ -38,7 +40,7 @@ export function timeoutHelpers(ctx: RuleContext): TimeoutHelpers {
 
 function isTimeoutHelper(ctx: RuleContext, name: string): boolean {
   if (!/^[A-Za-z_$][\w$]*$/.test(name)) return false;
-  const id = name.replace(/\$/g, '\\$');
+  const id = escapeRegExp(name);
   const definition = new RegExp(
     `\\bfunction\\s*\\*?\\s*${id}\\s*[<(]|\\b${id}\\s*(?::[^=\\n]*)?=\\s*(?:async\\s*)?(?:function\\b|\\([^)]*\\)\\s*(?::[^=\\n]*)?=>|[A-Za-z_$][\\w$]*\\s*=>)|^\\s*(?:(?:private|public|protected|static|async)\\s+)*${id}\\s*(?:<[^>]*>)?\\s*\\(`,
     'gm',

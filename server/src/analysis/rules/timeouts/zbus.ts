@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { ZBUS, ZBUS_CONNECTION, ZBUS_FDO_PROXIES, ZBUS_PROXY_ATTRIBUTE, ZBUS_PROXY_LOCAL_METHODS, zbusProxyFields } from '../../libraries/zbus';
-import { literalList, resolveString } from '../../resolve';
+import { literalList, resolveString, stripUndefined } from '../../resolve';
 import { callArguments, callee, descendantsOfType, lineOf } from '../../syntax';
 import type { CallData, Fix } from '../../types';
 import type { ZbusProxyInfo } from '../../libraries/zbus';
@@ -188,6 +188,3 @@ export function checkZbus(ctx: RuleContext): RuleReport[] {
   return reports;
 }
 
-export function stripUndefined(data: CallData): CallData {
-  return Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined)) as CallData;
-}
