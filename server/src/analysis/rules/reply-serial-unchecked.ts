@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { DBUS_EVIDENCE, RAW_SOCKET, REPLY_SERIAL_WORDS, RUSTBUS, uses } from '../libraries/index';
+import { ALL_SENDS, DBUS_EVIDENCE, RAW_SOCKET, REPLY_SERIAL_WORDS, RUSTBUS, uses } from '../libraries/index';
 import { callee, isFunctionBoundary, lineOf } from '../syntax';
 import { nodeRange, related, type Rule, type RuleContext, type RuleReport } from './rule';
 
@@ -9,8 +9,6 @@ const METHOD_RETURN = /(?:^|::|\.)(?:MethodReturn|METHOD_RETURN|MethodReply|METH
 const RUSTBUS_REPLY = /(?:^|::)MessageType::Reply$/;
 /** `mtype == 2`, `msg.type === 2`: the numeric METHOD_RETURN code compared with a type field. */
 const TYPE_FIELD = /(?:^|\.|_)(?:m?type|typ|msg_?type|message_?type|messageType|kind)(?:\(\))?$/i;
-/** Sends whose serial the reply should be matched against (for the related location). */
-const SENDS = /^(?:sendmsg|send|send_to|write_all|write|send_message|send_msg|write_message|call|invoke)$/;
 
 /** Calls through a library that matches replies to calls itself. */
 const LIBRARY_MATCHED = {
@@ -103,7 +101,7 @@ function nearestSend(scope: Node, before: Node, ctx: RuleContext): Node | undefi
   for (const call of ctx.nodesWithin('call', scope)) {
     if (call.endIndex > before.startIndex) break;
     const name = ctx.callee(call)?.name;
-    if (name && SENDS.test(name)) found = call;
+    if (name && ALL_SENDS.has(name)) found = call;
   }
   return found;
 }

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { DBUS_EVIDENCE, DBUS_RS, NET_SOCKET, RAW_SOCKET, REPLY_SERIAL_WORDS, uses } from '../libraries/index';
+import { ALL_SENDS, DBUS_EVIDENCE, DBUS_RS, NET_SOCKET, RAW_SOCKET, REPLY_SERIAL_WORDS, uses } from '../libraries/index';
 import { BUFFERING, PARSES_MESSAGE } from '../libraries/net-socket';
 import { MESSAGE_RECEIVE } from '../libraries/raw-socket';
 import {
@@ -17,9 +17,7 @@ import {
 import { nodeRange, related, type Rule, type RuleContext, type RuleReport } from './rule';
 
 const RAW_RECEIVES = new Set(RAW_SOCKET.receives);
-const RAW_SENDS = new Set(RAW_SOCKET.sends);
 const COMPLETE_READS = new Set(RAW_SOCKET.completeReads);
-const MESSAGE_SENDS = new Set(['send', 'send_message', 'send_msg', 'write_message', 'hello', 'call_hello', 'sendmsg', 'write_all']);
 
 const SENDS_OR_SHORT_READ =
   /\b(?:sendmsg|send|send_to|sendto|write_all|write|write_vectored|send_message|send_msg|write_message|hello|call_hello)\b\s*(?:::<[^>]*>)?\(|\bif\s[^{]*(?:<|!=|>)[^{]*\{(?:\s|\/\/[^\n]*\n)*break\b/;
@@ -48,7 +46,7 @@ function rustReceives(ctx: RuleContext, dbusRs: boolean): { receives: Receive[];
     // A read given the call's serial (`wait_for_reply(serial)`) matches the reply itself.
     else if ((MESSAGE_RECEIVE.test(c.name) || (dbusRsReceives.has(c.name) && c.receiver)) && !args.some((a) => /serial/i.test(a.text)))
       receives.push({ call, name: c.name, nameNode: c.nameNode, unit: 'message' });
-    if ((RAW_SENDS.has(c.name) || MESSAGE_SENDS.has(c.name)) && args.length > 0) sends.push(call);
+    if (ALL_SENDS.has(c.name) && args.length > 0) sends.push(call);
     else if (c.name === 'hello' || c.name === 'call_hello') sends.push(call);
   }
   return { receives, sends };
