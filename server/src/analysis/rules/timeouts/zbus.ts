@@ -28,6 +28,20 @@ function proxyTraits(text: string): Map<string, ProxyInfo> {
 interface Connection {
   node: Node;
   bus?: 'session' | 'system';
+  /** The builder chain this connection is made by sets `method_timeout`. */
+  timed: boolean;
+}
+
+const METHOD_TIMEOUT = /\.method_timeout\s*\(/;
+
+/** The whole builder chain around a connection constructor: `Builder::session()?.name(…)?.build().await?`. */
+function chainOf(node: Node): Node {
+  let top = node;
+  for (let current = node.parent; current; current = current.parent) {
+    if (!['field_expression', 'call_expression', 'try_expression', 'await_expression'].includes(current.type)) break;
+    top = current;
+  }
+  return top;
 }
 
 function connections(ctx: RuleContext): Connection[] {
@@ -38,16 +52,15 @@ function connections(ctx: RuleContext): Connection[] {
     while (node && node.type !== 'call_expression') node = node.parent;
     if (!node) continue;
     const kind = m[1] ?? m[2] ?? m[3];
-    out.push({ node, bus: kind === 'session' || kind === 'system' ? kind : undefined });
+    out.push({ node, bus: kind === 'session' || kind === 'system' ? kind : undefined, timed: METHOD_TIMEOUT.test(chainOf(node).text) });
   }
   return out;
 }
 
-/** The connection a call most likely uses: the nearest one before it in the same function, else the file's first. */
-function connectionFor(call: Node, all: Connection[], ctx: RuleContext): Connection | undefined {
+/** The connection made in the same function before the call, if any: the one the call most likely uses. */
+function localConnection(call: Node, all: Connection[], ctx: RuleContext): Connection | undefined {
   const scope = ctx.scopeOf(call);
-  const local = all.filter((c) => c.node.startIndex >= scope.startIndex && c.node.endIndex <= call.startIndex);
-  return local[local.length - 1] ?? all[0];
+  return all.filter((c) => c.node.startIndex >= scope.startIndex && c.node.endIndex <= call.startIndex).at(-1);
 }
 
 /** Proxy variables in scope: `let p = FooProxy::new(&conn).await?`, `FooProxy::builder(&conn)….build()`, parameters typed `&FooProxy`. */
@@ -137,7 +150,8 @@ function callMethodData(call: Node, ctx: RuleContext): CallData {
 
 export function checkZbus(ctx: RuleContext): RuleReport[] {
   // Per file: a `method_timeout` on any builder is taken to cover the file's connections.
-  if (/\.method_timeout\s*\(/.test(ctx.text)) return [];
+  // A connection made elsewhere in the file: bounded when the file sets `method_timeout` anywhere.
+  const fileTimed = METHOD_TIMEOUT.test(ctx.text);
   const traits = proxyTraits(ctx.text);
   const conns = connections(ctx);
   const reports: RuleReport[] = [];
@@ -175,7 +189,9 @@ export function checkZbus(ctx: RuleContext): RuleReport[] {
       what = `\`${receiver}.${c.name}()\` (${type})`;
     }
     if (boundedByTimer(call, ctx)) continue;
-    const connection = connectionFor(call, conns, ctx);
+    const local = localConnection(call, conns, ctx);
+    if (local ? local.timed : fileTimed) continue;
+    const connection = local ?? conns.find((c) => !c.timed);
     const fix = connection ? methodTimeoutFix(connection) : undefined;
     reports.push({
       range: nodeRange(c.nameNode),
