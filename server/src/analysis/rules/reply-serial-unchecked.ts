@@ -1,7 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { ALL_SENDS, DBUS_EVIDENCE, RAW_SOCKET, REPLY_SERIAL_WORDS, RUSTBUS, uses } from '../libraries/index';
-import { escapeRegExp } from '../resolve';
-import { callee, isFunctionBoundary, lineOf } from '../syntax';
+import { callee, descendantsOfType, isFunctionBoundary, lineOf } from '../syntax';
 import { nodeRange, related, type Rule, type RuleContext, type RuleReport } from './rule';
 
 /** Names of the "method return" message type across hand-written clients and libraries' message types. */
@@ -33,9 +32,10 @@ function picksMessage(check: Node, tested: Node): boolean {
       const condition = current.childForFieldName('condition');
       if (!condition || condition.startIndex > child.startIndex || child.endIndex > condition.endIndex) return false;
       if (current.type.startsWith('while')) return true;
-      const branch = current.childForFieldName('consequence')?.text ?? '';
+      const branch = current.childForFieldName('consequence');
+      if (!branch) return false;
       const root = /^[A-Za-z_$][\w$]*/.exec(tested.text)?.[0];
-      return ACCEPTS.test(branch) || (!!root && new RegExp(`\\b${escapeRegExp(root)}\\b`).test(branch));
+      return ACCEPTS.test(branch.text) || (!!root && descendantsOfType(branch, ['identifier', 'shorthand_property_identifier']).some((id) => id.text === root));
     }
     if (isFunctionBoundary(current)) {
       const call = current.parent?.parent;
