@@ -14,6 +14,7 @@ import {
   lineOf,
   stringValue,
 } from '../syntax';
+import { escapeRegExp } from '../resolve';
 import { nodeRange, related, type Rule, type RuleContext, type RuleReport } from './rule';
 
 const RAW_RECEIVES = new Set(RAW_SOCKET.receives);
@@ -169,6 +170,46 @@ function inlineHandler(call: Node): Node | undefined {
   return handler && isFunctionBoundary(handler) ? handler : undefined;
 }
 
+/** A SASL reply tested on the chunk's text: `/^OK /`, `'AGREE_UNIX_FD'`, `startsWith('REJECTED')`. */
+const SASL_TOKEN = /['"`/]\^?(?:OK|AGREE_UNIX_FD|REJECTED|DATA)\b/;
+
+/** The handler keeps bytes across chunks: concatenates, appends, or feeds the chunk to a framer. */
+function buffers(body: string, chunk: string): boolean {
+  const c = escapeRegExp(chunk);
+  return (
+    BUFFERING.test(body) ||
+    new RegExp(`\\.(?:push|append|feed|write|enqueue|unshift)\\(\\s*${c}\\b`).test(body)
+  );
+}
+
+/** An inline `data` handler that takes each chunk as a whole message or SASL line, without buffering. */
+function unbufferedDataHandler(call: Node, at: Node): Omit<RuleReport, 'data'> | undefined {
+  const handler = inlineHandler(call);
+  const param = handler?.childForFieldName('parameters')?.namedChildren[0] ?? handler?.childForFieldName('parameter');
+  const chunk = param?.type === 'required_parameter' ? param.childForFieldName('pattern')?.text : param?.text;
+  const body = handler?.childForFieldName('body');
+  if (!chunk || !body || buffers(body.text, chunk)) return undefined;
+  const usesChunk = (arg: Node) => arg.text === chunk || arg.text.startsWith(`${chunk}.`);
+  const parse = descendantsOfType(body, 'call_expression').find((inner) => {
+    const name = callee(inner);
+    return !!name && PARSES_MESSAGE.test(name.path) && callArguments(inner).some(usesChunk);
+  });
+  if (parse) {
+    return {
+      range: nodeRange(at),
+      message: `each \`data\` chunk is parsed as one whole message (\`${parse.text.split('\n')[0]}\`, line ${lineOf(parse)}); a chunk can hold part of a message or several, so replies larger than one chunk or arriving with a signal are misread; buffer chunks and split them by the header's lengths`,
+      related: [related(parse, 'the chunk is parsed as a message here')],
+    };
+  }
+  if (SASL_TOKEN.test(body.text) && new RegExp(`\\b${escapeRegExp(chunk)}\\b`).test(body.text)) {
+    return {
+      range: nodeRange(at),
+      message: `each \`data\` chunk is taken as a whole SASL line (the handler tests it for the server's reply); a line can arrive in pieces or together with the next one: buffer until "\\r\\n"`,
+    };
+  }
+  return undefined;
+}
+
 function checkJs(ctx: RuleContext): RuleReport[] {
   const reports: RuleReport[] = [];
   const library = NET_SOCKET.id;
@@ -198,28 +239,10 @@ function checkJs(ctx: RuleContext): RuleReport[] {
       });
       continue;
     }
-    // `socket.on('data', chunk => parse(chunk))`: each chunk parsed as one whole message.
+    // `socket.on('data', chunk => parse(chunk))`: each chunk parsed as one whole message (or SASL line).
     if (c.name === 'on' && c.receiver && event === 'data') {
-      const handler = inlineHandler(call);
-      const param = handler?.childForFieldName('parameters')?.namedChildren[0] ?? handler?.childForFieldName('parameter');
-      const chunk = param?.type === 'required_parameter' ? param.childForFieldName('pattern')?.text : param?.text;
-      const body = handler?.childForFieldName('body');
-      if (!chunk || !body || BUFFERING.test(body.text)) continue;
-      const parse = descendantsOfType(body, 'call_expression').find((inner) => {
-        const name = callee(inner);
-        return (
-          !!name &&
-          PARSES_MESSAGE.test(name.path) &&
-          callArguments(inner).some((arg) => arg.text === chunk || arg.text.startsWith(`${chunk}.`))
-        );
-      });
-      if (!parse) continue;
-      reports.push({
-        range: nodeRange(c.nameNode),
-        message: `each \`data\` chunk is parsed as one whole message (\`${parse.text.split('\n')[0]}\`, line ${lineOf(parse)}); a chunk can hold part of a message or several, so replies larger than one chunk or arriving with a signal are misread; buffer chunks and split them by the header's lengths`,
-        related: [related(parse, 'the chunk is parsed as a message here')],
-        data: { library },
-      });
+      const report = unbufferedDataHandler(call, c.nameNode);
+      if (report) reports.push({ ...report, data: { library } });
     }
   }
   return reports;
@@ -241,6 +264,6 @@ export const singleReadReceive: Rule = {
   scopeFilter: (language) =>
     language === 'rust'
       ? (scopeText) => SENDS_OR_SHORT_READ.test(scopeText)
-      : (scopeText) => /\bonce\b/.test(scopeText) || (PARSES_MESSAGE.test(scopeText) && !BUFFERING.test(scopeText)),
+      : (scopeText) => /\bonce\b/.test(scopeText) || PARSES_MESSAGE.test(scopeText) || SASL_TOKEN.test(scopeText),
   check: (ctx) => (ctx.language === 'rust' ? checkRust(ctx) : checkJs(ctx)),
 };
