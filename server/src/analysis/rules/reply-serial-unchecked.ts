@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { ALL_SENDS, DBUS_EVIDENCE, RAW_SOCKET, REPLY_SERIAL_WORDS, RUSTBUS, uses } from '../libraries/index';
+import { callHints } from '../callHints';
 import { callee, descendantsOfType, isFunctionBoundary, lineOf } from '../syntax';
 import { nodeRange, related, type Rule, type RuleContext, type RuleReport } from './rule';
 
@@ -140,7 +141,7 @@ export const replySerialUnchecked: Rule = {
         range: nodeRange(at),
         message: `the reply is picked by its message type alone (\`${shown}\`, line ${lineOf(check)})${send ? ` after \`${callee(send)?.name ?? 'send'}\` (line ${lineOf(send)})` : ''}, with no comparison of its REPLY_SERIAL; ${EXPLANATION}`,
         related: send ? [related(send, "the call was sent here; its serial is never compared with the reply's REPLY_SERIAL")] : [],
-        data: { library: ctx.language === 'rust' ? (rustbus ? RUSTBUS.id : RAW_SOCKET.id) : 'net-socket' },
+        data: { library: ctx.language === 'rust' ? (rustbus ? RUSTBUS.id : RAW_SOCKET.id) : 'net-socket', ...callHints(scope, ctx.text) },
       });
     }
     return reports;

@@ -14,6 +14,7 @@ import {
   lineOf,
   stringValue,
 } from '../syntax';
+import { callHints } from '../callHints';
 import { escapeRegExp } from '../resolve';
 import { nodeRange, related, type Rule, type RuleContext, type RuleReport } from './rule';
 
@@ -130,7 +131,7 @@ function checkRust(ctx: RuleContext): RuleReport[] {
         range: nodeRange(receive.nameNode),
         message: `reading stops at the first short ${what} (\`${shortRead.text}\`, line ${lineOf(shortRead)}): a read shorter than the buffer does not mean the reply is complete — the bus may not have written all of it yet, or have written a signal such as NameAcquired first; ${NEXT_STEP}`,
         related: [related(shortRead, 'a short read is taken as the end of the reply here'), ...(send ? [related(send, 'the call was sent here')] : [])],
-        data: { library: RAW_SOCKET.id },
+        data: { library: RAW_SOCKET.id, ...callHints(ctx.scopeOf(receive.call), ctx.text) },
       });
       continue;
     }
@@ -145,7 +146,10 @@ function checkRust(ctx: RuleContext): RuleReport[] {
           ? `the reply is taken from a single ${what} after \`${sent}\` (line ${lineOf(send)}); ${NEXT_STEP}`
           : `one message is read with ${what} after \`${sent}\` (line ${lineOf(send)}) and taken as the reply; the bus sends messages nobody asked for (the NameAcquired signal after Hello, other signals): keep reading until the message whose REPLY_SERIAL matches the call's serial arrives`,
       related: [related(send, 'the call was sent here')],
-      data: { library: receive.unit === 'bytes' ? RAW_SOCKET.id : uses(DBUS_RS, ctx.text) ? DBUS_RS.id : RAW_SOCKET.id },
+      data: {
+        library: receive.unit === 'bytes' ? RAW_SOCKET.id : uses(DBUS_RS, ctx.text) ? DBUS_RS.id : RAW_SOCKET.id,
+        ...callHints(ctx.scopeOf(receive.call), ctx.text),
+      },
     });
   }
   return reports;
@@ -226,7 +230,7 @@ function checkJs(ctx: RuleContext): RuleReport[] {
           event === 'data'
             ? `\`${c.receiver.text}.once('data', …)\` takes the first chunk as the whole reply; a chunk can hold part of a message, several messages, or a signal such as NameAcquired; buffer chunks and split them by the header's lengths`
             : `\`${c.receiver.text}.once('message', …)\` takes the next message as the reply; the bus sends messages nobody asked for (NameAcquired, other signals): wait for the message whose REPLY_SERIAL matches the call's serial`,
-        data: { library },
+        data: { library, ...callHints(ctx.scopeOf(call), ctx.text) },
       });
       continue;
     }
@@ -235,14 +239,14 @@ function checkJs(ctx: RuleContext): RuleReport[] {
       reports.push({
         range: nodeRange(c.nameNode),
         message: `\`once(${args[0]?.text ?? 'socket'}, 'data')\` awaits one chunk and takes it as the reply; a chunk can hold part of a message or a signal such as NameAcquired; keep reading and split by the header's lengths`,
-        data: { library },
+        data: { library, ...callHints(ctx.scopeOf(call), ctx.text) },
       });
       continue;
     }
     // `socket.on('data', chunk => parse(chunk))`: each chunk parsed as one whole message (or SASL line).
     if (c.name === 'on' && c.receiver && event === 'data') {
       const report = unbufferedDataHandler(call, c.nameNode);
-      if (report) reports.push({ ...report, data: { library } });
+      if (report) reports.push({ ...report, data: { library, ...callHints(ctx.scopeOf(call), ctx.text) } });
     }
   }
   return reports;
