@@ -33,7 +33,8 @@ export function uses(library: LibraryModel, text: string): boolean {
 }
 
 /** D-Bus words that make a hand-written socket client worth looking at. */
-export const DBUS_EVIDENCE = /d-?bus|org\.freedesktop|AUTH EXTERNAL|NameAcquired|METHOD_?CALL|MethodCall|MethodReturn|METHOD_RETURN/i;
+export const DBUS_EVIDENCE =
+  /d-?bus|org\.freedesktop|AUTH EXTERNAL|NameAcquired|METHOD_?CALL|MethodCall|MethodReturn|METHOD_RETURN|unix:path=|\/run\/user\/[^"'`\s]*\/bus\b|\b(?:session|system)_bus\b|reply_?serial|NEGOTIATE_UNIX_FD/i;
 
 export const SECONDS_25 = 25;
 

@@ -1,3 +1,4 @@
+import type { Node } from 'web-tree-sitter';
 import type { LibraryModel } from './model';
 
 /** Hand-written Rust clients over nix, libc, std or tokio Unix sockets (youki's dbus_native was one). */
@@ -5,7 +6,7 @@ export const RAW_SOCKET: LibraryModel = {
   id: 'raw-socket',
   displayName: 'raw socket',
   language: 'rust',
-  imports: /\bnix::sys::socket\b|\buse\s+nix::|\blibc::(?:recv|send|read|write)|\bUnixStream\b|\bsocket::(?:recvmsg|sendmsg|recv|send)\b/,
+  imports: /\bnix::sys::socket\b|\buse\s+nix::|\blibc::(?:recv|send|read|write)|\bUnixStream\b|\bTcpStream\b|\bsocket::(?:recvmsg|sendmsg|recv|send)\b/,
   sends: ['sendmsg', 'send', 'send_to', 'sendto', 'write_all', 'write', 'write_vectored', 'write_all_buf'],
   receives: ['recvmsg', 'recv', 'recv_from', 'recvfrom', 'read', 'read_buf', 'try_read', 'read_vectored'],
   receiveUnit: 'bytes',
@@ -25,3 +26,82 @@ export const INFINITE_POLL = /^(?:-1|None|PollTimeout::NONE|PollTimeout::MAX|c_i
  */
 export const MESSAGE_RECEIVE =
   /^(?:read|recv|receive|get_next|next|pop|blocking_pop|block_until_next|read_next|try_read|await)_(?:message|msg|reply|response|socket|frame)$/;
+
+/** Receivers that are no socket: files, stdio, in-memory buffers (`File::open(…)`, `io::stdin()`, `Vec::new()`). */
+const NOT_A_SOCKET_VALUE = /\b(?:File::(?:open|create|options)|OpenOptions|fs::File|std(?:in|out|err)(?:_locked)?\s*\(|Cursor::new|Vec::(?:new|with_capacity)|vec!|String::new|BytesMut::)/;
+const NOT_A_SOCKET_TYPE = /^&?\s*(?:mut\s+)?(?:(?:std::)?(?:fs::|io::)?(?:File|Stdin|StdinLock|Stdout|Stderr|Cursor<[^>]*>|Vec<u8>|String|BytesMut)|\[u8\]|&\s*\[u8\])\b/;
+
+function rootName(receiver: string): string | undefined {
+  const m = /^\(?\s*(?:&\s*(?:mut\s+)?)?(?:self\.)?([A-Za-z_]\w*)/.exec(receiver);
+  return m?.[1];
+}
+
+/**
+ * True when a read or write goes to a file, stdio or a buffer rather than a socket: the receiver (or, for
+ * `Read::read(&mut x, …)`, the first argument) is `io::stdin()`, or a name bound in `scope` (or a field
+ * declared in the file) to a `File`, stdio handle, `Vec`, `Cursor`…
+ */
+export function notASocket(receiver: string | undefined, scope: Node, fileText: string): boolean {
+  if (!receiver) return false;
+  const text = receiver.replace(/\s+/g, '');
+  if (/(?:^|::|\.)std(?:in|out|err)\(\)/.test(text) || /^(?:std::)?io::std(?:in|out|err)/.test(text)) return true;
+  const name = rootName(receiver);
+  if (!name || name === 'self') return false;
+  const escaped = name.replace(/[$]/g, '\\$&');
+  const binding = new RegExp(`\\blet\\s+(?:mut\\s+)?${escaped}\\s*(?::\\s*([^=;]+))?=([^;]*)`).exec(scope.text);
+  if (binding) return (!!binding[1] && NOT_A_SOCKET_TYPE.test(binding[1].trim())) || NOT_A_SOCKET_VALUE.test(binding[2] ?? '');
+  // A parameter or a struct field of that name with a file/stdio/buffer type.
+  const typed = new RegExp(`\\b${escaped}\\s*:\\s*([^,;){}=]+)`).exec(receiver.includes('self.') ? fileText : scope.text);
+  return !!typed?.[1] && NOT_A_SOCKET_TYPE.test(typed[1].trim());
+}
+
+const SOCKET_SEND = /\.(?:write_all|write|send|sendmsg|send_to|write_vectored|write_all_buf)\s*\(|(?:^|[^.\w])(?:sendmsg|send|sendto|send_to|write)\s*\(/;
+const SOCKET_RECEIVE = /\.(?:read|recv|recv_from|read_exact|read_buf|read_vectored|read_line|read_until)\s*\(|(?:^|[^.\w])(?:recvmsg|recv|recvfrom|recv_from|read)\s*\(/;
+
+export interface SocketHelpers {
+  /** Same-file functions that only put bytes on the wire (`fn send_call(&mut self, …) { self.sock.write_all(…) }`). */
+  sends: ReadonlySet<string>;
+  /** Same-file functions that block reading the socket, directly or through another such helper (`read_message` → `read_full` → `read`). */
+  receives: ReadonlySet<string>;
+}
+
+let helpersCache: { text: string; helpers: SocketHelpers } | undefined;
+
+/**
+ * Helpers found from the text alone (each `fn` up to the next one), so scope filters can use them before
+ * any query runs. Rough by design: a helper is only a name that makes a call count as a send or a read.
+ */
+export function socketHelpers(text: string): SocketHelpers {
+  if (helpersCache?.text === text) return helpersCache.helpers;
+  const bodies = new Map<string, string>();
+  const fnPattern = /\bfn\s+([A-Za-z_]\w*)/g;
+  const starts: { name: string; index: number }[] = [];
+  for (let m = fnPattern.exec(text); m; m = fnPattern.exec(text)) if (m[1]) starts.push({ name: m[1], index: m.index });
+  starts.forEach((start, i) => {
+    const body = text.slice(start.index, starts[i + 1]?.index ?? text.length);
+    const open = body.indexOf('{');
+    if (open < 0) return;
+    bodies.set(start.name, (bodies.get(start.name) ?? '') + body.slice(open));
+  });
+  const sends = new Set<string>();
+  const receives = new Set<string>();
+  const excluded = new Set([...RAW_SOCKET.receives, ...RAW_SOCKET.completeReads, ...RAW_SOCKET.sends, 'main', 'new', 'drop', 'fmt']);
+  for (const [name, body] of bodies) {
+    if (excluded.has(name)) continue;
+    const reads = SOCKET_RECEIVE.test(body);
+    const writes = SOCKET_SEND.test(body);
+    if (reads && !writes) receives.add(name);
+    else if (writes && !reads) sends.add(name);
+  }
+  // Readers through readers: `read_message` calls `read_full`, which reads.
+  for (let round = 0; round < 3 && receives.size > 0; round++) {
+    const called = new RegExp(`(?:\\.|\\b)(?:${[...receives].join('|')})\\s*\\(`);
+    for (const [name, body] of bodies) {
+      if (excluded.has(name) || receives.has(name) || SOCKET_SEND.test(body)) continue;
+      if (called.test(body)) receives.add(name);
+    }
+  }
+  const helpers = { sends, receives };
+  helpersCache = { text, helpers };
+  return helpers;
+}

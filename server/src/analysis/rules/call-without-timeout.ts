@@ -1,5 +1,6 @@
 import { DBUS_EVIDENCE, DBUS_NATIVE, DBUS_NEXT, DBUS_RS, NET_SOCKET, RAW_SOCKET, RUSTBUS, uses, ZBUS } from '../libraries/index';
 import { typedInterfaces } from '../libraries/dbus-next';
+import { socketHelpers } from '../libraries/raw-socket';
 import { zbusProxyFields } from '../libraries/zbus';
 import { escapeRegExp } from '../resolve';
 import type { LanguageId } from '../types';
@@ -12,16 +13,16 @@ import { checkRawSocket } from './timeouts/raw-socket';
 import { checkRustbus } from './timeouts/rustbus';
 import { checkZbus } from './timeouts/zbus';
 
+/** Hand-written clients: a raw socket in a file with D-Bus signs and no D-Bus library. */
+const rawSocketClient = (t: string): boolean =>
+  uses(RAW_SOCKET, t) && DBUS_EVIDENCE.test(t) && !uses(ZBUS, t) && !uses(DBUS_RS, t) && !uses(RUSTBUS, t);
+
 /** One checker per library, each run only when the file uses that library. */
 const CHECKERS: { language: 'rust' | 'js'; applies: (text: string) => boolean; check: (ctx: RuleContext) => RuleReport[] }[] = [
   { language: 'rust', applies: (t) => uses(ZBUS, t), check: checkZbus },
   { language: 'rust', applies: (t) => uses(DBUS_RS, t), check: checkDbusRs },
   { language: 'rust', applies: (t) => uses(RUSTBUS, t), check: checkRustbus },
-  {
-    language: 'rust',
-    applies: (t) => uses(RAW_SOCKET, t) && DBUS_EVIDENCE.test(t) && !uses(ZBUS, t) && !uses(DBUS_RS, t) && !uses(RUSTBUS, t),
-    check: checkRawSocket,
-  },
+  { language: 'rust', applies: rawSocketClient, check: checkRawSocket },
   { language: 'js', applies: (t) => uses(DBUS_NEXT, t), check: checkDbusNext },
   { language: 'js', applies: (t) => uses(DBUS_NATIVE, t), check: checkDbusNative },
   { language: 'js', applies: (t) => uses(NET_SOCKET, t) && DBUS_EVIDENCE.test(t), check: checkPendingPromises },
@@ -29,7 +30,14 @@ const CHECKERS: { language: 'rust' | 'js'; applies: (text: string) => boolean; c
 
 const RUST_LIBRARY_WORDS = /\bcall_method\b|Proxy|\bwith_proxy\b|\bsend_with_reply_and_block\b|Timeout::Infinite|\bp?poll\b/;
 const RAW_SEND = /\b(?:sendmsg|send|send_to|sendto|write_all|write|write_vectored)\b\s*(?:::<[^>]*>)?\(/;
-const RUST_ANCHORS = new RegExp(`${RUST_LIBRARY_WORDS.source}|\\b(?:recvmsg|recv|recv_from|read|read_exact)\\b`, 'g');
+const RUST_ANCHORS = new RegExp(`${RUST_LIBRARY_WORDS.source}|\\b(?:recvmsg|recv|recv_from|read|read_exact|read_line|read_until|read_to_end|read_to_string)\\b`, 'g');
+
+/** Same-file socket helpers (raw-socket files only): calls to them send or block like the calls inside. */
+function rawHelpers(text: string): string[] {
+  if (!rawSocketClient(text)) return [];
+  const helpers = socketHelpers(text);
+  return [...helpers.sends, ...helpers.receives];
+}
 
 /** `self.<field>` for the zbus proxy fields the file declares, or undefined when it declares none. */
 function proxyFieldsPattern(text: string): RegExp | undefined {
@@ -40,7 +48,9 @@ function proxyFieldsPattern(text: string): RegExp | undefined {
 /** Rust anchors, plus the proxy fields' uses. */
 function rustAnchors(text: string): RegExp {
   const fields = proxyFieldsPattern(text);
-  return fields ? new RegExp(`${RUST_ANCHORS.source}|${fields.source}`, 'g') : RUST_ANCHORS;
+  const helpers = rawHelpers(text);
+  const extra = [...(fields ? [fields.source] : []), ...(helpers.length > 0 ? [`\\b(?:${helpers.join('|')})\\b`] : [])];
+  return extra.length > 0 ? new RegExp(`${RUST_ANCHORS.source}|${extra.join('|')}`, 'g') : RUST_ANCHORS;
 }
 
 
@@ -73,7 +83,10 @@ export const callWithoutTimeout: Rule = {
   scopeFilter: (language, text) => {
     if (language !== 'rust') return undefined;
     const fields = proxyFieldsPattern(text);
-    return (scopeText) => RUST_LIBRARY_WORDS.test(scopeText) || RAW_SEND.test(scopeText) || (!!fields && fields.test(scopeText));
+    const sendHelpers = rawSocketClient(text) ? [...socketHelpers(text).sends] : [];
+    const helperSend = sendHelpers.length > 0 ? new RegExp(`\\b(?:${sendHelpers.join('|')})\\s*\\(`) : undefined;
+    return (scopeText) =>
+      RUST_LIBRARY_WORDS.test(scopeText) || RAW_SEND.test(scopeText) || (!!fields && fields.test(scopeText)) || (!!helperSend && helperSend.test(scopeText));
   },
   check: (ctx) =>
     CHECKERS.filter((c) => c.language === family(ctx.language) && c.applies(ctx.text)).flatMap((c) => c.check(ctx)),

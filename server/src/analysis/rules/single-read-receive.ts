@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { ALL_SENDS, DBUS_EVIDENCE, DBUS_RS, NET_SOCKET, RAW_SOCKET, REPLY_SERIAL_WORDS, uses } from '../libraries/index';
 import { BUFFERING, PARSES_MESSAGE } from '../libraries/net-socket';
-import { MESSAGE_RECEIVE } from '../libraries/raw-socket';
+import { MESSAGE_RECEIVE, notASocket, socketHelpers } from '../libraries/raw-socket';
 import {
   boundName,
   callArguments,
@@ -38,12 +38,19 @@ interface Receive {
 
 function rustReceives(ctx: RuleContext, dbusRs: boolean): { receives: Receive[]; sends: Node[] } {
   const dbusRsReceives = new Set(dbusRs ? DBUS_RS.receives : []);
+  const helperSends = socketHelpers(ctx.text).sends;
   const receives: Receive[] = [];
   const sends: Node[] = [];
   for (const call of ctx.nodes('call')) {
     const c = ctx.callee(call);
     if (!c) continue;
     const args = callArguments(call);
+    // `io::stdin().read(…)`, `file.write_all(…)`: not the bus.
+    if ((RAW_RECEIVES.has(c.name) || ALL_SENDS.has(c.name)) && notASocket(c.receiver?.text ?? args[0]?.text, ctx.scopeOf(call), ctx.text)) continue;
+    if (helperSends.has(c.name)) {
+      sends.push(call);
+      continue;
+    }
     if (RAW_RECEIVES.has(c.name) && args.length > 0) receives.push({ call, name: c.name, nameNode: c.nameNode, unit: 'bytes' });
     // A read given the call's serial (`wait_for_reply(serial)`) matches the reply itself.
     else if ((MESSAGE_RECEIVE.test(c.name) || (dbusRsReceives.has(c.name) && c.receiver)) && !args.some((a) => /serial/i.test(a.text)))
@@ -265,9 +272,15 @@ export const singleReadReceive: Rule = {
       : /\bonce\b|\.on\s*\(\s*['"]data/g,
   // Rust: a read matters after a send in the same function, or in a loop that stops at a short read.
   // JS: `once(…)` always matters; an `on('data')` handler only when it parses chunks without buffering them.
-  scopeFilter: (language) =>
-    language === 'rust'
-      ? (scopeText) => SENDS_OR_SHORT_READ.test(scopeText)
-      : (scopeText) => /\bonce\b/.test(scopeText) || PARSES_MESSAGE.test(scopeText) || SASL_TOKEN.test(scopeText),
+  scopeFilter: (language, text) => {
+    if (language !== 'rust') {
+      // A data handler can hand each chunk to a parsing method elsewhere in the file.
+      const fileParses = PARSES_MESSAGE.test(text);
+      return (scopeText) => /\bonce\b/.test(scopeText) || fileParses || SASL_TOKEN.test(scopeText);
+    }
+    const helpers = [...socketHelpers(text).sends];
+    const helperSend = helpers.length > 0 ? new RegExp(`\\b(?:${helpers.join('|')})\\s*\\(`) : undefined;
+    return (scopeText) => SENDS_OR_SHORT_READ.test(scopeText) || (!!helperSend && helperSend.test(scopeText));
+  },
   check: (ctx) => (ctx.language === 'rust' ? checkRust(ctx) : checkJs(ctx)),
 };

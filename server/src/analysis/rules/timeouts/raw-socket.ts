@@ -1,10 +1,10 @@
 import type { Node } from 'web-tree-sitter';
-import { INFINITE_POLL, RAW_SOCKET, READ_TIMEOUT } from '../../libraries/raw-socket';
+import { INFINITE_POLL, MESSAGE_RECEIVE, notASocket, RAW_SOCKET, READ_TIMEOUT, socketHelpers } from '../../libraries/raw-socket';
 import { callArguments, callee, enclosingFunction, lineOf } from '../../syntax';
 import { nodeRange, related, type RuleContext, type RuleReport } from '../rule';
 import { boundedByTimer } from './shared';
 
-const BLOCKING_RECEIVES = new Set([...RAW_SOCKET.receives, 'read_exact']);
+const BLOCKING_RECEIVES = new Set([...RAW_SOCKET.receives, ...RAW_SOCKET.completeReads]);
 const SENDS = new Set(RAW_SOCKET.sends);
 
 export function checkRawSocket(ctx: RuleContext): RuleReport[] {
@@ -32,15 +32,21 @@ export function checkRawSocket(ctx: RuleContext): RuleReport[] {
   // The first blocking receive after a send in each function: where the caller waits for the reply.
   const sends = new Set<number>();
   const flagged = new Set<number>();
+  const helpers = socketHelpers(ctx.text);
   for (const call of ctx.nodes('call')) {
     const c = ctx.callee(call);
     if (!c) continue;
     const args = callArguments(call);
-    if (SENDS.has(c.name) && args.length > 0) {
+    const direct = SENDS.has(c.name) || BLOCKING_RECEIVES.has(c.name);
+    // Files, stdio and buffers are not the bus.
+    if (direct && notASocket(c.receiver?.text ?? args[0]?.text, ctx.scopeOf(call), ctx.text)) continue;
+    if ((SENDS.has(c.name) && args.length > 0) || helpers.sends.has(c.name)) {
       sends.add(call.id);
       continue;
     }
-    if (!BLOCKING_RECEIVES.has(c.name) || args.length === 0) continue;
+    // A same-file reader (`self.read_message()` → `read_full` → `read`) blocks as its read does.
+    const helper = helpers.receives.has(c.name) || (MESSAGE_RECEIVE.test(c.name) && !!c.receiver);
+    if (!helper && (!BLOCKING_RECEIVES.has(c.name) || args.length === 0)) continue;
     const fn = enclosingFunction(call);
     if (!fn || flagged.has(fn.id)) continue;
     let send: Node | undefined;
@@ -52,7 +58,7 @@ export function checkRawSocket(ctx: RuleContext): RuleReport[] {
     flagged.add(fn.id);
     reports.push({
       range: nodeRange(c.nameNode),
-      message: `blocking \`${c.name}\` waits for the reply to \`${callee(send)?.name ?? 'send'}\` (line ${lineOf(send)}) with no read timeout on the socket (no SO_RCVTIMEO / \`set_read_timeout\`, no \`poll\` with a finite timeout): ${RAW_SOCKET.timeoutDefault}`,
+      message: `${helper ? `\`${c.name}\` reads the socket and blocks: it` : `blocking \`${c.name}\``} waits for the reply to \`${callee(send)?.name ?? 'send'}\` (line ${lineOf(send)}) with no read timeout on the socket (no SO_RCVTIMEO / \`set_read_timeout\`, no \`poll\` with a finite timeout): ${RAW_SOCKET.timeoutDefault}`,
       related: [related(send, 'the call was sent here')],
       data: { library: RAW_SOCKET.id },
     });
