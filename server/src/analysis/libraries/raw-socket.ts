@@ -15,7 +15,7 @@ export const RAW_SOCKET: LibraryModel = {
 };
 
 /** Evidence that the socket's reads are bounded in time. */
-export const READ_TIMEOUT = /set_read_timeout\s*\(\s*Some|SO_RCVTIMEO|ReceiveTimeout|set_nonblocking\s*\(\s*true|O_NONBLOCK|SOCK_NONBLOCK|MSG_DONTWAIT/;
+export const READ_TIMEOUT = /set_read_timeout\s*\(\s*(?!None\b)[^\s)]|SO_RCVTIMEO|ReceiveTimeout|set_nonblocking\s*\(\s*true|O_NONBLOCK|SOCK_NONBLOCK|MSG_DONTWAIT/;
 
 /** A `poll` timeout that waits forever. */
 export const INFINITE_POLL = /^(?:-1|None|PollTimeout::NONE|PollTimeout::MAX|c_int::MAX|i32::MAX)$/;

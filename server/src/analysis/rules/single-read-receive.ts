@@ -193,15 +193,60 @@ function buffers(body: string, chunk: string): boolean {
   );
 }
 
-/** An inline `data` handler that takes each chunk as a whole message or SASL line, without buffering. */
-function unbufferedDataHandler(call: Node, at: Node): Omit<RuleReport, 'data'> | undefined {
-  const handler = inlineHandler(call);
-  const param = handler?.childForFieldName('parameters')?.namedChildren[0] ?? handler?.childForFieldName('parameter');
-  const chunk = param?.type === 'required_parameter' ? param.childForFieldName('pattern')?.text : param?.text;
-  const body = handler?.childForFieldName('body');
-  if (!chunk || !body || buffers(body.text, chunk)) return undefined;
-  const usesChunk = (arg: Node) => arg.text === chunk || arg.text.startsWith(`${chunk}.`);
-  const parse = descendantsOfType(body, 'call_expression').find((inner) => {
+/** The chunk parameter's name of a handler function. */
+function chunkParam(handler: Node): string | undefined {
+  const param = handler.childForFieldName('parameters')?.namedChildren[0] ?? handler.childForFieldName('parameter');
+  return param?.type === 'required_parameter' || param?.type === 'optional_parameter' ? param.childForFieldName('pattern')?.text : param?.text;
+}
+
+const METHOD_DEFINITIONS = ['method_definition', 'function_declaration', 'variable_declarator', 'public_field_definition', 'field_definition'];
+
+/**
+ * A same-file function or method of that name (`handle(chunk) {…}`, `onData = (d) => …`, `function onData(d)`),
+ * looked up in the class holding `from` first.
+ */
+function definitionOf(name: string, root: Node, from: Node): Node | undefined {
+  let owner: Node | null = from.parent;
+  while (owner && owner.type !== 'class_body') owner = owner.parent;
+  return (owner && definitionIn(name, owner)) || definitionIn(name, root);
+}
+
+function definitionIn(name: string, root: Node): Node | undefined {
+  for (const def of descendantsOfType(root, METHOD_DEFINITIONS)) {
+    const key = def.childForFieldName('name') ?? def.childForFieldName('property');
+    if (key?.text !== name) continue;
+    if (def.type === 'method_definition' || def.type === 'function_declaration') return def;
+    const value = def.childForFieldName('value');
+    if (value && isFunctionBoundary(value)) return value;
+  }
+  return undefined;
+}
+
+/** `this.onData`, `this.onData.bind(this)`, `onData`: the handler named rather than written inline. */
+function namedHandler(arg: Node | undefined): string | undefined {
+  if (!arg) return undefined;
+  let target = arg;
+  if (target.type === 'call_expression' && callee(target)?.name === 'bind') target = callee(target)?.receiver ?? target;
+  if (target.type === 'identifier') return target.text;
+  if (target.type === 'member_expression' && /^this$/.test(target.childForFieldName('object')?.text ?? '')) return target.childForFieldName('property')?.text;
+  return undefined;
+}
+
+/** A handler that takes each chunk as a whole message or SASL line, without buffering; follows one hop to a same-file method. */
+function unbufferedHandler(handler: Node, root: Node, at: Node, depth = 0): Omit<RuleReport, 'data'> | undefined {
+  const chunk = chunkParam(handler);
+  const body = handler.childForFieldName('body');
+  return chunk && body ? unbufferedBody(chunk, body, handler, root, at, depth) : undefined;
+}
+
+/** `body` takes `chunk` (one `data` chunk) as a whole message or SASL line. */
+function unbufferedBody(chunk: string, body: Node, handler: Node, root: Node, at: Node, depth: number): Omit<RuleReport, 'data'> | undefined {
+  if (buffers(body.text, chunk)) return undefined;
+  // `chunk`, `chunk.subarray(…)`, `chunk as Buffer`, `chunk!`, `(chunk)`.
+  const chunkArg = new RegExp(`^\\(?\\s*${escapeRegExp(chunk)}(?:\\s+as\\b|\\s*!|\\s*\\)|\\.|$)`);
+  const usesChunk = (arg: Node) => chunkArg.test(arg.text);
+  const calls = descendantsOfType(body, 'call_expression');
+  const parse = calls.find((inner) => {
     const name = callee(inner);
     return !!name && PARSES_MESSAGE.test(name.path) && callArguments(inner).some(usesChunk);
   });
@@ -218,12 +263,58 @@ function unbufferedDataHandler(call: Node, at: Node): Omit<RuleReport, 'data'> |
       message: `each \`data\` chunk is taken as a whole SASL line (the handler tests it for the server's reply); a line can arrive in pieces or together with the next one: buffer until "\\r\\n"`,
     };
   }
+  if (depth > 0) return undefined;
+  // `chunk => this.handle(chunk)`: the chunk handed whole to a same-file method.
+  for (const inner of calls) {
+    const c = callee(inner);
+    if (!c || (c.receiver && c.receiver.text !== 'this') || !callArguments(inner).some(usesChunk)) continue;
+    const definition = definitionOf(c.name, root, inner);
+    if (definition && definition.id !== handler.id) {
+      const report = unbufferedHandler(definition, root, at, depth + 1);
+      if (report) return report;
+    }
+  }
   return undefined;
 }
 
+/** The `data` handler passed to `on`, inline or named. */
+function unbufferedDataHandler(call: Node, at: Node, root: Node): Omit<RuleReport, 'data'> | undefined {
+  const inline = inlineHandler(call);
+  if (inline) return unbufferedHandler(inline, root, at);
+  const name = namedHandler(callArguments(call)[1]);
+  const definition = name ? definitionOf(name, root, call) : undefined;
+  return definition ? unbufferedHandler(definition, root, at, 1) : undefined;
+}
+
+/** What a `for await (const chunk of x)` iterates: a socket when named so or made by `net`. */
+function isSocketExpression(node: Node, text: string): boolean {
+  const name = /([A-Za-z_$][\w$]*)$/.exec(node.text)?.[1];
+  if (!name || STDIO.test(node.text)) return false;
+  if (/sock|conn|stream/i.test(name)) return true;
+  return new RegExp(`\\b${escapeRegExp(name)}\\s*(?::[^=\\n]*)?=\\s*(?:net\\.(?:createConnection|connect)\\b|new\\s+(?:net\\.)?Socket\\b)`).test(text);
+}
+
+/** `for await (const chunk of socket) { parse(chunk) }`: each chunk taken as one message. */
+function chunkLoops(ctx: RuleContext): Omit<RuleReport, 'data'>[] {
+  const out: Omit<RuleReport, 'data'>[] = [];
+  for (const scope of ctx.scopes) {
+    if (!/\bfor\s+await\b/.test(scope.text)) continue;
+    for (const loop of descendantsOfType(scope, 'for_in_statement')) {
+      if (!/^for\s+await\b/.test(loop.text)) continue;
+      const left = loop.childForFieldName('left');
+      const right = loop.childForFieldName('right');
+      const body = loop.childForFieldName('body');
+      if (left?.type !== 'identifier' || !right || !body || !isSocketExpression(right, ctx.text)) continue;
+      const report = unbufferedBody(left.text, body, loop, ctx.tree.rootNode, left, 0);
+      if (report) out.push(report);
+    }
+  }
+  return out;
+}
+
 function checkJs(ctx: RuleContext): RuleReport[] {
-  const reports: RuleReport[] = [];
   const library = NET_SOCKET.id;
+  const reports: RuleReport[] = chunkLoops(ctx).map((report) => ({ ...report, data: { library } }));
   for (const call of ctx.nodes('call')) {
     const c = ctx.callee(call);
     if (!c) continue;
@@ -252,7 +343,7 @@ function checkJs(ctx: RuleContext): RuleReport[] {
     }
     // `socket.on('data', chunk => parse(chunk))`: each chunk parsed as one whole message (or SASL line).
     if (c.name === 'on' && c.receiver && event === 'data') {
-      const report = unbufferedDataHandler(call, c.nameNode);
+      const report = unbufferedDataHandler(call, c.nameNode, ctx.tree.rootNode);
       if (report) reports.push({ ...report, data: { library, ...callHints(ctx.scopeOf(call), ctx.text) } });
     }
   }
@@ -269,7 +360,7 @@ export const singleReadReceive: Rule = {
   anchors: (language) =>
     language === 'rust'
       ? /\b(?:recvmsg|recv|recv_from|recvfrom|read|read_buf|try_read|read_vectored|process|pop_message|blocking_pop_message|read_write|(?:read|recv|receive|get_next|next|pop|blocking_pop|block_until_next|read_next|try_read|await)_(?:message|msg|reply|response|socket|frame))\b/g
-      : /\bonce\b|\.on\s*\(\s*['"]data/g,
+      : /\bonce\b|\.on\s*\(\s*['"]data|\bfor\s+await\b/g,
   // Rust: a read matters after a send in the same function, or in a loop that stops at a short read.
   // JS: `once(…)` always matters; an `on('data')` handler only when it parses chunks without buffering them.
   scopeFilter: (language, text) => {
