@@ -29,7 +29,7 @@ export const MESSAGE_RECEIVE =
 
 /** Receivers that are no socket: files, stdio, in-memory buffers (`File::open(…)`, `io::stdin()`, `Vec::new()`). */
 const NOT_A_SOCKET_VALUE = /\b(?:File::(?:open|create|options)|OpenOptions|fs::File|std(?:in|out|err)(?:_locked)?\s*\(|Cursor::new|Vec::(?:new|with_capacity)|vec!|String::new|BytesMut::)/;
-const NOT_A_SOCKET_TYPE = /^&?\s*(?:mut\s+)?(?:(?:std::)?(?:fs::|io::)?(?:File|Stdin|StdinLock|Stdout|Stderr|Cursor<[^>]*>|Vec<u8>|String|BytesMut)|\[u8\]|&\s*\[u8\])\b/;
+const NOT_A_SOCKET_TYPE = /^&?\s*(?:mut\s+)?(?:(?:std::)?(?:fs::|io::|fmt::)?(?:Formatter(?:<[^>]*>)?|File|Stdin|StdinLock|Stdout|Stderr|Cursor<[^>]*>|Vec<u8>|String|BytesMut)|\[u8\]|&\s*\[u8\])\b/;
 
 function rootName(receiver: string): string | undefined {
   const m = /^\(?\s*(?:&\s*(?:mut\s+)?)?(?:self\.)?([A-Za-z_]\w*)/.exec(receiver);
@@ -104,4 +104,39 @@ export function socketHelpers(text: string): SocketHelpers {
   const helpers = { sends, receives };
   helpersCache = { text, helpers };
   return helpers;
+}
+
+/** `write!(self.sock, …)` / `writeln!(stream, …)`: the macro's target, when the node is one. */
+export function writeMacroTarget(macro: Node): string | undefined {
+  const name = macro.childForFieldName('macro')?.text;
+  if (name !== 'write' && name !== 'writeln') return undefined;
+  const tokens = macro.namedChildren.find((child) => child.type === 'token_tree');
+  return tokens ? /^\(\s*([^,]+?)\s*,/.exec(tokens.text)?.[1] : undefined;
+}
+
+/** Sends written as `write!`/`writeln!` to something that may be a socket, in source order. */
+export function writeMacroSends(macros: readonly Node[], scopeOf: (node: Node) => Node, text: string): Node[] {
+  return macros.filter((macro) => {
+    const target = writeMacroTarget(macro);
+    return !!target && !notASocket(target, scopeOf(macro), text);
+  });
+}
+
+/** What a send is called in messages: `write_all`, `write!`. */
+export function sendName(send: Node, fallback = 'send'): string {
+  if (send.type === 'macro_invocation') return `${send.childForFieldName('macro')?.text ?? 'write'}!`;
+  const fn = send.childForFieldName('function');
+  const name = fn?.type === 'field_expression' ? fn.childForFieldName('field')?.text : fn?.text.split('::').pop();
+  return name ?? fallback;
+}
+
+/** The last of `sends` (sorted by position) inside `fn` that ends before `node` starts. */
+export function lastSendIn(sends: readonly Node[], fn: Node, node: Node): Node | undefined {
+  let found: Node | undefined;
+  for (const send of sends) {
+    if (send.startIndex < fn.startIndex) continue;
+    if (send.endIndex > node.startIndex || send.endIndex > fn.endIndex) break;
+    found = send;
+  }
+  return found;
 }

@@ -8,6 +8,8 @@ import { nodeRange, related, type Rule, type RuleContext, type RuleReport } from
 const METHOD_RETURN = /(?:^|::|\.)(?:MethodReturn|METHOD_RETURN|MethodReply|METHOD_REPLY|MESSAGE_TYPE_METHOD_RETURN|DBUS_MESSAGE_TYPE_METHOD_RETURN)$/;
 /** rustbus calls it `MessageType::Reply`. */
 const RUSTBUS_REPLY = /(?:^|::)MessageType::Reply$/;
+/** Hand-written enums: `MsgType::Return`, `MessageKind::Reply`, `Type::MethodReturn` (any `…Type`/`…Kind` enum). */
+const ENUM_RETURN = /(?:^|::)\w*(?:Type|Kind)::(?:Return|Reply)$/;
 /** `mtype == 2`, `msg.type === 2`: the numeric METHOD_RETURN code compared with a type field. */
 const TYPE_FIELD = /(?:^|\.|_)(?:m?type|typ|msg_?type|message_?type|messageType|kind)(?:\(\))?$/i;
 
@@ -52,7 +54,7 @@ const EXPLANATION =
 
 function isMethodReturn(source: string, rustbus: boolean): boolean {
   const text = source.replace(/\s+/g, '');
-  return METHOD_RETURN.test(text) || (rustbus && RUSTBUS_REPLY.test(text)) || /^['"]method_return['"]$/.test(text);
+  return METHOD_RETURN.test(text) || (rustbus && RUSTBUS_REPLY.test(text)) || (!rustbus && ENUM_RETURN.test(text) && !RUSTBUS_REPLY.test(text)) || /^['"]method_return['"]$/.test(text);
 }
 
 /** The type check behind a candidate and the part of it naming the type (tight range). */
@@ -93,7 +95,9 @@ function comparisons(ctx: RuleContext, rustbus: boolean): TypeCheck[] {
     const value = arm.childForFieldName('value');
     const scrutinee = arm.parent?.parent?.childForFieldName('value');
     if (!pattern || !value || !scrutinee || !/typ|kind/i.test(scrutinee.text)) continue;
-    if (!pattern.text.split('|').some((alt) => isMethodReturn(alt, rustbus))) continue;
+    // `2 => return Ok(msg)` on the message's type field counts as naming METHOD_RETURN.
+    const numeric = TYPE_FIELD.test(scrutinee.text.replace(/\s+/g, '')) && pattern.text.split('|').some((alt) => /^2(?:u8)?$/.test(alt.trim()));
+    if (!numeric && !pattern.text.split('|').some((alt) => isMethodReturn(alt, rustbus))) continue;
     if (/^(?:\{\s*\}|\(\)|continue|\{\s*continue;?\s*\}|None|\{\s*None\s*\})$/.test(value.text.trim())) continue;
     // `MessageType::MethodReturn => Item::Return(m)`: translating the type, not accepting a reply (`Ok(m)` accepts).
     const constructor = value.type === 'call_expression' ? value.childForFieldName('function') : undefined;
@@ -118,13 +122,17 @@ function nearestSend(scope: Node, before: Node, ctx: RuleContext): Node | undefi
   return found;
 }
 
+/** Where a message's type is tested: METHOD_RETURN's names, `…Type::Return`, `type == 2`, `match msg.msg_type {`. */
+const TYPE_WORDS =
+  /MethodReturn|METHOD_RETURN|MethodReply|METHOD_REPLY|method_return|(?:Type|Kind)::(?:Reply|Return)\b|(?:type|typ)\s*===?\s*2\b|\bmatch\s+[\w.]*(?:type|typ|kind)(?:\(\))?\s*\{/g;
+
 export const replySerialUnchecked: Rule = {
   id: 'reply-serial-unchecked',
   languages: ['rust', 'typescript', 'tsx', 'javascript'],
   mayApply: (text) =>
     DBUS_EVIDENCE.test(text) &&
-    /MethodReturn|METHOD_RETURN|MethodReply|METHOD_REPLY|method_return|MessageType::Reply|(?:type|typ)\s*===?\s*2\b/.test(text),
-  anchors: () => /MethodReturn|METHOD_RETURN|MethodReply|METHOD_REPLY|method_return|MessageType::Reply\b|(?:type|typ)\s*===?\s*2\b/g,
+    new RegExp(TYPE_WORDS.source).test(text),
+  anchors: () => TYPE_WORDS,
   check(ctx) {
     const rustbus = uses(RUSTBUS, ctx.text);
     const reports: RuleReport[] = [];

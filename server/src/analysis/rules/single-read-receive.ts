@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { ALL_SENDS, DBUS_EVIDENCE, DBUS_RS, NET_SOCKET, RAW_SOCKET, REPLY_SERIAL_WORDS, uses } from '../libraries/index';
 import { BUFFERING, PARSES_MESSAGE } from '../libraries/net-socket';
-import { MESSAGE_RECEIVE, notASocket, socketHelpers } from '../libraries/raw-socket';
+import { lastSendIn, MESSAGE_RECEIVE, notASocket, sendName, socketHelpers, writeMacroSends } from '../libraries/raw-socket';
 import {
   boundName,
   callArguments,
@@ -22,7 +22,7 @@ const RAW_RECEIVES = new Set(RAW_SOCKET.receives);
 const COMPLETE_READS = new Set(RAW_SOCKET.completeReads);
 
 const SENDS_OR_SHORT_READ =
-  /\b(?:sendmsg|send|send_to|sendto|write_all|write|write_vectored|send_message|send_msg|write_message|hello|call_hello)\b\s*(?:::<[^>]*>)?\(|\bif\s[^{]*(?:<|!=|>)[^{]*\{(?:\s|\/\/[^\n]*\n)*break\b/;
+  /\bwrite(?:ln)?!\s*\(|\b(?:sendmsg|send|send_to|sendto|write_all|write|write_vectored|send_message|send_msg|write_message|hello|call_hello)\b\s*(?:::<[^>]*>)?\(|\bif\s[^{]*(?:<|!=|>)[^{]*\{(?:\s|\/\/[^\n]*\n)*break\b/;
 
 const STDIO = /(?:^|\.)(?:stdin|stdout|stderr)$/;
 
@@ -58,13 +58,23 @@ function rustReceives(ctx: RuleContext, dbusRs: boolean): { receives: Receive[];
     if (ALL_SENDS.has(c.name) && args.length > 0) sends.push(call);
     else if (c.name === 'hello' || c.name === 'call_hello') sends.push(call);
   }
-  return { receives, sends };
+  sends.push(...writeMacroSends(ctx.nodes('macro'), ctx.scopeOf, ctx.text));
+  return { receives, sends: sends.sort((a, b) => a.startIndex - b.startIndex) };
+}
+
+/** `while let Ok(n) = sock.read(…)` / `if let Some(n) = …`: the name the pattern binds. */
+function conditionBinding(receive: Node): string | undefined {
+  let value: Node = receive;
+  while (value.parent && ['try_expression', 'await_expression', 'parenthesized_expression'].includes(value.parent.type)) value = value.parent;
+  const parent = value.parent;
+  if (parent?.type !== 'let_condition') return undefined;
+  return /^(?:Ok|Some)\(\s*(?:mut\s+)?([A-Za-z_]\w*)\s*\)$/.exec(parent.childForFieldName('pattern')?.text ?? '')?.[1];
 }
 
 /** Names holding a read's byte count: `let n = recv(…)?` and one hop more (`let got = r.bytes`). */
 function countNames(receive: Node, scope: Node): Set<string> {
   const names = new Set<string>();
-  const first = boundName(receive);
+  const first = boundName(receive) ?? conditionBinding(receive);
   if (first) names.add(first);
   if (names.size === 0) return names;
   for (const decl of descendantsOfType(scope, 'let_declaration')) {
@@ -109,26 +119,15 @@ function readsMoreLater(receive: Receive, fn: Node, ctx: RuleContext): boolean {
   return false;
 }
 
-/** The last send in `fn` that ends before `node` starts. */
-function lastSendBefore(sends: ReadonlySet<Node['id']>, fn: Node, node: Node, ctx: RuleContext): Node | undefined {
-  let found: Node | undefined;
-  for (const call of ctx.nodesWithin('call', fn)) {
-    if (call.endIndex > node.startIndex) break;
-    if (sends.has(call.id)) found = call;
-  }
-  return found;
-}
-
 function checkRust(ctx: RuleContext): RuleReport[] {
   const raw = uses(RAW_SOCKET, ctx.text);
-  const { receives, sends: sendList } = rustReceives(ctx, uses(DBUS_RS, ctx.text));
-  const sends = new Set(sendList.map((send) => send.id));
+  const { receives, sends } = rustReceives(ctx, uses(DBUS_RS, ctx.text));
   const reports: RuleReport[] = [];
   for (const receive of receives) {
     if (receive.unit === 'bytes' && !raw) continue;
     const fn = enclosingFunction(receive.call) ?? receive.call;
     const scopeFn = fn.type === 'closure_expression' ? (enclosingFunctionOf(fn) ?? fn) : fn;
-    const send = lastSendBefore(sends, scopeFn, receive.call, ctx);
+    const send = lastSendIn(sends, scopeFn, receive.call);
     const loop = enclosingLoop(receive.call);
     const what = `\`${receive.name}\``;
     if (loop && receive.unit === 'bytes') {
@@ -145,7 +144,7 @@ function checkRust(ctx: RuleContext): RuleReport[] {
     if (loop || !send) continue;
     if (receive.unit === 'bytes' && readsMoreLater(receive, scopeFn, ctx)) continue;
     if (receive.unit === 'message' && matchesReplyItself(receive.name, ctx)) continue;
-    const sent = callee(send)?.name ?? 'send';
+    const sent = sendName(send);
     reports.push({
       range: nodeRange(receive.nameNode),
       message:

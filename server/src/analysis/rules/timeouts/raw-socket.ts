@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { INFINITE_POLL, MESSAGE_RECEIVE, notASocket, RAW_SOCKET, READ_TIMEOUT, socketHelpers } from '../../libraries/raw-socket';
+import { INFINITE_POLL, lastSendIn, MESSAGE_RECEIVE, notASocket, RAW_SOCKET, READ_TIMEOUT, sendName, socketHelpers, writeMacroSends } from '../../libraries/raw-socket';
 import { callArguments, callee, enclosingFunction, lineOf } from '../../syntax';
 import { nodeRange, related, type RuleContext, type RuleReport } from '../rule';
 import { boundedByTimer } from './shared';
@@ -29,10 +29,10 @@ export function checkRawSocket(ctx: RuleContext): RuleReport[] {
   }
   if (finitePoll || READ_TIMEOUT.test(ctx.text)) return reports;
 
-  // The first blocking receive after a send in each function: where the caller waits for the reply.
-  const sends = new Set<number>();
   const flagged = new Set<number>();
   const helpers = socketHelpers(ctx.text);
+  const sends: Node[] = writeMacroSends(ctx.nodes('macro'), ctx.scopeOf, ctx.text);
+  const receives: { call: Node; name: string; nameNode: Node; helper: boolean }[] = [];
   for (const call of ctx.nodes('call')) {
     const c = ctx.callee(call);
     if (!c) continue;
@@ -41,24 +41,24 @@ export function checkRawSocket(ctx: RuleContext): RuleReport[] {
     // Files, stdio and buffers are not the bus.
     if (direct && notASocket(c.receiver?.text ?? args[0]?.text, ctx.scopeOf(call), ctx.text)) continue;
     if ((SENDS.has(c.name) && args.length > 0) || helpers.sends.has(c.name)) {
-      sends.add(call.id);
+      sends.push(call);
       continue;
     }
     // A same-file reader (`self.read_message()` → `read_full` → `read`) blocks as its read does.
     const helper = helpers.receives.has(c.name) || (MESSAGE_RECEIVE.test(c.name) && !!c.receiver);
-    if (!helper && (!BLOCKING_RECEIVES.has(c.name) || args.length === 0)) continue;
+    if (helper || (BLOCKING_RECEIVES.has(c.name) && args.length > 0)) receives.push({ call, name: c.name, nameNode: c.nameNode, helper });
+  }
+  sends.sort((a, b) => a.startIndex - b.startIndex);
+  // The first blocking receive after a send in each function: where the caller waits for the reply.
+  for (const { call, name, nameNode, helper } of receives) {
     const fn = enclosingFunction(call);
     if (!fn || flagged.has(fn.id)) continue;
-    let send: Node | undefined;
-    for (const earlier of ctx.nodesWithin('call', fn)) {
-      if (earlier.endIndex > call.startIndex) break;
-      if (sends.has(earlier.id)) send = earlier;
-    }
+    const send = lastSendIn(sends, fn, call);
     if (!send || boundedByTimer(call, ctx)) continue;
     flagged.add(fn.id);
     reports.push({
-      range: nodeRange(c.nameNode),
-      message: `${helper ? `\`${c.name}\` reads the socket and blocks: it` : `blocking \`${c.name}\``} waits for the reply to \`${callee(send)?.name ?? 'send'}\` (line ${lineOf(send)}) with no read timeout on the socket (no SO_RCVTIMEO / \`set_read_timeout\`, no \`poll\` with a finite timeout): ${RAW_SOCKET.timeoutDefault}`,
+      range: nodeRange(nameNode),
+      message: `${helper ? `\`${name}\` reads the socket and blocks: it` : `blocking \`${name}\``} waits for the reply to \`${sendName(send)}\` (line ${lineOf(send)}) with no read timeout on the socket (no SO_RCVTIMEO / \`set_read_timeout\`, no \`poll\` with a finite timeout): ${RAW_SOCKET.timeoutDefault}`,
       related: [related(send, 'the call was sent here')],
       data: { library: RAW_SOCKET.id },
     });
