@@ -36,6 +36,20 @@ function rootName(receiver: string): string | undefined {
   return m?.[1];
 }
 
+/** Per-file memo of field types (`sock: UnixStream`), so a field is looked up once however often it is read. */
+let fieldCache: { text: string; types: Map<string, boolean> } | undefined;
+
+function fieldIsNotASocket(name: string, fileText: string): boolean {
+  if (fieldCache?.text !== fileText) fieldCache = { text: fileText, types: new Map() };
+  let known = fieldCache.types.get(name);
+  if (known === undefined) {
+    const typed = new RegExp(`\\b${name}\\s*:\\s*([^,;){}=]+)`).exec(fileText);
+    known = !!typed?.[1] && NOT_A_SOCKET_TYPE.test(typed[1].trim());
+    fieldCache.types.set(name, known);
+  }
+  return known;
+}
+
 /**
  * True when a read or write goes to a file, stdio or a buffer rather than a socket: the receiver (or, for
  * `Read::read(&mut x, …)`, the first argument) is `io::stdin()`, or a name bound in `scope` (or a field
@@ -47,16 +61,22 @@ export function notASocket(receiver: string | undefined, scope: Node, fileText: 
   if (/(?:^|::|\.)std(?:in|out|err)\(\)/.test(text) || /^(?:std::)?io::std(?:in|out|err)/.test(text)) return true;
   const name = rootName(receiver);
   if (!name || name === 'self') return false;
-  const escaped = name.replace(/[$]/g, '\\$&');
-  const binding = new RegExp(`\\blet\\s+(?:mut\\s+)?${escaped}\\s*(?::\\s*([^=;]+))?=([^;]*)`).exec(scope.text);
+  if (/^\(?\s*(?:&\s*(?:mut\s+)?)?self\./.test(receiver)) return fieldIsNotASocket(name, fileText);
+  const scopeText = scope.text;
+  if (!scopeText.includes(name)) return false;
+  const binding = new RegExp(`\\blet\\s+(?:mut\\s+)?${name}\\s*(?::\\s*([^=;]+))?=([^;]*)`).exec(scopeText);
   if (binding) return (!!binding[1] && NOT_A_SOCKET_TYPE.test(binding[1].trim())) || NOT_A_SOCKET_VALUE.test(binding[2] ?? '');
-  // A parameter or a struct field of that name with a file/stdio/buffer type.
-  const typed = new RegExp(`\\b${escaped}\\s*:\\s*([^,;){}=]+)`).exec(receiver.includes('self.') ? fileText : scope.text);
+  // A parameter of that name with a file/stdio/buffer type.
+  const typed = new RegExp(`\\b${name}\\s*:\\s*([^,;){}=]+)`).exec(scopeText);
   return !!typed?.[1] && NOT_A_SOCKET_TYPE.test(typed[1].trim());
 }
 
-const SOCKET_SEND = /\.(?:write_all|write|send|sendmsg|send_to|write_vectored|write_all_buf)\s*\(|(?:^|[^.\w])(?:sendmsg|send|sendto|send_to|write)\s*\(/;
-const SOCKET_RECEIVE = /\.(?:read|recv|recv_from|read_exact|read_buf|read_vectored|read_line|read_until)\s*\(|(?:^|[^.\w])(?:recvmsg|recv|recvfrom|recv_from|read)\s*\(/;
+// A call with an argument (`RwLock::write()`/`read()` take none).
+const SOCKET_SEND = /\b(?:send|write)_(?:message|msg|call)\s*\(|\.(?:write_all|write|send|sendmsg|send_to|write_vectored|write_all_buf)\s*\(\s*[^)\s]|(?:^|[^.\w])(?:sendmsg|send|sendto|send_to|write)\s*\(\s*[^)\s]/;
+const SOCKET_RECEIVE =
+  /\.(?:read|recv|recv_from|read_exact|read_buf|read_vectored|read_line|read_until)\s*\(\s*[^)\s]|(?:^|[^.\w])(?:recvmsg|recv|recvfrom|recv_from|read)\s*\(\s*[^)\s]|\b(?:read|recv|receive|get_next|next|pop|read_next)_(?:message|msg|reply|response|frame)\s*\(/;
+/** Helpers that work on files or stdio rather than a socket. */
+const FILE_IO = /\bFile::(?:open|create|options)|\bOpenOptions\b|\bstd(?:in|out|err)\s*\(\)/;
 
 export interface SocketHelpers {
   /** Same-file functions that only put bytes on the wire (`fn send_call(&mut self, …) { self.sock.write_all(…) }`). */
@@ -85,9 +105,9 @@ export function socketHelpers(text: string): SocketHelpers {
   });
   const sends = new Set<string>();
   const receives = new Set<string>();
-  const excluded = new Set([...RAW_SOCKET.receives, ...RAW_SOCKET.completeReads, ...RAW_SOCKET.sends, 'main', 'new', 'drop', 'fmt']);
+  const excluded = new Set([...RAW_SOCKET.receives, ...RAW_SOCKET.completeReads, ...RAW_SOCKET.sends, 'main', 'new', 'drop', 'fmt', 'hello', 'call_hello', 'send_message', 'send_msg', 'write_message']);
   for (const [name, body] of bodies) {
-    if (excluded.has(name)) continue;
+    if (excluded.has(name) || FILE_IO.test(body)) continue;
     const reads = SOCKET_RECEIVE.test(body);
     const writes = SOCKET_SEND.test(body);
     if (reads && !writes) receives.add(name);
@@ -97,7 +117,7 @@ export function socketHelpers(text: string): SocketHelpers {
   for (let round = 0; round < 3 && receives.size > 0; round++) {
     const called = new RegExp(`(?:\\.|\\b)(?:${[...receives].join('|')})\\s*\\(`);
     for (const [name, body] of bodies) {
-      if (excluded.has(name) || receives.has(name) || SOCKET_SEND.test(body)) continue;
+      if (excluded.has(name) || receives.has(name) || FILE_IO.test(body) || SOCKET_SEND.test(body)) continue;
       if (called.test(body)) receives.add(name);
     }
   }
@@ -115,11 +135,8 @@ export function writeMacroTarget(macro: Node): string | undefined {
 }
 
 /** Sends written as `write!`/`writeln!` to something that may be a socket, in source order. */
-export function writeMacroSends(macros: readonly Node[], scopeOf: (node: Node) => Node, text: string): Node[] {
-  return macros.filter((macro) => {
-    const target = writeMacroTarget(macro);
-    return !!target && !notASocket(target, scopeOf(macro), text);
-  });
+export function writeMacroSends(macros: readonly Node[]): Node[] {
+  return macros.filter((macro) => !!writeMacroTarget(macro));
 }
 
 /** What a send is called in messages: `write_all`, `write!`. */
@@ -130,13 +147,31 @@ export function sendName(send: Node, fallback = 'send'): string {
   return name ?? fallback;
 }
 
-/** The last of `sends` (sorted by position) inside `fn` that ends before `node` starts. */
-export function lastSendIn(sends: readonly Node[], fn: Node, node: Node): Node | undefined {
-  let found: Node | undefined;
-  for (const send of sends) {
-    if (send.startIndex < fn.startIndex) continue;
+/** What a send or read goes to: the receiver, the first argument of a path call, or a `write!` macro's target. */
+export function ioTarget(node: Node): string | undefined {
+  if (node.type === 'macro_invocation') return writeMacroTarget(node);
+  const fn = node.childForFieldName('function');
+  if (fn?.type === 'field_expression') return fn.childForFieldName('value')?.text;
+  return node.childForFieldName('arguments')?.namedChildren[0]?.text;
+}
+
+/**
+ * The last of `sends` (sorted by position) inside `fn` that ends before `node` starts and that `accept`
+ * takes (checked from the nearest back, so only candidates pay for it).
+ */
+export function lastSendIn(sends: readonly Node[], fn: Node, node: Node, accept: (send: Node) => boolean = () => true): Node | undefined {
+  let end = -1;
+  let start = sends.length;
+  for (let i = 0; i < sends.length; i++) {
+    const send = sends[i];
+    if (!send || send.startIndex < fn.startIndex) continue;
     if (send.endIndex > node.startIndex || send.endIndex > fn.endIndex) break;
-    found = send;
+    if (start === sends.length) start = i;
+    end = i;
   }
-  return found;
+  for (let i = end; i >= start && i >= 0; i--) {
+    const send = sends[i];
+    if (send && accept(send)) return send;
+  }
+  return undefined;
 }

@@ -29,7 +29,7 @@ const CHECKERS: { language: 'rust' | 'js'; applies: (text: string) => boolean; c
 ];
 
 const RUST_LIBRARY_WORDS = /\bcall_method\b|Proxy|\bwith_proxy\b|\bsend_with_reply_and_block\b|Timeout::Infinite|\bp?poll\b/;
-const RAW_SEND = /\bwrite(?:ln)?!\s*\(|\b(?:sendmsg|send|send_to|sendto|write_all|write|write_vectored)\b\s*(?:::<[^>]*>)?\(/;
+const RAW_SEND = /\bwrite(?:ln)?!\s*\(|\b(?:sendmsg|send|send_to|sendto|write_all|write|write_vectored|send_message|send_msg|write_message|hello|call_hello)\b\s*(?:::<[^>]*>)?\(/;
 const RUST_ANCHORS = new RegExp(`${RUST_LIBRARY_WORDS.source}|\\b(?:recvmsg|recv|recv_from|read|read_exact|read_line|read_until|read_to_end|read_to_string)\\b`, 'g');
 
 /** Same-file socket helpers (raw-socket files only): calls to them send or block like the calls inside. */

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { ALL_SENDS, DBUS_EVIDENCE, DBUS_RS, NET_SOCKET, RAW_SOCKET, REPLY_SERIAL_WORDS, uses } from '../libraries/index';
 import { BUFFERING, PARSES_MESSAGE } from '../libraries/net-socket';
-import { lastSendIn, MESSAGE_RECEIVE, notASocket, sendName, socketHelpers, writeMacroSends } from '../libraries/raw-socket';
+import { ioTarget, lastSendIn, MESSAGE_RECEIVE, notASocket, sendName, socketHelpers, writeMacroSends } from '../libraries/raw-socket';
 import {
   boundName,
   callArguments,
@@ -45,8 +45,6 @@ function rustReceives(ctx: RuleContext, dbusRs: boolean): { receives: Receive[];
     const c = ctx.callee(call);
     if (!c) continue;
     const args = callArguments(call);
-    // `io::stdin().read(…)`, `file.write_all(…)`: not the bus.
-    if ((RAW_RECEIVES.has(c.name) || ALL_SENDS.has(c.name)) && notASocket(c.receiver?.text ?? args[0]?.text, ctx.scopeOf(call), ctx.text)) continue;
     if (helperSends.has(c.name)) {
       sends.push(call);
       continue;
@@ -58,7 +56,7 @@ function rustReceives(ctx: RuleContext, dbusRs: boolean): { receives: Receive[];
     if (ALL_SENDS.has(c.name) && args.length > 0) sends.push(call);
     else if (c.name === 'hello' || c.name === 'call_hello') sends.push(call);
   }
-  sends.push(...writeMacroSends(ctx.nodes('macro'), ctx.scopeOf, ctx.text));
+  sends.push(...writeMacroSends(ctx.nodes('macro')));
   return { receives, sends: sends.sort((a, b) => a.startIndex - b.startIndex) };
 }
 
@@ -122,17 +120,19 @@ function readsMoreLater(receive: Receive, fn: Node, ctx: RuleContext): boolean {
 function checkRust(ctx: RuleContext): RuleReport[] {
   const raw = uses(RAW_SOCKET, ctx.text);
   const { receives, sends } = rustReceives(ctx, uses(DBUS_RS, ctx.text));
+  // `io::stdin().read(…)`, `file.write_all(…)`: not the bus. Asked only of the reads and sends a finding would name.
+  const onSocket = (node: Node) => !notASocket(ioTarget(node), ctx.scopeOf(node), ctx.text);
   const reports: RuleReport[] = [];
   for (const receive of receives) {
     if (receive.unit === 'bytes' && !raw) continue;
     const fn = enclosingFunction(receive.call) ?? receive.call;
     const scopeFn = fn.type === 'closure_expression' ? (enclosingFunctionOf(fn) ?? fn) : fn;
-    const send = lastSendIn(sends, scopeFn, receive.call);
     const loop = enclosingLoop(receive.call);
     const what = `\`${receive.name}\``;
     if (loop && receive.unit === 'bytes') {
       const shortRead = shortReadBreak(loop, receive.call);
-      if (!shortRead) continue;
+      if (!shortRead || !onSocket(receive.call)) continue;
+      const send = lastSendIn(sends, scopeFn, receive.call, onSocket);
       reports.push({
         range: nodeRange(receive.nameNode),
         message: `reading stops at the first short ${what} (\`${shortRead.text}\`, line ${lineOf(shortRead)}): a read shorter than the buffer does not mean the reply is complete — the bus may not have written all of it yet, or have written a signal such as NameAcquired first; ${NEXT_STEP}`,
@@ -141,8 +141,10 @@ function checkRust(ctx: RuleContext): RuleReport[] {
       });
       continue;
     }
-    if (loop || !send) continue;
-    if (receive.unit === 'bytes' && readsMoreLater(receive, scopeFn, ctx)) continue;
+    if (loop) continue;
+    const send = lastSendIn(sends, scopeFn, receive.call, onSocket);
+    if (!send) continue;
+    if (receive.unit === 'bytes' && (readsMoreLater(receive, scopeFn, ctx) || !onSocket(receive.call))) continue;
     if (receive.unit === 'message' && matchesReplyItself(receive.name, ctx)) continue;
     const sent = sendName(send);
     reports.push({
@@ -198,27 +200,40 @@ function chunkParam(handler: Node): string | undefined {
   return param?.type === 'required_parameter' || param?.type === 'optional_parameter' ? param.childForFieldName('pattern')?.text : param?.text;
 }
 
-const METHOD_DEFINITIONS = ['method_definition', 'function_declaration', 'variable_declarator', 'public_field_definition', 'field_definition'];
+const METHOD_DEFINITIONS = new Set(['method_definition', 'function_declaration', 'variable_declarator', 'public_field_definition', 'field_definition']);
 
 /**
  * A same-file function or method of that name (`handle(chunk) {…}`, `onData = (d) => …`, `function onData(d)`),
- * looked up in the class holding `from` first.
+ * the one in the class holding `from` first. Found from the text, then one climb in the tree.
  */
-function definitionOf(name: string, root: Node, from: Node): Node | undefined {
-  let owner: Node | null = from.parent;
-  while (owner && owner.type !== 'class_body') owner = owner.parent;
-  return (owner && definitionIn(name, owner)) || definitionIn(name, root);
-}
-
-function definitionIn(name: string, root: Node): Node | undefined {
-  for (const def of descendantsOfType(root, METHOD_DEFINITIONS)) {
+function definitionOf(name: string, root: Node, from: Node, text: string): Node | undefined {
+  const n = escapeRegExp(name);
+  const pattern = new RegExp(`(?:\\bfunction\\s*\\*?\\s*${n}\\s*\\(|(?:^|[\\s;{}])(?:async\\s+)?\\*?\\s*${n}\\s*\\([^)]*\\)\\s*(?::[^{;]*)?\\{|\\b${n}\\s*(?::[^=;]*)?=\\s*(?:async\\s*)?(?:function\\b|\\(|[A-Za-z_$][\\w$]*\\s*=>))`, 'g');
+  let fallback: Node | undefined;
+  for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
+    let def: Node | null = root.descendantForIndex(m.index + m[0].indexOf(name));
+    while (def && !METHOD_DEFINITIONS.has(def.type)) def = def.parent;
+    if (!def) continue;
     const key = def.childForFieldName('name') ?? def.childForFieldName('property');
     if (key?.text !== name) continue;
-    if (def.type === 'method_definition' || def.type === 'function_declaration') return def;
-    const value = def.childForFieldName('value');
-    if (value && isFunctionBoundary(value)) return value;
+    let fn: Node | undefined = def;
+    if (def.type !== 'method_definition' && def.type !== 'function_declaration') {
+      const value = def.childForFieldName('value');
+      fn = value && isFunctionBoundary(value) ? value : undefined;
+    }
+    if (!fn) continue;
+    if (sameClass(def, from)) return fn;
+    fallback ??= fn;
   }
-  return undefined;
+  return fallback;
+}
+
+function sameClass(a: Node, b: Node): boolean {
+  const owner = (node: Node): number | undefined => {
+    for (let n = node.parent; n; n = n.parent) if (n.type === 'class_body') return n.id;
+    return undefined;
+  };
+  return owner(a) !== undefined && owner(a) === owner(b);
 }
 
 /** `this.onData`, `this.onData.bind(this)`, `onData`: the handler named rather than written inline. */
@@ -232,14 +247,14 @@ function namedHandler(arg: Node | undefined): string | undefined {
 }
 
 /** A handler that takes each chunk as a whole message or SASL line, without buffering; follows one hop to a same-file method. */
-function unbufferedHandler(handler: Node, root: Node, at: Node, depth = 0): Omit<RuleReport, 'data'> | undefined {
+function unbufferedHandler(handler: Node, root: Node, at: Node, text: string, depth = 0): Omit<RuleReport, 'data'> | undefined {
   const chunk = chunkParam(handler);
   const body = handler.childForFieldName('body');
-  return chunk && body ? unbufferedBody(chunk, body, handler, root, at, depth) : undefined;
+  return chunk && body ? unbufferedBody(chunk, body, handler, root, at, text, depth) : undefined;
 }
 
 /** `body` takes `chunk` (one `data` chunk) as a whole message or SASL line. */
-function unbufferedBody(chunk: string, body: Node, handler: Node, root: Node, at: Node, depth: number): Omit<RuleReport, 'data'> | undefined {
+function unbufferedBody(chunk: string, body: Node, handler: Node, root: Node, at: Node, text: string, depth: number): Omit<RuleReport, 'data'> | undefined {
   if (buffers(body.text, chunk)) return undefined;
   // `chunk`, `chunk.subarray(…)`, `chunk as Buffer`, `chunk!`, `(chunk)`.
   const chunkArg = new RegExp(`^\\(?\\s*${escapeRegExp(chunk)}(?:\\s+as\\b|\\s*!|\\s*\\)|\\.|$)`);
@@ -267,9 +282,9 @@ function unbufferedBody(chunk: string, body: Node, handler: Node, root: Node, at
   for (const inner of calls) {
     const c = callee(inner);
     if (!c || (c.receiver && c.receiver.text !== 'this') || !callArguments(inner).some(usesChunk)) continue;
-    const definition = definitionOf(c.name, root, inner);
+    const definition = definitionOf(c.name, root, inner, text);
     if (definition && definition.id !== handler.id) {
-      const report = unbufferedHandler(definition, root, at, depth + 1);
+      const report = unbufferedHandler(definition, root, at, text, depth + 1);
       if (report) return report;
     }
   }
@@ -277,12 +292,12 @@ function unbufferedBody(chunk: string, body: Node, handler: Node, root: Node, at
 }
 
 /** The `data` handler passed to `on`, inline or named. */
-function unbufferedDataHandler(call: Node, at: Node, root: Node): Omit<RuleReport, 'data'> | undefined {
+function unbufferedDataHandler(call: Node, at: Node, root: Node, text: string): Omit<RuleReport, 'data'> | undefined {
   const inline = inlineHandler(call);
-  if (inline) return unbufferedHandler(inline, root, at);
+  if (inline) return unbufferedHandler(inline, root, at, text);
   const name = namedHandler(callArguments(call)[1]);
-  const definition = name ? definitionOf(name, root, call) : undefined;
-  return definition ? unbufferedHandler(definition, root, at, 1) : undefined;
+  const definition = name ? definitionOf(name, root, call, text) : undefined;
+  return definition ? unbufferedHandler(definition, root, at, text, 1) : undefined;
 }
 
 /** What a `for await (const chunk of x)` iterates: a socket when named so or made by `net`. */
@@ -304,7 +319,7 @@ function chunkLoops(ctx: RuleContext): Omit<RuleReport, 'data'>[] {
       const right = loop.childForFieldName('right');
       const body = loop.childForFieldName('body');
       if (left?.type !== 'identifier' || !right || !body || !isSocketExpression(right, ctx.text)) continue;
-      const report = unbufferedBody(left.text, body, loop, ctx.tree.rootNode, left, 0);
+      const report = unbufferedBody(left.text, body, loop, ctx.tree.rootNode, left, ctx.text, 0);
       if (report) out.push(report);
     }
   }
@@ -342,7 +357,7 @@ function checkJs(ctx: RuleContext): RuleReport[] {
     }
     // `socket.on('data', chunk => parse(chunk))`: each chunk parsed as one whole message (or SASL line).
     if (c.name === 'on' && c.receiver && event === 'data') {
-      const report = unbufferedDataHandler(call, c.nameNode, ctx.tree.rootNode);
+      const report = unbufferedDataHandler(call, c.nameNode, ctx.tree.rootNode, ctx.text);
       if (report) reports.push({ ...report, data: { library, ...callHints(ctx.scopeOf(call), ctx.text) } });
     }
   }

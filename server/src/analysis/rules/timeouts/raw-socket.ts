@@ -1,11 +1,12 @@
 import type { Node } from 'web-tree-sitter';
-import { INFINITE_POLL, lastSendIn, MESSAGE_RECEIVE, notASocket, RAW_SOCKET, READ_TIMEOUT, sendName, socketHelpers, writeMacroSends } from '../../libraries/raw-socket';
+import { INFINITE_POLL, ioTarget, lastSendIn, MESSAGE_RECEIVE, notASocket, RAW_SOCKET, READ_TIMEOUT, sendName, socketHelpers, writeMacroSends } from '../../libraries/raw-socket';
 import { callArguments, callee, enclosingFunction, lineOf } from '../../syntax';
 import { nodeRange, related, type RuleContext, type RuleReport } from '../rule';
 import { boundedByTimer } from './shared';
 
 const BLOCKING_RECEIVES = new Set([...RAW_SOCKET.receives, ...RAW_SOCKET.completeReads]);
-const SENDS = new Set(RAW_SOCKET.sends);
+// Hand-written clients' own names for putting a message on the wire count too.
+const SENDS = new Set([...RAW_SOCKET.sends, 'send_message', 'send_msg', 'write_message', 'hello', 'call_hello']);
 
 export function checkRawSocket(ctx: RuleContext): RuleReport[] {
   const reports: RuleReport[] = [];
@@ -31,15 +32,14 @@ export function checkRawSocket(ctx: RuleContext): RuleReport[] {
 
   const flagged = new Set<number>();
   const helpers = socketHelpers(ctx.text);
-  const sends: Node[] = writeMacroSends(ctx.nodes('macro'), ctx.scopeOf, ctx.text);
+  const sends: Node[] = writeMacroSends(ctx.nodes('macro'));
+  // Files, stdio and buffers are not the bus; asked only of the reads and sends a finding would name.
+  const onSocket = (node: Node) => !notASocket(ioTarget(node), ctx.scopeOf(node), ctx.text);
   const receives: { call: Node; name: string; nameNode: Node; helper: boolean }[] = [];
   for (const call of ctx.nodes('call')) {
     const c = ctx.callee(call);
     if (!c) continue;
     const args = callArguments(call);
-    const direct = SENDS.has(c.name) || BLOCKING_RECEIVES.has(c.name);
-    // Files, stdio and buffers are not the bus.
-    if (direct && notASocket(c.receiver?.text ?? args[0]?.text, ctx.scopeOf(call), ctx.text)) continue;
     if ((SENDS.has(c.name) && args.length > 0) || helpers.sends.has(c.name)) {
       sends.push(call);
       continue;
@@ -53,8 +53,8 @@ export function checkRawSocket(ctx: RuleContext): RuleReport[] {
   for (const { call, name, nameNode, helper } of receives) {
     const fn = enclosingFunction(call);
     if (!fn || flagged.has(fn.id)) continue;
-    const send = lastSendIn(sends, fn, call);
-    if (!send || boundedByTimer(call, ctx)) continue;
+    const send = lastSendIn(sends, fn, call, onSocket);
+    if (!send || (!helper && !onSocket(call)) || boundedByTimer(call, ctx)) continue;
     flagged.add(fn.id);
     reports.push({
       range: nodeRange(nameNode),
