@@ -30,14 +30,8 @@ const CHECKERS: { language: 'rust' | 'js'; applies: (text: string) => boolean; c
 
 const RUST_LIBRARY_WORDS = /\bcall_method\b|Proxy|\bwith_proxy\b|\bsend_with_reply_and_block\b|Timeout::Infinite|\bp?poll\b/;
 const RAW_SEND = /\bwrite(?:ln)?!\s*\(|\b(?:sendmsg|send|send_to|sendto|write_all|write|write_vectored|send_message|send_msg|write_message|hello|call_hello)\b\s*(?:::<[^>]*>)?\(/;
-const RUST_ANCHORS = new RegExp(`${RUST_LIBRARY_WORDS.source}|\\b(?:recvmsg|recv|recv_from|read|read_exact|read_line|read_until|read_to_end|read_to_string)\\b`, 'g');
-
-/** Same-file socket helpers (raw-socket files only): calls to them send or block like the calls inside. */
-function rawHelpers(text: string): string[] {
-  if (!rawSocketClient(text)) return [];
-  const helpers = socketHelpers(text);
-  return [...helpers.sends, ...helpers.receives];
-}
+/** Blocking reads: anchors only in hand-written clients (the raw-socket checker is the only one reading them). */
+const RAW_READS = /\b(?:recvmsg|recv|recv_from|read|read_exact|read_line|read_until|read_to_end|read_to_string)\b/;
 
 /** `self.<field>` for the zbus proxy fields the file declares, or undefined when it declares none. */
 function proxyFieldsPattern(text: string): RegExp | undefined {
@@ -47,10 +41,16 @@ function proxyFieldsPattern(text: string): RegExp | undefined {
 
 /** Rust anchors, plus the proxy fields' uses. */
 function rustAnchors(text: string): RegExp {
+  const words = [RUST_LIBRARY_WORDS.source];
   const fields = proxyFieldsPattern(text);
-  const helpers = rawHelpers(text);
-  const extra = [...(fields ? [fields.source] : []), ...(helpers.length > 0 ? [`\\b(?:${helpers.join('|')})\\b`] : [])];
-  return extra.length > 0 ? new RegExp(`${RUST_ANCHORS.source}|${extra.join('|')}`, 'g') : RUST_ANCHORS;
+  if (fields) words.push(fields.source);
+  if (rawSocketClient(text)) {
+    // Same-file socket helpers: calls to them send or block like the calls inside.
+    const helpers = socketHelpers(text);
+    words.push(RAW_READS.source);
+    if (helpers.sends.size + helpers.receives.size > 0) words.push(`\\b(?:${[...helpers.sends, ...helpers.receives].join('|')})\\b`);
+  }
+  return new RegExp(words.join('|'), 'g');
 }
 
 
@@ -83,10 +83,13 @@ export const callWithoutTimeout: Rule = {
   scopeFilter: (language, text) => {
     if (language !== 'rust') return undefined;
     const fields = proxyFieldsPattern(text);
-    const sendHelpers = rawSocketClient(text) ? [...socketHelpers(text).sends] : [];
+    const raw = rawSocketClient(text);
+    const sendHelpers = raw ? [...socketHelpers(text).sends] : [];
     const helperSend = sendHelpers.length > 0 ? new RegExp(`\\b(?:${sendHelpers.join('|')})\\s*\\(`) : undefined;
     return (scopeText) =>
-      RUST_LIBRARY_WORDS.test(scopeText) || RAW_SEND.test(scopeText) || (!!fields && fields.test(scopeText)) || (!!helperSend && helperSend.test(scopeText));
+      RUST_LIBRARY_WORDS.test(scopeText) ||
+      (!!fields && fields.test(scopeText)) ||
+      (raw && (RAW_SEND.test(scopeText) || (!!helperSend && helperSend.test(scopeText))));
   },
   check: (ctx) =>
     CHECKERS.filter((c) => c.language === family(ctx.language) && c.applies(ctx.text)).flatMap((c) => c.check(ctx)),

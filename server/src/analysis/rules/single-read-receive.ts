@@ -182,6 +182,10 @@ function inlineHandler(call: Node): Node | undefined {
   return handler && isFunctionBoundary(handler) ? handler : undefined;
 }
 
+/** `on('data', this.onData)`, `on('data', onData.bind(this))`, `on('data', (c) => this.handle(c))`, `for await (…)`. */
+const DELEGATING_HANDLER =
+  /\.on\s*\(\s*['"]data['"]\s*,\s*(?:(?:this\.)?[\w$]+\s*(?:\)|\.bind\b)|(?:async\s*)?(?:\([^)]*\)|[\w$]+)\s*=>\s*\{?\s*(?:(?:void|return|await)\s+)?(?:this\.)?[\w$]+\s*\()|\bfor\s+await\b/;
+
 /** A SASL reply tested on the chunk's text: `/^OK /`, `'AGREE_UNIX_FD'`, `startsWith('REJECTED')`. */
 const SASL_TOKEN = /['"`/]\^?(?:OK|AGREE_UNIX_FD|REJECTED|DATA)\b/;
 
@@ -381,7 +385,8 @@ export const singleReadReceive: Rule = {
     if (language !== 'rust') {
       // A data handler can hand each chunk to a parsing method elsewhere in the file.
       const fileParses = PARSES_MESSAGE.test(text);
-      return (scopeText) => /\bonce\b/.test(scopeText) || fileParses || SASL_TOKEN.test(scopeText);
+      return (scopeText) =>
+        /\bonce\b/.test(scopeText) || PARSES_MESSAGE.test(scopeText) || SASL_TOKEN.test(scopeText) || (fileParses && DELEGATING_HANDLER.test(scopeText));
     }
     const helpers = [...socketHelpers(text).sends];
     const helperSend = helpers.length > 0 ? new RegExp(`\\b(?:${helpers.join('|')})\\s*\\(`) : undefined;
