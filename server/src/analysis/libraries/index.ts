@@ -14,6 +14,7 @@ import { NET_SOCKET } from './net-socket';
 import { RAW_SOCKET } from './raw-socket';
 import { RUSTBUS } from './rustbus';
 import { ZBUS } from './zbus';
+import { uses } from './model';
 
 export const LIBRARIES = [ZBUS, DBUS_RS, RUSTBUS, RAW_SOCKET, DBUS_NEXT, DBUS_NATIVE, NET_SOCKET] as const;
 
@@ -25,3 +26,11 @@ export const ALL_SENDS: ReadonlySet<string> = new Set([
   'hello',
   'call_hello',
 ]);
+
+/**
+ * A file that talks to a socket by hand: nix/libc/Unix streams, or a `TcpStream` (D-Bus over TCP) in a
+ * file that uses no D-Bus library (there a TCP stream is some other protocol's).
+ */
+export function handWrittenSocket(text: string): boolean {
+  return uses(RAW_SOCKET, text) || (/\bTcpStream\b/.test(text) && !uses(ZBUS, text) && !uses(DBUS_RS, text) && !uses(RUSTBUS, text));
+}

@@ -6,7 +6,7 @@ export const RAW_SOCKET: LibraryModel = {
   id: 'raw-socket',
   displayName: 'raw socket',
   language: 'rust',
-  imports: /\bnix::sys::socket\b|\buse\s+nix::|\blibc::(?:recv|send|read|write)|\bUnixStream\b|\bTcpStream\b|\bsocket::(?:recvmsg|sendmsg|recv|send)\b/,
+  imports: /\bnix::sys::socket\b|\buse\s+nix::|\blibc::(?:recv|send|read|write)|\bUnixStream\b|\bsocket::(?:recvmsg|sendmsg|recv|send)\b/,
   sends: ['sendmsg', 'send', 'send_to', 'sendto', 'write_all', 'write', 'write_vectored', 'write_all_buf'],
   receives: ['recvmsg', 'recv', 'recv_from', 'recvfrom', 'read', 'read_buf', 'try_read', 'read_vectored'],
   receiveUnit: 'bytes',

@@ -1,4 +1,4 @@
-import { DBUS_EVIDENCE, DBUS_NATIVE, DBUS_NEXT, DBUS_RS, NET_SOCKET, RAW_SOCKET, RUSTBUS, uses, ZBUS } from '../libraries/index';
+import { DBUS_EVIDENCE, DBUS_NATIVE, DBUS_NEXT, DBUS_RS, handWrittenSocket, NET_SOCKET, RUSTBUS, uses, ZBUS } from '../libraries/index';
 import { typedInterfaces } from '../libraries/dbus-next';
 import { socketHelpers } from '../libraries/raw-socket';
 import { zbusProxyFields } from '../libraries/zbus';
@@ -15,7 +15,7 @@ import { checkZbus } from './timeouts/zbus';
 
 /** Hand-written clients: a raw socket in a file with D-Bus signs and no D-Bus library. */
 const rawSocketClient = (t: string): boolean =>
-  uses(RAW_SOCKET, t) && DBUS_EVIDENCE.test(t) && !uses(ZBUS, t) && !uses(DBUS_RS, t) && !uses(RUSTBUS, t);
+  handWrittenSocket(t) && DBUS_EVIDENCE.test(t) && !uses(ZBUS, t) && !uses(DBUS_RS, t) && !uses(RUSTBUS, t);
 
 /** One checker per library, each run only when the file uses that library. */
 const CHECKERS: { language: 'rust' | 'js'; applies: (text: string) => boolean; check: (ctx: RuleContext) => RuleReport[] }[] = [

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { ALL_SENDS, DBUS_EVIDENCE, DBUS_RS, NET_SOCKET, RAW_SOCKET, REPLY_SERIAL_WORDS, uses } from '../libraries/index';
+import { ALL_SENDS, DBUS_EVIDENCE, DBUS_RS, handWrittenSocket, NET_SOCKET, RAW_SOCKET, REPLY_SERIAL_WORDS, uses } from '../libraries/index';
 import { BUFFERING, PARSES_MESSAGE } from '../libraries/net-socket';
 import { ioTarget, lastSendIn, MESSAGE_RECEIVE, notASocket, sendName, socketHelpers, writeMacroSends } from '../libraries/raw-socket';
 import {
@@ -38,20 +38,22 @@ interface Receive {
 
 function rustReceives(ctx: RuleContext, dbusRs: boolean): { receives: Receive[]; sends: Node[] } {
   const dbusRsReceives = new Set(dbusRs ? DBUS_RS.receives : []);
-  const helperSends = socketHelpers(ctx.text).sends;
+  const helperSends: ReadonlySet<string> = handWrittenSocket(ctx.text) ? socketHelpers(ctx.text).sends : new Set();
   const receives: Receive[] = [];
   const sends: Node[] = [];
   for (const call of ctx.nodes('call')) {
     const c = ctx.callee(call);
     if (!c) continue;
-    const args = callArguments(call);
     if (helperSends.has(c.name)) {
       sends.push(call);
       continue;
     }
+    const message = MESSAGE_RECEIVE.test(c.name) || (dbusRsReceives.has(c.name) && !!c.receiver);
+    if (!message && !RAW_RECEIVES.has(c.name) && !ALL_SENDS.has(c.name) && c.name !== 'hello' && c.name !== 'call_hello') continue;
+    const args = callArguments(call);
     if (RAW_RECEIVES.has(c.name) && args.length > 0) receives.push({ call, name: c.name, nameNode: c.nameNode, unit: 'bytes' });
     // A read given the call's serial (`wait_for_reply(serial)`) matches the reply itself.
-    else if ((MESSAGE_RECEIVE.test(c.name) || (dbusRsReceives.has(c.name) && c.receiver)) && !args.some((a) => /serial/i.test(a.text)))
+    else if (message && !args.some((a) => /serial/i.test(a.text)))
       receives.push({ call, name: c.name, nameNode: c.nameNode, unit: 'message' });
     if (ALL_SENDS.has(c.name) && args.length > 0) sends.push(call);
     else if (c.name === 'hello' || c.name === 'call_hello') sends.push(call);
@@ -118,7 +120,7 @@ function readsMoreLater(receive: Receive, fn: Node, ctx: RuleContext): boolean {
 }
 
 function checkRust(ctx: RuleContext): RuleReport[] {
-  const raw = uses(RAW_SOCKET, ctx.text);
+  const raw = handWrittenSocket(ctx.text);
   const { receives, sends } = rustReceives(ctx, uses(DBUS_RS, ctx.text));
   // `io::stdin().read(…)`, `file.write_all(…)`: not the bus. Asked only of the reads and sends a finding would name.
   const onSocket = (node: Node) => !notASocket(ioTarget(node), ctx.scopeOf(node), ctx.text);
@@ -373,7 +375,7 @@ export const singleReadReceive: Rule = {
   languages: ['rust', 'typescript', 'tsx', 'javascript'],
   mayApply: (text, language) =>
     language === 'rust'
-      ? DBUS_EVIDENCE.test(text) && (uses(RAW_SOCKET, text) || uses(DBUS_RS, text) || /\b(?:read|recv|receive|get_next|next|pop|block_until_next|read_next)_(?:message|msg|reply|response|socket|frame)\b/.test(text))
+      ? DBUS_EVIDENCE.test(text) && (handWrittenSocket(text) || uses(DBUS_RS, text) || /\b(?:read|recv|receive|get_next|next|pop|block_until_next|read_next)_(?:message|msg|reply|response|socket|frame)\b/.test(text))
       : uses(NET_SOCKET, text) && DBUS_EVIDENCE.test(text),
   anchors: (language) =>
     language === 'rust'
@@ -388,7 +390,7 @@ export const singleReadReceive: Rule = {
       return (scopeText) =>
         /\bonce\b/.test(scopeText) || PARSES_MESSAGE.test(scopeText) || SASL_TOKEN.test(scopeText) || (fileParses && DELEGATING_HANDLER.test(scopeText));
     }
-    const helpers = [...socketHelpers(text).sends];
+    const helpers = handWrittenSocket(text) ? [...socketHelpers(text).sends] : [];
     const helperSend = helpers.length > 0 ? new RegExp(`\\b(?:${helpers.join('|')})\\s*\\(`) : undefined;
     return (scopeText) => SENDS_OR_SHORT_READ.test(scopeText) || (!!helperSend && helperSend.test(scopeText));
   },
