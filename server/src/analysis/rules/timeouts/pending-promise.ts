@@ -1,5 +1,7 @@
 import { NET_SOCKET } from '../../libraries/net-socket';
+import { escapeRegExp } from '../../resolve';
 import { enclosingFunction } from '../../syntax';
+import type { Node } from 'web-tree-sitter';
 import { nodeRange, type RuleContext, type RuleReport } from '../rule';
 import { TIMER } from './shared';
 
@@ -31,15 +33,45 @@ function pendingCallbacks(ctx: RuleContext): RuleReport[] {
   return reports;
 }
 
+/** The name a function or method is called by (`waitReply(serial) {…}`, `const waitReply = (…) => …`). */
+function functionName(fn: Node): string | undefined {
+  const own = fn.childForFieldName('name');
+  if (own) return own.text;
+  const parent = fn.parent;
+  const key = parent?.childForFieldName('name') ?? parent?.childForFieldName('property');
+  return parent && ['variable_declarator', 'public_field_definition', 'field_definition', 'pair'].includes(parent.type) ? key?.text : undefined;
+}
+
+/**
+ * `waitReply(serial)` parks the resolver; a same-file caller writes the call (`const reply = this.waitReply(s);
+ * this.socket.write(…)`) and arms no timer: the caller that makes it a pending call.
+ */
+function writingCaller(fn: Node, ctx: RuleContext): Node | undefined {
+  const name = functionName(fn);
+  if (!name) return undefined;
+  const use = new RegExp(`\\b${escapeRegExp(name)}\\s*\\(`, 'g');
+  for (let m = use.exec(ctx.text); m; m = use.exec(ctx.text)) {
+    if (m.index >= fn.startIndex && m.index < fn.endIndex) continue;
+    const at = ctx.tree.rootNode.descendantForIndex(m.index);
+    const caller = at ? enclosingFunction(at) : undefined;
+    if (!caller || caller.id === fn.id) continue;
+    const text = caller.text;
+    if (/\.write\s*\(/.test(text) && !TIMER.test(text) && !/\b(?:race|timeout|deadline)\w*\s*\(/i.test(text)) return caller;
+  }
+  return undefined;
+}
+
 /** Hand-written clients: `new Promise((resolve, reject) => { pending.set(serial, { resolve, reject }); socket.write(…) })` with no timer. */
 export function checkPendingPromises(ctx: RuleContext): RuleReport[] {
   const reports: RuleReport[] = pendingCallbacks(ctx);
   for (const expression of ctx.nodes('new')) {
     if (expression.childForFieldName('constructor')?.text !== 'Promise') continue;
     const executor = expression.childForFieldName('arguments')?.namedChildren[0];
-    if (!executor || !PENDING_STORE.test(executor.text) || !/\.write\s*\(|send/i.test(executor.text)) continue;
+    if (!executor || !PENDING_STORE.test(executor.text)) continue;
     const fn = enclosingFunction(expression);
     if (TIMER.test(executor.text) || (fn && TIMER.test(fn.text))) continue;
+    // The call written in the executor, or by a caller of the function that parks the resolver.
+    if (!/\.write\s*\(|send/i.test(executor.text) && !(fn && /serial|pending|cookie/i.test(executor.text) && writingCaller(fn, ctx))) continue;
     const constructor = expression.childForFieldName('constructor') ?? expression;
     reports.push({
       range: nodeRange(constructor),
