@@ -34,7 +34,7 @@ export function uses(library: LibraryModel, text: string): boolean {
 
 /** D-Bus words that make a hand-written socket client worth looking at. */
 export const DBUS_EVIDENCE =
-  /d-?bus|org\.freedesktop|AUTH EXTERNAL|NameAcquired|METHOD_?CALL|MethodCall|MethodReturn|METHOD_RETURN|unix:path=|\/run\/user\/[^"'`\s]*\/bus\b|\b(?:session|system)_bus\b|reply_?serial|NEGOTIATE_UNIX_FD|\bBEGIN\\r\\n|\[\s*b'l'\s*,/i;
+  /d-?bus|org\.freedesktop|AUTH EXTERNAL|NameAcquired|METHOD_?CALL|MethodCall|MethodReturn|METHOD_RETURN|unix:path=|\/run\/user\/[^"'`\s]*\/bus\b|\b(?:session|system)_?bus(?![a-z])|reply_?serial|NEGOTIATE_UNIX_FD|\bBEGIN\\r\\n|\[\s*b'l'\s*,/i;
 
 export const SECONDS_25 = 25;
 

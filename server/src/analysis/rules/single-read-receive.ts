@@ -124,6 +124,11 @@ function checkRust(ctx: RuleContext): RuleReport[] {
   const { receives, sends } = rustReceives(ctx, uses(DBUS_RS, ctx.text));
   // `io::stdin().read(…)`, `file.write_all(…)`: not the bus. Asked only of the reads and sends a finding would name.
   const onSocket = (node: Node) => !notASocket(ioTarget(node), ctx.scopeOf(node), ctx.text);
+  // A send inside a closure the read is not in (a spawned thread, a callback) is not this read's call.
+  const sendFor = (receive: Node) => (send: Node) => {
+    const home = enclosingFunction(send);
+    return (!home || contains(home, receive)) && onSocket(send);
+  };
   const reports: RuleReport[] = [];
   for (const receive of receives) {
     if (receive.unit === 'bytes' && !raw) continue;
@@ -134,7 +139,7 @@ function checkRust(ctx: RuleContext): RuleReport[] {
     if (loop && receive.unit === 'bytes') {
       const shortRead = shortReadBreak(loop, receive.call);
       if (!shortRead || !onSocket(receive.call)) continue;
-      const send = lastSendIn(sends, scopeFn, receive.call, onSocket);
+      const send = lastSendIn(sends, scopeFn, receive.call, sendFor(receive.call));
       reports.push({
         range: nodeRange(receive.nameNode),
         message: `reading stops at the first short ${what} (\`${shortRead.text}\`, line ${lineOf(shortRead)}): a read shorter than the buffer does not mean the reply is complete — the bus may not have written all of it yet, or have written a signal such as NameAcquired first; ${NEXT_STEP}`,
@@ -144,10 +149,10 @@ function checkRust(ctx: RuleContext): RuleReport[] {
       continue;
     }
     if (loop) continue;
-    const send = lastSendIn(sends, scopeFn, receive.call, onSocket);
+    const send = lastSendIn(sends, scopeFn, receive.call, sendFor(receive.call));
     if (!send) continue;
     if (receive.unit === 'bytes' && (readsMoreLater(receive, scopeFn, ctx) || !onSocket(receive.call))) continue;
-    if (receive.unit === 'message' && matchesReplyItself(receive.name, ctx)) continue;
+    if (receive.unit === 'message' && (matchesReplyItself(receive.name, ctx) || queued(receive.call, scopeFn))) continue;
     const sent = sendName(send);
     reports.push({
       range: nodeRange(receive.nameNode),
@@ -163,6 +168,13 @@ function checkRust(ctx: RuleContext): RuleReport[] {
     });
   }
   return reports;
+}
+
+/** `let msg = read_message()?; queue.push_back(msg)`: a pump filling a queue, not a read taken as the reply. */
+function queued(receive: Node, fn: Node): boolean {
+  const name = boundName(receive);
+  if (!name) return false;
+  return new RegExp(`\\.(?:push_back|push_front|push|insert|enqueue|send|try_send)\\s*\\([^;]*\\b${escapeRegExp(name)}\\b`).test(fn.text);
 }
 
 /** A same-file helper of that name whose body matches replies by serial is not a single read. */

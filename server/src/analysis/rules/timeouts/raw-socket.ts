@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { INFINITE_POLL, ioTarget, lastSendIn, MESSAGE_RECEIVE, notASocket, RAW_SOCKET, READ_TIMEOUT, sendName, socketHelpers, writeMacroSends } from '../../libraries/raw-socket';
-import { callArguments, callee, enclosingFunction, lineOf } from '../../syntax';
+import { callArguments, callee, contains, enclosingFunction, lineOf } from '../../syntax';
 import { nodeRange, related, type RuleContext, type RuleReport } from '../rule';
 import { boundedByTimer } from './shared';
 
@@ -53,7 +53,7 @@ export function checkRawSocket(ctx: RuleContext): RuleReport[] {
   for (const { call, name, nameNode, helper } of receives) {
     const fn = enclosingFunction(call);
     if (!fn || flagged.has(fn.id)) continue;
-    const send = lastSendIn(sends, fn, call, onSocket);
+    const send = lastSendIn(sends, fn, call, (candidate) => contains(enclosingFunction(candidate) ?? fn, call) && onSocket(candidate));
     if (!send || (!helper && !onSocket(call)) || boundedByTimer(call, ctx)) continue;
     flagged.add(fn.id);
     reports.push({
