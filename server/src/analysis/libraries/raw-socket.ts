@@ -28,8 +28,8 @@ export const MESSAGE_RECEIVE =
   /^(?:read|recv|receive|get_next|next|pop|blocking_pop|block_until_next|read_next|try_read|await)_(?:message|msg|reply|response|socket|frame)$/;
 
 /** Receivers that are no socket: files, stdio, in-memory buffers (`File::open(…)`, `io::stdin()`, `Vec::new()`). */
-const NOT_A_SOCKET_VALUE = /\b(?:File::(?:open|create|options)|OpenOptions|fs::File|std(?:in|out|err)(?:_locked)?\s*\(|Cursor::new|Vec::(?:new|with_capacity)|vec!|String::new|BytesMut::)/;
-const NOT_A_SOCKET_TYPE = /^&?\s*(?:mut\s+)?(?:(?:std::)?(?:fs::|io::|fmt::)?(?:Formatter(?:<[^>]*>)?|File|Stdin|StdinLock|Stdout|Stderr|Cursor<[^>]*>|Vec<u8>|String|BytesMut)|\[u8\]|&\s*\[u8\])\b/;
+const NOT_A_SOCKET_VALUE = /\b(?:File::(?:open|create|options)|OpenOptions|Command::new|spawn\s*\(|fs::File|std(?:in|out|err)(?:_locked)?\s*\(|Cursor::new|Vec::(?:new|with_capacity)|vec!|String::new|BytesMut::)/;
+const NOT_A_SOCKET_TYPE = /^&?\s*(?:mut\s+)?(?:(?:std::)?(?:fs::|io::|fmt::|process::)?(?:Formatter(?:<[^>]*>)?|Child(?:Stdout|Stdin|Stderr)?|File|Stdin|StdinLock|Stdout|Stderr|Cursor<[^>]*>|Vec<u8>|String|BytesMut)|\[u8\]|&\s*\[u8\])\b/;
 
 function rootName(receiver: string): string | undefined {
   const m = /^\(?\s*(?:&\s*(?:mut\s+)?)?(?:self\.)?([A-Za-z_]\w*)/.exec(receiver);
@@ -58,7 +58,8 @@ function fieldIsNotASocket(name: string, fileText: string): boolean {
 export function notASocket(receiver: string | undefined, scope: Node, fileText: string): boolean {
   if (!receiver) return false;
   const text = receiver.replace(/\s+/g, '');
-  if (/(?:^|::|\.)std(?:in|out|err)\(\)/.test(text) || /^(?:std::)?io::std(?:in|out|err)/.test(text)) return true;
+  // `io::stdin()`, `child.stdout.as_mut().unwrap()`: stdio, ours or a child process's.
+  if (/(?:^|::|\.)std(?:in|out|err)\b/.test(text) || /^(?:std::)?io::std(?:in|out|err)/.test(text)) return true;
   const name = rootName(receiver);
   if (!name || name === 'self') return false;
   if (/^\(?\s*(?:&\s*(?:mut\s+)?)?self\./.test(receiver)) return fieldIsNotASocket(name, fileText);

@@ -374,7 +374,7 @@ function checkJs(ctx: RuleContext): RuleReport[] {
       continue;
     }
     // `socket.on('data', chunk => parse(chunk))`: each chunk parsed as one whole message (or SASL line).
-    if (c.name === 'on' && c.receiver && event === 'data') {
+    if (c.name === 'on' && c.receiver && event === 'data' && !STDIO.test(c.receiver.text)) {
       const report = unbufferedDataHandler(call, c.nameNode, ctx.tree.rootNode, ctx.text);
       if (report) reports.push({ ...report, data: { library, ...callHints(ctx.scopeOf(call), ctx.text) } });
     }
