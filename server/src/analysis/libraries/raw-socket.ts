@@ -73,9 +73,9 @@ export function notASocket(receiver: string | undefined, scope: Node, fileText: 
 }
 
 // A call with an argument (`RwLock::write()`/`read()` take none).
-const SOCKET_SEND = /\b(?:send|write)_(?:message|msg|call)\s*\(|\.(?:write_all|write|send|sendmsg|send_to|write_vectored|write_all_buf)\s*\(\s*[^)\s]|(?:^|[^.\w])(?:sendmsg|send|sendto|send_to|write)\s*\(\s*[^)\s]/;
+const SOCKET_SEND = /\b(?:send|write)_(?:message|msg|call)\s*\(|\.(?:write_all|write|send|sendmsg|send_to|write_vectored|write_all_buf)\s*\(\s*[^)\s]|(?:^|[^.\w])(?:sendmsg|send|sendto|send_to|write)\s*(?:::<[^>]*>)?\s*\(\s*[^)\s]/;
 const SOCKET_RECEIVE =
-  /\.(?:read|recv|recv_from|read_exact|read_buf|read_vectored|read_line|read_until)\s*\(\s*[^)\s]|(?:^|[^.\w])(?:recvmsg|recv|recvfrom|recv_from|read)\s*\(\s*[^)\s]|\b(?:read|recv|receive|get_next|next|pop|read_next)_(?:message|msg|reply|response|frame)\s*\(/;
+  /\.(?:read|recv|recv_from|read_exact|read_buf|read_vectored|read_line|read_until)\s*\(\s*[^)\s]|(?:^|[^.\w])(?:recvmsg|recv|recvfrom|recv_from|read)\s*(?:::<[^>]*>)?\s*\(\s*[^)\s]|\b(?:read|recv|receive|get_next|next|pop|read_next)_(?:message|msg|reply|response|frame)\s*\(/;
 /** Helpers that work on files or stdio rather than a socket. */
 const FILE_IO = /\bFile::(?:open|create|options)|\bOpenOptions\b|\bstd(?:in|out|err)\s*\(\)/;
 
