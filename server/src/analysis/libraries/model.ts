@@ -38,5 +38,6 @@ export const DBUS_EVIDENCE =
 
 export const SECONDS_25 = 25;
 
-/** Words that show a reply is matched to its call: the REPLY_SERIAL field, or a table keyed by it. */
-export const REPLY_SERIAL_WORDS = /reply_?serial|replySerial|response_?serial|responseSerial|ReplySerial|REPLY_SERIAL|in_reply_to|inReplyTo/i;
+/** Words that show a reply is matched to its call: the REPLY_SERIAL field (also by its code, 5), or a table keyed by it. */
+export const REPLY_SERIAL_WORDS =
+  /reply_?serial|replySerial|response_?serial|responseSerial|ReplySerial|REPLY_SERIAL|in_reply_to|inReplyTo|\bfields?\s*(?:\.get\s*\(\s*&?|\[\s*)5\s*[\])]|\bcode\s*===?\s*5\b/i;
