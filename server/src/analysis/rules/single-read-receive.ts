@@ -198,7 +198,7 @@ function inlineHandler(call: Node): Node | undefined {
 
 /** `on('data', this.onData)`, `on('data', onData.bind(this))`, `on('data', (c) => this.handle(c))`, `for await (…)`. */
 const DELEGATING_HANDLER =
-  /\.on\s*\(\s*['"]data['"]\s*,\s*(?:(?:this\.)?[\w$]+\s*(?:\)|\.bind\b)|(?:async\s*)?(?:\([^)]*\)|[\w$]+)\s*=>\s*\{?\s*(?:(?:void|return|await)\s+)?(?:this\.)?[\w$]+\s*\()|\bfor\s+await\b/;
+  /\.on\s*\(\s*['"]data['"]\s*,\s*(?:(?:this\.)?#?[\w$]+\s*(?:\)|\.bind\b)|(?:async\s*)?(?:\([^)]*\)|[\w$]+)\s*=>\s*\{?\s*(?:(?:void|return|await)\s+)?(?:this\.)?#?[\w$]+\s*\()|\bfor\s+await\b/;
 
 /** A SASL reply tested on the chunk's text: `/^OK /`, `'AGREE_UNIX_FD'`, `startsWith('REJECTED')`. */
 const SASL_TOKEN = /['"`/]\^?(?:OK|AGREE_UNIX_FD|REJECTED|DATA)\b/;
@@ -226,7 +226,7 @@ const METHOD_DEFINITIONS = new Set(['method_definition', 'function_declaration',
  */
 function definitionOf(name: string, root: Node, from: Node, text: string): Node | undefined {
   const n = escapeRegExp(name);
-  const pattern = new RegExp(`(?:\\bfunction\\s*\\*?\\s*${n}\\s*\\(|(?:^|[\\s;{}])(?:async\\s+)?\\*?\\s*${n}\\s*\\([^)]*\\)\\s*(?::[^{;]*)?\\{|\\b${n}\\s*(?::[^=;]*)?=\\s*(?:async\\s*)?(?:function\\b|\\(|[A-Za-z_$][\\w$]*\\s*=>))`, 'g');
+  const pattern = new RegExp(`(?:\\bfunction\\s*\\*?\\s*${n}\\s*\\(|(?:^|[\\s;{}])(?:async\\s+)?\\*?\\s*${n}\\s*\\([^)]*\\)\\s*(?::[^{;]*)?\\{|(?:^|[^\\w$#.])${n}\\s*(?::[^=;]*)?=\\s*(?:async\\s*)?(?:function\\b|\\(|[A-Za-z_$][\\w$]*\\s*=>))`, 'g');
   let fallback: Node | undefined;
   for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
     let def: Node | null = root.descendantForIndex(m.index + m[0].indexOf(name));
