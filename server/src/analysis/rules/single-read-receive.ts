@@ -150,7 +150,13 @@ function checkRust(ctx: RuleContext): RuleReport[] {
     }
     if (loop) continue;
     const send = lastSendIn(sends, scopeFn, receive.call, sendFor(receive.call));
-    if (!send) continue;
+    if (!send) {
+      if (receive.unit === 'bytes' && raw) {
+        const report = readerHelperRead(receive, scopeFn, ctx, onSocket);
+        if (report) reports.push(report);
+      }
+      continue;
+    }
     if (receive.unit === 'bytes' && (readsMoreLater(receive, scopeFn, ctx) || !onSocket(receive.call))) continue;
     if (receive.unit === 'message' && (matchesReplyItself(receive.name, ctx) || queued(receive.call, scopeFn))) continue;
     const sent = sendName(send);
@@ -168,6 +174,33 @@ function checkRust(ctx: RuleContext): RuleReport[] {
     });
   }
   return reports;
+}
+
+const SEND_WORDS = /\bwrite(?:ln)?!\s*\(|\b(?:sendmsg|send|send_to|sendto|write_all|write|write_vectored|send_message|send_msg|write_message)\b\s*(?:::<[^>]*>)?\(/;
+
+/**
+ * `fn fetch(&mut self) -> … { let n = self.sock.read(&mut buf)?; … }` called as `self.sock.write_all(m)?;
+ * self.fetch()`: the single read is in a reader helper, the send in its caller (found from the text).
+ */
+function readerHelperRead(receive: Receive, fn: Node, ctx: RuleContext, onSocket: (node: Node) => boolean): RuleReport | undefined {
+  if (fn.type !== 'function_item') return undefined;
+  const name = fn.childForFieldName('name')?.text;
+  if (!name || !socketHelpers(ctx.text).receives.has(name)) return undefined;
+  if (readsMoreLater(receive, fn, ctx) || !onSocket(receive.call)) return undefined;
+  const use = new RegExp(`\\b${escapeRegExp(name)}\\s*\\(`, 'g');
+  for (let m = use.exec(ctx.text); m; m = use.exec(ctx.text)) {
+    if (m.index >= fn.startIndex && m.index < fn.endIndex) continue;
+    const at = ctx.tree.rootNode.descendantForIndex(m.index);
+    const caller = at ? enclosingFunction(at) : undefined;
+    if (!caller || !at || !SEND_WORDS.test(ctx.text.slice(caller.startIndex, m.index))) continue;
+    return {
+      range: nodeRange(receive.nameNode),
+      message: `the reply is taken from a single \`${receive.name}\` in \`${name}\`, which is called right after a send (line ${lineOf(at)}); ${NEXT_STEP}`,
+      related: [related(at, `\`${name}\` is called after the call was sent`)],
+      data: { library: RAW_SOCKET.id, ...callHints(ctx.scopeOf(receive.call), ctx.text) },
+    };
+  }
+  return undefined;
 }
 
 /** `let msg = read_message()?; queue.push_back(msg)`: a pump filling a queue, not a read taken as the reply. */
@@ -402,9 +435,13 @@ export const singleReadReceive: Rule = {
       return (scopeText) =>
         /\bonce\b/.test(scopeText) || PARSES_MESSAGE.test(scopeText) || SASL_TOKEN.test(scopeText) || (fileParses && DELEGATING_HANDLER.test(scopeText));
     }
-    const helpers = handWrittenSocket(text) ? [...socketHelpers(text).sends] : [];
-    const helperSend = helpers.length > 0 ? new RegExp(`\\b(?:${helpers.join('|')})\\s*\\(`) : undefined;
-    return (scopeText) => SENDS_OR_SHORT_READ.test(scopeText) || (!!helperSend && helperSend.test(scopeText));
+    const helpers = handWrittenSocket(text) ? socketHelpers(text) : undefined;
+    const sendHelpers = helpers ? [...helpers.sends] : [];
+    const readers = helpers ? [...helpers.receives] : [];
+    const helperSend = sendHelpers.length > 0 ? new RegExp(`\\b(?:${sendHelpers.join('|')})\\s*\\(`) : undefined;
+    // Reader helpers themselves: their single read is taken as the reply their caller waits for.
+    const reader = readers.length > 0 ? new RegExp(`^(?:pub(?:\\([^)]*\\))?\\s+)?(?:const\\s+)?(?:async\\s+)?(?:unsafe\\s+)?fn\\s+(?:${readers.join('|')})\\b`) : undefined;
+    return (scopeText) => SENDS_OR_SHORT_READ.test(scopeText) || (!!helperSend && helperSend.test(scopeText)) || (!!reader && reader.test(scopeText));
   },
   check: (ctx) => (ctx.language === 'rust' ? checkRust(ctx) : checkJs(ctx)),
 };
