@@ -258,11 +258,9 @@ const METHOD_DEFINITIONS = new Set(['method_definition', 'function_declaration',
  * the one in the class holding `from` first. Found from the text, then one climb in the tree.
  */
 function definitionOf(name: string, root: Node, from: Node, text: string): Node | undefined {
-  const n = escapeRegExp(name);
-  const pattern = new RegExp(`(?:\\bfunction\\s*\\*?\\s*${n}\\s*\\(|(?:^|[\\s;{}])(?:async\\s+)?\\*?\\s*${n}\\s*\\([^)]*\\)\\s*(?::[^{;]*)?\\{|(?:^|[^\\w$#.])${n}\\s*(?::[^=;]*)?=\\s*(?:async\\s*)?(?:function\\b|\\(|[A-Za-z_$][\\w$]*\\s*=>))`, 'g');
   let fallback: Node | undefined;
-  for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
-    let def: Node | null = root.descendantForIndex(m.index + m[0].indexOf(name));
+  for (const index of definitionSites(name, text)) {
+    let def: Node | null = root.descendantForIndex(index);
     while (def && !METHOD_DEFINITIONS.has(def.type)) def = def.parent;
     if (!def) continue;
     const key = def.childForFieldName('name') ?? def.childForFieldName('property');
@@ -277,6 +275,26 @@ function definitionOf(name: string, root: Node, from: Node, text: string): Node 
     fallback ??= fn;
   }
   return fallback;
+}
+
+const DEFINED_AFTER = /^\s*(?:\([^)]*\)\s*(?::[^{;]*)?\{|(?::[^=;]*)?=\s*(?:async\s*)?(?:function\b|\(|[A-Za-z_$][\w$]*\s*=>))/;
+const NAME_CHAR = /[\w$#]/;
+let sitesCache: { text: string; sites: Map<string, number[]> } | undefined;
+
+/** Where `name` is defined as a function, method or function-valued field (text positions, memoised per file). */
+function definitionSites(name: string, text: string): number[] {
+  if (sitesCache?.text !== text) sitesCache = { text, sites: new Map() };
+  const known = sitesCache.sites.get(name);
+  if (known) return known;
+  const sites: number[] = [];
+  for (let i = text.indexOf(name); i >= 0; i = text.indexOf(name, i + name.length)) {
+    const before = text[i - 1] ?? '';
+    const after = text[i + name.length] ?? '';
+    if (NAME_CHAR.test(after) || (NAME_CHAR.test(before) && !name.startsWith('#')) || before === '.') continue;
+    if (DEFINED_AFTER.test(text.slice(i + name.length, i + name.length + 200))) sites.push(i);
+  }
+  sitesCache.sites.set(name, sites);
+  return sites;
 }
 
 function sameClass(a: Node, b: Node): boolean {
