@@ -29,7 +29,11 @@ const CHECKERS: { language: 'rust' | 'js'; applies: (text: string) => boolean; c
 ];
 
 const RUST_LIBRARY_WORDS = /\bcall_method\b|Proxy|\bwith_proxy\b|\bsend_with_reply_and_block\b|Timeout::Infinite|\bp?poll\b/;
-const RAW_SEND = /\bwrite(?:ln)?!\s*\(|\b(?:sendmsg|send|send_to|sendto|write_all|write|write_vectored|send_message|send_msg|write_message|hello|call_hello)\b\s*(?:::<[^>]*>)?\(/;
+const RAW_SEND = /\b(?:sendmsg|send|send_to|sendto|write_all|write|write_vectored|send_message|send_msg|write_message|hello|call_hello)\b\s*(?:::<[^>]*>)?\(/;
+/** `write!(sock, …)` sends only where something is read with a buffer (`RwLock::read()` takes none). */
+const WRITE_MACRO = /\bwrite(?:ln)?!\s*\(/;
+const BLOCKING_READ = /\b(?:recvmsg|recv|recv_from|read|read_exact|read_line|read_until|read_to_end|read_to_string)\s*(?:::<[^>]*>)?\(\s*[^)\s]|\b(?:read|recv|receive|get_next|next|pop|read_next)_(?:message|msg|reply|response|frame)\s*\(/;
+
 /** Blocking reads: anchors only in hand-written clients (the raw-socket checker is the only one reading them). */
 const RAW_READS = /\b(?:recvmsg|recv|recv_from|read|read_exact|read_line|read_until|read_to_end|read_to_string)\b/;
 
@@ -89,7 +93,7 @@ export const callWithoutTimeout: Rule = {
     return (scopeText) =>
       RUST_LIBRARY_WORDS.test(scopeText) ||
       (!!fields && fields.test(scopeText)) ||
-      (raw && (RAW_SEND.test(scopeText) || (!!helperSend && helperSend.test(scopeText))));
+      (raw && (RAW_SEND.test(scopeText) || (WRITE_MACRO.test(scopeText) && BLOCKING_READ.test(scopeText)) || (!!helperSend && helperSend.test(scopeText))));
   },
   check: (ctx) =>
     CHECKERS.filter((c) => c.language === family(ctx.language) && c.applies(ctx.text)).flatMap((c) => c.check(ctx)),

@@ -21,8 +21,12 @@ import { nodeRange, related, type Rule, type RuleContext, type RuleReport } from
 const RAW_RECEIVES = new Set(RAW_SOCKET.receives);
 const COMPLETE_READS = new Set(RAW_SOCKET.completeReads);
 
+/** `write!(sock, …)` sends only where something is read with a buffer (`RwLock::read()` takes none). */
+const WRITE_MACRO = /\bwrite(?:ln)?!\s*\(/;
+const READ_WITH_BUFFER = /\b(?:recvmsg|recv|recv_from|recvfrom|read|read_buf|try_read|read_vectored)\s*(?:::<[^>]*>)?\(\s*[^)\s]|\b(?:read|recv|receive|get_next|next|pop|read_next)_(?:message|msg|reply|response|frame)\s*\(/;
+
 const SENDS_OR_SHORT_READ =
-  /\bwrite(?:ln)?!\s*\(|\b(?:sendmsg|send|send_to|sendto|write_all|write|write_vectored|send_message|send_msg|write_message|hello|call_hello)\b\s*(?:::<[^>]*>)?\(|\bif\s[^{]*(?:<|!=|>)[^{]*\{(?:\s|\/\/[^\n]*\n)*break\b/;
+  /\b(?:sendmsg|send|send_to|sendto|write_all|write|write_vectored|send_message|send_msg|write_message|hello|call_hello)\b\s*(?:::<[^>]*>)?\(|\bif\s[^{]*(?:<|!=|>)[^{]*\{(?:\s|\/\/[^\n]*\n)*break\b/;
 
 const STDIO = /(?:^|\.)(?:stdin|stdout|stderr)$/;
 
@@ -459,7 +463,10 @@ export const singleReadReceive: Rule = {
     const helperSend = sendHelpers.length > 0 ? new RegExp(`\\b(?:${sendHelpers.join('|')})\\s*\\(`) : undefined;
     // Reader helpers themselves: their single read is taken as the reply their caller waits for.
     const reader = readers.length > 0 ? new RegExp(`^(?:pub(?:\\([^)]*\\))?\\s+)?(?:const\\s+)?(?:async\\s+)?(?:unsafe\\s+)?fn\\s+(?:${readers.join('|')})\\b`) : undefined;
-    return (scopeText) => SENDS_OR_SHORT_READ.test(scopeText) || (!!helperSend && helperSend.test(scopeText)) || (!!reader && reader.test(scopeText));
+    return (scopeText) =>
+      SENDS_OR_SHORT_READ.test(scopeText) ||
+      (WRITE_MACRO.test(scopeText) && READ_WITH_BUFFER.test(scopeText)) ||
+      (!!helperSend && helperSend.test(scopeText)) || (!!reader && reader.test(scopeText));
   },
   check: (ctx) => (ctx.language === 'rust' ? checkRust(ctx) : checkJs(ctx)),
 };
