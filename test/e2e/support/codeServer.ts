@@ -12,7 +12,6 @@ import { startGroup, type ProcessGroup } from './processes';
 const run = promisify(execFile);
 
 export const E2E_WORKSPACE = join(REPO_ROOT, 'test', 'e2e', 'workspace');
-export const EXTENSION_ID = 'dbus-lint.dbus-lint';
 
 let codeServerBin: Promise<string> | undefined;
 

@@ -16,8 +16,10 @@ export interface EditorSession {
 export interface SuiteOptions extends Omit<CodeServerOptions, 'name' | 'vsix'> {
   /** Install the packaged .vsix (the user's way); without it the suite loads the extension from a payload. */
   installVsix: boolean;
-  /** Workbench query `payload` (extensionDevelopmentPath / extensionTestsPath). */
-  payload?: (server: CodeServer) => [string, string][];
+  /** Workbench query `payload` (extensionDevelopmentPath / extensionTestsPath); may build what it names. */
+  payload?: (server: CodeServer) => Promise<[string, string][]>;
+  /** Screenshot the workbench once ready (off when the page may close by itself, as after extension tests). */
+  screenshotWhenReady?: boolean;
   /** An Explorer entry that shows the folder is open and the workbench settled; omit for no wait. */
   readyWhen?: string;
   /** Bound for the whole suite, setup included. */
@@ -38,11 +40,12 @@ export function editorSuite(name: string, options: SuiteOptions, define: (step: 
         const vsix = options.installVsix ? await packagedVsix() : undefined;
         server = await startCodeServer({ ...options, name: slug(name), vsix });
         const started = Date.now();
-        const workbench = await Workbench.open(server.folderUrl(options.payload?.(server)), artifacts);
+        const payload = await options.payload?.(server);
+        const workbench = await Workbench.open(server.folderUrl(payload), artifacts);
         session = { server, workbench, artifacts };
         if (options.readyWhen) await workbench.waitForExplorerItem(options.readyWhen);
         progress(`${name}: workbench ready after ${Date.now() - started} ms`);
-        await workbench.screenshot('workbench');
+        if (options.screenshotWhenReady ?? true) await workbench.screenshot('workbench');
       } catch (error) {
         failed = true;
         await session?.workbench.screenshot('FAILED-setup').catch(() => undefined);

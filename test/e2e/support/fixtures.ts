@@ -1,4 +1,7 @@
 // What the e2e workspace (test/e2e/workspace) is expected to produce; every editor suite checks the same facts.
+/** publisher.name from package.json. */
+export const EXTENSION_ID = 'dbus-lint.dbus-lint';
+
 export interface ExpectedFinding {
   /** Path inside the workspace. */
   file: string;
