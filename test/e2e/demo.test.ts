@@ -29,7 +29,7 @@ describe('npm run demo', { timeout: 180_000 }, () => {
     const log = join(mkdtempSync(join(tmpdir(), 'dbus-lint-demo-test-')), 'demo.log');
     const group = startGroup('bash', [demo, '--serve'], { cwd: REPO_ROOT, env, logFile: log });
     try {
-      const [, url] = await group.waitForOutput(/^\s+(http:\/\/127\.0\.0\.1:\d+\/\?folder=\S+)$/m, 120_000);
+      const [, url] = await group.waitForOutput(/^\s+(http:\/\/127\.0\.0\.1:\d+\/\?folder=\S+\/examples)$/, 120_000);
       const response = await fetch(url!, { signal: AbortSignal.timeout(10_000) });
       assert.equal(response.status, 200);
       const runDir = new URL(url!).searchParams.get('folder')!.replace(/\/examples$/, '');

@@ -1,17 +1,19 @@
 // Child processes for the e2e suites: each in its own process group, so stopping it also stops what it
 // started (code-server's extension host, file watcher and our language server), and every group still
-// running when the test process exits is killed, whatever failed.
+// running when the test process exits is killed, whatever failed. Waiting and stopping are the live
+// tests' helpers (test/support/privateBus.ts), applied to the group.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
+import { stopProcess, waitForLine } from '../../support/privateBus';
 
 export interface ProcessGroup {
   readonly pid: number;
   readonly child: ChildProcess;
   /** Settles when the leader exits. */
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** Waits for `pattern` in the leader's output (stdout + stderr), failing on exit or after `timeoutMs`. */
+  /** The first output line (stdout or stderr) matching `pattern`, matched; fails on exit or after `timeoutMs`. */
   waitForOutput(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray>;
-  /** SIGTERM to the group, SIGKILL after a bound; resolves when the leader has exited. */
+  /** SIGTERM to the group, SIGKILL after a bound; then SIGKILL to whatever of the group is left. */
   stop(): Promise<void>;
 }
 
@@ -32,7 +34,7 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
 export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
-  /** The leader's stdout and stderr are appended here as well as scanned for waitForOutput. */
+  /** The leader's stdout and stderr are appended here as well as scanned by waitForOutput. */
   logFile: string;
 }
 
@@ -47,58 +49,23 @@ export function startGroup(command: string, args: string[], options: StartOption
   if (child.pid === undefined) throw new Error(`could not start ${command}`);
   const pid = child.pid;
   running.add(pid);
-
-  const log = openSync(options.logFile, 'a');
-  let output = '';
-  const listeners = new Set<() => void>();
-  const onData = (chunk: Buffer) => {
-    output += chunk.toString('utf8');
-    writeSync(log, chunk);
-    for (const listener of listeners) listener();
-  };
-  child.stdout?.on('data', onData);
-  child.stderr?.on('data', onData);
-
-  let hasExited = false;
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.on('exit', (code, signal) => {
-      hasExited = true;
-      for (const listener of listeners) listener();
-      resolve({ code, signal });
-    });
-  });
-  child.on('close', () => closeSync(log));
-
+  const log = createWriteStream(options.logFile, { flags: 'a' });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   return {
     pid,
     child,
     exited,
-    waitForOutput(pattern, timeoutMs) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const match = output.match(pattern);
-          if (match) return done(() => resolve(match));
-          if (hasExited) return done(() => reject(new Error(`${command} exited before printing ${pattern}; see ${options.logFile}`)));
-        };
-        const timer = setTimeout(
-          () => done(() => reject(new Error(`${command} did not print ${pattern} within ${timeoutMs} ms; see ${options.logFile}`))),
-          timeoutMs,
-        );
-        const done = (settle: () => void) => {
-          clearTimeout(timer);
-          listeners.delete(check);
-          settle();
-        };
-        listeners.add(check);
-        check();
-      });
+    async waitForOutput(pattern, timeoutMs) {
+      const line = await waitForLine(child, pattern, timeoutMs, `${command} (log: ${options.logFile})`);
+      return line.match(pattern)!;
     },
     async stop() {
       if (!running.has(pid)) return;
-      killGroup(pid, 'SIGTERM');
-      const timer = setTimeout(() => killGroup(pid, 'SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
+      await stopProcess(child, true);
       // The leader is gone; children that ignored SIGTERM (file watchers) must not outlive the test.
       killGroup(pid, 'SIGKILL');
       running.delete(pid);
