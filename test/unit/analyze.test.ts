@@ -14,11 +14,14 @@ export async function id2() {
 `;
 
 describe('analyze', () => {
-  it('flags an awaited dbus-next bus.call without a timeout', async () => {
+  it('flags returned and awaited dbus-next bus.call without a timeout', async () => {
     const findings = await testAnalyzer().analyze(DBUS_NEXT_CALL, 'typescript');
     assert.deepEqual(
       findings.map((f) => [f.ruleId, f.range.start.line]),
-      [['call-without-timeout', 6]],
+      [
+        ['call-without-timeout', 3],
+        ['call-without-timeout', 6],
+      ],
     );
     assert.equal(findings[0]?.data.library, 'dbus-next');
   });
@@ -26,7 +29,7 @@ describe('analyze', () => {
   it('analyses plain JavaScript with the JavaScript grammar', async () => {
     const js = DBUS_NEXT_CALL.replace("import dbus, { Message } from 'dbus-next';", "const { Message } = require('dbus-next');");
     const findings = await testAnalyzer().analyze(js, 'javascript');
-    assert.equal(findings.length, 1);
+    assert.equal(findings.length, 2);
   });
 
   it('honours severity overrides, including off', async () => {
@@ -56,5 +59,20 @@ async fn id() -> zbus::Result<()> {
     assert.deepEqual(findings.map((f) => [f.ruleId, f.range.start.line]), [['call-without-timeout', 3]]);
     const bounded = rust.replace('Connection::session().await?', 'zbus::connection::Builder::session()?.method_timeout(std::time::Duration::from_secs(5)).build().await?');
     assert.deepEqual(await testAnalyzer().analyze(bounded, 'rust'), []);
+  });
+
+  it('analyses TSX with the tsx grammar (JSX around a dbus-next call)', async () => {
+    const tsx = `import dbus from 'dbus-next';
+export function Hostname(): JSX.Element {
+  const load = async () => {
+    const obj = await dbus.systemBus().getProxyObject('org.freedesktop.hostname1', '/org/freedesktop/hostname1');
+    const props = obj.getInterface('org.freedesktop.DBus.Properties');
+    return props.Get('org.freedesktop.hostname1', 'Hostname');
+  };
+  return <button onClick={() => void load()}>hostname</button>;
+}
+`;
+    const findings = await testAnalyzer().analyze(tsx, 'tsx');
+    assert.deepEqual(findings.map((f) => [f.ruleId, f.range.start.line, f.data.member]), [['call-without-timeout', 5, 'Get']]);
   });
 });

@@ -1,13 +1,25 @@
-import type { Node, Query, Tree } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
+import type { Callee } from '../syntax';
 import type { CallData, Fix, LanguageId, Range, RelatedLocation, RuleId } from '../types';
 
-/** What a rule sees: one parsed file. */
+/** Node kinds the combined query (grammars/queries/<lang>/dbus.scm) captures inside a rule's scopes. */
+export type CaptureName = 'call' | 'binary' | 'macro' | 'arm' | 'new' | 'case';
+
+/** What a rule sees: one parsed file, narrowed to the scopes its anchors point at. */
 export interface RuleContext {
   language: LanguageId;
   text: string;
   tree: Tree;
-  /** The compiled queries/<lang>/<name>.scm the rule declared in `queries`, by name. */
-  queries: ReadonlyMap<string, Query>;
+  /** Outermost functions (or top-level items) holding at least one anchor hit, in source order. */
+  scopes: readonly Node[];
+  /** Nodes the combined query captured inside `scopes`, by capture name, in source order. */
+  nodes(name: CaptureName): readonly Node[];
+  /** `callee(call)`, computed once per call node for all rules (each lookup crosses into wasm). */
+  callee(call: Node): Callee | undefined;
+  /** The scope (one of `scopes`) holding `node`: a binary search, no parent walk. */
+  scopeOf(node: Node): Node;
+  /** The captured nodes of `name` inside `container` (a binary search over `nodes(name)`, not a walk). */
+  nodesWithin(name: CaptureName, container: Node): readonly Node[];
 }
 
 /** A finding before severity and suppressions are applied. */
@@ -22,13 +34,22 @@ export interface RuleReport {
 export interface Rule {
   id: RuleId;
   languages: readonly LanguageId[];
-  /** Query files (grammars/queries/<lang>/<name>.scm) the rule needs, loaded once per language. */
-  queries: readonly string[];
   /**
    * Cheap text test run before parsing: a file that cannot hold what the rule looks for
    * (no D-Bus library, no socket API) is never parsed for it.
    */
   mayApply(text: string, language: LanguageId): boolean;
+  /**
+   * Words (a global regex, which may be built from the file, e.g. its proxy variable names) that mark
+   * code the rule must look at; the analyzer queries only the functions that contain a hit, so
+   * unrelated code in a large file costs nothing beyond the parse.
+   */
+  anchors(language: LanguageId, text: string): RegExp;
+  /**
+   * A cheap text test on an anchored function before it is queried (e.g. "it also sends something").
+   * Built once per file from its text, like the anchors.
+   */
+  scopeFilter?(language: LanguageId, text: string): ((scopeText: string) => boolean) | undefined;
   check(ctx: RuleContext): RuleReport[];
 }
 
@@ -37,4 +58,8 @@ export function nodeRange(node: Node): Range {
     start: { line: node.startPosition.row, character: node.startPosition.column },
     end: { line: node.endPosition.row, character: node.endPosition.column },
   };
+}
+
+export function related(node: Node, message: string): RelatedLocation {
+  return { range: nodeRange(node), message };
 }

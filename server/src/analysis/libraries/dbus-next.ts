@@ -1,0 +1,33 @@
+import type { LibraryModel } from './model';
+
+export const DBUS_NEXT: LibraryModel = {
+  id: 'dbus-next',
+  displayName: 'dbus-next',
+  language: 'js',
+  imports: /(?:from\s+|require\s*\(\s*|import\s*\(\s*)['"]dbus-next['"]/,
+  sends: ['call', 'send'],
+  receives: [],
+  receiveUnit: 'none',
+  completeReads: [],
+  timeoutDefault: 'dbus-next has no call timeout: a call whose reply never comes waits forever',
+};
+
+/** Bus constructors. */
+export const DBUS_NEXT_BUS = /(?:\b(?:const|let|var)\s+(\w+)|\bthis\.(\w+))\s*(?::\s*[\w.<>]+\s*)?=\s*(?:await\s+)?(?:\w+\.)?(session|system)Bus\s*\(/g;
+
+/** Proxy interface methods that are not D-Bus calls (EventEmitter API, promise API). */
+export const JS_LOCAL_METHODS = /^(on|once|off|addListener|removeListener|removeAllListeners|prependListener|emit|listeners|listenerCount|then|catch|finally|bind|toString|\$\w*)$/;
+
+/** Callers that bound a promise with a timer. */
+export const JS_TIMEOUT_WRAPPERS = /^(race|any)$|timeout|deadline/i;
+
+/** Variables, parameters and fields typed as a dbus-next proxy interface: `iface: ClientInterface`. */
+export const DBUS_NEXT_TYPED_INTERFACE = /\b([A-Za-z_$][\w$]*)\s*[?!]?\s*:\s*(?:[\w$]+\.)?ClientInterface\b/g;
+
+export function typedInterfaces(text: string): Set<string> {
+  const out = new Set<string>();
+  if (!text.includes('ClientInterface')) return out;
+  DBUS_NEXT_TYPED_INTERFACE.lastIndex = 0;
+  for (let m = DBUS_NEXT_TYPED_INTERFACE.exec(text); m; m = DBUS_NEXT_TYPED_INTERFACE.exec(text)) if (m[1]) out.add(m[1]);
+  return out;
+}

@@ -1,0 +1,206 @@
+import type { Node } from 'web-tree-sitter';
+import { ZBUS, ZBUS_CONNECTION, ZBUS_FDO_PROXIES, ZBUS_PROXY_ATTRIBUTE, ZBUS_PROXY_LOCAL_METHODS, zbusProxyFields } from '../../libraries/zbus';
+import { literalList, resolveString, stripUndefined } from '../../resolve';
+import { callArguments, callee, descendantsOfType, lineOf } from '../../syntax';
+import type { CallData, Fix } from '../../types';
+import type { ZbusProxyInfo } from '../../libraries/zbus';
+import { nodeRange, related, type RuleContext, type RuleReport } from '../rule';
+import { boundedByTimer, FIX_SECONDS } from './shared';
+
+const TIMEOUT_EXPR = `std::time::Duration::from_secs(${FIX_SECONDS})`;
+
+type ProxyInfo = ZbusProxyInfo;
+
+/** `#[proxy(interface = "…", default_service = "…", default_path = "…")] trait Foo` → `FooProxy`, `FooProxyBlocking`. */
+function proxyTraits(text: string): Map<string, ProxyInfo> {
+  const out = new Map<string, ProxyInfo>();
+  ZBUS_PROXY_ATTRIBUTE.lastIndex = 0;
+  for (let m = ZBUS_PROXY_ATTRIBUTE.exec(text); m; m = ZBUS_PROXY_ATTRIBUTE.exec(text)) {
+    const args = m[1] ?? '';
+    const value = (key: string) => new RegExp(`\\b${key}\\s*=\\s*"([^"]*)"`).exec(args)?.[1];
+    const info = { interface: value('interface') ?? value('name'), destination: value('default_service'), path: value('default_path') };
+    out.set(`${m[2]}Proxy`, info);
+    out.set(`${m[2]}ProxyBlocking`, info);
+  }
+  return out;
+}
+
+interface Connection {
+  node: Node;
+  bus?: 'session' | 'system';
+  /** The builder chain this connection is made by sets `method_timeout`. */
+  timed: boolean;
+}
+
+const METHOD_TIMEOUT = /\.method_timeout\s*\(/;
+
+/** The whole builder chain around a connection constructor: `Builder::session()?.name(…)?.build().await?`. */
+function chainOf(node: Node): Node {
+  let top = node;
+  for (let current = node.parent; current; current = current.parent) {
+    if (!['field_expression', 'call_expression', 'try_expression', 'await_expression'].includes(current.type)) break;
+    top = current;
+  }
+  return top;
+}
+
+function connections(ctx: RuleContext): Connection[] {
+  const out: Connection[] = [];
+  ZBUS_CONNECTION.lastIndex = 0;
+  for (let m = ZBUS_CONNECTION.exec(ctx.text); m; m = ZBUS_CONNECTION.exec(ctx.text)) {
+    let node = ctx.tree.rootNode.descendantForIndex(m.index);
+    while (node && node.type !== 'call_expression') node = node.parent;
+    if (!node) continue;
+    const kind = m[1] ?? m[2] ?? m[3];
+    out.push({ node, bus: kind === 'session' || kind === 'system' ? kind : undefined, timed: METHOD_TIMEOUT.test(chainOf(node).text) });
+  }
+  return out;
+}
+
+/** The connection made in the same function before the call, if any: the one the call most likely uses. */
+function localConnection(call: Node, all: Connection[], ctx: RuleContext): Connection | undefined {
+  const scope = ctx.scopeOf(call);
+  return all.filter((c) => c.node.startIndex >= scope.startIndex && c.node.endIndex <= call.startIndex).at(-1);
+}
+
+/** Proxy variables in scope: `let p = FooProxy::new(&conn).await?`, `FooProxy::builder(&conn)….build()`, parameters typed `&FooProxy`. */
+function proxyVariables(scope: Node): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const decl of descendantsOfType(scope, ['let_declaration', 'parameter'])) {
+    const pattern = decl.childForFieldName('pattern');
+    const source = decl.childForFieldName(decl.type === 'parameter' ? 'type' : 'value')?.text ?? '';
+    const type =
+      decl.type === 'parameter'
+        ? /^&?(?:'\w+\s+)?(?:mut\s+)?(?:[\w:]+::)?(\w*Proxy(?:Blocking)?)\b/.exec(source)
+        : PROXY_CONSTRUCTOR.exec(source);
+    if (pattern && type?.[1]) out.set(pattern.text.replace(/^mut\s+/, ''), type[1]);
+  }
+  return out;
+}
+
+/** `FooProxy::new(&conn)`, `zbus::fdo::DBusProxy::new_for(…)`, `FooProxyBlocking::builder(&conn)`. */
+const PROXY_CONSTRUCTOR = /^(?:[\w:]+::)?(\w*Proxy(?:Blocking)?)(?:<[^>]*>)?(?:::<[^>]*>)?::(?:new\w*|builder)\s*\(/;
+
+/** The proxy type when `receiver` is a constructor call itself: `FooProxy::new(&conn).await?` in `….bar()`. */
+function constructedProxy(receiver: Node): string | undefined {
+  let node: Node | null = receiver;
+  while (node) {
+    if (node.type === 'try_expression' || node.type === 'await_expression') {
+      node = node.namedChildren[0] ?? null;
+      continue;
+    }
+    if (node.type !== 'call_expression') return undefined;
+    const c = callee(node);
+    if ((c?.name === 'unwrap' || c?.name === 'expect') && c.receiver) {
+      node = c.receiver;
+      continue;
+    }
+    const fn = node.childForFieldName('function');
+    if (fn?.type !== 'scoped_identifier' && fn?.type !== 'generic_function') return undefined;
+    return PROXY_CONSTRUCTOR.exec(fn.text + '(')?.[1];
+  }
+  return undefined;
+}
+
+function pascalCase(name: string): string {
+  return name.replace(/(?:^|_)([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+}
+
+/** Adds `.method_timeout(…)` to the connection: before `.build()` of a builder chain, or by turning `Connection::session()` into a builder. */
+function methodTimeoutFix(connection: Connection): Fix | undefined {
+  const call = connection.node;
+  const fn = call.childForFieldName('function');
+  if (!fn) return undefined;
+  if (/Builder::/.test(fn.text)) {
+    for (let current = call.parent; current; current = current.parent) {
+      if (current.type === 'call_expression' && callee(current)?.name === 'build') {
+        const field = current.childForFieldName('function');
+        const value = field?.childForFieldName('value');
+        if (!value) return undefined;
+        const at = nodeRange(value).end;
+        return {
+          title: `Add .method_timeout(Duration::from_secs(${FIX_SECONDS})) to the zbus connection builder (zbus ≥ 5.11)`,
+          edits: [{ range: { start: at, end: at }, newText: `.method_timeout(${TIMEOUT_EXPR})` }],
+        };
+      }
+      if (!['field_expression', 'call_expression', 'try_expression', 'await_expression'].includes(current.type)) break;
+    }
+    return undefined;
+  }
+  const kind = connection.bus;
+  if (!kind) return undefined;
+  const blocking = /blocking::/.test(fn.text);
+  const builder = blocking ? 'zbus::blocking::connection::Builder' : 'zbus::connection::Builder';
+  return {
+    title: `Build the zbus connection with .method_timeout(Duration::from_secs(${FIX_SECONDS})) (zbus ≥ 5.11)`,
+    edits: [{ range: nodeRange(call), newText: `${builder}::${kind}()?.method_timeout(${TIMEOUT_EXPR}).build()` }],
+  };
+}
+
+function callMethodData(call: Node, ctx: RuleContext): CallData {
+  const [destination, path, iface, member, body] = callArguments(call);
+  return {
+    destination: resolveString(destination, ctx.tree, ctx.text),
+    path: resolveString(path, ctx.tree, ctx.text),
+    interface: resolveString(iface, ctx.tree, ctx.text),
+    member: resolveString(member, ctx.tree, ctx.text),
+    args: literalList(body, ctx.tree, ctx.text),
+  };
+}
+
+export function checkZbus(ctx: RuleContext): RuleReport[] {
+  // Per file: a `method_timeout` on any builder is taken to cover the file's connections.
+  // A connection made elsewhere in the file: bounded when the file sets `method_timeout` anywhere.
+  const fileTimed = METHOD_TIMEOUT.test(ctx.text);
+  const traits = proxyTraits(ctx.text);
+  const conns = connections(ctx);
+  const reports: RuleReport[] = [];
+  const proxiesByScope = new Map<number, Map<string, string>>();
+  const fields = zbusProxyFields(ctx.text);
+  for (const call of ctx.nodes('call')) {
+    const c = ctx.callee(call);
+    if (!c?.receiver) continue;
+    let data: CallData | undefined;
+    let what: string;
+    const scope = ctx.scopeOf(call);
+    let proxies = proxiesByScope.get(scope.id);
+    if (!proxies) proxiesByScope.set(scope.id, (proxies = proxyVariables(scope)));
+    const receiverText = c.receiver.text;
+    const type =
+      proxies.get(receiverText) ??
+      (receiverText.startsWith('self.') ? fields.get(receiverText.slice(5).replace(/\.(?:as_ref|lock|read)\(\)$/, '')) : undefined) ??
+      constructedProxy(c.receiver);
+    if (c.name === 'call_method' && !type) {
+      data = callMethodData(call, ctx);
+      what = '`call_method`';
+    } else {
+      if (!type || ZBUS_PROXY_LOCAL_METHODS.test(c.name)) continue;
+      const info = traits.get(type) ?? ZBUS_FDO_PROXIES[type];
+      // `call_noreply` does not wait for anything.
+      if (c.name === 'call_noreply') continue;
+      const generic = c.name === 'call' || c.name === 'call_method';
+      data = {
+        destination: info?.destination,
+        path: info?.path,
+        interface: info?.interface,
+        member: generic ? resolveString(callArguments(call)[0], ctx.tree, ctx.text) : pascalCase(c.name),
+      };
+      const receiver = c.receiver.text.length <= 40 && !c.receiver.text.includes('\n') ? c.receiver.text : type;
+      what = `\`${receiver}.${c.name}()\` (${type})`;
+    }
+    if (boundedByTimer(call, ctx)) continue;
+    const local = localConnection(call, conns, ctx);
+    if (local ? local.timed : fileTimed) continue;
+    const connection = local ?? conns.find((c) => !c.timed);
+    const fix = connection ? methodTimeoutFix(connection) : undefined;
+    reports.push({
+      range: nodeRange(c.nameNode),
+      message: `${what} can wait forever: ${ZBUS.timeoutDefault}${connection ? ` (connection made on line ${lineOf(connection.node)})` : ''}; set \`method_timeout\` on the connection builder or wrap the call in \`tokio::time::timeout\``,
+      related: connection ? [related(connection.node, 'connection built here without `method_timeout`')] : [],
+      data: { library: ZBUS.id, bus: connection?.bus, ...stripUndefined(data) },
+      fixes: fix ? [fix] : [],
+    });
+  }
+  return reports;
+}
+
