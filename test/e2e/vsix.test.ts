@@ -1,8 +1,11 @@
 // The extension as users get it: the packaged .vsix installed into code-server, driven through Chromium.
 // One suite per workbench state; steps run in order and each leaves a screenshot in the artifacts folder.
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { syntaxError } from '../support/edits';
 import { editorSuite } from './support/editorSuite';
-import { baseName, FLAGGED_RUST, FLAGGED_TS, type ExpectedFinding } from './support/fixtures';
+import { waitForContent } from './support/files';
+import { baseName, FLAGGED_RUST, FLAGGED_TS, YOUKI_STYLE, type ExpectedFinding } from './support/fixtures';
 import { UI_TIMEOUT, type Workbench } from './support/workbench';
 
 /** Opens the file, waits for our squiggle and our Problems entry (source and rule code), screenshots both. */
@@ -17,6 +20,13 @@ async function expectFlagged(workbench: Workbench, finding: ExpectedFinding, sho
   await workbench.screenshot(`${shot}-problems`);
 }
 
+/** Waits until the Problems panel no longer lists `code` on `line` and the active editor has no squiggle. */
+async function expectGone(workbench: Workbench, code: string, line: number): Promise<void> {
+  const panel = await workbench.problemsPanel();
+  await panel.locator('.monaco-list-row', { hasText: code }).filter({ hasText: `[Ln ${line}, Col` }).waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+  await workbench.squiggles('warning').first().waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+}
+
 editorSuite('vsix in code-server', { installVsix: true, trust: 'disabled', readyWhen: 'rust' }, (step) => {
   step('1a Rust: a zbus call without timeout is squiggled and listed in Problems', async ({ workbench }) => {
     await expectFlagged(workbench, FLAGGED_RUST, 'rust');
@@ -24,6 +34,42 @@ editorSuite('vsix in code-server', { installVsix: true, trust: 'disabled', ready
 
   step('1b TypeScript: a dbus-next call without timeout is squiggled and listed in Problems', async ({ workbench }) => {
     await expectFlagged(workbench, FLAGGED_TS, 'ts');
+  });
+
+  step('1c Rust, youki-style: single-read-receive and reply-serial-unchecked are listed', async ({ workbench }) => {
+    await workbench.openFile(baseName(YOUKI_STYLE.file));
+    for (const { code, line } of YOUKI_STYLE.findings) {
+      assert.match(await (await workbench.problemRow(code, line)).innerText(), /dbus-lint/);
+    }
+    // The findings are below the first screen: going to one reveals it, and its squiggle renders.
+    await workbench.goToProblem(YOUKI_STYLE.findings[0]!.code, YOUKI_STYLE.findings[0]!.line);
+    await workbench.squiggles('warning').first().waitFor({ timeout: UI_TIMEOUT });
+    await workbench.screenshot('youki-problems');
+  });
+
+  step('2 quick fix: bounding the dbus-next call clears the finding and the file still parses', async ({ workbench, server }) => {
+    await workbench.openFile(baseName(FLAGGED_TS.file));
+    await workbench.applyCodeAction(FLAGGED_TS.code, FLAGGED_TS.line, /timeout \(Promise\.race\)/);
+    const fixed = 'Promise.race([bus.call(message), ';
+    await workbench.waitForEditorText(fixed);
+    await expectGone(workbench, FLAGGED_TS.code, FLAGGED_TS.line);
+    await workbench.saveIfDirty();
+    await workbench.screenshot('quick-fix-applied');
+    const text = await waitForContent(join(server.workspace, FLAGGED_TS.file), (t) => t.includes(fixed), UI_TIMEOUT);
+    assert.equal(await syntaxError(text, 'typescript'), undefined, 'the fixed file parses');
+  });
+
+  step('3 suppress on this line: the finding goes away and the comment is in the file', async ({ workbench, server }) => {
+    await workbench.openFile(baseName(FLAGGED_RUST.file));
+    await workbench.applyCodeAction(FLAGGED_RUST.code, FLAGGED_RUST.line, new RegExp(`Suppress ${FLAGGED_RUST.code} on this line`));
+    const comment = `// dbus-lint-ignore-next-line ${FLAGGED_RUST.code}: `;
+    await workbench.waitForEditorText(comment);
+    // The comment goes above the call, which moves down a line.
+    await expectGone(workbench, FLAGGED_RUST.code, FLAGGED_RUST.line + 1);
+    await workbench.saveIfDirty();
+    await workbench.screenshot('suppressed');
+    const text = await waitForContent(join(server.workspace, FLAGGED_RUST.file), (t) => t.includes(comment), UI_TIMEOUT);
+    assert.match(text.split('\n')[FLAGGED_RUST.line - 1] ?? '', new RegExp(`^\\s*${comment}`));
   });
 });
 

@@ -93,6 +93,19 @@ const checks: [string, () => Promise<void>][] = [
     },
   ],
   [
+    'the TypeScript finding offers its quick fix, the suppression and the docs as code actions',
+    async () => {
+      const uri = workspaceUri(FLAGGED_TS.file);
+      const diagnostic = ours(uri).find((d) => codeOf(d) === FLAGGED_TS.code);
+      assert.ok(diagnostic, 'the TS finding is there');
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic.range);
+      const titles = actions.map((action) => action.title);
+      for (const wanted of [/Promise\.race/, new RegExp(`^Suppress ${FLAGGED_TS.code} on this line$`), new RegExp(`^Show documentation for ${FLAGGED_TS.code}$`)]) {
+        assert.ok(titles.some((title) => wanted.test(title)), `an action matching ${wanted} among ${JSON.stringify(titles)}`);
+      }
+    },
+  ],
+  [
     'the commands are registered and run',
     async () => {
       const commands = await vscode.commands.getCommands(true);

@@ -81,8 +81,11 @@ function quietSettings(trust: CodeServerOptions['trust']): Record<string, unknow
     'extensions.autoUpdate': false,
     'extensions.ignoreRecommendations': true,
     'git.enabled': false,
-    // The fixtures import crates and packages that are not installed: the built-in TypeScript checker would
-    // fill the Problems panel with "cannot find module" and spend a core on tsserver.
+    // The built-in TypeScript features would load a full tsserver project for fixtures whose imports are not
+    // installed: a core of this 2-core machine, "cannot find module" in Problems, and, while the project
+    // loads, cancelled code action requests, which VS Code reports as "No code actions available" for every
+    // provider, ours included. The syntax-only server does none of that.
+    'typescript.tsserver.useSyntaxServer': 'always',
     'typescript.validate.enable': false,
     'javascript.validate.enable': false,
     'security.workspace.trust.enabled': trust === 'untrusted',

@@ -31,3 +31,12 @@ export const FLAGGED_TS: ExpectedFinding = {
 export function baseName(file: string): string {
   return file.slice(file.lastIndexOf('/') + 1);
 }
+
+/** youki-style hand-written client: a single read taken as the reply, a reply picked by type alone. */
+export const YOUKI_STYLE = {
+  file: 'rust/src/systemd_client.rs',
+  findings: [
+    { code: 'single-read-receive', line: 29 },
+    { code: 'reply-serial-unchecked', line: 32 },
+  ],
+};

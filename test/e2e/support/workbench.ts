@@ -119,6 +119,57 @@ export class Workbench {
     return row.first();
   }
 
+  /**
+   * Goes to a diagnostic the way a user does: opens its Problems entry, which reveals the line in the editor,
+   * puts the cursor on the diagnostic and focuses the editor.
+   */
+  async goToProblem(code: string, line: number): Promise<void> {
+    const row = await this.problemRow(code, line);
+    await row.click();
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.editor-group-container.active .monaco-editor.focused').waitFor({ timeout: UI_TIMEOUT });
+    // The editor takes focus before the selection moves: wait until the status bar shows the cursor there.
+    await this.page
+      .locator('#status\\.editor\\.selection', { hasText: `Ln ${line},` })
+      .waitFor({ timeout: UI_TIMEOUT });
+  }
+
+  /** From the diagnostic for `code` on `line`, opens Quick Fix (Ctrl+.) and picks the action titled `title`. */
+  async applyCodeAction(code: string, line: number, title: RegExp): Promise<void> {
+    await this.goToProblem(code, line);
+    await this.page.keyboard.press('Control+.');
+    const menu = this.page.locator('.action-widget');
+    await menu.locator('.monaco-list-row.action', { hasText: title }).first().waitFor({ timeout: UI_TIMEOUT });
+    await this.screenshot('quick-fix-menu');
+    // Keyboard, not a click: the menu re-renders while the lightbulb settles, so a click can miss its row.
+    const rows = await menu.locator('.monaco-list-row.action').allInnerTexts();
+    for (let moves = 0; moves < rows.length; moves += 1) {
+      if (await menu.locator('.monaco-list-row.action.focused', { hasText: title }).count()) break;
+      await this.page.keyboard.press('ArrowDown');
+    }
+    await menu.locator('.monaco-list-row.action.focused', { hasText: title }).waitFor({ timeout: UI_TIMEOUT });
+    await this.page.keyboard.press('Enter');
+    await menu.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
+  }
+
+  /** Waits until the visible lines of the active editor contain `text` (an edit has landed in the editor). */
+  async waitForEditorText(text: string): Promise<void> {
+    // Text matching normalises whitespace, so the U+00A0 the editor renders for spaces matches ' '.
+    await this.activeEditor().locator('.view-lines', { hasText: text }).waitFor({ timeout: UI_TIMEOUT });
+  }
+
+  /**
+   * Saves the active editor if it has unsaved changes. (Edits from code actions are usually saved already:
+   * VS Code's `files.refactoring.autoSave` saves files a refactoring touched.)
+   */
+  async saveIfDirty(): Promise<void> {
+    const dirty = this.page.locator('.editor-group-container.active .tab.active.dirty');
+    if (!(await dirty.count())) return;
+    await this.activeEditor().locator('textarea').first().focus();
+    await this.page.keyboard.press('Control+S');
+    await dirty.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+  }
+
   /** Closes transient UI (menus, hovers, quick input) a previous gesture may have left open. */
   async dismissTransients(): Promise<void> {
     for (const selector of ['.quick-input-widget', '.action-widget', '.monaco-editor-overlaymessage']) {
