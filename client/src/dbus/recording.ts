@@ -22,6 +22,8 @@ export interface RecordedMessage {
   atMs: number;
   /** Size of the whole message on the wire, header and padding included. */
   size: number;
+  /** Present only when something about the message needs saying (a reply that came after its call timed out). */
+  note?: string;
 }
 
 export interface RecordedRead {
