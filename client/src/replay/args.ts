@@ -1,6 +1,11 @@
 // Arguments typed by a user (CLI --arg, editor input box) turned into body values for one complete type.
 // Values follow the recording's conventions: 64-bit integers as decimal strings, variants as {signature, value}.
-import { splitSignature } from './signature';
+import { parseSignature } from '../dbus/signature';
+
+/** "sa{sv}" → ["s", "a{sv}"]; throws the client's SignatureError on an invalid signature. */
+export function completeTypes(signature: string): string[] {
+  return parseSignature(signature).map((type) => type.signature);
+}
 
 export class ArgumentError extends Error {
   constructor(message: string) {
@@ -90,7 +95,7 @@ export function parseArgument(text: string, type: string): unknown {
 
 /** Parses one typed string per complete type of `signature`; the count must match. */
 export function parseArguments(texts: string[], signature: string): unknown[] {
-  const types = splitSignature(signature);
+  const types = completeTypes(signature);
   if (texts.length !== types.length) {
     throw new ArgumentError(
       `signature "${signature}" takes ${types.length} argument${types.length === 1 ? '' : 's'} (${types.join(', ') || 'none'}), got ${texts.length}`,

@@ -1,6 +1,6 @@
 // "Copy as busctl / dbus-send command": the replayed call as a shell command line.
+import { parseSignature, type TypeNode } from '../dbus/signature';
 import type { BusChoice, ReplayCall } from './call';
-import { splitSignature } from './signature';
 
 export type CommandLine = { ok: true; command: string } | { ok: false; reason: string };
 
@@ -13,6 +13,7 @@ function busctlBus(bus: BusChoice): string {
 }
 
 function dictEntries(value: unknown): [unknown, unknown][] {
+  if (value instanceof Map) return [...value.entries()];
   if (Array.isArray(value)) return value.map((entry) => (Array.isArray(entry) ? [entry[0], entry[1]] : [entry, undefined]));
   if (value && typeof value === 'object') return Object.entries(value);
   throw new Error('expected a dict (object or list of [key, value])');
@@ -24,35 +25,43 @@ function scalarWord(value: unknown): string {
   throw new Error(`expected a basic value, got ${JSON.stringify(value)}`);
 }
 
+function variantParts(value: unknown): { type: TypeNode; value: unknown } {
+  const variant = value as { signature?: unknown; value?: unknown } | null;
+  if (!variant || typeof variant.signature !== 'string') throw new Error('a variant needs {"signature", "value"}');
+  const [type] = parseSignature(variant.signature);
+  if (!type) throw new Error('a variant needs a non-empty signature');
+  return { type, value: variant.value };
+}
+
 /** busctl's argument syntax: arrays as count then items, variants as signature then value, structs flattened. */
-function busctlWords(type: string, value: unknown): string[] {
-  if (type === 'v') {
-    const variant = value as { signature?: unknown; value?: unknown } | null;
-    if (!variant || typeof variant.signature !== 'string') throw new Error('a variant needs {"signature", "value"}');
-    return [variant.signature, ...busctlWords(variant.signature, variant.value)];
+function busctlWords(type: TypeNode, value: unknown): string[] {
+  const [first, second] = type.children;
+  if (type.code === 'v') {
+    const inner = variantParts(value);
+    return [inner.type.signature, ...busctlWords(inner.type, inner.value)];
   }
-  if (type.startsWith('a{')) {
-    const [keyType, valueType] = splitSignature(type.slice(2, -1)) as [string, string];
+  if (type.code === 'a' && first?.code === '{') {
     const entries = dictEntries(value);
-    return [String(entries.length), ...entries.flatMap(([k, v]) => [...busctlWords(keyType, k), ...busctlWords(valueType, v)])];
+    const [key, item] = first.children as [TypeNode, TypeNode];
+    return [String(entries.length), ...entries.flatMap(([k, v]) => [...busctlWords(key, k), ...busctlWords(item, v)])];
   }
-  if (type.startsWith('a')) {
-    if (!Array.isArray(value)) throw new Error(`expected an array for ${type}`);
-    const item = type.slice(1);
-    return [String(value.length), ...value.flatMap((v) => busctlWords(item, v))];
+  if (type.code === 'a' && first) {
+    const items = value instanceof Uint8Array ? [...value] : value;
+    if (!Array.isArray(items)) throw new Error(`expected an array for ${type.signature}`);
+    return [String(items.length), ...items.flatMap((v) => busctlWords(first, v))];
   }
-  if (type.startsWith('(')) {
-    const fields = splitSignature(type.slice(1, -1));
-    if (!Array.isArray(value) || value.length !== fields.length) throw new Error(`expected ${fields.length} struct fields for ${type}`);
-    return fields.flatMap((field, i) => busctlWords(field, value[i]));
+  if (type.code === '(') {
+    if (!Array.isArray(value) || value.length !== type.children.length) throw new Error(`expected ${type.children.length} struct fields for ${type.signature}`);
+    return type.children.flatMap((field, i) => busctlWords(field, value[i]));
   }
+  if (second) throw new Error(`unexpected type ${type.signature}`);
   return [scalarWord(value)];
 }
 
 export function busctlCommand(call: ReplayCall): CommandLine {
   if (!call.interface) return { ok: false, reason: 'busctl needs an interface name' };
   try {
-    const types = splitSignature(call.signature);
+    const types = parseSignature(call.signature);
     const words = ['busctl', busctlBus(call.bus), 'call', call.destination, call.path, call.interface, call.member];
     if (call.signature) words.push(call.signature, ...types.flatMap((type, i) => busctlWords(type, call.args[i])));
     return { ok: true, command: words.map(shellQuote).join(' ') };
@@ -75,27 +84,29 @@ const DBUS_SEND_TYPES: Record<string, string> = {
   o: 'objpath',
 };
 
-function dbusSendBasic(type: string): string {
-  const name = DBUS_SEND_TYPES[type];
-  if (!name) throw new Error(`dbus-send has no syntax for type ${type}`);
+function dbusSendBasic(type: TypeNode | undefined): string {
+  const name = type && DBUS_SEND_TYPES[type.code];
+  if (!name) throw new Error(`dbus-send has no syntax for type ${type?.signature ?? '?'}`);
   return name;
 }
 
 /** dbus-send only knows basic types, arrays and dicts of basic types, and variants of a basic type. */
-function dbusSendWord(type: string, value: unknown): string {
-  if (type === 'v') {
-    const variant = value as { signature?: unknown; value?: unknown } | null;
-    if (!variant || typeof variant.signature !== 'string') throw new Error('a variant needs {"signature", "value"}');
-    return `variant:${dbusSendBasic(variant.signature)}:${scalarWord(variant.value)}`;
+function dbusSendWord(type: TypeNode, value: unknown): string {
+  const [first] = type.children;
+  if (type.code === 'v') {
+    const inner = variantParts(value);
+    return `variant:${dbusSendBasic(inner.type)}:${scalarWord(inner.value)}`;
   }
-  if (type.startsWith('a{')) {
-    const [keyType, valueType] = splitSignature(type.slice(2, -1)) as [string, string];
-    const prefix = `dict:${dbusSendBasic(keyType)}:${dbusSendBasic(valueType)}:`;
+  if (type.code === 'a' && first?.code === '{') {
+    const [key, item] = first.children;
+    const prefix = `dict:${dbusSendBasic(key)}:${dbusSendBasic(item)}:`;
     return prefix + dictEntries(value).flatMap(([k, v]) => [scalarWord(k), scalarWord(v)]).join(',');
   }
-  if (type.startsWith('a')) {
-    if (!Array.isArray(value)) throw new Error(`expected an array for ${type}`);
-    return `array:${dbusSendBasic(type.slice(1))}:${value.map(scalarWord).join(',')}`;
+  if (type.code === 'a') {
+    const prefix = `array:${dbusSendBasic(first)}:`;
+    const items = value instanceof Uint8Array ? [...value] : value;
+    if (!Array.isArray(items)) throw new Error(`expected an array for ${type.signature}`);
+    return prefix + items.map(scalarWord).join(',');
   }
   return `${dbusSendBasic(type)}:${scalarWord(value)}`;
 }
@@ -104,7 +115,7 @@ export function dbusSendCommand(call: ReplayCall): CommandLine {
   if (!call.interface) return { ok: false, reason: 'dbus-send needs an interface name' };
   const bus = call.bus.kind === 'address' ? `--bus=${call.bus.address}` : `--${call.bus.kind}`;
   try {
-    const args = splitSignature(call.signature).map((type, i) => dbusSendWord(type, call.args[i]));
+    const args = parseSignature(call.signature).map((type, i) => dbusSendWord(type, call.args[i]));
     const words = ['dbus-send', bus, '--print-reply', `--dest=${call.destination}`, call.path, `${call.interface}.${call.member}`, ...args];
     return { ok: true, command: words.map(shellQuote).join(' ') };
   } catch (error) {
