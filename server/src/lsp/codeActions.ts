@@ -5,6 +5,21 @@ import { SOURCE, type DiagnosticData } from './diagnostics';
 /** Server-side command: opens a rule's docs through `window/showDocument`, so it works in any LSP client. */
 export const SHOW_DOCUMENTATION_COMMAND = 'dbusLint.showRuleDocumentation';
 
+/** Client-side command (client/src/commands/replayCall.ts): replays the call live; it asks for missing parts. */
+export const REPLAY_CALL_COMMAND = 'dbusLint.replayCall';
+
+/** "Replay this call on the bus", offered when the finding knows at least which method is called. */
+function replayAction(diagnostic: Diagnostic, data: DiagnosticData | undefined): CodeAction | undefined {
+  if (!data?.call?.member) return undefined;
+  const title = 'Replay this call on the bus';
+  return {
+    title,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    command: { title, command: REPLAY_CALL_COMMAND, arguments: [{ call: data.call, ruleId: data.ruleId }] },
+  };
+}
+
 export function codeActionsFor(uri: string, diagnostics: Diagnostic[]): CodeAction[] {
   const actions: CodeAction[] = [];
   for (const diagnostic of diagnostics) {
@@ -19,6 +34,8 @@ export function codeActionsFor(uri: string, diagnostics: Diagnostic[]): CodeActi
         edit: { changes: { [uri]: fix.edits } },
       });
     }
+    const replay = replayAction(diagnostic, data);
+    if (replay) actions.push(replay);
     actions.push({
       title: `Show documentation for ${diagnostic.code}`,
       kind: CodeActionKind.QuickFix,
