@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 # Debian packages: buses and peers for live tests, tshark for pcap checks, Chromium + Neovim for the
 # real-editor tests, ripgrep + libkrb5-dev + pkg-config for installing code-server offline.
-APT_PACKAGES=(dbus-daemon dbus-bin dbus-tests tshark chromium neovim ripgrep libkrb5-dev pkg-config)
+APT_PACKAGES=(dbus-daemon dbus-bin dbus-tests dbus-broker systemd libglib2.0-bin python3-minimal tshark chromium neovim ripgrep libkrb5-dev pkg-config)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

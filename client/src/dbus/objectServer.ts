@@ -11,8 +11,8 @@ export interface MethodResult {
 }
 
 export interface ExportedMethod {
-  /** In-argument signature (checked against the call's). */
-  in: string;
+  /** In-argument signature, checked against the call's; null accepts any (the method is then introspected without arguments). */
+  in: string | null;
   out: string;
   handler: (call: Message) => MethodResult | Promise<MethodResult>;
 }
@@ -35,7 +35,7 @@ function introspectionXml(interfaces: ExportedInterface[]): string {
     lines.push(`  <interface name="${escapeXml(iface.name)}">`);
     for (const [name, method] of Object.entries(iface.methods)) {
       lines.push(`    <method name="${escapeXml(name)}">`);
-      for (const [i, type] of splitTypes(method.in).entries()) lines.push(`      <arg name="in${i}" type="${escapeXml(type)}" direction="in"/>`);
+      for (const [i, type] of splitTypes(method.in ?? '').entries()) lines.push(`      <arg name="in${i}" type="${escapeXml(type)}" direction="in"/>`);
       for (const [i, type] of splitTypes(method.out).entries()) lines.push(`      <arg name="out${i}" type="${escapeXml(type)}" direction="out"/>`);
       lines.push('    </method>');
     }
@@ -86,7 +86,7 @@ async function answer(connection: Connection, objects: Record<string, ExportedIn
     connection.replyError(call, 'org.freedesktop.DBus.Error.UnknownMethod', `no method ${call.interface ?? '*'}.${call.member} at ${call.path}`);
     return;
   }
-  if ((call.signature ?? '') !== found.in) {
+  if (found.in !== null && (call.signature ?? '') !== found.in) {
     connection.replyError(call, 'org.freedesktop.DBus.Error.InvalidArgs', `${call.member} takes "${found.in}", got "${call.signature ?? ''}"`);
     return;
   }

@@ -29,7 +29,10 @@ export async function stress(
   for (let run = 0; run < options.runs && !signal?.aborted; run++) {
     summary.runs++;
     try {
-      const recording = await recordCall(options);
+      // Step-by-step auth (wait for OK, then BEGIN + Hello), like the hand-written clients this test is
+      // about, unless the caller chose otherwise: pipelining lets Hello's reply and NameAcquired
+      // arrive together more often, which hides how often a single read would have split them.
+      const recording = await recordCall({ pipelineAuth: false, ...options });
       const outcome = outcomeOf(recording);
       if (outcome === 'reply') {
         summary.ok++;

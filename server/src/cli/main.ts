@@ -1,3 +1,4 @@
+import { callCommand, CALL_USAGE } from './callCommand';
 import { checkCommand, CHECK_USAGE } from './checkCommand';
 import { UsageError, type Command, type Io } from './usage';
 import { VERSION } from '../version';
@@ -6,13 +7,16 @@ const USAGE = `dbus-lint ${VERSION}: finds D-Bus client bugs in Rust and TypeScr
 
 Commands:
   check PATH...   analyse files and directories (text, json or SARIF output)
+  call ...        call a D-Bus method on a live bus and show every message and read (text or JSON)
 
 Run \`dbus-lint <command> --help\` for a command's options.
 
-${CHECK_USAGE}`;
+${CHECK_USAGE}
+
+${CALL_USAGE}`;
 
 /** Subcommands by name; `call` and `replay` join this table. */
-const COMMANDS: Record<string, Command> = { check: checkCommand };
+const COMMANDS: Record<string, Command> = { check: checkCommand, call: callCommand };
 
 export async function main(argv: string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
