@@ -1,18 +1,27 @@
-import type { Query } from 'web-tree-sitter';
+import type { Node, Query, Tree } from 'web-tree-sitter';
 import { ParserPool, type GrammarSource } from './parser';
 import { RULE_IMPLEMENTATIONS } from './rules/index';
 import { ruleMeta } from './rules/registry';
-import type { Rule } from './rules/rule';
+import type { CaptureName, Rule, RuleContext } from './rules/rule';
+import { applySuppressions, parseSuppressions, suppressionFix } from './suppressions';
+import { outermostScope } from './syntax';
 import {
   DEFAULT_MAX_FILE_SIZE,
   FileTooLargeError,
   type AnalyzeOptions,
   type Finding,
   type LanguageId,
+  type RuleId,
+  type SeveritySetting,
 } from './types';
 
+/** The one query per language every rule shares (grammars/queries/<lang>/dbus.scm). */
+const COMBINED_QUERY = 'dbus';
+
+type Captures = Map<CaptureName, Node[]>;
+
 /**
- * The analysis core: parse once, run every applicable rule, apply severities.
+ * The analysis core: parse once, run every applicable rule, apply severities and suppressions.
  * Pure: no LSP types, no file system; grammars come from the GrammarSource the host passes in.
  */
 export class Analyzer {
@@ -27,51 +36,106 @@ export class Analyzer {
     await this.pool.load(language);
   }
 
+  /** Parses and discards: the bare cost the benchmark compares rules against. */
+  async parseOnly(text: string, language: LanguageId): Promise<void> {
+    (await this.pool.parse(language, text)).delete();
+  }
+
   async analyze(text: string, language: LanguageId, options: AnalyzeOptions = {}): Promise<Finding[]> {
     const limit = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
     if (text.length > limit) throw new FileTooLargeError(text.length, limit);
 
-    const rules = RULE_IMPLEMENTATIONS.filter(
-      (rule) =>
-        rule.languages.includes(language) &&
-        (options.severities?.[rule.id] ?? ruleMeta(rule.id).defaultSeverity) !== 'off' &&
-        rule.mayApply(text, language),
-    );
-    if (rules.length === 0) return [];
-
-    const tree = await this.pool.parse(language, text);
-    try {
-      const findings: Finding[] = [];
-      for (const rule of rules) {
-        const queries = await this.queriesFor(rule, language);
-        const severitySetting = options.severities?.[rule.id] ?? ruleMeta(rule.id).defaultSeverity;
-        if (severitySetting === 'off') continue;
-        for (const report of rule.check({ language, text, tree, queries })) {
-          findings.push({
-            ruleId: rule.id,
-            severity: severitySetting,
-            range: report.range,
-            message: report.message,
-            related: report.related ?? [],
-            data: report.data ?? {},
-            fixes: report.fixes ?? [],
-          });
+    const severity = (id: RuleId): SeveritySetting => options.severities?.[id] ?? ruleMeta(id).defaultSeverity;
+    const enabled = RULE_IMPLEMENTATIONS.filter((rule) => rule.languages.includes(language) && severity(rule.id) !== 'off');
+    const rules = enabled.filter((rule) => rule.mayApply(text, language));
+    const findings: Finding[] = [];
+    if (rules.length > 0) {
+      const tree = await this.pool.parse(language, text);
+      try {
+        const query = await this.pool.query(language, COMBINED_QUERY);
+        const captured = new Map<number, Captures>();
+        for (const rule of rules) {
+          const setting = severity(rule.id);
+          if (setting === 'off') continue;
+          for (const report of rule.check(this.context(rule, language, text, tree, query, captured))) {
+            findings.push({
+              ruleId: rule.id,
+              severity: setting,
+              range: report.range,
+              message: report.message,
+              related: report.related ?? [],
+              data: report.data ?? {},
+              fixes: report.fixes ?? [],
+              suppressFix: suppressionFix(text, report.range.start.line, rule.id),
+            });
+          }
         }
+      } finally {
+        tree.delete();
       }
-      return findings.sort(
-        (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
-      );
-    } finally {
-      tree.delete();
     }
+    const all = applySuppressions(dedupe(findings), parseSuppressions(text), new Set(enabled.map((rule) => rule.id)));
+    return all.sort(
+      (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
+    );
   }
 
-  private async queriesFor(rule: Rule, language: LanguageId): Promise<Map<string, Query>> {
-    const queries = new Map<string, Query>();
-    for (const name of rule.queries) {
-      const query = await this.pool.query(language, name);
-      if (query) queries.set(name, query);
+  /** Narrows the tree to the outermost functions holding an anchor hit and runs the combined query there only. */
+  private context(
+    rule: Rule,
+    language: LanguageId,
+    text: string,
+    tree: Tree,
+    query: Query | null,
+    captured: Map<number, Captures>,
+  ): RuleContext {
+    const scopes: Node[] = [];
+    const seen = new Set<number>();
+    const anchors = rule.anchors(language);
+    anchors.lastIndex = 0;
+    for (let match = anchors.exec(text); match; match = anchors.exec(text)) {
+      if (match[0].length === 0) anchors.lastIndex++;
+      const node = tree.rootNode.descendantForIndex(match.index);
+      if (!node) continue;
+      const scope = outermostScope(node);
+      if (scope.id === tree.rootNode.id) continue;
+      // Skip the rest of this scope: every later hit inside it maps to the same scope.
+      anchors.lastIndex = Math.max(anchors.lastIndex, scope.endIndex);
+      if (seen.has(scope.id)) continue;
+      seen.add(scope.id);
+      scopes.push(scope);
     }
-    return queries;
+    const perScope = scopes.map((scope) => {
+      let captures = captured.get(scope.id);
+      if (!captures) {
+        captures = new Map();
+        for (const capture of query?.captures(scope) ?? []) {
+          const name = capture.name as CaptureName;
+          let list = captures.get(name);
+          if (!list) captures.set(name, (list = []));
+          list.push(capture.node);
+        }
+        captured.set(scope.id, captures);
+      }
+      return captures;
+    });
+    return {
+      language,
+      text,
+      tree,
+      scopes,
+      nodes: (name) => perScope.flatMap((captures) => captures.get(name) ?? []),
+    };
   }
+}
+
+/** Two shapes of one rule can meet at the same spot; report it once. */
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.ruleId}:${f.range.start.line}:${f.range.start.character}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

@@ -7,10 +7,28 @@ const FUNCTION_BOUNDARIES = new Set([
   // TypeScript / JavaScript
   'function_declaration',
   'function_expression',
+  'function',
   'arrow_function',
   'method_definition',
   'generator_function_declaration',
+  'generator_function',
 ]);
+
+const LOOPS = new Set([
+  // Rust
+  'loop_expression',
+  'while_expression',
+  'for_expression',
+  // TypeScript / JavaScript
+  'for_statement',
+  'for_in_statement',
+  'while_statement',
+  'do_statement',
+]);
+
+export function isFunctionBoundary(node: Node): boolean {
+  return FUNCTION_BOUNDARIES.has(node.type);
+}
 
 /** Ancestors of `node` up to (not past) the enclosing function or closure. */
 export function* ancestorsInFunction(node: Node): Generator<Node> {
@@ -20,10 +38,157 @@ export function* ancestorsInFunction(node: Node): Generator<Node> {
   }
 }
 
+/** The nearest enclosing function or closure, if any. */
+export function enclosingFunction(node: Node): Node | undefined {
+  for (const ancestor of ancestorsInFunction(node)) if (FUNCTION_BOUNDARIES.has(ancestor.type)) return ancestor;
+  return undefined;
+}
+
+/** The nearest loop around `node` inside its function (a loop outside a closure does not repeat the closure body). */
+export function enclosingLoop(node: Node): Node | undefined {
+  for (const ancestor of ancestorsInFunction(node)) if (LOOPS.has(ancestor.type)) return ancestor;
+  return undefined;
+}
+
+export function isLoop(node: Node): boolean {
+  return LOOPS.has(node.type);
+}
+
+/**
+ * The outermost function containing `node` (or, outside functions, the top-level item):
+ * the unit the rules reason about, so a send and a receive in the same method are seen together.
+ */
+export function outermostScope(node: Node): Node {
+  let scope: Node = node;
+  let outermostFunction: Node | undefined;
+  for (let current: Node | null = node; current; current = current.parent) {
+    if (FUNCTION_BOUNDARIES.has(current.type)) outermostFunction = current;
+    if (current.parent && !current.parent.parent) scope = current;
+  }
+  return outermostFunction ?? scope;
+}
+
+export function contains(outer: Node, inner: Node): boolean {
+  return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
+}
+
+/** What a call expression calls: the last name, the receiver (for method calls) and the whole callee. */
+export interface Callee {
+  name: string;
+  /** The node holding the name (tight range for findings). */
+  nameNode: Node;
+  /** `stream` in `stream.read(…)`, `obj.iface` in `obj.iface.Get(…)`. */
+  receiver?: Node;
+  /** `nix::sys::socket::recvmsg` for a path call, `stream.read` for a method call. */
+  path: string;
+}
+
+export function callee(call: Node): Callee | undefined {
+  let fn = call.childForFieldName('function');
+  if (!fn) return undefined;
+  // Rust turbofish: `recvmsg::<()>(…)`.
+  if (fn.type === 'generic_function') fn = fn.childForFieldName('function') ?? fn;
+  if (fn.type === 'field_expression') {
+    const field = fn.childForFieldName('field');
+    const value = fn.childForFieldName('value');
+    if (!field) return undefined;
+    return { name: field.text, nameNode: field, receiver: value ?? undefined, path: fn.text };
+  }
+  if (fn.type === 'member_expression') {
+    const property = fn.childForFieldName('property');
+    const object = fn.childForFieldName('object');
+    if (!property) return undefined;
+    return { name: property.text, nameNode: property, receiver: object ?? undefined, path: fn.text };
+  }
+  if (fn.type === 'scoped_identifier') {
+    const name = fn.childForFieldName('name');
+    if (!name) return undefined;
+    return { name: name.text, nameNode: name, path: fn.text };
+  }
+  if (fn.type === 'identifier') return { name: fn.text, nameNode: fn, path: fn.text };
+  return undefined;
+}
+
 /** The name of a call's callee, last path segment only: `tokio::time::timeout` → `timeout`, `a.b.race` → `race`. */
 export function calleeName(call: Node): string | undefined {
-  const fn = call.childForFieldName('function');
-  if (!fn) return undefined;
-  const last = fn.childForFieldName('property') ?? fn.childForFieldName('field') ?? fn.childForFieldName('name') ?? fn;
-  return last.text;
+  return callee(call)?.name;
+}
+
+export function callArguments(call: Node): Node[] {
+  return call.childForFieldName('arguments')?.namedChildren.filter((n): n is Node => !!n && n.type !== 'comment') ?? [];
+}
+
+/** Strips `?`, `.await`, `await`, parentheses and `.unwrap()`/`.expect(…)` around an expression. */
+export function unwrapExpression(node: Node): Node {
+  let current = node;
+  for (;;) {
+    const parent = current.parent;
+    if (!parent) return current;
+    if (
+      parent.type === 'try_expression' ||
+      parent.type === 'await_expression' ||
+      parent.type === 'parenthesized_expression' ||
+      parent.type === 'non_null_expression'
+    ) {
+      current = parent;
+      continue;
+    }
+    if (parent.type === 'field_expression' && parent.parent?.type === 'call_expression') {
+      const method = parent.childForFieldName('field')?.text;
+      if (method === 'unwrap' || method === 'expect' || method === 'unwrap_or_default') {
+        current = parent.parent;
+        continue;
+      }
+    }
+    return current;
+  }
+}
+
+/** The variable an expression's value is bound to: `let n = <expr>` / `const n = <expr>` / `n = <expr>`. */
+export function boundName(expression: Node): string | undefined {
+  const outer = unwrapExpression(expression);
+  const parent = outer.parent;
+  if (!parent) return undefined;
+  if (parent.type === 'let_declaration') {
+    const pattern = parent.childForFieldName('pattern');
+    return pattern?.type === 'identifier' ? pattern.text : pattern?.text.replace(/^mut\s+/, '');
+  }
+  if (parent.type === 'variable_declarator') {
+    const name = parent.childForFieldName('name');
+    return name?.type === 'identifier' ? name.text : undefined;
+  }
+  if (parent.type === 'assignment_expression') {
+    const left = parent.childForFieldName('left');
+    return left?.type === 'identifier' ? left.text : undefined;
+  }
+  return undefined;
+}
+
+/** The value of a string literal (Rust `"…"`/raw strings, JS quotes and plain template strings), else undefined. */
+export function stringValue(node: Node | null | undefined): string | undefined {
+  if (!node) return undefined;
+  if (node.type === 'string_literal' || node.type === 'raw_string_literal' || node.type === 'string') {
+    const content = node.namedChildren.filter((c) => c?.type === 'string_content' || c?.type === 'string_fragment');
+    if (node.namedChildren.some((c) => c?.type === 'escape_sequence')) {
+      try {
+        return JSON.parse(node.text.replace(/^'|'$/g, '"')) as string;
+      } catch {
+        return undefined;
+      }
+    }
+    return content.map((c) => c?.text ?? '').join('');
+  }
+  if (node.type === 'template_string' && !node.namedChildren.some((c) => c?.type === 'template_substitution')) {
+    return node.text.slice(1, -1);
+  }
+  return undefined;
+}
+
+/** Descendants of `root` whose type is in `types`, by a bounded walk (used only on small subtrees). */
+export function descendantsOfType(root: Node, types: string | string[]): Node[] {
+  return root.descendantsOfType(types).filter((n): n is Node => !!n);
+}
+
+export function lineOf(node: Node): number {
+  return node.startPosition.row + 1;
 }

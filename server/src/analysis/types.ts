@@ -57,12 +57,19 @@ export interface Suppression {
 
 export interface Finding {
   ruleId: RuleId;
+  /**
+   * Absent for a rule's finding. `unused-suppression`: a `dbus-lint-ignore` comment for `ruleId`
+   * that suppressed nothing (severity `hint`; editors show it faded, CLI and SARIF list it apart).
+   */
+  kind?: 'unused-suppression';
   severity: Severity;
   range: Range;
   message: string;
   related: RelatedLocation[];
   data: CallData;
   fixes: Fix[];
+  /** Inserts `// dbus-lint-ignore-next-line <rule-id>: <reason>` above the finding's line, indented like it. */
+  suppressFix?: Fix;
   /** Set when an in-source comment suppresses the finding; hosts decide whether to show it. */
   suppression?: Suppression;
 }

@@ -4,10 +4,12 @@ import type { CheckResult } from './check';
 export function formatText(result: CheckResult): string {
   const lines: string[] = [];
   let count = 0;
+  let unused = 0;
   for (const file of result.files) {
     for (const f of file.findings) {
       if (f.suppression) continue;
-      count++;
+      if (f.kind === 'unused-suppression') unused++;
+      else count++;
       lines.push(
         `${file.path}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} [${f.ruleId}] ${f.message}`,
       );
@@ -16,7 +18,8 @@ export function formatText(result: CheckResult): string {
   const suppressed = result.files.reduce((n, file) => n + file.findings.filter((f) => f.suppression).length, 0);
   lines.push(
     `${count} finding${count === 1 ? '' : 's'} in ${result.files.length} file${result.files.length === 1 ? '' : 's'}` +
-      (suppressed ? ` (${suppressed} suppressed in source)` : ''),
+      (suppressed ? ` (${suppressed} suppressed in source)` : '') +
+      (unused ? `; ${unused} unused suppression${unused === 1 ? '' : 's'}` : ''),
   );
   return lines.join('\n') + '\n';
 }
@@ -24,6 +27,8 @@ export function formatText(result: CheckResult): string {
 export interface JsonFinding {
   path: string;
   ruleId: string;
+  /** `finding`, or `unused-suppression` for a dbus-lint-ignore comment (for `ruleId`) that suppressed nothing. */
+  kind: 'finding' | 'unused-suppression';
   severity: string;
   message: string;
   /** 1-based, UTF-16 columns, end exclusive. */
@@ -40,6 +45,7 @@ export function formatJson(result: CheckResult): string {
     file.findings.map((f) => ({
       path: file.path,
       ruleId: f.ruleId,
+      kind: f.kind ?? 'finding',
       severity: f.severity,
       message: f.message,
       line: f.range.start.line + 1,

@@ -28,7 +28,8 @@ export function toSarif(result: CheckResult, toolVersion: string, cwd: string): 
   const results = result.files.flatMap((file) => {
     const lines = file.text.split(/\r?\n/);
     const seen = new Map<string, number>();
-    return file.findings.map((f) => ({
+    // Unused suppressions are not results of a rule: they go to the invocation's notifications.
+    return file.findings.filter((f) => f.kind !== 'unused-suppression').map((f) => ({
       ruleId: f.ruleId,
       ruleIndex: ruleIndex.get(f.ruleId),
       level: LEVEL[f.severity],
@@ -82,10 +83,35 @@ export function toSarif(result: CheckResult, toolVersion: string, cwd: string): 
         invocations: [
           {
             executionSuccessful: result.ioErrors.length === 0,
-            toolExecutionNotifications: [...result.ioErrors, ...result.skipped].map((problem) => ({
-              level: 'warning',
-              message: { text: `${problem.path}: ${problem.message}` },
-            })),
+            toolExecutionNotifications: [
+              ...[...result.ioErrors, ...result.skipped].map((problem) => ({
+                level: 'warning',
+                message: { text: `${problem.path}: ${problem.message}` },
+              })),
+              ...result.files.flatMap((file) =>
+                file.findings
+                  .filter((f) => f.kind === 'unused-suppression')
+                  .map((f) => ({
+                    level: 'note',
+                    message: { text: f.message },
+                    descriptor: { id: 'unused-suppression' },
+                    associatedRule: { id: f.ruleId, index: ruleIndex.get(f.ruleId) },
+                    locations: [
+                      {
+                        physicalLocation: {
+                          artifactLocation: { uri: encodeURI(file.path), uriBaseId: '%SRCROOT%' },
+                          region: {
+                            startLine: f.range.start.line + 1,
+                            startColumn: f.range.start.character + 1,
+                            endLine: f.range.end.line + 1,
+                            endColumn: f.range.end.character + 1,
+                          },
+                        },
+                      },
+                    ],
+                  })),
+              ),
+            ],
           },
         ],
       },

@@ -1,6 +1,6 @@
 import { CodeActionKind, type CodeAction, type Diagnostic } from 'vscode-languageserver';
-import { isRuleId, ruleDocsUrl } from '../analysis/index';
-import { SOURCE, type DiagnosticData } from './diagnostics';
+import { isRuleId, ruleDocsUrl, type Fix } from '../analysis/index';
+import { SOURCE, UNUSED_SUPPRESSION_CODE, type DiagnosticData } from './diagnostics';
 
 /** Server-side command: opens a rule's docs through `window/showDocument`, so it works in any LSP client. */
 export const SHOW_DOCUMENTATION_COMMAND = 'dbusLint.showRuleDocumentation';
@@ -20,22 +20,30 @@ function replayAction(diagnostic: Diagnostic, data: DiagnosticData | undefined):
   };
 }
 
+function quickFix(uri: string, diagnostic: Diagnostic, fix: Fix, isPreferred: boolean): CodeAction {
+  return {
+    title: fix.title,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    isPreferred,
+    edit: { changes: { [uri]: fix.edits } },
+  };
+}
+
 export function codeActionsFor(uri: string, diagnostics: Diagnostic[]): CodeAction[] {
   const actions: CodeAction[] = [];
   for (const diagnostic of diagnostics) {
-    if (diagnostic.source !== SOURCE || typeof diagnostic.code !== 'string' || !isRuleId(diagnostic.code)) continue;
+    if (diagnostic.source !== SOURCE) continue;
     const data = diagnostic.data as DiagnosticData | undefined;
-    for (const fix of data?.fixes ?? []) {
-      actions.push({
-        title: fix.title,
-        kind: CodeActionKind.QuickFix,
-        diagnostics: [diagnostic],
-        isPreferred: true,
-        edit: { changes: { [uri]: fix.edits } },
-      });
+    if (diagnostic.code === UNUSED_SUPPRESSION_CODE) {
+      for (const fix of data?.fixes ?? []) actions.push(quickFix(uri, diagnostic, fix, true));
+      continue;
     }
+    if (typeof diagnostic.code !== 'string' || !isRuleId(diagnostic.code)) continue;
+    for (const fix of data?.fixes ?? []) actions.push(quickFix(uri, diagnostic, fix, true));
     const replay = replayAction(diagnostic, data);
     if (replay) actions.push(replay);
+    if (data?.suppressFix) actions.push(quickFix(uri, diagnostic, data.suppressFix, false));
     actions.push({
       title: `Show documentation for ${diagnostic.code}`,
       kind: CodeActionKind.QuickFix,

@@ -1,7 +1,10 @@
-import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
+import { DiagnosticSeverity, DiagnosticTag, type Diagnostic } from 'vscode-languageserver';
 import { ruleDocsUrl, type Finding, type Severity } from '../analysis/index';
 
 export const SOURCE = 'dbus-lint';
+
+/** The diagnostic code of an in-source suppression that suppressed nothing. */
+export const UNUSED_SUPPRESSION_CODE = 'unused-suppression';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -14,11 +17,30 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 export interface DiagnosticData {
   ruleId: Finding['ruleId'];
   fixes: Finding['fixes'];
+  /** The "Suppress <rule> on this line" edit (absent on unused-suppression hints). */
+  suppressFix?: Finding['suppressFix'];
   call: Finding['data'];
 }
 
 export function toDiagnostic(finding: Finding, uri: string, relatedInformation: boolean): Diagnostic {
-  const data: DiagnosticData = { ruleId: finding.ruleId, fixes: finding.fixes, call: finding.data };
+  const data: DiagnosticData = {
+    ruleId: finding.ruleId,
+    fixes: finding.fixes,
+    suppressFix: finding.suppressFix,
+    call: finding.data,
+  };
+  if (finding.kind === 'unused-suppression') {
+    return {
+      range: finding.range,
+      severity: DiagnosticSeverity.Hint,
+      tags: [DiagnosticTag.Unnecessary],
+      source: SOURCE,
+      code: UNUSED_SUPPRESSION_CODE,
+      codeDescription: { href: ruleDocsUrl(finding.ruleId) },
+      message: finding.message,
+      data,
+    };
+  }
   const diagnostic: Diagnostic = {
     range: finding.range,
     severity: SEVERITY[finding.severity],

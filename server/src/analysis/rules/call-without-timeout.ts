@@ -1,86 +1,41 @@
-import type { Node } from 'web-tree-sitter';
-import { ancestorsInFunction, calleeName } from '../syntax';
-import { nodeRange, type Rule, type RuleContext, type RuleReport } from './rule';
+import { DBUS_EVIDENCE, DBUS_NATIVE, DBUS_NEXT, DBUS_RS, NET_SOCKET, RAW_SOCKET, RUSTBUS, uses, ZBUS } from '../libraries/index';
+import type { LanguageId } from '../types';
+import type { Rule, RuleContext, RuleReport } from './rule';
+import { checkDbusNative } from './timeouts/dbus-native';
+import { checkDbusNext } from './timeouts/dbus-next';
+import { checkDbusRs } from './timeouts/dbus-rs';
+import { checkPendingPromises } from './timeouts/pending-promise';
+import { checkRawSocket } from './timeouts/raw-socket';
+import { checkRustbus } from './timeouts/rustbus';
+import { checkZbus } from './timeouts/zbus';
 
-const DBUS_NEXT_IMPORT = /(?:from\s+|require\s*\(\s*)['"]dbus-next['"]/;
-const ZBUS_USE = /\buse\s+zbus\b|\bzbus::/;
+/** One checker per library, each run only when the file uses that library. */
+const CHECKERS: { language: 'rust' | 'js'; applies: (text: string) => boolean; check: (ctx: RuleContext) => RuleReport[] }[] = [
+  { language: 'rust', applies: (t) => uses(ZBUS, t), check: checkZbus },
+  { language: 'rust', applies: (t) => uses(DBUS_RS, t), check: checkDbusRs },
+  { language: 'rust', applies: (t) => uses(RUSTBUS, t), check: checkRustbus },
+  {
+    language: 'rust',
+    applies: (t) => uses(RAW_SOCKET, t) && DBUS_EVIDENCE.test(t) && !uses(ZBUS, t) && !uses(DBUS_RS, t) && !uses(RUSTBUS, t),
+    check: checkRawSocket,
+  },
+  { language: 'js', applies: (t) => uses(DBUS_NEXT, t), check: checkDbusNext },
+  { language: 'js', applies: (t) => uses(DBUS_NATIVE, t), check: checkDbusNative },
+  { language: 'js', applies: (t) => uses(NET_SOCKET, t) && DBUS_EVIDENCE.test(t), check: checkPendingPromises },
+];
 
-/** Callers that bound a future or promise with a timer, making the call inside them finite. */
-const TIMEOUT_WRAPPERS = /^(race|timeout|with_?timeout|timeout_at|withTimeout|callWithTimeout)$/i;
-
-function isBoundedByCaller(call: Node): boolean {
-  for (const ancestor of ancestorsInFunction(call)) {
-    if (ancestor.type !== 'call_expression') continue;
-    const name = calleeName(ancestor);
-    if (name && TIMEOUT_WRAPPERS.test(name)) return true;
-  }
-  return false;
-}
-
-function checkDbusNext(calls: ReturnType<typeof collect>): RuleReport[] {
-  // Variables that hold a proxy interface: `const iface = await obj.getInterface('org.…')`.
-  const interfaceVars = new Set<string>();
-  for (const { method, call } of calls) {
-    if (method !== 'getInterface') continue;
-    const declarator = call.parent?.parent;
-    const name = declarator?.type === 'variable_declarator' ? declarator.childForFieldName('name')?.text : undefined;
-    if (name) interfaceVars.add(name);
-  }
-  const reports: RuleReport[] = [];
-  for (const { method, receiver, call } of calls) {
-    const isBusCall = method === 'call';
-    const isProxyCall = interfaceVars.has(receiver.text);
-    if (!isBusCall && !isProxyCall) continue;
-    if (isBoundedByCaller(call)) continue;
-    reports.push({
-      range: nodeRange(call),
-      message: isBusCall
-        ? `\`${call.text.split('(')[0]}()\` (dbus-next) has no timeout: dbus-next waits forever for a reply; bound it with Promise.race and a timer`
-        : `\`${receiver.text}.${method}()\` is a dbus-next proxy call with no timeout: dbus-next waits forever for a reply; bound it with Promise.race and a timer`,
-      data: { library: 'dbus-next', member: isProxyCall ? method : undefined },
-    });
-  }
-  return reports;
-}
-
-function checkZbus(ctx: RuleContext, calls: ReturnType<typeof collect>): RuleReport[] {
-  // zbus has a method timeout only when a connection::Builder sets one (zbus ≥ 5.11).
-  if (/\.method_timeout\s*\(/.test(ctx.text)) return [];
-  const reports: RuleReport[] = [];
-  for (const { method, call } of calls) {
-    if (method !== 'call_method') continue;
-    if (isBoundedByCaller(call)) continue;
-    reports.push({
-      range: nodeRange(call),
-      message:
-        '`call_method(…).await` (zbus) has no timeout: zbus connections have no method timeout unless the builder sets `method_timeout`',
-      data: { library: 'zbus' },
-    });
-  }
-  return reports;
-}
-
-function collect(ctx: RuleContext): { method: string; receiver: Node; call: Node }[] {
-  const query = ctx.queries.get('calls');
-  if (!query) return [];
-  const out: { method: string; receiver: Node; call: Node }[] = [];
-  for (const match of query.matches(ctx.tree.rootNode)) {
-    const get = (name: string) => match.captures.find((c) => c.name === name)?.node;
-    const method = get('method');
-    const receiver = get('receiver');
-    const call = get('call');
-    if (method && receiver && call) out.push({ method: method.text, receiver, call });
-  }
-  return out;
+function family(language: LanguageId): 'rust' | 'js' {
+  return language === 'rust' ? 'rust' : 'js';
 }
 
 export const callWithoutTimeout: Rule = {
   id: 'call-without-timeout',
   languages: ['rust', 'typescript', 'tsx', 'javascript'],
-  queries: ['calls'],
-  mayApply: (text, language) => (language === 'rust' ? ZBUS_USE.test(text) : DBUS_NEXT_IMPORT.test(text)),
-  check(ctx) {
-    const calls = collect(ctx);
-    return ctx.language === 'rust' ? checkZbus(ctx, calls) : checkDbusNext(calls);
-  },
+  mayApply: (text, language) => CHECKERS.some((c) => c.language === family(language) && c.applies(text)),
+  anchors: (language) =>
+    language === 'rust'
+      ? /Proxy|proxy|\b(?:call_method|with_proxy|send_with_reply_and_block|Timeout::Infinite|poll|ppoll|recvmsg|recv|read|read_exact|recv_from)\b/g
+      : /\bcall\s*\(|\binvoke\b|getInterface|new\s+Promise\b|promisify|\.\s*[A-Z]\w*\s*\(/g,
+  check: (ctx) =>
+    CHECKERS.filter((c) => c.language === family(ctx.language) && c.applies(ctx.text)).flatMap((c) => c.check(ctx)),
 };

@@ -1,13 +1,18 @@
-import type { Node, Query, Tree } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 import type { CallData, Fix, LanguageId, Range, RelatedLocation, RuleId } from '../types';
 
-/** What a rule sees: one parsed file. */
+/** Node kinds the combined query (grammars/queries/<lang>/dbus.scm) captures inside a rule's scopes. */
+export type CaptureName = 'call' | 'binary' | 'macro' | 'arm' | 'new' | 'case';
+
+/** What a rule sees: one parsed file, narrowed to the scopes its anchors point at. */
 export interface RuleContext {
   language: LanguageId;
   text: string;
   tree: Tree;
-  /** The compiled queries/<lang>/<name>.scm the rule declared in `queries`, by name. */
-  queries: ReadonlyMap<string, Query>;
+  /** Outermost functions (or top-level items) holding at least one anchor hit, in source order. */
+  scopes: readonly Node[];
+  /** Nodes the combined query captured inside `scopes`, by capture name, in source order. */
+  nodes(name: CaptureName): readonly Node[];
 }
 
 /** A finding before severity and suppressions are applied. */
@@ -22,13 +27,16 @@ export interface RuleReport {
 export interface Rule {
   id: RuleId;
   languages: readonly LanguageId[];
-  /** Query files (grammars/queries/<lang>/<name>.scm) the rule needs, loaded once per language. */
-  queries: readonly string[];
   /**
    * Cheap text test run before parsing: a file that cannot hold what the rule looks for
    * (no D-Bus library, no socket API) is never parsed for it.
    */
   mayApply(text: string, language: LanguageId): boolean;
+  /**
+   * Words (a global regex) that mark code the rule must look at; the analyzer queries only the
+   * functions that contain a hit, so unrelated code in a large file costs nothing beyond the parse.
+   */
+  anchors(language: LanguageId): RegExp;
   check(ctx: RuleContext): RuleReport[];
 }
 
@@ -37,4 +45,8 @@ export function nodeRange(node: Node): Range {
     start: { line: node.startPosition.row, character: node.startPosition.column },
     end: { line: node.endPosition.row, character: node.endPosition.column },
   };
+}
+
+export function related(node: Node, message: string): RelatedLocation {
+  return { range: nodeRange(node), message };
 }

@@ -1,0 +1,38 @@
+// API models, one table per library: what recognises the library, which calls send and receive,
+// and what the library does about timeouts. Rules read these tables; adding a library is adding a table.
+
+export type LibraryId =
+  | 'zbus'
+  | 'dbus-rs'
+  | 'rustbus'
+  | 'raw-socket'
+  | 'dbus-next'
+  | 'dbus-native'
+  | 'net-socket';
+
+export interface LibraryModel {
+  id: LibraryId;
+  /** How messages name it. */
+  displayName: string;
+  language: 'rust' | 'js';
+  /** `use`/`import`/`require` lines (or fully qualified paths) that show the file uses the library. */
+  imports: RegExp;
+  /** Calls that put a method call (or a SASL line, or `Hello`) on the wire. */
+  sends: readonly string[];
+  /** Calls that read bytes (`bytes`) or one whole message (`message`) and may return less than a reply. */
+  receives: readonly string[];
+  receiveUnit: 'bytes' | 'message' | 'none';
+  /** Calls that read exactly what they are asked for, or up to a delimiter: framing done right. */
+  completeReads: readonly string[];
+  /** What the library does when a peer never answers, quoted in call-without-timeout messages. */
+  timeoutDefault: string;
+}
+
+export function uses(library: LibraryModel, text: string): boolean {
+  return library.imports.test(text);
+}
+
+/** D-Bus words that make a hand-written socket client worth looking at. */
+export const DBUS_EVIDENCE = /d-?bus|org\.freedesktop|AUTH EXTERNAL|NameAcquired|METHOD_?CALL|MethodCall|MethodReturn|METHOD_RETURN/i;
+
+export const SECONDS_25 = 25;

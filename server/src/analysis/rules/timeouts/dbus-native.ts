@@ -1,0 +1,69 @@
+import type { Node } from 'web-tree-sitter';
+import { DBUS_NATIVE } from '../../libraries/dbus-native';
+import { literalList, literalValue, objectProperties, resolveString } from '../../resolve';
+import { callArguments, callee } from '../../syntax';
+import type { Fix } from '../../types';
+import { nodeRange, related, type RuleContext, type RuleReport } from '../rule';
+import { boundedByTimer, raceFix, timeoutHelpers } from './shared';
+import { stripUndefined } from './zbus';
+
+/** Names bound to a promisified invoke: `const invokeAsync = promisify(bus.invoke.bind(bus))`. */
+function promisifiedInvokes(text: string): Set<string> {
+  const out = new Set<string>();
+  const re = /\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*(?:util\.)?promisify\s*\(\s*[\w$.]*\.invoke\b/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) if (m[1]) out.add(m[1]);
+  return out;
+}
+
+/** The `new Promise(…)` a callback-style invoke lives in, which is what a caller can race against a timer. */
+function enclosingPromise(call: Node): Node | undefined {
+  for (let current = call.parent; current; current = current.parent) {
+    if (current.type === 'new_expression' && current.childForFieldName('constructor')?.text === 'Promise') return current;
+    if (current.type === 'method_definition' || current.type === 'function_declaration') return undefined;
+  }
+  return undefined;
+}
+
+export function checkDbusNative(ctx: RuleContext): RuleReport[] {
+  const helpers = timeoutHelpers(ctx);
+  const promisified = promisifiedInvokes(ctx.text);
+  const bus = /systemBus\s*\(/.test(ctx.text) ? 'system' : /sessionBus\s*\(/.test(ctx.text) ? 'session' : undefined;
+  const reports: RuleReport[] = [];
+  for (const call of ctx.nodes('call')) {
+    const c = callee(call);
+    if (!c) continue;
+    const isInvoke = c.name === 'invoke' && !!c.receiver;
+    if (!isInvoke && !promisified.has(c.name)) continue;
+    const args = callArguments(call);
+    const props = objectProperties(args[0], ctx.tree, ctx.text);
+    if (isInvoke && !props && args[0]?.type === 'object') continue;
+    const options = args.length >= 3 ? objectProperties(args[1], ctx.tree, ctx.text) : undefined;
+    const timeout = options?.get('timeout');
+    const timeoutValue = literalValue(timeout, ctx.tree, ctx.text);
+    if (timeout && timeoutValue !== 0) continue;
+    if (boundedByTimer(call, ctx, helpers)) continue;
+    const prop = (key: string) => resolveString(props?.get(key), ctx.tree, ctx.text);
+    const promise = isInvoke ? enclosingPromise(call) : call;
+    const fixes: Fix[] = promise ? [raceFix(promise, ctx.language, isInvoke ? 'the promise around `invoke`' : `\`${c.name}()\``)] : [];
+    reports.push({
+      range: nodeRange(c.nameNode),
+      message:
+        timeout !== undefined
+          ? `\`${c.path}()\` passes \`timeout: 0\`, which means no timeout: ${DBUS_NATIVE.timeoutDefault}`
+          : `\`${c.path}()\` can wait forever: ${DBUS_NATIVE.timeoutDefault}; pass \`{ timeout: <ms> }\` where the version supports it, or race the call against a timer`,
+      related: timeout ? [related(timeout, '`timeout: 0` disables the timeout')] : [],
+      data: stripUndefined({
+        library: DBUS_NATIVE.id,
+        bus,
+        destination: prop('destination'),
+        path: prop('path'),
+        interface: prop('interface'),
+        member: prop('member'),
+        signature: prop('signature'),
+        args: literalList(props?.get('body'), ctx.tree, ctx.text),
+      }),
+      fixes,
+    });
+  }
+  return reports;
+}

@@ -1,0 +1,100 @@
+import type { Node } from 'web-tree-sitter';
+import { DBUS_NEXT, DBUS_NEXT_BUS, JS_LOCAL_METHODS } from '../../libraries/dbus-next';
+import { literalList, literalValue, objectProperties, resolveString } from '../../resolve';
+import { callArguments, callee, lineOf, unwrapExpression } from '../../syntax';
+import type { CallData } from '../../types';
+import { nodeRange, related, type RuleContext, type RuleReport } from '../rule';
+import { boundedByTimer, raceFix, timeoutHelpers } from './shared';
+import { stripUndefined } from './zbus';
+
+interface ProxyInterface {
+  definition: Node;
+  data: CallData;
+}
+
+/** `const obj = await bus.getProxyObject(dest, path)` → dest and path, by variable (or `this.` property) name. */
+function bindingsOf(ctx: RuleContext, method: string): Map<string, Node> {
+  const out = new Map<string, Node>();
+  const re = new RegExp(`(?:\\b(?:const|let|var)\\s+|\\bthis\\.)([A-Za-z_$][\\w$]*)\\s*(?::[^=\\n]*)?=\\s*(?:await\\s+)?[\\w$.\\[\\]]*\\.${method}\\s*\\(`, 'g');
+  for (let m = re.exec(ctx.text); m; m = re.exec(ctx.text)) {
+    let node = ctx.tree.rootNode.descendantForIndex(m.index + m[0].length - 1);
+    while (node && node.type !== 'call_expression') node = node.parent;
+    if (node && m[1]) out.set(m[1], node);
+  }
+  return out;
+}
+
+function receiverName(receiver: Node): string {
+  return receiver.text.replace(/^this\./, '');
+}
+
+export function checkDbusNext(ctx: RuleContext): RuleReport[] {
+  const helpers = timeoutHelpers(ctx);
+  const objects = bindingsOf(ctx, 'getProxyObject');
+  const interfaces = new Map<string, ProxyInterface>();
+  for (const [name, call] of bindingsOf(ctx, 'getInterface')) {
+    const c = callee(call);
+    const object = c?.receiver ? objects.get(receiverName(c.receiver)) : undefined;
+    const objectArgs = object ? callArguments(object) : [];
+    interfaces.set(name, {
+      definition: call,
+      data: stripUndefined({
+        destination: resolveString(objectArgs[0], ctx.tree, ctx.text),
+        path: resolveString(objectArgs[1], ctx.tree, ctx.text),
+        interface: resolveString(callArguments(call)[0], ctx.tree, ctx.text),
+      }),
+    });
+  }
+  const buses = new Map<string, 'session' | 'system'>();
+  DBUS_NEXT_BUS.lastIndex = 0;
+  for (let m = DBUS_NEXT_BUS.exec(ctx.text); m; m = DBUS_NEXT_BUS.exec(ctx.text)) {
+    const name = m[1] ?? m[2];
+    if (name) buses.set(name, m[3] === 'system' ? 'system' : 'session');
+  }
+  const defaultBus = buses.size > 0 ? [...buses.values()][0] : undefined;
+
+  const reports: RuleReport[] = [];
+  for (const call of ctx.nodes('call')) {
+    const c = callee(call);
+    if (!c?.receiver) continue;
+    const receiver = receiverName(c.receiver);
+    const args = callArguments(call);
+    let data: CallData;
+    let what: string;
+    let relatedNode: Node | undefined;
+    if (c.name === 'call' && (buses.has(receiver) || /Message\b/.test(args[0]?.text ?? '') || objectProperties(args[0], ctx.tree, ctx.text)?.has('member'))) {
+      const props = objectProperties(args[0], ctx.tree, ctx.text);
+      const prop = (key: string) => resolveString(props?.get(key), ctx.tree, ctx.text);
+      data = {
+        bus: buses.get(receiver) ?? defaultBus,
+        destination: prop('destination'),
+        path: prop('path'),
+        interface: prop('interface'),
+        member: prop('member'),
+        signature: prop('signature'),
+        args: literalList(props?.get('body'), ctx.tree, ctx.text),
+      };
+      what = `\`${c.receiver.text}.call()\``;
+    } else {
+      const iface = interfaces.get(receiver);
+      if (!iface || JS_LOCAL_METHODS.test(c.name)) continue;
+      data = { bus: defaultBus, ...iface.data, member: c.name };
+      if (iface.data.interface === 'org.freedesktop.DBus.Properties' && (c.name === 'Get' || c.name === 'Set' || c.name === 'GetAll')) {
+        data.args = args.map((a) => literalValue(a, ctx.tree, ctx.text));
+      }
+      what = `\`${c.receiver.text}.${c.name}()\` (a dbus-next proxy call${iface.data.interface ? ` on ${iface.data.interface}` : ''})`;
+      relatedNode = iface.definition;
+    }
+    if (boundedByTimer(call, ctx, helpers)) continue;
+    const expression = call;
+    const awaited = unwrapExpression(call) !== call || call.parent?.type === 'return_statement' || call.parent?.type === 'arrow_function';
+    reports.push({
+      range: nodeRange(c.nameNode),
+      message: `${what} can wait forever: ${DBUS_NEXT.timeoutDefault}; bound it with \`Promise.race\` and a timer (or a timeout helper)${relatedNode ? ` — proxy interface from line ${lineOf(relatedNode)}` : ''}`,
+      related: relatedNode ? [related(relatedNode, 'proxy interface obtained here')] : [],
+      data: { library: DBUS_NEXT.id, ...stripUndefined(data) },
+      fixes: awaited || expression.parent?.type === 'variable_declarator' ? [raceFix(expression, ctx.language, `\`${c.receiver.text}.${c.name}()\``)] : [],
+    });
+  }
+  return reports;
+}

@@ -1,0 +1,91 @@
+// What every library checker of call-without-timeout shares: "is this call bounded by a timer?",
+// the timeout fixes, and the finding shape.
+import type { Node } from 'web-tree-sitter';
+import { JS_TIMEOUT_WRAPPERS } from '../../libraries/dbus-next';
+import { RUST_TIMEOUT_WRAPPERS } from '../../libraries/zbus';
+import { callee, isFunctionBoundary } from '../../syntax';
+import type { Fix, LanguageId } from '../../types';
+import { nodeRange } from '../rule';
+import type { RuleContext } from '../rule';
+
+/** The timeout the quick fixes insert. */
+export const FIX_SECONDS = 25;
+
+const TIMER = /setTimeout|AbortSignal\.timeout|\btimeout\s*\(/;
+
+/**
+ * Same-file JS helpers that bound a promise with a timer: a function whose body races the argument
+ * against a `setTimeout` (what counts is documented in docs/rules/call-without-timeout.md).
+ */
+export function timeoutHelpers(ctx: RuleContext): Set<string> {
+  const names = new Set<string>();
+  if (ctx.language === 'rust') return names;
+  const definition = /\bfunction\s*\*?\s*([A-Za-z_$][\w$]*)|\b([A-Za-z_$][\w$]*)\s*(?::[^=\n]*)?=\s*(?:async\s*)?(?:function\b|\([^)]*\)\s*(?::[^=\n]*)?=>|[A-Za-z_$][\w$]*\s*=>)|^\s*(?:(?:private|public|protected|static|async)\s+)*([A-Za-z_$][\w$]*)\s*(?:<[^>]*>)?\s*\([^)]*\)\s*(?::[^{\n]*)?\{/gm;
+  for (let m = definition.exec(ctx.text); m; m = definition.exec(ctx.text)) {
+    const name = m[1] ?? m[2] ?? m[3];
+    if (!name || ['if', 'for', 'while', 'switch', 'catch', 'function'].includes(name)) continue;
+    const at = ctx.tree.rootNode.descendantForIndex(m.index + m[0].length - 1);
+    let fn: Node | null = at;
+    while (fn && !isFunctionBoundary(fn)) fn = fn.parent;
+    if (!fn) continue;
+    const body = fn.text;
+    if (TIMER.test(body) && /race|reject|abort|clearTimeout/.test(body)) names.add(name);
+  }
+  return names;
+}
+
+function isTimeoutCall(call: Node, language: LanguageId, helpers: ReadonlySet<string>): boolean {
+  const c = callee(call);
+  if (!c) return false;
+  if (language === 'rust') return RUST_TIMEOUT_WRAPPERS.test(c.name) || /\btime::timeout$/.test(c.path);
+  return JS_TIMEOUT_WRAPPERS.test(c.name) || helpers.has(c.name);
+}
+
+/**
+ * True when a caller bounds `call` with a timer: `tokio::time::timeout(d, call)`, `call.timeout(d)`,
+ * `Promise.race([call, timer])`, a same-file timeout helper, or a `new Promise` executor that arms a timer.
+ */
+export function boundedByTimer(call: Node, ctx: RuleContext, helpers: ReadonlySet<string>): boolean {
+  for (let current = call.parent; current; current = current.parent) {
+    if (current.type === 'call_expression' && isTimeoutCall(current, ctx.language, helpers)) return true;
+    if (current.type === 'macro_invocation' && /^(?:select|timeout)$/.test(current.childForFieldName('macro')?.text ?? '')) return true;
+    if (!isFunctionBoundary(current)) continue;
+    // A `new Promise((resolve, reject) => …)` executor: bounded if it arms a timer, else look at who awaits the promise.
+    const promise = current.parent?.parent;
+    if (promise?.type === 'new_expression' && promise.childForFieldName('constructor')?.text === 'Promise') {
+      if (TIMER.test(current.text)) return true;
+      current = promise;
+      continue;
+    }
+    break;
+  }
+  // `const reply = iface.Get(…); … await Promise.race([reply, timer])`
+  const binding = call.parent?.type === 'await_expression' ? call.parent.parent : call.parent;
+  if (binding?.type === 'variable_declarator') {
+    const name = binding.childForFieldName('name')?.text;
+    let fn: Node | null = binding;
+    while (fn && !isFunctionBoundary(fn)) fn = fn.parent;
+    if (name && fn) {
+      const use = new RegExp(`\\b(\\w+)\\s*\\(\\s*\\[?[^;]*\\b${name}\\b`, 'g');
+      for (let m = use.exec(fn.text); m; m = use.exec(fn.text)) {
+        const wrapper = m[1] ?? '';
+        if (JS_TIMEOUT_WRAPPERS.test(wrapper) || helpers.has(wrapper)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** Wraps a promise-valued call in `Promise.race` against a 25 s timer (TS gets `Promise<never>` so the type stays the call's). */
+export function raceFix(expression: Node, language: LanguageId, what: string): Fix {
+  const typeArgument = language === 'javascript' ? '' : '<never>';
+  const timer = `new Promise${typeArgument}((_, reject) => setTimeout(() => reject(new Error('D-Bus call timed out after ${FIX_SECONDS} s')), ${FIX_SECONDS}_000))`;
+  const { start, end } = nodeRange(expression);
+  return {
+    title: `Bound ${what} with a ${FIX_SECONDS} s timeout (Promise.race)`,
+    edits: [
+      { range: { start, end: start }, newText: 'Promise.race([' },
+      { range: { start: end, end }, newText: `, ${timer}])` },
+    ],
+  };
+}
