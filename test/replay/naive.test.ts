@@ -32,6 +32,16 @@ describe('naive verdict', () => {
     assert.match(verdict.headline, /naive clients would have got it/);
   });
 
+  it('skips the reads that carried only auth lines (the recorder counts them too)', () => {
+    const rec = sameReadRecording();
+    rec.reads.unshift({ atMs: 0.5, bytes: 37, completes: [] });
+    const verdict = naiveVerdict(rec);
+    assert.equal(verdict.wrong, false, verdict.headline);
+    const split = splitRecording();
+    split.reads.unshift({ atMs: 0.5, bytes: 37, completes: [] });
+    assert.equal(outcome(naiveVerdict(split), 'first-message').taken, 2);
+  });
+
   it('treats reads queued before the call as one read, and a late NameAcquired as the next read', () => {
     const rec = splitRecording();
     // The call goes out before NameAcquired arrives: the naive read after the call still gets the signal.

@@ -2,7 +2,8 @@
 // hand to a live replay in the sequence view. Refused in untrusted workspaces; asks for what the code
 // does not say; shows the exact call in a modal before anything is sent.
 import * as vscode from 'vscode';
-import { argumentHint, completeTypes, parseArgument } from '../replay/args';
+import { parseCallArguments } from '../../../server/src/cli/callArguments';
+import { argumentHint, completeTypes } from '../replay/args';
 import { busLabel, missingParts, validatePart, type BusChoice, type CallPart, type KnownCall, type ReplayCall } from '../replay/call';
 import { dbusBackend } from '../replay/dbusBackend';
 import { DEFAULT_TIMEOUT_MS, runReplay, type ReplayBackend } from '../replay/engine';
@@ -184,7 +185,7 @@ async function completeArguments(call: Omit<ReplayCall, 'signature' | 'args'>, k
       ignoreFocusOut: true,
       validateInput: (value) => {
         try {
-          parseArgument(value, type);
+          parseCallArguments(type, [value]);
           return undefined;
         } catch (error) {
           return (error as Error).message;
@@ -192,7 +193,7 @@ async function completeArguments(call: Omit<ReplayCall, 'signature' | 'args'>, k
       },
     });
     if (text === undefined) return undefined;
-    args.push(parseArgument(text, type));
+    args.push(parseCallArguments(type, [text])[0]);
   }
   return { signature, args };
 }

@@ -1,4 +1,5 @@
 // The call a replay sends: what the finding knew, completed by the user, on a chosen bus.
+import { toJsonSafe } from '../dbus/values';
 
 export type BusChoice = { kind: 'session' } | { kind: 'system' } | { kind: 'address'; address: string };
 
@@ -22,6 +23,7 @@ export interface ReplayCall {
   interface: string | null;
   member: string;
   signature: string;
+  /** Body values as the marshaller takes them (bigint, Map allowed); shown through toJsonSafe. */
   args: unknown[];
 }
 
@@ -66,6 +68,6 @@ export function validatePart(part: Exclude<CallPart, 'args'>, value: string): st
 /** One line that says exactly what will be sent (the confirmation modal and the CLI both show it). */
 export function describeCall(call: ReplayCall): string {
   const target = `${call.interface ? `${call.interface}.` : ''}${call.member}`;
-  const args = call.args.length ? JSON.stringify(call.args) : '(no arguments)';
+  const args = call.args.length ? JSON.stringify(toJsonSafe(call.args)) : '(no arguments)';
   return `${busLabel(call.bus)}: ${call.destination} ${call.path} ${target} signature "${call.signature}" ${args}`;
 }

@@ -1,5 +1,5 @@
 // Short human wording for recorded messages, shared by the verdict, the transcript and the view.
-import type { RecordedMessage } from '../dbus/recording';
+import type { DetailedRecording, RecordedMessage } from '../dbus/recording';
 
 /** "the NameAcquired signal (serial 2)", "a method return (serial 3, reply serial 2)". */
 export function describeMessage(message: RecordedMessage): string {
@@ -24,4 +24,14 @@ export function formatMs(ms: number): string {
 export function qualifiedMember(message: RecordedMessage): string {
   if (!message.member) return '';
   return message.interface ? `${message.interface}.${message.member}` : message.member;
+}
+
+/**
+ * Reads that carried only SASL lines: the recorder counts every socket read, auth included. They
+ * complete no message and came no later than the last auth line received.
+ */
+export function isAuthRead(recording: Pick<DetailedRecording, 'reads' | 'auth'>, readIndex: number): boolean {
+  const read = recording.reads[readIndex];
+  const lastAuth = recording.auth.filter((line) => line.direction === 'received').at(-1);
+  return !!read && !!lastAuth && read.completes.length === 0 && read.atMs <= lastAuth.atMs;
 }

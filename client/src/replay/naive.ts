@@ -10,8 +10,8 @@
 //                  (youki after the fix)
 // Reads that arrived before the naive client sends its next call were queued in the kernel, so its
 // one read after that send returns them together; otherwise it gets the next read that arrives.
-import type { CallRecording, RecordedMessage } from '../dbus/recording';
-import { describeMessage } from './describe';
+import type { DetailedRecording, RecordedMessage } from '../dbus/recording';
+import { describeMessage, isAuthRead } from './describe';
 
 export type NaiveStrategy = 'first-message' | 'single-read' | 'type-only';
 
@@ -42,7 +42,7 @@ export interface NaiveVerdict {
   headline: string;
 }
 
-type Recording = Pick<CallRecording, 'messages' | 'reads' | 'reply'> & { call: number | null };
+type Recording = Pick<DetailedRecording, 'messages' | 'reads' | 'reply' | 'auth' | 'call'>;
 
 const isReply = (message: RecordedMessage): boolean => message.type === 'method_return' || message.type === 'error';
 
@@ -58,7 +58,9 @@ function simulate(recording: Recording, call: number, accept: (m: RecordedMessag
   const firstAccepted = (readIndexes: number[]): number | null =>
     completed(readIndexes).find((i) => accept(messages[i] as RecordedMessage)) ?? null;
 
+  // A naive client authenticates line by line before its first call, so auth reads are not its calls' reads.
   let next = 0;
+  while (next < reads.length && isAuthRead(recording, next)) next++;
   for (let i = 0; i <= call; i++) {
     const sent = messages[i] as RecordedMessage;
     if (sent.direction !== 'sent' || sent.type !== 'method_call') continue;

@@ -1,7 +1,7 @@
 // The recording as a message sequence chart: lifelines and time-ordered rows. The view and the text
 // transcript both draw from this, so they always show the same sequence.
 import type { DetailedRecording, RecordedMessage } from '../dbus/recording';
-import { qualifiedMember } from './describe';
+import { isAuthRead, qualifiedMember } from './describe';
 
 export const BUS_NAME = 'org.freedesktop.DBus';
 
@@ -117,13 +117,14 @@ export function buildSequence(recording: Input): Sequence {
   });
   reads.forEach((read, index) => {
     if (read.completes.length > 0) return;
+    const label = isAuthRead(recording, index) ? `read of ${read.bytes} B (auth lines)` : `read of ${read.bytes} B (no complete message yet)`;
     rows.push({
-      kind: 'read', index, atMs: read.atMs, from: 'bus', to: 'us', label: `read of ${read.bytes} B (no complete message yet)`,
+      kind: 'read', index, atMs: read.atMs, from: 'bus', to: 'us', label,
       serial: null, replySerial: null, answers: null, read: index, firstInRead: true, broadcast: false, isCall: false, isReply: false, isError: false,
     });
   });
-  const order: Record<SequenceRow['kind'], number> = { auth: 0, message: 1, read: 1 };
-  rows.sort((a, b) => order[a.kind] - order[b.kind] || a.atMs - b.atMs);
+  // Time order shows pipelining as it happened (AUTH, BEGIN and Hello sent before OK came back).
+  rows.sort((a, b) => a.atMs - b.atMs);
 
   const callToReplyMs = call && reply ? reply.atMs - call.atMs : null;
   return { lifelines, rows, callToReplyMs };
