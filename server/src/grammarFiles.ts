@@ -36,3 +36,10 @@ export function defaultGrammarDir(): string {
   }
   return found;
 }
+
+/** docs/rules next to the bundle (dist/../docs/rules, as in the vsix) or in the repository; undefined if absent. */
+export function localDocsDir(): string | undefined {
+  return [join(__dirname, '..', 'docs', 'rules'), join(__dirname, '..', '..', 'docs', 'rules')].find((dir) =>
+    existsSync(join(dir, 'call-without-timeout.md')),
+  );
+}

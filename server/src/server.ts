@@ -8,9 +8,10 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Analyzer, FileTooLargeError, languageForLspId } from './analysis/index';
-import { defaultGrammarDir, grammarFolder } from './grammarFiles';
-import { codeActionsFor, documentationUrl, SHOW_DOCUMENTATION_COMMAND } from './lsp/codeActions';
+import { Analyzer, FileTooLargeError, languageForLspId, type Finding } from './analysis/index';
+import { defaultGrammarDir, grammarFolder, localDocsDir as findLocalDocs } from './grammarFiles';
+import { codeActionsFor, documentationTarget, SHOW_DOCUMENTATION_COMMAND } from './lsp/codeActions';
+import { hoverAt } from './lsp/hover';
 import { notAnalysedDiagnostic, toDiagnostic } from './lsp/diagnostics';
 import { DEFAULT_SETTINGS, parseSettings, type ServerSettings } from './lsp/settings';
 import { STATUS_NOTIFICATION, type ServerStatus } from './lsp/status';
@@ -20,6 +21,9 @@ import { VERSION } from './version';
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const analyzer = new Analyzer(grammarFolder(defaultGrammarDir()));
+const localDocsDir = findLocalDocs();
+/** The last published findings per document, for hovers. */
+const lastFindings = new Map<string, Finding[]>();
 
 let supportsConfiguration = false;
 let supportsRelatedInformation = false;
@@ -37,6 +41,7 @@ connection.onInitialize((params): InitializeResult => {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       codeActionProvider: { codeActionKinds: ['quickfix'] },
+      hoverProvider: true,
       executeCommandProvider: { commands: [SHOW_DOCUMENTATION_COMMAND] },
     },
     serverInfo: { name: 'dbus-lint', version: VERSION },
@@ -84,8 +89,9 @@ async function validate(document: TextDocument): Promise<void> {
     });
     // A newer edit arrived while we analysed: its own run publishes.
     if (documents.get(document.uri)?.version !== version) return;
-    const diagnostics = findings
-      .filter((finding) => !finding.suppression)
+    const shown = findings.filter((finding) => !finding.suppression);
+    lastFindings.set(document.uri, shown);
+    const diagnostics = shown
       .map((finding) => toDiagnostic(finding, document.uri, supportsRelatedInformation));
     void connection.sendDiagnostics({ uri: document.uri, version, diagnostics });
     setStatus({
@@ -136,6 +142,7 @@ documents.onDidClose(({ document }) => {
   clearTimeout(pending.get(document.uri));
   pending.delete(document.uri);
   justOpened.delete(document.uri);
+  lastFindings.delete(document.uri);
   settingsByUri.delete(document.uri);
   void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
 });
@@ -148,12 +155,14 @@ connection.onDidChangeConfiguration((change) => {
   revalidateAll();
 });
 
+connection.onHover((params) => hoverAt(lastFindings.get(params.textDocument.uri) ?? [], params.position));
+
 connection.onCodeAction((params) => codeActionsFor(params.textDocument.uri, params.context.diagnostics));
 
 connection.onExecuteCommand(async (params) => {
   if (params.command !== SHOW_DOCUMENTATION_COMMAND) return;
-  const url = documentationUrl(params.arguments?.[0]);
-  if (url) await connection.window.showDocument({ uri: url, external: true });
+  const target = documentationTarget(params.arguments?.[0], localDocsDir);
+  if (target) await connection.window.showDocument({ ...target, takeFocus: true });
 });
 
 documents.listen(connection);

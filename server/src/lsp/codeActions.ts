@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { CodeActionKind, type CodeAction, type Diagnostic } from 'vscode-languageserver';
 import { isRuleId, ruleDocsUrl, type Fix } from '../analysis/index';
 import { SOURCE, UNUSED_SUPPRESSION_CODE, type DiagnosticData } from './diagnostics';
@@ -54,6 +56,12 @@ export function codeActionsFor(uri: string, diagnostics: Diagnostic[]): CodeActi
   return actions;
 }
 
-export function documentationUrl(ruleId: unknown): string | undefined {
-  return typeof ruleId === 'string' && isRuleId(ruleId) ? ruleDocsUrl(ruleId) : undefined;
+/**
+ * Where "Show documentation" goes: the rule's page shipped next to the server (docs/rules/ is in the vsix,
+ * so it works offline), else the published page.
+ */
+export function documentationTarget(ruleId: unknown, localDocsDir: string | undefined): { uri: string; external: boolean } | undefined {
+  if (typeof ruleId !== 'string' || !isRuleId(ruleId)) return undefined;
+  if (localDocsDir) return { uri: pathToFileURL(join(localDocsDir, `${ruleId}.md`)).href, external: false };
+  return { uri: ruleDocsUrl(ruleId), external: true };
 }
