@@ -7,7 +7,7 @@ import { buildSequence, type LifelineId, type Sequence } from './sequence';
 
 function names(sequence: Sequence): Record<LifelineId, string> {
   const out = { us: 'us', bus: 'bus', peer: 'peer' };
-  for (const line of sequence.lifelines) if (line.id === 'peer') out.peer = line.unique ?? line.title;
+  for (const line of sequence.lifelines) if (line.id === 'peer') out.peer = line.title;
   return out;
 }
 
@@ -17,6 +17,8 @@ export function transcript(call: ReplayCall, recording: DetailedRecording, verdi
   const lines: string[] = [`Replay: ${describeCall(call)}`];
   const us = sequence.lifelines.find((l) => l.id === 'us')?.unique;
   if (us) lines.push(`Our connection: ${us}`);
+  const peer = sequence.lifelines.find((l) => l.id === 'peer');
+  if (peer?.unique && peer.unique !== peer.title) lines.push(`Peer: ${peer.title} is ${peer.unique}`);
   for (const row of sequence.rows) {
     const time = `${formatMs(row.atMs).padStart(8)} ms`;
     const arrow = `${who[row.from]} → ${row.broadcast ? '(broadcast)' : who[row.to]}`.padEnd(24);
