@@ -44,6 +44,15 @@ describe('dbus-lint replay', () => {
     assert.deepEqual(fields.trim().split('\n'), messages.map((m: { serial: number; replySerial: number | null }) => `${m.serial}\t${m.replySerial ?? ''}`));
   });
 
+  it('gives `dbus-lint call` a --pcap that tshark decodes, error reply included', async () => {
+    const pcap = join(scratch, 'call.pcap');
+    const run = await runCli(['call', '--address', bus.address, '--dest', 'org.freedesktop.DBus', '--path', '/org/freedesktop/DBus', '--interface', 'org.freedesktop.DBus', '--method', 'NoSuchMethod', '--signature', '', '--format', 'json', '--pcap', pcap]);
+    assert.equal(run.code, 1, run.stderr);
+    const { messages } = JSON.parse(run.stdout);
+    const fields = execFileSync('tshark', ['-r', pcap, '-T', 'fields', '-e', 'dbus.serial', '-e', 'dbus.reply_serial', '-e', 'dbus.error_name'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    assert.deepEqual(fields.trim().split('\n'), messages.map((m: { serial: number; replySerial: number | null; errorName: string | null }) => `${m.serial}\t${m.replySerial ?? ''}\t${m.errorName ?? ''}`));
+  });
+
   it('prints the transcript in text form, with stress numbers for --repeat', async () => {
     const run = await runCli(['replay', `${FIXTURE}:8`, '--yes', '--address', bus.address, '--repeat', '20']);
     assert.equal(run.code, 0, run.stderr);
