@@ -1,0 +1,131 @@
+// The VS Code web workbench in headless Chromium (Debian's /usr/bin/chromium driven by playwright-core):
+// the few user gestures the suites need, each waiting on what the user would see, with a bound.
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { progress } from './artifacts';
+
+const CHROMIUM = process.env.DBUS_LINT_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Bound for anything the workbench does in response to a gesture (opening, analysing, rendering). */
+export const UI_TIMEOUT = 30_000;
+
+export class Workbench {
+  private shotCount = 0;
+
+  private constructor(
+    readonly page: Page,
+    private readonly context: BrowserContext,
+    private readonly profileDir: string,
+    private readonly shotsDir: string,
+  ) {}
+
+  /** Opens `url` in a fresh browser profile; the console goes to `<shotsDir>/browser-console.log`. */
+  static async open(url: string, shotsDir: string): Promise<Workbench> {
+    const profileDir = mkdtempSync(join(tmpdir(), 'dbus-lint-chromium-'));
+    // launchPersistentContext, not --user-data-dir in args: Playwright rejects that flag.
+    const context = await chromium.launchPersistentContext(profileDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1400, height: 900 },
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    const consoleLog = join(shotsDir, 'browser-console.log');
+    page.on('console', (message) => appendFileSync(consoleLog, `[${message.type()}] ${message.text()}\n`));
+    page.on('pageerror', (error) => appendFileSync(consoleLog, `[pageerror] ${error.stack ?? error.message}\n`));
+    const workbench = new Workbench(page, context, profileDir, shotsDir);
+    try {
+      await page.goto(url, { timeout: UI_TIMEOUT });
+      await page.locator('.monaco-workbench').waitFor({ timeout: UI_TIMEOUT });
+    } catch (error) {
+      await workbench.close();
+      throw error;
+    }
+    return workbench;
+  }
+
+  /** Waits until the Explorer shows `name`: the folder is open and the workbench has settled. */
+  async waitForExplorerItem(name: string): Promise<void> {
+    await this.page.getByRole('treeitem', { name }).first().waitFor({ timeout: UI_TIMEOUT });
+  }
+
+  /** Saves `<NN>-<name>.png` in the suite's artifacts folder and returns its path. */
+  async screenshot(name: string): Promise<string> {
+    this.shotCount += 1;
+    const file = join(this.shotsDir, `${String(this.shotCount).padStart(2, '0')}-${name}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  /** Quick Open (Ctrl+P) on a file name, then waits until its editor tab is the active one. */
+  async openFile(fileName: string): Promise<void> {
+    await this.page.keyboard.press('Control+P');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: UI_TIMEOUT });
+    await input.fill(fileName);
+    await this.page
+      .locator('.quick-input-list .monaco-list-row', { hasText: fileName })
+      .first()
+      .waitFor({ timeout: UI_TIMEOUT });
+    await this.page.keyboard.press('Enter');
+    await this.activeTab(fileName).waitFor({ timeout: UI_TIMEOUT });
+    await this.activeEditor().locator('.view-lines').waitFor({ timeout: UI_TIMEOUT });
+  }
+
+  activeTab(fileName: string): Locator {
+    return this.page.locator('.editor-group-container.active .tab.active', { hasText: fileName });
+  }
+
+  activeEditor(): Locator {
+    return this.page.locator('.editor-group-container.active .monaco-editor').first();
+  }
+
+  /** The squiggles of one severity in the active editor (`warning`, `error`, `info`, `hint`). */
+  squiggles(severity: 'error' | 'warning' | 'info' | 'hint'): Locator {
+    return this.activeEditor().locator(`.squiggly-${severity}`);
+  }
+
+  /** Opens the Problems panel (if it is not showing) and returns it. */
+  async problemsPanel(): Promise<Locator> {
+    const panel = this.page.locator('.markers-panel');
+    if (!(await panel.isVisible())) {
+      // Ctrl+Shift+M toggles, so it is pressed only when the panel is hidden.
+      await this.page.keyboard.press('Control+Shift+M');
+    }
+    await panel.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    return panel;
+  }
+
+  /** The Problems panel's marker row for `code` at `[Ln line, Col …]`, once it is listed. */
+  async problemRow(code: string, line: number): Promise<Locator> {
+    const panel = await this.problemsPanel();
+    const row = panel.locator('.monaco-list-row', { hasText: code }).filter({ hasText: `[Ln ${line}, Col` });
+    await row.first().waitFor({ timeout: UI_TIMEOUT });
+    return row.first();
+  }
+
+  /** Runs a command from the command palette (F1) by its full title, e.g. "D-Bus Lint: Show Output". */
+  async runCommand(title: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: UI_TIMEOUT });
+    await input.fill(`>${title}`);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: UI_TIMEOUT });
+    await this.page.keyboard.press('Enter');
+  }
+
+  async close(): Promise<void> {
+    await this.context.close().catch((error: unknown) => progress(`closing Chromium failed: ${String(error)}`));
+    rmSync(this.profileDir, { recursive: true, force: true });
+  }
+}
