@@ -52,8 +52,8 @@ describe('replay view HTML', () => {
   it('draws auth rows and one lifeline per connection', () => {
     const html = render();
     assert.match(html, /<tr id="auth-0" class="row auth"[^>]*><td class="time">0\.20<\/td>/);
-    assert.match(html, /data-lifeline="us"><span class="name">us<\/span><span class="unique">:1\.7<\/span>/);
-    assert.match(html, /data-lifeline="bus"><span class="name">org\.freedesktop\.DBus<\/span>/);
+    assert.match(html, /data-lifeline="us" title="us"><span class="name">us<\/span><span class="unique">:1\.7<\/span>/);
+    assert.match(html, /data-lifeline="bus" title="org\.freedesktop\.DBus"><span class="name">org\.<wbr>freedesktop\.<wbr>DBus<\/span>/);
     assert.ok(!html.includes('data-lifeline="peer"'), 'a call to the bus itself has no third lifeline');
   });
 

@@ -64,7 +64,7 @@ describe('replay on a private dbus-daemon with an echo peer', () => {
     assert.equal(reply.replySerial, recording.messages[recording.call!]!.serial);
     assert.equal(result.verdict.outcomes.length, 3);
     const html = renderReplayHtml({ ...result, ruleId: 'single-read-receive', elapsedMs: result.elapsedMs }, RESOURCES);
-    assert.match(html, /data-lifeline="peer"><span class="name">com\.example\.Echo<\/span><span class="unique">:1\.\d+<\/span>/);
+    assert.match(html, /data-lifeline="peer" title="com\.example\.Echo"><span class="name">com\.<wbr>example\.<wbr>Echo<\/span><span class="unique">:1\.\d+<\/span>/);
     assert.ok(html.includes('&quot;&lt;script&gt;&quot;'), 'the argument is shown escaped in the details');
   });
 

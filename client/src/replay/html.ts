@@ -34,9 +34,14 @@ export function escapeHtml(text: string): string {
 /** Rules whose bug is taking the wrong message as the reply: the naive marking is the point for them. */
 const NAIVE_RULES = new Set(['single-read-receive', 'reply-serial-unchecked']);
 
+/** Bus names break after their dots in narrow panels, not mid-word. */
+function breakableName(name: string): string {
+  return escapeHtml(name).replace(/\./g, '.<wbr>');
+}
+
 function lifelineHeader(line: Lifeline): string {
   const unique = line.unique && line.unique !== line.title ? `<span class="unique">${escapeHtml(line.unique)}</span>` : '';
-  return `<th scope="col" class="lifeline" data-lifeline="${line.id}"><span class="name">${escapeHtml(line.title)}</span>${unique}</th>`;
+  return `<th scope="col" class="lifeline" data-lifeline="${line.id}" title="${escapeHtml(line.title)}"><span class="name">${breakableName(line.title)}</span>${unique}</th>`;
 }
 
 function arrowCells(row: SequenceRow, lifelines: Lifeline[]): string {
