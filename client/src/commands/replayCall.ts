@@ -3,7 +3,7 @@
 // does not say; shows the exact call in a modal before anything is sent.
 import * as vscode from 'vscode';
 import { parseCallArguments } from '../../../server/src/cli/callArguments';
-import { argumentHint, completeTypes } from '../replay/args';
+import { argumentHint, completeTypes, signatureFromLiterals } from '../replay/args';
 import { busLabel, missingParts, validatePart, type BusChoice, type CallPart, type KnownCall, type ReplayCall } from '../replay/call';
 import { dbusBackend } from '../replay/dbusBackend';
 import { DEFAULT_TIMEOUT_MS, runReplay, type ReplayBackend } from '../replay/engine';
@@ -160,7 +160,7 @@ async function completeArguments(call: Omit<ReplayCall, 'signature' | 'args'>, k
     signature = await vscode.window.showInputBox({
       title: `Replay ${call.member}: signature`,
       prompt: `${call.destination} ${call.path} could not be introspected; type the in-signature (empty for no arguments)`,
-      value: '',
+      value: signatureFromLiterals(known.args) ?? '',
       ignoreFocusOut: true,
       validateInput: (value) => {
         try {

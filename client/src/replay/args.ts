@@ -27,3 +27,8 @@ export function argumentHint(type: string): string {
       return `JSON for ${type}: arrays and structs as [...], dicts as {...}`;
   }
 }
+
+/** A signature read off literal arguments when that is unambiguous: all strings → "s" each; else undefined. */
+export function signatureFromLiterals(args: readonly unknown[] | undefined): string | undefined {
+  return args && args.every((arg) => typeof arg === 'string') ? 's'.repeat(args.length) : undefined;
+}

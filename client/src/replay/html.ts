@@ -142,7 +142,8 @@ function sequenceRow(row: SequenceRow, model: ReplayViewModel, lifelines: Lifeli
     ...marks.map((s) => `<span class="tag tag-naive" data-strategy="${s}">${escapeHtml(NAIVE_LABELS[s])} takes this</span>`),
   ].join('');
   const label = `<td class="label"><span class="what">${escapeHtml(row.label)}</span>${answers}${serials}${target}${tags}</td>`;
-  const main = `<tr ${attributes.join(' ')}><td class="time">${formatMs(row.atMs)}</td>${readCell}${arrowCells(row, lifelines)}${label}</tr>`;
+  // Bustle's order: time, then what the message is, then the chart (which scrolls first in narrow panels).
+  const main = `<tr ${attributes.join(' ')}><td class="time">${formatMs(row.atMs)}</td>${readCell}${label}${arrowCells(row, lifelines)}</tr>`;
   if (!message) return main;
   const body = escapeHtml(JSON.stringify(message.body, null, 2));
   const details = `<tr class="details" id="details-${rowId(row)}" hidden><td colspan="${columns}"><dl>${headerList(message, row.read)}</dl><pre class="body">${body}</pre></td></tr>`;
@@ -235,12 +236,14 @@ ${error}
 ${verdictSection(model)}
 <section aria-labelledby="sequence-title">
 <h2 id="sequence-title">Message sequence</h2>
+<div class="sequence-scroll">
 <table id="sequence" aria-label="message sequence">
-<thead><tr><th scope="col" class="time">ms</th><th scope="col" class="read">read</th>${lifelines.map(lifelineHeader).join('')}<th scope="col" class="label">message</th></tr></thead>
+<thead><tr><th scope="col" class="time">ms</th><th scope="col" class="read">read</th><th scope="col" class="label">message</th>${lifelines.map(lifelineHeader).join('')}</tr></thead>
 <tbody>
 ${rows}
 </tbody>
 </table>
+</div>
 <p class="hint">Click a row for its headers and body. Rows with the same read number arrived in one socket read.</p>
 </section>
 ${stressSection()}

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { isDBusClientError, outcomeOf, toJsonSafe, type CallOutcome } from '../../../client/src/dbus/index';
-import { completeTypes } from '../../../client/src/replay/args';
+import { completeTypes, signatureFromLiterals } from '../../../client/src/replay/args';
 import { describeCall, missingParts, validatePart, type BusChoice, type CallPart, type KnownCall, type ReplayCall } from '../../../client/src/replay/call';
 import { dbusBackend } from '../../../client/src/replay/dbusBackend';
 import { DEFAULT_TIMEOUT_MS, runReplay, toCallRecording, type ReplayBackend } from '../../../client/src/replay/engine';
@@ -99,13 +99,15 @@ async function resolveSignature(known: KnownCall, target: Omit<ReplayCall, 'sign
     io.stderr(`dbus-lint replay: introspected ${target.member}(${described.argNames.join(', ')}) → signature "${described.signature}"\n`);
     return described.signature;
   }
-  const literal = argFlags.length ? undefined : known.args;
-  if (literal && literal.every((arg) => typeof arg === 'string')) {
-    const signature = 's'.repeat(literal.length);
+  const signature = argFlags.length ? undefined : signatureFromLiterals(known.args);
+  if (signature !== undefined) {
     io.stderr(`dbus-lint replay: ${target.destination} ${target.path} could not be introspected; signature "${signature}" taken from the string arguments in the code\n`);
     return signature;
   }
-  if (argFlags.length === 0 && !known.args) return '';
+  if (argFlags.length === 0 && !known.args) {
+    io.stderr(`dbus-lint replay: ${target.destination} ${target.path} could not be introspected; calling ${target.member} with no arguments (pass --signature and --arg if it takes some)\n`);
+    return '';
+  }
   throw new UsageError(`the signature is not known from the code and ${target.destination} ${target.path} could not be introspected: pass --signature SIG`);
 }
 
