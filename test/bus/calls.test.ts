@@ -1,12 +1,15 @@
 // Basic calls on a live bus, compared with dbus-send; errors, timeouts, peers from dbus-test-tool.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { test } from 'node:test';
 import { BUS_NAME, BUS_PATH, CallTimeoutError, Connection, DBusErrorReply, DisconnectedError, Recorder } from '../../client/src/dbus/index';
 import { forEachBus } from '../support/busSuite';
 import { startTestToolPeer } from '../support/privateBus';
-import { PEER, startTypesPeer } from '../support/typesPeer';
+import { PEER, peerAndClient, startTypesPeer } from '../support/typesPeer';
 
+// Async where our own peer runs in this process: a blocking spawn would stall it.
+const run = promisify(execFile);
 const bus = { destination: BUS_NAME, path: BUS_PATH, interface: BUS_NAME };
 
 function dbusSend(address: string, method: string, ...args: string[]): string {
@@ -152,15 +155,26 @@ forEachBus('calls', ({ kind, need }) => {
   test('NO_REPLY_EXPECTED calls get no reply, and later calls still match', async (t) => {
     const b = need(t);
     if (!b) return;
-    const peer = await startTypesPeer(b.address);
-    t.after(() => peer.stop());
-    const connection = await Connection.open({ address: b.address });
-    t.after(() => connection.close());
+    const connection = await peerAndClient(t, b.address);
     let unmatched = 0;
     connection.on('unmatchedReply', () => unmatched++);
     for (let i = 0; i < 20; i++) connection.callNoReply({ destination: PEER.name, path: PEER.path, interface: PEER.interface, member: 'Echo', signature: 'u', body: [i] });
     const reply = await connection.call({ destination: PEER.name, path: PEER.path, interface: PEER.interface, member: 'Echo', signature: 's', body: ['after'] });
     assert.deepEqual(reply.body, ['after']);
     assert.equal(unmatched, 0);
+  });
+
+  test('every connection answers org.freedesktop.DBus.Peer Ping and GetMachineId', async (t) => {
+    const b = need(t);
+    if (!b) return;
+    const connection = await peerAndClient(t, b.address);
+    const peer = { destination: PEER.name, path: '/any/path', interface: 'org.freedesktop.DBus.Peer' };
+    assert.deepEqual((await connection.call({ ...peer, member: 'Ping' })).body, []);
+    const { stdout } = await run('busctl', [`--address=${b.address}`, 'call', PEER.name, '/', 'org.freedesktop.DBus.Peer', 'Ping'], { timeout: 10_000 });
+    assert.equal(stdout.trim(), '');
+    // A container may have no machine id: then the answer is a typed error, not silence.
+    const id = await connection.call({ ...peer, member: 'GetMachineId' }).then((reply) => String(reply.body[0]), (error: unknown) => (error as DBusErrorReply).errorName);
+    assert.match(id, /^[0-9a-f]{32}$|^org\.freedesktop\.DBus\.Error\.FileNotFound$/);
+    await assert.rejects(connection.call({ ...peer, member: 'Nope' }), (error: unknown) => error instanceof DBusErrorReply && error.errorName === 'org.freedesktop.DBus.Error.UnknownMethod');
   });
 });

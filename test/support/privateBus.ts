@@ -1,7 +1,7 @@
 // Private buses and dbus-test-tool peers for live tests: started in a temp dir, waited on by event
 // (a printed line, a NameOwnerChanged signal) with a bound, and stopped with their files removed.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BUS_NAME, BUS_PATH, Connection } from '../../client/src/dbus/index';
@@ -28,7 +28,7 @@ export function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: num
       clearTimeout(timer);
       child.stdout?.off('data', onData);
       child.stderr?.off('data', onData);
-      child.off('exit', onExit);
+      child.off('close', onExit);
       if (error) reject(error);
       else resolve(line!);
     };
@@ -41,7 +41,8 @@ export function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: num
     const timer = setTimeout(() => done(new Error(`${what} did not print ${pattern} within ${timeoutMs} ms; output: ${seen.trim()}`)), timeoutMs);
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
-    child.once('exit', onExit);
+    // 'close', not 'exit': it comes after the output is read, so a last line is not missed.
+    child.once('close', onExit);
   });
 }
 
@@ -67,14 +68,44 @@ export async function stopProcess(child: ChildProcess, group = false): Promise<v
   clearTimeout(timer);
 }
 
-/** A dbus-daemon with Debian's session configuration, listening on a unix socket in a fresh temp dir. */
-export async function startDbusDaemon(): Promise<PrivateBus> {
+export interface DaemonOptions {
+  /**
+   * Where to listen: a socket file in the temp dir (default), an abstract socket, or TCP on loopback
+   * with ANONYMOUS auth (EXTERNAL needs a unix socket's credentials).
+   */
+  listen?: 'path' | 'abstract' | 'tcp';
+}
+
+function tcpConfig(dir: string): string {
+  const file = join(dir, 'tcp.conf');
+  writeFileSync(
+    file,
+    `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN" "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>tcp:host=127.0.0.1,bind=127.0.0.1,port=0</listen>
+  <auth>ANONYMOUS</auth>
+  <allow_anonymous/>
+  <policy context="default"><allow send_destination="*"/><allow receive_sender="*"/><allow own="*"/></policy>
+</busconfig>
+`,
+  );
+  return file;
+}
+
+/** A dbus-daemon with Debian's session configuration, listening in a fresh temp dir (or as asked). */
+export async function startDbusDaemon(options: DaemonOptions = {}): Promise<PrivateBus> {
   const dir = mkdtempSync(join(tmpdir(), 'dbus-lint-bus-'));
-  const child = spawn('dbus-daemon', ['--session', '--nofork', '--nopidfile', `--address=unix:path=${join(dir, 'bus')}`, '--print-address=1'], {
+  const listen = options.listen ?? 'path';
+  const where =
+    listen === 'tcp'
+      ? [`--config-file=${tcpConfig(dir)}`]
+      : ['--session', `--address=unix:${listen}=${join(dir, 'bus')}`];
+  const child = spawn('dbus-daemon', [...where, '--nofork', '--nopidfile', '--print-address=1'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   try {
-    const line = await waitForLine(child, /^unix:/, START_TIMEOUT_MS, 'dbus-daemon');
+    const line = await waitForLine(child, /^(unix|tcp):/, START_TIMEOUT_MS, 'dbus-daemon');
     const address = line.trim();
     return {
       kind: 'dbus-daemon',
@@ -94,6 +125,23 @@ export async function startDbusDaemon(): Promise<PrivateBus> {
 }
 
 const JOURNAL_SOCKET = '/run/systemd/journal/socket';
+const FAKE_JOURNAL = `import os, socket, sys
+path = sys.argv[1]
+sink = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+try:
+    sink.bind(path)
+except OSError:
+    try:
+        socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(b'', path)
+        print('shared', flush=True)
+        sys.exit(0)
+    except OSError:
+        os.unlink(path)
+        sink.bind(path)
+print('ready', os.stat(path).st_ino, flush=True)
+while True:
+    sink.recv(65536)
+`;
 
 /**
  * dbus-broker without systemd, with the three workarounds of docs/notes: a listening socket from
@@ -104,28 +152,30 @@ export async function startDbusBroker(): Promise<PrivateBus | string> {
   for (const tool of ['dbus-broker-launch', 'systemd-socket-activate', 'python3']) {
     if (!onPath(tool)) return `${tool} is not installed`;
   }
-  let journal: ChildProcess | null = null;
-  if (!existsSync(JOURNAL_SOCKET)) {
-    try {
-      mkdirSync('/run/systemd/journal', { recursive: true });
-    } catch (error) {
-      return `cannot create /run/systemd/journal (needs root): ${(error as Error).message}`;
-    }
-    // Node has no unix datagram sockets: a few lines of Python receive and discard the broker's log.
-    journal = spawn('python3', ['-c', `import socket\ns=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM)\ns.bind(${JSON.stringify(JOURNAL_SOCKET)})\nprint('ready',flush=True)\nwhile True: s.recv(65536)`], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    try {
-      await waitForLine(journal, /^ready/, START_TIMEOUT_MS, 'fake journal');
-    } catch (error) {
-      await stopProcess(journal);
-      return `cannot bind a fake journal at ${JOURNAL_SOCKET}: ${(error as Error).message}`;
-    }
+  try {
+    mkdirSync('/run/systemd/journal', { recursive: true });
+  } catch (error) {
+    return `cannot create /run/systemd/journal (needs root): ${(error as Error).message}`;
+  }
+  // Node has no unix datagram sockets: a few lines of Python receive and discard the broker's log.
+  // Test runs on one machine may overlap: a live journal socket (real, or another run's) is shared,
+  // a stale one replaced, and ours removed at the end only if it is still ours (same inode).
+  const journal = spawn('python3', ['-c', FAKE_JOURNAL, JOURNAL_SOCKET], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let ownInode: string | null = null;
+  try {
+    const line = await waitForLine(journal, /^(ready \d+|shared)/, START_TIMEOUT_MS, 'fake journal');
+    if (line.startsWith('ready')) ownInode = line.split(' ')[1]!;
+  } catch (error) {
+    await stopProcess(journal);
+    return `cannot bind a fake journal at ${JOURNAL_SOCKET}: ${(error as Error).message}`;
   }
   const stopJournal = async () => {
-    if (!journal) return;
     await stopProcess(journal);
-    rmSync(JOURNAL_SOCKET, { force: true });
+    try {
+      if (ownInode !== null && String(statSync(JOURNAL_SOCKET).ino) === ownInode) rmSync(JOURNAL_SOCKET, { force: true });
+    } catch {
+      // Already removed.
+    }
   };
   const dir = mkdtempSync(join(tmpdir(), 'dbus-lint-broker-'));
   const socketPath = join(dir, 'bus');

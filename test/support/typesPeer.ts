@@ -51,3 +51,12 @@ export async function startTypesPeer(address: string): Promise<TypesPeer> {
   await requestName(connection, PEER.name);
   return { connection, stop: () => connection.close() };
 }
+
+/** Starts the peer and a client connection on `address`, both closed when the test ends. */
+export async function peerAndClient(t: { after: (fn: () => Promise<void>) => void }, address: string): Promise<Connection> {
+  const peer = await startTypesPeer(address);
+  t.after(() => peer.stop());
+  const connection = await Connection.open({ address });
+  t.after(() => connection.close());
+  return connection;
+}

@@ -3,6 +3,7 @@
 // the first binary message — and whatever follows the last line is handed back for the framer.
 import type { Socket } from 'node:net';
 import { AuthError } from './errors';
+import type { SocketInput } from './socketInput';
 
 export interface AuthOptions {
   timeoutMs: number;
@@ -38,17 +39,19 @@ class LineReader {
 
   constructor(
     private readonly socket: Socket,
+    private readonly input: SocketInput,
     private readonly onRead?: (bytes: number) => void,
   ) {
-    socket.on('data', this.onData);
+    input.consume(this.onData);
     socket.on('close', this.onClose);
     socket.on('error', this.onError);
   }
 
   private readonly onData = (chunk: Buffer): void => {
     this.onRead?.(chunk.length);
-    // Auth lines are a few dozen bytes: concatenation is cheap here, unlike for messages.
-    this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
+    // Auth lines are a few dozen bytes: concatenation is cheap here, unlike for messages. Both
+    // branches copy: the read buffer is reused.
+    this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : Buffer.from(chunk);
     if (this.buffer.length > MAX_LINE && this.buffer.indexOf('\r\n') < 0) {
       this.failure ??= new Error(`auth line longer than ${MAX_LINE} bytes`);
     }
@@ -82,7 +85,7 @@ class LineReader {
 
   /** Stops listening and returns the bytes after the last line taken. */
   detach(): Buffer {
-    this.socket.off('data', this.onData);
+    this.input.consume(null);
     this.socket.off('close', this.onClose);
     this.socket.off('error', this.onError);
     return this.buffer;
@@ -93,9 +96,10 @@ function hex(text: string): string {
   return Buffer.from(text, 'utf8').toString('hex');
 }
 
-export async function authenticate(socket: Socket, options: AuthOptions): Promise<AuthResult> {
+/** Runs the handshake on `socket`, whose reads arrive through `input`. */
+export async function authenticate(socket: Socket, input: SocketInput, options: AuthOptions): Promise<AuthResult> {
   const transcript: { direction: 'sent' | 'received'; line: string }[] = [];
-  const reader = new LineReader(socket, options.onRead);
+  const reader = new LineReader(socket, input, options.onRead);
   const uid = process.getuid?.();
   const send = (lines: string[], extra?: Buffer, leadingNul = false) => {
     for (const line of lines) {

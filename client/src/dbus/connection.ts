@@ -3,6 +3,7 @@
 // signals, calls to us, replies nobody waits for (late, or stamped 0xFFFFFFFF by dbus-broker) — is
 // dispatched as an event and recorded, never taken as a reply.
 import { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
 import { parseAddress, sessionBusAddress, systemBusAddress, type Transport } from './address';
 import { authenticate, PipelinedAuthRejected } from './auth';
@@ -10,6 +11,7 @@ import { CallTimeoutError, ConnectError, DBusErrorReply, DisconnectedError, Prot
 import { Framer } from './framer';
 import { decodeMessage, encodeMessage, MessageFlag, MessageType, type Message } from './message';
 import type { Recorder } from './recorder';
+import { SocketInput } from './socketInput';
 
 /** Like libdbus and sd-bus. */
 export const DEFAULT_CALL_TIMEOUT_MS = 25_000;
@@ -22,7 +24,7 @@ export interface ConnectOptions {
   address?: string;
   bus?: 'session' | 'system';
   env?: NodeJS.ProcessEnv;
-  /** Connect + SASL, in ms (default 10 000). */
+  /** Connect, SASL and Hello, each, in ms (default 10 000). */
   authTimeoutMs?: number;
   /** Send AUTH, BEGIN and Hello in one write (default true); falls back to step by step if refused. */
   pipelineAuth?: boolean;
@@ -69,6 +71,19 @@ export interface ConnectionEvents {
 }
 
 const MAX_REMEMBERED_TIMEOUTS = 4096;
+const PEER_INTERFACE = 'org.freedesktop.DBus.Peer';
+
+function machineId(): string | null {
+  for (const file of ['/etc/machine-id', '/var/lib/dbus/machine-id']) {
+    try {
+      const id = readFileSync(file, 'utf8').trim();
+      if (/^[0-9a-f]{32}$/.test(id)) return id;
+    } catch {
+      // Try the next location.
+    }
+  }
+  return null;
+}
 
 export function resolveAddress(options: ConnectOptions): string {
   const env = options.env ?? process.env;
@@ -76,19 +91,24 @@ export function resolveAddress(options: ConnectOptions): string {
   return options.bus === 'system' ? systemBusAddress(env) : sessionBusAddress(env);
 }
 
-function connectSocket(transport: Transport, timeoutMs: number): Promise<Socket> {
+// Seen with strace on Node 20: connect() gets the whole 108-byte sun_path, the name padded with NULs,
+// while D-Bus servers bind the name at its exact length, so the two names differ.
+const ABSTRACT_HINT = `(Node.js ${process.version} pads abstract socket names with NUL bytes and cannot reach a D-Bus abstract socket, which uses the exact name length: use a unix:path= address for this bus)`;
+
+function connectSocket(transport: Transport, timeoutMs: number, input: SocketInput): Promise<Socket> {
   return new Promise((resolve, reject) => {
+    const { onread } = input;
     const socket =
       transport.kind === 'unix'
-        ? createConnection({ path: transport.abstract ? `\0${transport.path}` : transport.path })
-        : createConnection({ host: transport.host, port: transport.port });
+        ? createConnection({ path: transport.abstract ? `\0${transport.path}` : transport.path, onread })
+        : createConnection({ host: transport.host, port: transport.port, onread });
     const timer = setTimeout(() => {
       socket.destroy();
       reject(new Error(`no connection within ${timeoutMs} ms`));
     }, timeoutMs);
     const onError = (error: Error) => {
       clearTimeout(timer);
-      reject(error);
+      reject(transport.kind === 'unix' && transport.abstract ? new Error(`${error.message} ${ABSTRACT_HINT}`) : error);
     };
     socket.once('error', onError);
     socket.once('connect', () => {
@@ -106,7 +126,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private nextSerial = 1;
   private readonly pending = new Map<number, PendingCall>();
   private readonly timedOut = new Set<number>();
-  private readonly framer = new Framer();
+  private readonly framer = new Framer(true);
   private readonly frames: Buffer[] = [];
   private corked = false;
   private closeReason: Error | null = null;
@@ -114,6 +134,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   private constructor(
     private readonly socket: Socket,
+    private readonly input: SocketInput,
     readonly recorder: Recorder | undefined,
   ) {
     super();
@@ -131,29 +152,25 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     const authTimeoutMs = options.authTimeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS;
     const attempts: { transport: string; reason: string }[] = [];
     for (const transport of transports) {
-      let socket: Socket;
-      try {
-        socket = await connectSocket(transport, authTimeoutMs);
-      } catch (error) {
-        attempts.push({ transport: transport.text, reason: (error as Error).message });
-        continue;
-      }
-      const connection = new Connection(socket, options.recorder);
-      try {
-        await connection.start(transport, options, options.pipelineAuth ?? true);
-      } catch (error) {
-        connection.destroy();
-        if (!(error instanceof PipelinedAuthRejected)) throw error;
-        const retry = new Connection(await connectSocket(transport, authTimeoutMs), options.recorder);
+      // A refused pipelined handshake is retried once, step by step, on a new socket.
+      for (const pipeline of options.pipelineAuth ?? true ? [true, false] : [false]) {
+        let socket: Socket;
+        const input = new SocketInput();
         try {
-          await retry.start(transport, options, false);
-        } catch (retryError) {
-          retry.destroy();
-          throw retryError;
+          socket = await connectSocket(transport, authTimeoutMs, input);
+        } catch (error) {
+          attempts.push({ transport: transport.text, reason: (error as Error).message });
+          break;
         }
-        return retry;
+        const connection = new Connection(socket, input, options.recorder);
+        try {
+          await connection.start(transport, options, pipeline);
+          return connection;
+        } catch (error) {
+          connection.destroy();
+          if (!(error instanceof PipelinedAuthRejected)) throw error;
+        }
       }
-      return connection;
     }
     throw new ConnectError(address, attempts);
   }
@@ -161,6 +178,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private async start(transport: Transport, options: ConnectOptions, pipeline: boolean): Promise<void> {
     const recorder = this.recorder;
     const hello = options.hello ?? true;
+    // Hello is part of connecting: it gets the connect timeout, not the 25 s of ordinary calls.
+    const authTimeoutMs = options.authTimeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS;
     let helloReply: Promise<Message> | null = null;
     let helloBytes: Buffer | undefined;
     let helloMessage: Message | undefined;
@@ -168,12 +187,12 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (hello && pipeline) {
       helloMessage = this.helloMessage();
       helloBytes = encodeMessage(helloMessage, helloMessage.serial);
-      helloReply = this.expectReply(helloMessage.serial, 'Hello', DEFAULT_CALL_TIMEOUT_MS);
+      helloReply = this.expectReply(helloMessage.serial, 'Hello', authTimeoutMs);
       // Rejected only if the pipelined auth fails, and then nobody awaits it.
       helloReply.catch(() => undefined);
     }
-    const auth = await authenticate(this.socket, {
-      timeoutMs: options.authTimeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS,
+    const auth = await authenticate(this.socket, this.input, {
+      timeoutMs: authTimeoutMs,
       pipeline,
       negotiateUnixFd: options.negotiateUnixFd ?? false,
       expectedGuid: transport.guid,
@@ -187,10 +206,10 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.guid = auth.guid;
     // The Hello written with BEGIN is recorded once the server accepted the auth it rode with.
     if (helloMessage && helloBytes) recorder?.message('sent', helloMessage, helloBytes, beginAt);
-    this.socket.on('data', (chunk: Buffer) => this.onData(chunk, false));
     if (auth.leftover.length) this.onData(auth.leftover, true);
+    this.input.consume((chunk) => this.onData(chunk, false));
     if (hello) {
-      const reply = await (helloReply ?? this.call({ destination: BUS_NAME, path: BUS_PATH, interface: BUS_NAME, member: 'Hello' }));
+      const reply = await (helloReply ?? this.call({ destination: BUS_NAME, path: BUS_PATH, interface: BUS_NAME, member: 'Hello', timeoutMs: authTimeoutMs }));
       this.uniqueName = String(reply.body[0]);
     }
   }
@@ -319,6 +338,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   }
 
   private onData(chunk: Buffer, continuesAuthRead: boolean): void {
+    // A message's time is the time of the read that brought its last byte, taken before decoding.
+    const at = this.recorder?.now() ?? 0;
     const frames = this.frames;
     frames.length = 0;
     let failure: ProtocolError | null = null;
@@ -339,9 +360,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     const recorder = this.recorder;
     const indexes: number[] = [];
     if (recorder) {
-      for (let i = 0; i < messages.length; i++) indexes.push(recorder.message('received', messages[i]!, frames[i]!));
+      for (let i = 0; i < messages.length; i++) indexes.push(recorder.message('received', messages[i]!, frames[i]!, at));
       if (continuesAuthRead) recorder.completeInLastRead(indexes);
-      else recorder.read(chunk.length, indexes);
+      else recorder.read(chunk.length, indexes, at);
     }
     for (let i = 0; i < messages.length; i++) this.dispatch(messages[i]!, indexes[i]);
     if (failure) {
@@ -376,10 +397,21 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         this.emit('signal', message);
         return;
       case MessageType.METHOD_CALL:
-        if (this.listenerCount('methodCall') > 0) this.emit('methodCall', message);
+        if (message.interface === PEER_INTERFACE) this.answerPeer(message);
+        else if (this.listenerCount('methodCall') > 0) this.emit('methodCall', message);
         else this.replyError(message, 'org.freedesktop.DBus.Error.UnknownMethod', `no object at ${message.path} on this connection`);
         return;
     }
+  }
+
+  /** org.freedesktop.DBus.Peer, which every connection implements (as libdbus, sd-bus and GDBus do). */
+  private answerPeer(call: Message): void {
+    if (call.member === 'Ping') this.reply(call);
+    else if (call.member === 'GetMachineId') {
+      const id = machineId();
+      if (id) this.reply(call, 's', [id]);
+      else this.replyError(call, 'org.freedesktop.DBus.Error.FileNotFound', 'no /etc/machine-id or /var/lib/dbus/machine-id');
+    } else this.replyError(call, 'org.freedesktop.DBus.Error.UnknownMethod', `${PEER_INTERFACE} has no method ${call.member}`);
   }
 
   private onClose(): void {

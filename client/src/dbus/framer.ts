@@ -1,6 +1,7 @@
-// Splits a byte stream into whole messages. A message that fits in the current read is a zero-copy
-// view of it; one that spans reads is allocated once, at its final size, as soon as its 16-byte
-// fixed header is known, and filled in place — never grown by concatenation (which is quadratic).
+// Splits a byte stream into whole messages. A message that spans reads is allocated once, at its
+// final size, as soon as its 16-byte fixed header is known, and filled in place — never grown by
+// concatenation (which is quadratic). One that fits in the current read is a zero-copy view of it,
+// or, when reads land in a reused buffer (`copy`), a copy made with a single allocation too.
 import { frameLength } from './message';
 
 const FIXED_HEADER = 16;
@@ -10,6 +11,9 @@ export class Framer {
   private headerFill = 0;
   private frame: Buffer | null = null;
   private fill = 0;
+
+  /** @param copy the caller reuses its read buffer: never return views into a read. */
+  constructor(private readonly copy = false) {}
 
   /** Bytes of an incomplete message held back (0 between messages). */
   get pending(): number {
@@ -38,7 +42,8 @@ export class Framer {
       if (this.headerFill === 0 && length - offset >= FIXED_HEADER) {
         const total = frameLength(chunk, offset);
         if (length - offset >= total) {
-          out.push(chunk.subarray(offset, offset + total));
+          const view = chunk.subarray(offset, offset + total);
+          out.push(this.copy ? copyOf(view) : view);
           offset += total;
         } else {
           this.frame = Buffer.allocUnsafe(total);
@@ -64,4 +69,10 @@ export class Framer {
       }
     }
   }
+}
+
+function copyOf(bytes: Buffer): Buffer {
+  const copy = Buffer.allocUnsafe(bytes.length);
+  bytes.copy(copy);
+  return copy;
 }

@@ -47,8 +47,8 @@ export class Recorder {
     return this.messages.length - 1;
   }
 
-  read(bytes: number, completes: number[]): void {
-    this.reads.push({ atMs: this.now(), bytes, completes });
+  read(bytes: number, completes: number[], atMs = this.now()): void {
+    this.reads.push({ atMs, bytes, completes });
   }
 
   /** Adds messages to the latest read (the one that ended authentication also carried messages). */

@@ -69,6 +69,7 @@ class Parser {
       if (++this.structDepth > MAX_STRUCT_NESTING) this.fail(`more than ${MAX_STRUCT_NESTING} nested structs`);
       const key = this.one(false);
       if (!isBasicCode(key.code)) this.fail(`dict entry key must be a basic type, not "${key.signature}"`);
+      if (this.text[this.pos] === '}') this.fail('dict entry must hold exactly a key and a value, closed by "}"');
       const value = this.one(false);
       if (this.text[this.pos] !== '}') this.fail('dict entry must hold exactly a key and a value, closed by "}"');
       this.pos++;

@@ -35,7 +35,11 @@ ARG syntax, one per complete type of the signature (put -- before arguments that
   s o g             as written
   containers and variants as JSON: as '["a","b"]'  ay '[104,105]'  (si) '["x",5]'  a{su} '{"k":1}'
   v '{"signature":"s","value":"hi"}'  a{sv} '{"k":{"signature":"i","value":-1}}'  (64-bit values may be "strings")
-Exit codes: 0 reply received, 1 D-Bus error reply, 3 timeout, 2 usage, connection or auth error.`;
+Exit codes: 0 reply received, 1 D-Bus error reply, 3 timeout, 2 usage, connection or auth error;
+with --repeat: 0 every run got a reply, 1 some failed, 3 some timed out and none failed.
+--repeat runs authenticate step by step (AUTH, wait for OK, BEGIN + Hello, then the call), like hand-written
+clients. The naive counts come from each run's reads: firstMessageWrong = the first message of the first read
+after the call was not its reply; noReplyInFirstRead = that read held no method return or error at all.`;
 
 const EXIT = { reply: 0, errorReply: 1, usage: 2, timeout: 3 } as const;
 
