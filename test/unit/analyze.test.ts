@@ -60,4 +60,19 @@ async fn id() -> zbus::Result<()> {
     const bounded = rust.replace('Connection::session().await?', 'zbus::connection::Builder::session()?.method_timeout(std::time::Duration::from_secs(5)).build().await?');
     assert.deepEqual(await testAnalyzer().analyze(bounded, 'rust'), []);
   });
+
+  it('analyses TSX with the tsx grammar (JSX around a dbus-next call)', async () => {
+    const tsx = `import dbus from 'dbus-next';
+export function Hostname(): JSX.Element {
+  const load = async () => {
+    const obj = await dbus.systemBus().getProxyObject('org.freedesktop.hostname1', '/org/freedesktop/hostname1');
+    const props = obj.getInterface('org.freedesktop.DBus.Properties');
+    return props.Get('org.freedesktop.hostname1', 'Hostname');
+  };
+  return <button onClick={() => void load()}>hostname</button>;
+}
+`;
+    const findings = await testAnalyzer().analyze(tsx, 'tsx');
+    assert.deepEqual(findings.map((f) => [f.ruleId, f.range.start.line, f.data.member]), [['call-without-timeout', 5, 'Get']]);
+  });
 });

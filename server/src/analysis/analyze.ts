@@ -3,8 +3,8 @@ import { ParserPool, type GrammarSource } from './parser';
 import { RULE_IMPLEMENTATIONS } from './rules/index';
 import { ruleMeta } from './rules/registry';
 import type { CaptureName, Rule, RuleContext } from './rules/rule';
-import { applySuppressions, parseSuppressions, suppressionFix } from './suppressions';
-import { outermostScope } from './syntax';
+import { applySuppressions, lineReader, parseSuppressions, suppressionFix } from './suppressions';
+import { callee, outermostScopeAt, type Callee } from './syntax';
 import {
   DEFAULT_MAX_FILE_SIZE,
   FileTooLargeError,
@@ -54,10 +54,13 @@ export class Analyzer {
       try {
         const query = await this.pool.query(language, COMBINED_QUERY);
         const captured = new Map<number, Captures>();
+        const callees = new Map<number, Callee | undefined>();
+        const lineText = lineReader(text);
+        const eol = text.includes('\r\n') ? '\r\n' : '\n';
         for (const rule of rules) {
           const setting = severity(rule.id);
           if (setting === 'off') continue;
-          for (const report of rule.check(this.context(rule, language, text, tree, query, captured))) {
+          for (const report of rule.check(this.context(rule, language, text, tree, query, captured, callees))) {
             findings.push({
               ruleId: rule.id,
               severity: setting,
@@ -66,7 +69,7 @@ export class Analyzer {
               related: report.related ?? [],
               data: report.data ?? {},
               fixes: report.fixes ?? [],
-              suppressFix: suppressionFix(text, report.range.start.line, rule.id),
+              suppressFix: suppressionFix(lineText(report.range.start.line), report.range.start.line, rule.id, eol),
             });
           }
         }
@@ -88,21 +91,22 @@ export class Analyzer {
     tree: Tree,
     query: Query | null,
     captured: Map<number, Captures>,
+    callees: Map<number, Callee | undefined>,
   ): RuleContext {
     const scopes: Node[] = [];
     const seen = new Set<number>();
-    const anchors = rule.anchors(language);
+    const anchors = rule.anchors(language, text);
+    const wants = rule.scopeFilter?.(language, text);
     anchors.lastIndex = 0;
     for (let match = anchors.exec(text); match; match = anchors.exec(text)) {
       if (match[0].length === 0) anchors.lastIndex++;
-      const node = tree.rootNode.descendantForIndex(match.index);
-      if (!node) continue;
-      const scope = outermostScope(node);
-      if (scope.id === tree.rootNode.id) continue;
+      const scope = outermostScopeAt(tree, match.index);
+      if (!scope) continue;
       // Skip the rest of this scope: every later hit inside it maps to the same scope.
       anchors.lastIndex = Math.max(anchors.lastIndex, scope.endIndex);
       if (seen.has(scope.id)) continue;
       seen.add(scope.id);
+      if (wants && !wants(scope.text)) continue;
       scopes.push(scope);
     }
     const perScope = scopes.map((scope) => {
@@ -119,14 +123,58 @@ export class Analyzer {
       }
       return captures;
     });
+    const flattened = new Map<CaptureName, Node[]>();
+    const nodes = (name: CaptureName): Node[] => {
+      let list = flattened.get(name);
+      if (!list) flattened.set(name, (list = perScope.flatMap((captures) => captures.get(name) ?? [])));
+      return list;
+    };
+    const scopeOf = (node: Node): Node => {
+      let low = 0;
+      let high = scopes.length - 1;
+      while (low <= high) {
+        const mid = (low + high) >> 1;
+        const scope = scopes[mid];
+        if (!scope) break;
+        if (node.startIndex < scope.startIndex) high = mid - 1;
+        else if (node.startIndex >= scope.endIndex) low = mid + 1;
+        else return scope;
+      }
+      return tree.rootNode;
+    };
+    const calleeOf = (call: Node): Callee | undefined => {
+      if (!callees.has(call.id)) callees.set(call.id, callee(call));
+      return callees.get(call.id);
+    };
     return {
       language,
       text,
       tree,
       scopes,
-      nodes: (name) => perScope.flatMap((captures) => captures.get(name) ?? []),
+      nodes,
+      scopeOf,
+      callee: calleeOf,
+      nodesWithin: (name, container) => within(nodes(name), container),
     };
   }
+}
+
+/** The nodes (sorted by start, as query captures come) that lie inside `container`. */
+function within(sorted: readonly Node[], container: Node): Node[] {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if ((sorted[mid]?.startIndex ?? 0) < container.startIndex) low = mid + 1;
+    else high = mid;
+  }
+  const out: Node[] = [];
+  for (let i = low; i < sorted.length; i++) {
+    const node = sorted[i];
+    if (!node || node.startIndex >= container.endIndex) break;
+    if (node.endIndex <= container.endIndex) out.push(node);
+  }
+  return out;
 }
 
 /** Two shapes of one rule can meet at the same spot; report it once. */

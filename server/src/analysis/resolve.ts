@@ -1,9 +1,10 @@
 // Static resolution of the values a finding's CallData carries: literals, same-file constants and
 // variables, object literals. Each lookup is a text search plus one node lookup, never a tree walk.
 import type { Node, Tree } from 'web-tree-sitter';
+import type { CallData } from './types';
 import { stringValue } from './syntax';
 
-function escape(name: string): string {
+export function escapeRegExp(name: string): string {
   return name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
@@ -11,7 +12,7 @@ function escape(name: string): string {
 export function bindingValue(tree: Tree, text: string, name: string): Node | undefined {
   if (!/^[A-Za-z_$][\w$]*$/.test(name)) return undefined;
   const binding = new RegExp(
-    `\\b(?:const|static|let|var)\\s+(?:mut\\s+)?${escape(name)}\\b\\s*(?::[^=;]*)?=\\s*`,
+    `\\b(?:const|static|let|var)\\s+(?:mut\\s+)?${escapeRegExp(name)}\\b\\s*(?::[^=;]*)?=\\s*`,
   ).exec(text);
   if (!binding) return undefined;
   const node = tree.rootNode.descendantForIndex(binding.index + binding[0].length);
@@ -97,4 +98,9 @@ export function literalList(node: Node | null | undefined, tree: Tree, text: str
   if (!['array', 'array_expression', 'tuple_expression', 'unit_expression'].includes(list.type)) return undefined;
   const values = list.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment').map((c) => literalValue(c, tree, text));
   return values.every((v) => v !== undefined) ? values : undefined;
+}
+
+/** CallData without the fields nothing could be resolved for. */
+export function stripUndefined(data: CallData): CallData {
+  return Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined)) as CallData;
 }

@@ -92,11 +92,24 @@ export function applySuppressions(findings: Finding[], comments: SuppressionComm
 /** The placeholder the "Suppress … on this line" action leaves for the user to replace. */
 export const REASON_PLACEHOLDER = '<reason>';
 
+/** Line texts of a file by 0-based line number, indexed once (findings ask for many lines). */
+export function lineReader(text: string): (line: number) => string {
+  let starts: number[] | undefined;
+  return (line) => {
+    if (!starts) {
+      starts = [0];
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    }
+    const start = starts[line];
+    if (start === undefined) return '';
+    const end = starts[line + 1] ?? text.length + 1;
+    return text.slice(start, end - 1).replace(/\r$/, '');
+  };
+}
+
 /** The edit that suppresses `ruleId` on `line`: a next-line directive above it, matching its indentation. */
-export function suppressionFix(text: string, line: number, ruleId: RuleId): Fix {
-  const lineText = lineAt(text, line);
+export function suppressionFix(lineText: string, line: number, ruleId: RuleId, eol: string): Fix {
   const indent = /^[ \t]*/.exec(lineText)?.[0] ?? '';
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
   return {
     title: `Suppress ${ruleId} on this line`,
     edits: [
@@ -106,15 +119,4 @@ export function suppressionFix(text: string, line: number, ruleId: RuleId): Fix 
       },
     ],
   };
-}
-
-function lineAt(text: string, line: number): string {
-  let start = 0;
-  for (let i = 0; i < line; i++) {
-    const next = text.indexOf('\n', start);
-    if (next < 0) return '';
-    start = next + 1;
-  }
-  const end = text.indexOf('\n', start);
-  return text.slice(start, end < 0 ? text.length : end).replace(/\r$/, '');
 }

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 
 const FUNCTION_BOUNDARIES = new Set([
   // Rust
@@ -50,22 +50,19 @@ export function enclosingLoop(node: Node): Node | undefined {
   return undefined;
 }
 
-export function isLoop(node: Node): boolean {
-  return LOOPS.has(node.type);
-}
 
 /**
- * The outermost function containing `node` (or, outside functions, the top-level item):
- * the unit the rules reason about, so a send and a receive in the same method are seen together.
+ * The outermost function containing text offset `index` (or, outside functions, the top-level item),
+ * found by descending from the root: `Node.parent` re-descends from the root on every call, which
+ * costs a scan of the root's children each time in a large file.
  */
-export function outermostScope(node: Node): Node {
-  let scope: Node = node;
-  let outermostFunction: Node | undefined;
-  for (let current: Node | null = node; current; current = current.parent) {
-    if (FUNCTION_BOUNDARIES.has(current.type)) outermostFunction = current;
-    if (current.parent && !current.parent.parent) scope = current;
+export function outermostScopeAt(tree: Tree, index: number): Node | undefined {
+  let top: Node | undefined;
+  for (let node = tree.rootNode.firstChildForIndex(index); node && node.startIndex <= index; node = node.firstChildForIndex(index)) {
+    top ??= node;
+    if (FUNCTION_BOUNDARIES.has(node.type)) return node;
   }
-  return outermostFunction ?? scope;
+  return top;
 }
 
 export function contains(outer: Node, inner: Node): boolean {
@@ -109,14 +106,13 @@ export function callee(call: Node): Callee | undefined {
   return undefined;
 }
 
-/** The name of a call's callee, last path segment only: `tokio::time::timeout` → `timeout`, `a.b.race` → `race`. */
-export function calleeName(call: Node): string | undefined {
-  return callee(call)?.name;
-}
 
 export function callArguments(call: Node): Node[] {
   return call.childForFieldName('arguments')?.namedChildren.filter((n): n is Node => !!n && n.type !== 'comment') ?? [];
 }
+
+/** Methods that pass a value through a Result/Option: `recv(…).map_err(…)?` is still the read's count. */
+const RESULT_ADAPTERS = new Set(['unwrap', 'expect', 'unwrap_or_default', 'map_err', 'context', 'with_context', 'wrap_err', 'ok', 'into']);
 
 /** Strips `?`, `.await`, `await`, parentheses and `.unwrap()`/`.expect(…)` around an expression. */
 export function unwrapExpression(node: Node): Node {
@@ -135,7 +131,7 @@ export function unwrapExpression(node: Node): Node {
     }
     if (parent.type === 'field_expression' && parent.parent?.type === 'call_expression') {
       const method = parent.childForFieldName('field')?.text;
-      if (method === 'unwrap' || method === 'expect' || method === 'unwrap_or_default') {
+      if (method && RESULT_ADAPTERS.has(method)) {
         current = parent.parent;
         continue;
       }

@@ -20,3 +20,14 @@ export const JS_LOCAL_METHODS = /^(on|once|off|addListener|removeListener|remove
 
 /** Callers that bound a promise with a timer. */
 export const JS_TIMEOUT_WRAPPERS = /^(race|any)$|timeout|deadline/i;
+
+/** Variables, parameters and fields typed as a dbus-next proxy interface: `iface: ClientInterface`. */
+export const DBUS_NEXT_TYPED_INTERFACE = /\b([A-Za-z_$][\w$]*)\s*[?!]?\s*:\s*(?:[\w$]+\.)?ClientInterface\b/g;
+
+export function typedInterfaces(text: string): Set<string> {
+  const out = new Set<string>();
+  if (!text.includes('ClientInterface')) return out;
+  DBUS_NEXT_TYPED_INTERFACE.lastIndex = 0;
+  for (let m = DBUS_NEXT_TYPED_INTERFACE.exec(text); m; m = DBUS_NEXT_TYPED_INTERFACE.exec(text)) if (m[1]) out.add(m[1]);
+  return out;
+}

@@ -6,3 +6,22 @@ export { RAW_SOCKET } from './raw-socket';
 export { DBUS_NEXT } from './dbus-next';
 export { DBUS_NATIVE } from './dbus-native';
 export { NET_SOCKET } from './net-socket';
+
+import { DBUS_NATIVE } from './dbus-native';
+import { DBUS_NEXT } from './dbus-next';
+import { DBUS_RS } from './dbus-rs';
+import { NET_SOCKET } from './net-socket';
+import { RAW_SOCKET } from './raw-socket';
+import { RUSTBUS } from './rustbus';
+import { ZBUS } from './zbus';
+
+export const LIBRARIES = [ZBUS, DBUS_RS, RUSTBUS, RAW_SOCKET, DBUS_NEXT, DBUS_NATIVE, NET_SOCKET] as const;
+
+/** Every call any library table lists as putting a call on the wire, plus hand-written clients' usual names. */
+export const ALL_SENDS: ReadonlySet<string> = new Set([
+  ...LIBRARIES.flatMap((library) => library.sends),
+  'send_msg',
+  'write_message',
+  'hello',
+  'call_hello',
+]);

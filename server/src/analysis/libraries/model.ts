@@ -36,3 +36,6 @@ export function uses(library: LibraryModel, text: string): boolean {
 export const DBUS_EVIDENCE = /d-?bus|org\.freedesktop|AUTH EXTERNAL|NameAcquired|METHOD_?CALL|MethodCall|MethodReturn|METHOD_RETURN/i;
 
 export const SECONDS_25 = 25;
+
+/** Words that show a reply is matched to its call: the REPLY_SERIAL field, or a table keyed by it. */
+export const REPLY_SERIAL_WORDS = /reply_?serial|replySerial|response_?serial|responseSerial|ReplySerial|REPLY_SERIAL|in_reply_to|inReplyTo/i;

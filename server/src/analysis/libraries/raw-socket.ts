@@ -19,17 +19,9 @@ export const READ_TIMEOUT = /set_read_timeout\s*\(\s*Some|SO_RCVTIMEO|ReceiveTim
 /** A `poll` timeout that waits forever. */
 export const INFINITE_POLL = /^(?:-1|None|PollTimeout::NONE|PollTimeout::MAX|c_int::MAX|i32::MAX)$/;
 
-/** Message-level reads any hand-written client might name so: one call, one whole message. */
-export const MESSAGE_RECEIVES = [
-  'read_message',
-  'receive_message',
-  'recv_message',
-  'read_msg',
-  'recv_msg',
-  'receive_msg',
-  'get_next_message',
-  'next_message',
-  'block_until_next_message',
-  'read_reply',
-  'recv_reply',
-];
+/**
+ * Message-level reads any hand-written client might name so (`read_message`, `recv_msg`,
+ * `get_next_message`, `read_socket`, `block_until_next_message`…): one call, one whole message.
+ */
+export const MESSAGE_RECEIVE =
+  /^(?:read|recv|receive|get_next|next|pop|blocking_pop|block_until_next|read_next|try_read|await)_(?:message|msg|reply|response|socket|frame)$/;

@@ -13,4 +13,4 @@ export const RUSTBUS: LibraryModel = {
 };
 
 /** rustbus calls a `Timeout` argument governs. */
-export const RUSTBUS_WAITING_CALLS = /^(wait_response|wait_call|wait_signal|send_message|get_next_message|read_once|read_all|flush|write_all|try_get_response|request_name|refill_once|refill_all)$/;
+export const RUSTBUS_WAITING_CALLS = /^(wait_response|wait_call|wait_signal|send_hello|send_message|get_next_message|read_once|read_all|flush|write_all|try_get_response|request_name|refill_once|refill_all)$/;

@@ -23,3 +23,35 @@ export const ZBUS_PROXY_LOCAL_METHODS = /^(receive_\w+|cached_\w+|connect_\w+|di
 
 /** Calls whose argument future is bounded by a timer. */
 export const RUST_TIMEOUT_WRAPPERS = /^(timeout|timeout_at|with_timeout|deadline)$/;
+
+export interface ZbusProxyInfo {
+  interface?: string;
+  destination?: string;
+  path?: string;
+}
+
+/** The proxies zbus ships in `zbus::fdo`, with what their defaults are. */
+export const ZBUS_FDO_PROXIES: Record<string, ZbusProxyInfo> = {
+  DBusProxy: { interface: 'org.freedesktop.DBus', destination: 'org.freedesktop.DBus', path: '/org/freedesktop/DBus' },
+  DBusProxyBlocking: { interface: 'org.freedesktop.DBus', destination: 'org.freedesktop.DBus', path: '/org/freedesktop/DBus' },
+  PeerProxy: { interface: 'org.freedesktop.DBus.Peer' },
+  PeerProxyBlocking: { interface: 'org.freedesktop.DBus.Peer' },
+  PropertiesProxy: { interface: 'org.freedesktop.DBus.Properties' },
+  PropertiesProxyBlocking: { interface: 'org.freedesktop.DBus.Properties' },
+  IntrospectableProxy: { interface: 'org.freedesktop.DBus.Introspectable' },
+  IntrospectableProxyBlocking: { interface: 'org.freedesktop.DBus.Introspectable' },
+  ObjectManagerProxy: { interface: 'org.freedesktop.DBus.ObjectManager' },
+  ObjectManagerProxyBlocking: { interface: 'org.freedesktop.DBus.ObjectManager' },
+};
+
+/** Struct fields holding a proxy: `proxy: FooProxy<'static>`, `manager: zbus::fdo::DBusProxy<'a>`. */
+export const ZBUS_PROXY_FIELD = /\b([a-z_]\w*)\s*:\s*(?:Option<\s*)?(?:Arc<\s*)?(?:[\w:]+::)?(\w*Proxy(?:Blocking)?)\b/g;
+
+/** The proxy fields a file declares, by field name. */
+export function zbusProxyFields(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!text.includes('Proxy')) return out;
+  ZBUS_PROXY_FIELD.lastIndex = 0;
+  for (let m = ZBUS_PROXY_FIELD.exec(text); m; m = ZBUS_PROXY_FIELD.exec(text)) if (m[1] && m[2]) out.set(m[1], m[2]);
+  return out;
+}

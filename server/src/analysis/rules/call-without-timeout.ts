@@ -1,4 +1,7 @@
 import { DBUS_EVIDENCE, DBUS_NATIVE, DBUS_NEXT, DBUS_RS, NET_SOCKET, RAW_SOCKET, RUSTBUS, uses, ZBUS } from '../libraries/index';
+import { typedInterfaces } from '../libraries/dbus-next';
+import { zbusProxyFields } from '../libraries/zbus';
+import { escapeRegExp } from '../resolve';
 import type { LanguageId } from '../types';
 import type { Rule, RuleContext, RuleReport } from './rule';
 import { checkDbusNative } from './timeouts/dbus-native';
@@ -24,6 +27,39 @@ const CHECKERS: { language: 'rust' | 'js'; applies: (text: string) => boolean; c
   { language: 'js', applies: (t) => uses(NET_SOCKET, t) && DBUS_EVIDENCE.test(t), check: checkPendingPromises },
 ];
 
+const RUST_LIBRARY_WORDS = /\bcall_method\b|Proxy|\bwith_proxy\b|\bsend_with_reply_and_block\b|Timeout::Infinite|\bp?poll\b/;
+const RAW_SEND = /\b(?:sendmsg|send|send_to|sendto|write_all|write|write_vectored)\b\s*(?:::<[^>]*>)?\(/;
+const RUST_ANCHORS = new RegExp(`${RUST_LIBRARY_WORDS.source}|\\b(?:recvmsg|recv|recv_from|read|read_exact)\\b`, 'g');
+
+/** `self.<field>` for the zbus proxy fields the file declares, or undefined when it declares none. */
+function proxyFieldsPattern(text: string): RegExp | undefined {
+  const fields = uses(ZBUS, text) ? [...zbusProxyFields(text).keys()] : [];
+  return fields.length === 0 ? undefined : new RegExp(`\\bself\\.(?:${fields.join('|')})\\b`);
+}
+
+/** Rust anchors, plus the proxy fields' uses. */
+function rustAnchors(text: string): RegExp {
+  const fields = proxyFieldsPattern(text);
+  return fields ? new RegExp(`${RUST_ANCHORS.source}|${fields.source}`, 'g') : RUST_ANCHORS;
+}
+
+
+/**
+ * JS anchors from the file itself: the names its bus, proxy-interface and promisified-invoke variables
+ * have, so a call like `this.player.PlayPause()` is found without anchoring every method call.
+ */
+function jsAnchors(text: string): RegExp {
+  const names = new Set<string>();
+  const binding = /(?:\b(?:const|let|var)\s+|\bthis\.)([A-Za-z_$][\w$]*)\s*(?::[^=\n]*)?=\s*(?:await\s+)?[\w$.]*\b(?:getInterface|sessionBus|systemBus|promisify)\s*\(/g;
+  for (let m = binding.exec(text); m; m = binding.exec(text)) if (m[1]) names.add(escapeRegExp(m[1]));
+  for (const name of typedInterfaces(text)) names.add(escapeRegExp(name));
+  const words = ['\\.call\\s*\\(\\s*(?:new\\s+Message|\\w*(?:msg|message|Msg|Message)\\b)', '\\.invoke\\s*\\(', '\\.getInterface\\s*\\('];
+  // Pending-call promises only matter in hand-written socket clients.
+  if (uses(NET_SOCKET, text)) words.push('new\\s+Promise\\b');
+  if (names.size > 0) words.push(`\\b(?:${[...names].join('|')})\\b\\s*(?:\\??\\.|\\()`);
+  return new RegExp(words.join('|'), 'g');
+}
+
 function family(language: LanguageId): 'rust' | 'js' {
   return language === 'rust' ? 'rust' : 'js';
 }
@@ -32,10 +68,13 @@ export const callWithoutTimeout: Rule = {
   id: 'call-without-timeout',
   languages: ['rust', 'typescript', 'tsx', 'javascript'],
   mayApply: (text, language) => CHECKERS.some((c) => c.language === family(language) && c.applies(text)),
-  anchors: (language) =>
-    language === 'rust'
-      ? /Proxy|proxy|\b(?:call_method|with_proxy|send_with_reply_and_block|Timeout::Infinite|poll|ppoll|recvmsg|recv|read|read_exact|recv_from)\b/g
-      : /\bcall\s*\(|\binvoke\b|getInterface|new\s+Promise\b|promisify|\.\s*[A-Z]\w*\s*\(/g,
+  anchors: (language, text) => (language === 'rust' ? rustAnchors(text) : jsAnchors(text)),
+  // Raw sockets: a blocking read matters only after a send in the same function.
+  scopeFilter: (language, text) => {
+    if (language !== 'rust') return undefined;
+    const fields = proxyFieldsPattern(text);
+    return (scopeText) => RUST_LIBRARY_WORDS.test(scopeText) || RAW_SEND.test(scopeText) || (!!fields && fields.test(scopeText));
+  },
   check: (ctx) =>
     CHECKERS.filter((c) => c.language === family(ctx.language) && c.applies(ctx.text)).flatMap((c) => c.check(ctx)),
 };

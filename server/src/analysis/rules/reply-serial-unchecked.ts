@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
-import { DBUS_EVIDENCE, RAW_SOCKET, RUSTBUS, uses } from '../libraries/index';
-import { callee, lineOf, outermostScope } from '../syntax';
+import { ALL_SENDS, DBUS_EVIDENCE, RAW_SOCKET, REPLY_SERIAL_WORDS, RUSTBUS, uses } from '../libraries/index';
+import { callee, isFunctionBoundary, lineOf } from '../syntax';
 import { nodeRange, related, type Rule, type RuleContext, type RuleReport } from './rule';
 
 /** Names of the "method return" message type across hand-written clients and libraries' message types. */
@@ -9,10 +9,31 @@ const METHOD_RETURN = /(?:^|::|\.)(?:MethodReturn|METHOD_RETURN|MethodReply|METH
 const RUSTBUS_REPLY = /(?:^|::)MessageType::Reply$/;
 /** `mtype == 2`, `msg.type === 2`: the numeric METHOD_RETURN code compared with a type field. */
 const TYPE_FIELD = /(?:^|\.|_)(?:m?type|typ|msg_?type|message_?type|messageType|kind)(?:\(\))?$/i;
-/** Anything that shows the reply is matched to its call: the REPLY_SERIAL field or a table keyed by it. */
-const SERIAL_CHECK = /reply_?serial|replySerial|response_?serial|responseSerial|ReplySerial|REPLY_SERIAL|in_reply_to|inReplyTo/i;
-/** Sends whose serial the reply should be matched against (for the related location). */
-const SENDS = /^(?:sendmsg|send|send_to|write_all|write|send_message|send_msg|write_message|call|invoke)$/;
+
+/** Calls through a library that matches replies to calls itself. */
+const LIBRARY_MATCHED = {
+  rust: /\bcall_method\b|\bwait_response\b|\.method_call\s*\(|\bsend_with_reply_and_block\b/,
+  js: /\.call\s*\(|\.invoke\s*\(/,
+};
+/** Iterator and array methods whose predicate picks the message that is kept. */
+const PICKERS = /^(?:find|filter|position|any|take_while|skip_while|find_map|filter_map|retain|partition|some|findIndex|findLast)$/;
+
+/** True when the comparison decides which message is kept: an `if`/ternary condition or a find/filter predicate. */
+function picksMessage(check: Node): boolean {
+  let child = check;
+  for (let current = check.parent; current; child = current, current = current.parent) {
+    if (['if_expression', 'if_statement', 'ternary_expression', 'conditional_expression', 'while_expression', 'while_statement'].includes(current.type)) {
+      const condition = current.childForFieldName('condition');
+      return !!condition && condition.startIndex <= child.startIndex && child.endIndex <= condition.endIndex;
+    }
+    if (isFunctionBoundary(current)) {
+      const call = current.parent?.parent;
+      const name = call?.type === 'call_expression' ? callee(call)?.name : undefined;
+      return !!name && PICKERS.test(name);
+    }
+  }
+  return false;
+}
 
 const EXPLANATION =
   "a reply to another call (an earlier one that timed out, or one made concurrently) or an error for another call would be taken as this call's reply; compare the message's REPLY_SERIAL header field with the serial of the call that was sent";
@@ -41,7 +62,7 @@ function comparisons(ctx: RuleContext, rustbus: boolean): TypeCheck[] {
       [right, left],
     ] as const) {
       if (isMethodReturn(side.text, rustbus) || (/^2$/.test(side.text) && TYPE_FIELD.test(other.text.replace(/\s+/g, '')))) {
-        out.push({ check: binary, at: side });
+        if (picksMessage(binary)) out.push({ check: binary, at: side });
         break;
       }
     }
@@ -51,7 +72,7 @@ function comparisons(ctx: RuleContext, rustbus: boolean): TypeCheck[] {
     if (name !== 'matches' && name !== 'assert_eq') continue;
     const words = macro.text.replace(/\s+/g, '');
     if (/(?:MethodReturn|METHOD_RETURN|MESSAGE_TYPE_METHOD_RETURN)\b/.test(words) || (rustbus && /MessageType::Reply\b/.test(words))) {
-      if (name === 'matches') out.push({ check: macro, at: macro });
+      if (name === 'matches' && picksMessage(macro)) out.push({ check: macro, at: macro });
     }
   }
   // `match msg.message_type() { MessageType::MethodReturn => accept(msg), … }`
@@ -62,8 +83,9 @@ function comparisons(ctx: RuleContext, rustbus: boolean): TypeCheck[] {
     if (!pattern || !value || !scrutinee || !/typ|kind/i.test(scrutinee.text)) continue;
     if (!pattern.text.split('|').some((alt) => isMethodReturn(alt, rustbus))) continue;
     if (/^(?:\{\s*\}|\(\)|continue|\{\s*continue;?\s*\}|None|\{\s*None\s*\})$/.test(value.text.trim())) continue;
-    // `MessageType::MethodReturn => Item::MethodReturn(m)`: translating the type, not accepting a reply.
-    if (value.type === 'call_expression' && isMethodReturn(value.childForFieldName('function')?.text ?? '', rustbus)) continue;
+    // `MessageType::MethodReturn => Item::Return(m)`: translating the type, not accepting a reply (`Ok(m)` accepts).
+    const constructor = value.type === 'call_expression' ? value.childForFieldName('function') : undefined;
+    if (constructor?.type === 'scoped_identifier' || (constructor?.type === 'identifier' && !/^(?:Ok|Some)$/.test(constructor.text))) continue;
     out.push({ check: arm, at: pattern });
   }
   // `switch (msg.type) { case MessageType.METHOD_RETURN: … }`
@@ -76,10 +98,10 @@ function comparisons(ctx: RuleContext, rustbus: boolean): TypeCheck[] {
 
 function nearestSend(scope: Node, before: Node, ctx: RuleContext): Node | undefined {
   let found: Node | undefined;
-  for (const call of ctx.nodes('call')) {
-    if (call.startIndex < scope.startIndex || call.endIndex > before.startIndex) continue;
-    const name = callee(call)?.name;
-    if (name && SENDS.test(name)) found = call;
+  for (const call of ctx.nodesWithin('call', scope)) {
+    if (call.endIndex > before.startIndex) break;
+    const name = ctx.callee(call)?.name;
+    if (name && ALL_SENDS.has(name)) found = call;
   }
   return found;
 }
@@ -90,14 +112,14 @@ export const replySerialUnchecked: Rule = {
   mayApply: (text) =>
     DBUS_EVIDENCE.test(text) &&
     /MethodReturn|METHOD_RETURN|MethodReply|METHOD_REPLY|method_return|MessageType::Reply|(?:type|typ)\s*===?\s*2\b/.test(text),
-  anchors: () => /MethodReturn|METHOD_RETURN|MethodReply|METHOD_REPLY|method_return|MessageType::Reply\b|\b(?:type|typ)\s*===?\s*2\b/g,
+  anchors: () => /MethodReturn|METHOD_RETURN|MethodReply|METHOD_REPLY|method_return|MessageType::Reply\b|(?:type|typ)\s*===?\s*2\b/g,
   check(ctx) {
     const rustbus = uses(RUSTBUS, ctx.text);
     const reports: RuleReport[] = [];
     const flaggedScopes = new Set<number>();
     for (const { check, at } of comparisons(ctx, rustbus)) {
-      const scope = outermostScope(check);
-      if (SERIAL_CHECK.test(scope.text)) continue;
+      const scope = ctx.scopeOf(check);
+      if (REPLY_SERIAL_WORDS.test(scope.text) || LIBRARY_MATCHED[ctx.language === 'rust' ? 'rust' : 'js'].test(scope.text)) continue;
       // One finding per function: the first type check is where the wrong reply gets picked.
       if (flaggedScopes.has(scope.id)) continue;
       flaggedScopes.add(scope.id);

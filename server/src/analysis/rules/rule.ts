@@ -1,4 +1,5 @@
 import type { Node, Tree } from 'web-tree-sitter';
+import type { Callee } from '../syntax';
 import type { CallData, Fix, LanguageId, Range, RelatedLocation, RuleId } from '../types';
 
 /** Node kinds the combined query (grammars/queries/<lang>/dbus.scm) captures inside a rule's scopes. */
@@ -13,6 +14,12 @@ export interface RuleContext {
   scopes: readonly Node[];
   /** Nodes the combined query captured inside `scopes`, by capture name, in source order. */
   nodes(name: CaptureName): readonly Node[];
+  /** `callee(call)`, computed once per call node for all rules (each lookup crosses into wasm). */
+  callee(call: Node): Callee | undefined;
+  /** The scope (one of `scopes`) holding `node`: a binary search, no parent walk. */
+  scopeOf(node: Node): Node;
+  /** The captured nodes of `name` inside `container` (a binary search over `nodes(name)`, not a walk). */
+  nodesWithin(name: CaptureName, container: Node): readonly Node[];
 }
 
 /** A finding before severity and suppressions are applied. */
@@ -33,10 +40,16 @@ export interface Rule {
    */
   mayApply(text: string, language: LanguageId): boolean;
   /**
-   * Words (a global regex) that mark code the rule must look at; the analyzer queries only the
-   * functions that contain a hit, so unrelated code in a large file costs nothing beyond the parse.
+   * Words (a global regex, which may be built from the file, e.g. its proxy variable names) that mark
+   * code the rule must look at; the analyzer queries only the functions that contain a hit, so
+   * unrelated code in a large file costs nothing beyond the parse.
    */
-  anchors(language: LanguageId): RegExp;
+  anchors(language: LanguageId, text: string): RegExp;
+  /**
+   * A cheap text test on an anchored function before it is queried (e.g. "it also sends something").
+   * Built once per file from its text, like the anchors.
+   */
+  scopeFilter?(language: LanguageId, text: string): ((scopeText: string) => boolean) | undefined;
   check(ctx: RuleContext): RuleReport[];
 }
 

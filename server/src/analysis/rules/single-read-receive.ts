@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
-import { DBUS_EVIDENCE, DBUS_RS, NET_SOCKET, RAW_SOCKET, uses } from '../libraries/index';
+import { ALL_SENDS, DBUS_EVIDENCE, DBUS_RS, NET_SOCKET, RAW_SOCKET, REPLY_SERIAL_WORDS, uses } from '../libraries/index';
 import { BUFFERING, PARSES_MESSAGE } from '../libraries/net-socket';
-import { MESSAGE_RECEIVES } from '../libraries/raw-socket';
+import { MESSAGE_RECEIVE } from '../libraries/raw-socket';
 import {
   boundName,
   callArguments,
@@ -17,9 +17,12 @@ import {
 import { nodeRange, related, type Rule, type RuleContext, type RuleReport } from './rule';
 
 const RAW_RECEIVES = new Set(RAW_SOCKET.receives);
-const RAW_SENDS = new Set(RAW_SOCKET.sends);
 const COMPLETE_READS = new Set(RAW_SOCKET.completeReads);
-const MESSAGE_SENDS = new Set(['send', 'send_message', 'send_msg', 'write_message', 'hello', 'call_hello', 'sendmsg', 'write_all']);
+
+const SENDS_OR_SHORT_READ =
+  /\b(?:sendmsg|send|send_to|sendto|write_all|write|write_vectored|send_message|send_msg|write_message|hello|call_hello)\b\s*(?:::<[^>]*>)?\(|\bif\s[^{]*(?:<|!=|>)[^{]*\{(?:\s|\/\/[^\n]*\n)*break\b/;
+
+const STDIO = /(?:^|\.)(?:stdin|stdout|stderr)$/;
 
 const NEXT_STEP =
   'a signal such as NameAcquired can arrive first and a reply can span several reads; read the 16-byte header, compute the message length and read until all of it is there (and keep reading messages until the reply to this call arrives)';
@@ -31,17 +34,19 @@ interface Receive {
   unit: 'bytes' | 'message';
 }
 
-function rustReceives(ctx: RuleContext, messageLevelProcess: boolean): { receives: Receive[]; sends: Node[] } {
+function rustReceives(ctx: RuleContext, dbusRs: boolean): { receives: Receive[]; sends: Node[] } {
+  const dbusRsReceives = new Set(dbusRs ? DBUS_RS.receives : []);
   const receives: Receive[] = [];
   const sends: Node[] = [];
   for (const call of ctx.nodes('call')) {
-    const c = callee(call);
+    const c = ctx.callee(call);
     if (!c) continue;
     const args = callArguments(call);
     if (RAW_RECEIVES.has(c.name) && args.length > 0) receives.push({ call, name: c.name, nameNode: c.nameNode, unit: 'bytes' });
-    else if (MESSAGE_RECEIVES.includes(c.name) || (messageLevelProcess && c.name === 'process' && c.receiver))
+    // A read given the call's serial (`wait_for_reply(serial)`) matches the reply itself.
+    else if ((MESSAGE_RECEIVE.test(c.name) || (dbusRsReceives.has(c.name) && c.receiver)) && !args.some((a) => /serial/i.test(a.text)))
       receives.push({ call, name: c.name, nameNode: c.nameNode, unit: 'message' });
-    if ((RAW_SENDS.has(c.name) || MESSAGE_SENDS.has(c.name)) && args.length > 0) sends.push(call);
+    if (ALL_SENDS.has(c.name) && args.length > 0) sends.push(call);
     else if (c.name === 'hello' || c.name === 'call_hello') sends.push(call);
   }
   return { receives, sends };
@@ -85,26 +90,36 @@ function shortReadBreak(loop: Node, receive: Node): Node | undefined {
   return undefined;
 }
 
-function readsMoreLater(receive: Receive, all: Receive[], fn: Node, ctx: RuleContext): boolean {
-  if (all.some((r) => r !== receive && r.call.startIndex > receive.call.endIndex && contains(fn, r.call) && enclosingLoop(r.call)))
-    return true;
-  for (const call of ctx.nodes('call')) {
-    if (call.startIndex <= receive.call.endIndex || !contains(fn, call)) continue;
-    const name = callee(call)?.name;
-    if (name && COMPLETE_READS.has(name)) return true;
+/** A later read in the same function that completes the message (`read_exact`, or a read in a loop): `receive` was a peek. */
+function readsMoreLater(receive: Receive, fn: Node, ctx: RuleContext): boolean {
+  for (const call of ctx.nodesWithin('call', fn)) {
+    if (call.startIndex <= receive.call.endIndex) continue;
+    const name = ctx.callee(call)?.name;
+    if (name && (COMPLETE_READS.has(name) || (RAW_RECEIVES.has(name) && enclosingLoop(call)))) return true;
   }
   return false;
 }
 
+/** The last send in `fn` that ends before `node` starts. */
+function lastSendBefore(sends: ReadonlySet<Node['id']>, fn: Node, node: Node, ctx: RuleContext): Node | undefined {
+  let found: Node | undefined;
+  for (const call of ctx.nodesWithin('call', fn)) {
+    if (call.endIndex > node.startIndex) break;
+    if (sends.has(call.id)) found = call;
+  }
+  return found;
+}
+
 function checkRust(ctx: RuleContext): RuleReport[] {
   const raw = uses(RAW_SOCKET, ctx.text);
-  const { receives, sends } = rustReceives(ctx, uses(DBUS_RS, ctx.text));
+  const { receives, sends: sendList } = rustReceives(ctx, uses(DBUS_RS, ctx.text));
+  const sends = new Set(sendList.map((send) => send.id));
   const reports: RuleReport[] = [];
   for (const receive of receives) {
     if (receive.unit === 'bytes' && !raw) continue;
     const fn = enclosingFunction(receive.call) ?? receive.call;
     const scopeFn = fn.type === 'closure_expression' ? (enclosingFunctionOf(fn) ?? fn) : fn;
-    const send = [...sends].reverse().find((s) => s.endIndex <= receive.call.startIndex && contains(scopeFn, s));
+    const send = lastSendBefore(sends, scopeFn, receive.call, ctx);
     const loop = enclosingLoop(receive.call);
     const what = `\`${receive.name}\``;
     if (loop && receive.unit === 'bytes') {
@@ -119,7 +134,8 @@ function checkRust(ctx: RuleContext): RuleReport[] {
       continue;
     }
     if (loop || !send) continue;
-    if (receive.unit === 'bytes' && readsMoreLater(receive, receives, scopeFn, ctx)) continue;
+    if (receive.unit === 'bytes' && readsMoreLater(receive, scopeFn, ctx)) continue;
+    if (receive.unit === 'message' && matchesReplyItself(receive.name, ctx)) continue;
     const sent = callee(send)?.name ?? 'send';
     reports.push({
       range: nodeRange(receive.nameNode),
@@ -132,6 +148,15 @@ function checkRust(ctx: RuleContext): RuleReport[] {
     });
   }
   return reports;
+}
+
+/** A same-file helper of that name whose body matches replies by serial is not a single read. */
+function matchesReplyItself(name: string, ctx: RuleContext): boolean {
+  const definition = new RegExp(`\\bfn\\s+${name}\\b`).exec(ctx.text);
+  if (!definition) return false;
+  let fn: Node | null = ctx.tree.rootNode.descendantForIndex(definition.index);
+  while (fn && fn.type !== 'function_item') fn = fn.parent;
+  return !!fn && REPLY_SERIAL_WORDS.test(fn.text) && descendantsOfType(fn, ['loop_expression', 'while_expression', 'for_expression']).length > 0;
 }
 
 function enclosingFunctionOf(node: Node): Node | undefined {
@@ -148,12 +173,12 @@ function checkJs(ctx: RuleContext): RuleReport[] {
   const reports: RuleReport[] = [];
   const library = NET_SOCKET.id;
   for (const call of ctx.nodes('call')) {
-    const c = callee(call);
+    const c = ctx.callee(call);
     if (!c) continue;
     const args = callArguments(call);
     const event = stringValue(args[0]);
-    // `socket.once('data', …)`: the first chunk is taken as the reply.
-    if (c.name === 'once' && c.receiver && (event === 'data' || event === 'message')) {
+    // `socket.once('data', …)`: the first chunk is taken as the reply (a process's stdio is not a bus).
+    if (c.name === 'once' && c.receiver && (event === 'data' || event === 'message') && !STDIO.test(c.receiver.text)) {
       reports.push({
         range: nodeRange(c.nameNode),
         message:
@@ -205,11 +230,17 @@ export const singleReadReceive: Rule = {
   languages: ['rust', 'typescript', 'tsx', 'javascript'],
   mayApply: (text, language) =>
     language === 'rust'
-      ? DBUS_EVIDENCE.test(text) && (uses(RAW_SOCKET, text) || uses(DBUS_RS, text) || /\b(?:read|recv|receive)_(?:message|msg|reply)\b|\bnext_message\b/.test(text))
+      ? DBUS_EVIDENCE.test(text) && (uses(RAW_SOCKET, text) || uses(DBUS_RS, text) || /\b(?:read|recv|receive|get_next|next|pop|block_until_next|read_next)_(?:message|msg|reply|response|socket|frame)\b/.test(text))
       : uses(NET_SOCKET, text) && DBUS_EVIDENCE.test(text),
   anchors: (language) =>
     language === 'rust'
-      ? /\b(?:recvmsg|recv|recv_from|recvfrom|read|read_buf|try_read|read_vectored|process|read_message|receive_message|recv_message|read_msg|recv_msg|receive_msg|get_next_message|next_message|block_until_next_message|read_reply|recv_reply)\b/g
+      ? /\b(?:recvmsg|recv|recv_from|recvfrom|read|read_buf|try_read|read_vectored|process|pop_message|blocking_pop_message|read_write|(?:read|recv|receive|get_next|next|pop|blocking_pop|block_until_next|read_next|try_read|await)_(?:message|msg|reply|response|socket|frame))\b/g
       : /\bonce\b|\.on\s*\(\s*['"]data/g,
+  // Rust: a read matters after a send in the same function, or in a loop that stops at a short read.
+  // JS: `once(…)` always matters; an `on('data')` handler only when it parses chunks without buffering them.
+  scopeFilter: (language) =>
+    language === 'rust'
+      ? (scopeText) => SENDS_OR_SHORT_READ.test(scopeText)
+      : (scopeText) => /\bonce\b/.test(scopeText) || (PARSES_MESSAGE.test(scopeText) && !BUFFERING.test(scopeText)),
   check: (ctx) => (ctx.language === 'rust' ? checkRust(ctx) : checkJs(ctx)),
 };

@@ -1,11 +1,11 @@
 import type { Node } from 'web-tree-sitter';
 import { DBUS_NATIVE } from '../../libraries/dbus-native';
-import { literalList, literalValue, objectProperties, resolveString } from '../../resolve';
-import { callArguments, callee } from '../../syntax';
+import { JS_LOCAL_METHODS } from '../../libraries/dbus-next';
+import { bindingValue, literalList, literalValue, objectProperties, resolveString, stripUndefined } from '../../resolve';
+import { callArguments, callee, isFunctionBoundary } from '../../syntax';
 import type { Fix } from '../../types';
 import { nodeRange, related, type RuleContext, type RuleReport } from '../rule';
 import { boundedByTimer, raceFix, timeoutHelpers } from './shared';
-import { stripUndefined } from './zbus';
 
 /** Names bound to a promisified invoke: `const invokeAsync = promisify(bus.invoke.bind(bus))`. */
 function promisifiedInvokes(text: string): Set<string> {
@@ -24,13 +24,58 @@ function enclosingPromise(call: Node): Node | undefined {
   return undefined;
 }
 
+/**
+ * `service.getInterface(path, name, (err, iface) => iface.Method(…, cb))`: dbus-native's interface
+ * methods are `invoke` underneath, with no timeout.
+ */
+function interfaceMethodCalls(ctx: RuleContext, bus: 'session' | 'system' | undefined): RuleReport[] {
+  const reports: RuleReport[] = [];
+  for (const call of ctx.nodes('call')) {
+    const c = ctx.callee(call);
+    const args = callArguments(call);
+    const handler = args[2];
+    if (c?.name !== 'getInterface' || !handler || !isFunctionBoundary(handler)) continue;
+    const params = handler.childForFieldName('parameters')?.namedChildren ?? [];
+    const param = params[1];
+    const name = param?.type === 'required_parameter' ? param.childForFieldName('pattern')?.text : param?.text;
+    const body = handler.childForFieldName('body');
+    if (!name || !body) continue;
+    const service = c.receiver ? serviceName(c.receiver, ctx) : undefined;
+    for (const inner of ctx.nodesWithin('call', body)) {
+      const m = ctx.callee(inner);
+      if (m?.receiver?.text !== name || JS_LOCAL_METHODS.test(m.name) || boundedByTimer(inner, ctx)) continue;
+      reports.push({
+        range: nodeRange(m.nameNode),
+        message: `\`${name}.${m.name}()\` (a dbus-native interface method, \`invoke\` underneath) can wait forever: ${DBUS_NATIVE.timeoutDefault}; race the call against a timer`,
+        related: [related(call, 'interface obtained here')],
+        data: stripUndefined({
+          library: DBUS_NATIVE.id,
+          bus,
+          destination: service,
+          path: resolveString(args[0], ctx.tree, ctx.text),
+          interface: resolveString(args[1], ctx.tree, ctx.text),
+          member: m.name,
+        }),
+      });
+    }
+  }
+  return reports;
+}
+
+/** `bus.getService('org.example')` behind a receiver, directly or through a same-file variable. */
+function serviceName(receiver: Node, ctx: RuleContext): string | undefined {
+  const value = receiver.type === 'identifier' ? bindingValue(ctx.tree, ctx.text, receiver.text) : receiver;
+  if (value?.type !== 'call_expression' || callee(value)?.name !== 'getService') return undefined;
+  return resolveString(callArguments(value)[0], ctx.tree, ctx.text);
+}
+
 export function checkDbusNative(ctx: RuleContext): RuleReport[] {
   const helpers = timeoutHelpers(ctx);
   const promisified = promisifiedInvokes(ctx.text);
   const bus = /systemBus\s*\(/.test(ctx.text) ? 'system' : /sessionBus\s*\(/.test(ctx.text) ? 'session' : undefined;
-  const reports: RuleReport[] = [];
+  const reports: RuleReport[] = interfaceMethodCalls(ctx, bus);
   for (const call of ctx.nodes('call')) {
-    const c = callee(call);
+    const c = ctx.callee(call);
     if (!c) continue;
     const isInvoke = c.name === 'invoke' && !!c.receiver;
     if (!isInvoke && !promisified.has(c.name)) continue;

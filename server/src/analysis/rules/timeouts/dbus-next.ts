@@ -1,27 +1,36 @@
 import type { Node } from 'web-tree-sitter';
-import { DBUS_NEXT, DBUS_NEXT_BUS, JS_LOCAL_METHODS } from '../../libraries/dbus-next';
-import { literalList, literalValue, objectProperties, resolveString } from '../../resolve';
+import { DBUS_NEXT, DBUS_NEXT_BUS, JS_LOCAL_METHODS, typedInterfaces } from '../../libraries/dbus-next';
+import { literalList, literalValue, objectProperties, resolveString, stripUndefined } from '../../resolve';
 import { callArguments, callee, lineOf, unwrapExpression } from '../../syntax';
 import type { CallData } from '../../types';
 import { nodeRange, related, type RuleContext, type RuleReport } from '../rule';
 import { boundedByTimer, raceFix, timeoutHelpers } from './shared';
-import { stripUndefined } from './zbus';
 
 interface ProxyInterface {
-  definition: Node;
+  /** The `getInterface(…)` call, when the interface comes from one (not only from a `ClientInterface` type). */
+  definition: Node | undefined;
   data: CallData;
 }
 
-/** `const obj = await bus.getProxyObject(dest, path)` → dest and path, by variable (or `this.` property) name. */
-function bindingsOf(ctx: RuleContext, method: string): Map<string, Node> {
-  const out = new Map<string, Node>();
+/** `const obj = await bus.getProxyObject(dest, path)`: every binding of each variable (or `this.` property) name, in order. */
+function bindingsOf(ctx: RuleContext, method: string): Map<string, Node[]> {
+  const out = new Map<string, Node[]>();
   const re = new RegExp(`(?:\\b(?:const|let|var)\\s+|\\bthis\\.)([A-Za-z_$][\\w$]*)\\s*(?::[^=\\n]*)?=\\s*(?:await\\s+)?[\\w$.\\[\\]]*\\.${method}\\s*\\(`, 'g');
   for (let m = re.exec(ctx.text); m; m = re.exec(ctx.text)) {
     let node = ctx.tree.rootNode.descendantForIndex(m.index + m[0].length - 1);
     while (node && node.type !== 'call_expression') node = node.parent;
-    if (node && m[1]) out.set(m[1], node);
+    if (node && m[1]) out.set(m[1], [...(out.get(m[1]) ?? []), node]);
   }
   return out;
+}
+
+/** The binding a use most likely sees: the last one before it in its function, else the last before it, else the first. */
+function nearest(bindings: Node[] | undefined, use: Node, ctx: RuleContext): Node | undefined {
+  if (!bindings?.length) return undefined;
+  const scope = ctx.scopeOf(use);
+  const before = bindings.filter((b) => b.startIndex < use.startIndex);
+  const local = before.filter((b) => b.startIndex >= scope.startIndex && b.endIndex <= scope.endIndex);
+  return local.at(-1) ?? before.at(-1) ?? bindings[0];
 }
 
 function receiverName(receiver: Node): string {
@@ -31,20 +40,23 @@ function receiverName(receiver: Node): string {
 export function checkDbusNext(ctx: RuleContext): RuleReport[] {
   const helpers = timeoutHelpers(ctx);
   const objects = bindingsOf(ctx, 'getProxyObject');
-  const interfaces = new Map<string, ProxyInterface>();
-  for (const [name, call] of bindingsOf(ctx, 'getInterface')) {
+  const interfaceBindings = bindingsOf(ctx, 'getInterface');
+  const typed = typedInterfaces(ctx.text);
+  const interfaceFor = (name: string, use: Node): ProxyInterface | undefined => {
+    const call = nearest(interfaceBindings.get(name), use, ctx);
+    if (!call) return undefined;
     const c = callee(call);
-    const object = c?.receiver ? objects.get(receiverName(c.receiver)) : undefined;
+    const object = c?.receiver ? nearest(objects.get(receiverName(c.receiver)), call, ctx) : undefined;
     const objectArgs = object ? callArguments(object) : [];
-    interfaces.set(name, {
+    return {
       definition: call,
       data: stripUndefined({
         destination: resolveString(objectArgs[0], ctx.tree, ctx.text),
         path: resolveString(objectArgs[1], ctx.tree, ctx.text),
         interface: resolveString(callArguments(call)[0], ctx.tree, ctx.text),
       }),
-    });
-  }
+    };
+  };
   const buses = new Map<string, 'session' | 'system'>();
   DBUS_NEXT_BUS.lastIndex = 0;
   for (let m = DBUS_NEXT_BUS.exec(ctx.text); m; m = DBUS_NEXT_BUS.exec(ctx.text)) {
@@ -55,7 +67,7 @@ export function checkDbusNext(ctx: RuleContext): RuleReport[] {
 
   const reports: RuleReport[] = [];
   for (const call of ctx.nodes('call')) {
-    const c = callee(call);
+    const c = ctx.callee(call);
     if (!c?.receiver) continue;
     const receiver = receiverName(c.receiver);
     const args = callArguments(call);
@@ -76,8 +88,13 @@ export function checkDbusNext(ctx: RuleContext): RuleReport[] {
       };
       what = `\`${c.receiver.text}.call()\``;
     } else {
-      const iface = interfaces.get(receiver);
-      if (!iface || JS_LOCAL_METHODS.test(c.name)) continue;
+      if (JS_LOCAL_METHODS.test(c.name)) continue;
+      const iface = interfaceBindings.has(receiver)
+        ? interfaceFor(receiver, call)
+        : typed.has(receiver)
+          ? { definition: undefined, data: {} }
+          : undefined;
+      if (!iface) continue;
       data = { bus: defaultBus, ...iface.data, member: c.name };
       if (iface.data.interface === 'org.freedesktop.DBus.Properties' && (c.name === 'Get' || c.name === 'Set' || c.name === 'GetAll')) {
         data.args = args.map((a) => literalValue(a, ctx.tree, ctx.text));

@@ -1,16 +1,46 @@
 import { DBUS_RS, DBUS_RS_TIMEOUT_ARGUMENT, DBUS_TOKIO, INFINITE_TIMEOUT } from '../../libraries/dbus-rs';
-import { bindingValue, resolveString } from '../../resolve';
-import { callArguments, callee } from '../../syntax';
+import { bindingValue, resolveString, stripUndefined } from '../../resolve';
+import type { Node } from 'web-tree-sitter';
+import { boundName, callArguments, descendantsOfType } from '../../syntax';
+import type { CallData } from '../../types';
 import { nodeRange, related, type RuleContext, type RuleReport } from '../rule';
 import { boundedByTimer } from './shared';
-import { stripUndefined } from './zbus';
+
+/** `Message::new_method_call(dest, path, iface, member)` behind a message argument. */
+function messageData(message: Node | undefined, ctx: RuleContext): CallData {
+  const value = message?.type === 'identifier' ? bindingValue(ctx.tree, ctx.text, message.text) : message;
+  const constructor = value ? descendantsOfType(value, 'call_expression').find((n) => /new_method_call$/.test(n.childForFieldName('function')?.text ?? '')) : undefined;
+  if (!constructor) return {};
+  const [destination, path, iface, member] = callArguments(constructor);
+  return {
+    destination: resolveString(destination, ctx.tree, ctx.text),
+    path: resolveString(path, ctx.tree, ctx.text),
+    interface: resolveString(iface, ctx.tree, ctx.text),
+    member: resolveString(member, ctx.tree, ctx.text),
+  };
+}
+
+/** Destination and path from the proxy's constructor; interface and member from the first `method_call` on it in the function. */
+function callData(name: string, call: Node, args: Node[], ctx: RuleContext): CallData {
+  if (name === 'send_with_reply_and_block') return messageData(args[0], ctx);
+  const data: CallData = { destination: resolveString(args[0], ctx.tree, ctx.text), path: resolveString(args[1], ctx.tree, ctx.text) };
+  const proxy = boundName(call);
+  if (!proxy) return data;
+  for (const later of ctx.nodesWithin('call', ctx.scopeOf(call))) {
+    const c = ctx.callee(later);
+    if (later.startIndex <= call.endIndex || c?.name !== 'method_call' || c.receiver?.text !== proxy) continue;
+    const [iface, member] = callArguments(later);
+    return { ...data, interface: resolveString(iface, ctx.tree, ctx.text), member: resolveString(member, ctx.tree, ctx.text) };
+  }
+  return data;
+}
 
 export function checkDbusRs(ctx: RuleContext): RuleReport[] {
-  const nonblock = /\bnonblock\b/.test(ctx.text) && !DBUS_TOKIO.test(ctx.text);
+  const nonblock = /\bnonblock::/.test(ctx.text) && !DBUS_TOKIO.test(ctx.text);
   const bus = /new_system\b|system\s*\(/.test(ctx.text) ? 'system' : /new_session\b|session\s*\(/.test(ctx.text) ? 'session' : undefined;
   const reports: RuleReport[] = [];
   for (const call of ctx.nodes('call')) {
-    const c = callee(call);
+    const c = ctx.callee(call);
     if (!c) continue;
     const index = DBUS_RS_TIMEOUT_ARGUMENT[c.name];
     if (index === undefined) continue;
@@ -18,15 +48,10 @@ export function checkDbusRs(ctx: RuleContext): RuleReport[] {
     const args = callArguments(call);
     const timeout = args[index];
     if (!timeout) continue;
-    const data = stripUndefined({
-      library: DBUS_RS.id,
-      bus,
-      destination: c.name === 'send_with_reply_and_block' ? undefined : resolveString(args[0], ctx.tree, ctx.text),
-      path: c.name === 'send_with_reply_and_block' ? undefined : resolveString(args[1], ctx.tree, ctx.text),
-    });
+    const data = stripUndefined({ library: DBUS_RS.id, bus, ...callData(c.name, call, args, ctx) });
     const value = timeout.type === 'identifier' ? (bindingValue(ctx.tree, ctx.text, timeout.text) ?? timeout) : timeout;
     if (INFINITE_TIMEOUT.test(value.text)) {
-      if (boundedByTimer(call, ctx, new Set())) continue;
+      if (boundedByTimer(call, ctx)) continue;
       reports.push({
         range: nodeRange(c.nameNode),
         message: `\`${c.name}\` is given an effectively infinite timeout (\`${timeout.text}\`${value !== timeout ? ` = \`${value.text}\`` : ''}): ${DBUS_RS.timeoutDefault}, so this call can wait forever; pass a finite Duration such as \`Duration::from_secs(25)\``,

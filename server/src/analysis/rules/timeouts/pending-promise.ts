@@ -1,10 +1,10 @@
 import { NET_SOCKET } from '../../libraries/net-socket';
 import { enclosingFunction } from '../../syntax';
 import { nodeRange, type RuleContext, type RuleReport } from '../rule';
+import { TIMER } from './shared';
 
 /** Storing the promise's resolve/reject in a table of pending calls. */
 const PENDING_STORE = /\.set\s*\([^)]*\b(?:resolve|reject)\b|\[[^\]]+\]\s*=\s*\{?[^;]*\b(?:resolve|reject)\b|\.set\s*\(\s*[\w$.]+\s*,\s*\{/;
-const TIMER = /setTimeout|AbortSignal|\btimeout\b|deadline/i;
 
 /** Hand-written clients: `new Promise((resolve, reject) => { pending.set(serial, { resolve, reject }); socket.write(…) })` with no timer. */
 export function checkPendingPromises(ctx: RuleContext): RuleReport[] {

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { INFINITE_POLL, RAW_SOCKET, READ_TIMEOUT } from '../../libraries/raw-socket';
-import { callArguments, callee, contains, enclosingFunction, lineOf } from '../../syntax';
+import { callArguments, callee, enclosingFunction, lineOf } from '../../syntax';
 import { nodeRange, related, type RuleContext, type RuleReport } from '../rule';
 import { boundedByTimer } from './shared';
 
@@ -12,7 +12,7 @@ export function checkRawSocket(ctx: RuleContext): RuleReport[] {
   let finitePoll = false;
   const polls: Node[] = [];
   for (const call of ctx.nodes('call')) {
-    const c = callee(call);
+    const c = ctx.callee(call);
     if (c?.name !== 'poll' && c?.name !== 'ppoll') continue;
     const last = callArguments(call).at(-1);
     if (!last) continue;
@@ -27,24 +27,28 @@ export function checkRawSocket(ctx: RuleContext): RuleReport[] {
       data: { library: RAW_SOCKET.id },
     });
   }
-  if (finitePoll || polls.length > 0 || READ_TIMEOUT.test(ctx.text)) return reports;
+  if (finitePoll || READ_TIMEOUT.test(ctx.text)) return reports;
 
   // The first blocking receive after a send in each function: where the caller waits for the reply.
-  const sends: Node[] = [];
+  const sends = new Set<number>();
   const flagged = new Set<number>();
   for (const call of ctx.nodes('call')) {
-    const c = callee(call);
+    const c = ctx.callee(call);
     if (!c) continue;
     const args = callArguments(call);
     if (SENDS.has(c.name) && args.length > 0) {
-      sends.push(call);
+      sends.add(call.id);
       continue;
     }
     if (!BLOCKING_RECEIVES.has(c.name) || args.length === 0) continue;
     const fn = enclosingFunction(call);
     if (!fn || flagged.has(fn.id)) continue;
-    const send = [...sends].reverse().find((s) => contains(fn, s) && s.endIndex <= call.startIndex);
-    if (!send || boundedByTimer(call, ctx, new Set())) continue;
+    let send: Node | undefined;
+    for (const earlier of ctx.nodesWithin('call', fn)) {
+      if (earlier.endIndex > call.startIndex) break;
+      if (sends.has(earlier.id)) send = earlier;
+    }
+    if (!send || boundedByTimer(call, ctx)) continue;
     flagged.add(fn.id);
     reports.push({
       range: nodeRange(c.nameNode),

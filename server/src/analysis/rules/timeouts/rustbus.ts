@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { RUSTBUS, RUSTBUS_WAITING_CALLS } from '../../libraries/rustbus';
-import { callArguments, callee, outermostScope } from '../../syntax';
+import { callArguments } from '../../syntax';
 import type { CallData } from '../../types';
 import { nodeRange, type RuleContext, type RuleReport } from '../rule';
 import { FIX_SECONDS } from './shared';
@@ -29,7 +29,7 @@ export function checkRustbus(ctx: RuleContext): RuleReport[] {
       : undefined;
   const reports: RuleReport[] = [];
   for (const call of ctx.nodes('call')) {
-    const c = callee(call);
+    const c = ctx.callee(call);
     if (!c || !RUSTBUS_WAITING_CALLS.test(c.name)) continue;
     for (const arg of callArguments(call)) {
       if (!/(?:^|::)Timeout::Infinite$/.test(arg.text)) continue;
@@ -37,7 +37,7 @@ export function checkRustbus(ctx: RuleContext): RuleReport[] {
       reports.push({
         range: nodeRange(arg),
         message: `\`${c.name}(…, ${arg.text})\` can wait forever: ${RUSTBUS.timeoutDefault}; pass \`Timeout::Duration(…)\``,
-        data: { library: RUSTBUS.id, ...(bus ? { bus } : {}), ...builderData(outermostScope(call)) },
+        data: { library: RUSTBUS.id, ...(bus ? { bus } : {}), ...builderData(ctx.scopeOf(call)) },
         fixes: [
           {
             title: `Replace Timeout::Infinite with Timeout::Duration(Duration::from_secs(${FIX_SECONDS}))`,

@@ -3,6 +3,7 @@
 import type { Node } from 'web-tree-sitter';
 import { JS_TIMEOUT_WRAPPERS } from '../../libraries/dbus-next';
 import { RUST_TIMEOUT_WRAPPERS } from '../../libraries/zbus';
+import { escapeRegExp } from '../../resolve';
 import { callee, isFunctionBoundary } from '../../syntax';
 import type { Fix, LanguageId } from '../../types';
 import { nodeRange } from '../rule';
@@ -11,30 +12,50 @@ import type { RuleContext } from '../rule';
 /** The timeout the quick fixes insert. */
 export const FIX_SECONDS = 25;
 
-const TIMER = /setTimeout|AbortSignal\.timeout|\btimeout\s*\(/;
+/** Code that arms a timer a pending call can be rejected by. */
+export const TIMER = /setTimeout|AbortSignal\.timeout|\btimeout\s*\(|\.timeout\s*=|withDeadline/;
+
+/** Answers "does this same-file function bound its argument with a timer?", looking a name up only when asked. */
+export interface TimeoutHelpers {
+  has(name: string): boolean;
+}
+
+const NO_HELPERS: TimeoutHelpers = { has: () => false };
 
 /**
- * Same-file JS helpers that bound a promise with a timer: a function whose body races the argument
- * against a `setTimeout` (what counts is documented in docs/rules/call-without-timeout.md).
+ * Same-file JS helpers that bound a promise with a timer: a function whose body arms a `setTimeout`
+ * (or `AbortSignal.timeout`) and races or rejects (what counts is documented in docs/rules/call-without-timeout.md).
  */
-export function timeoutHelpers(ctx: RuleContext): Set<string> {
-  const names = new Set<string>();
-  if (ctx.language === 'rust') return names;
-  const definition = /\bfunction\s*\*?\s*([A-Za-z_$][\w$]*)|\b([A-Za-z_$][\w$]*)\s*(?::[^=\n]*)?=\s*(?:async\s*)?(?:function\b|\([^)]*\)\s*(?::[^=\n]*)?=>|[A-Za-z_$][\w$]*\s*=>)|^\s*(?:(?:private|public|protected|static|async)\s+)*([A-Za-z_$][\w$]*)\s*(?:<[^>]*>)?\s*\([^)]*\)\s*(?::[^{\n]*)?\{/gm;
+export function timeoutHelpers(ctx: RuleContext): TimeoutHelpers {
+  if (ctx.language === 'rust') return NO_HELPERS;
+  const known = new Map<string, boolean>();
+  return {
+    has(name) {
+      let answer = known.get(name);
+      if (answer === undefined) known.set(name, (answer = isTimeoutHelper(ctx, name)));
+      return answer;
+    },
+  };
+}
+
+function isTimeoutHelper(ctx: RuleContext, name: string): boolean {
+  if (!/^[A-Za-z_$][\w$]*$/.test(name)) return false;
+  const id = escapeRegExp(name);
+  const definition = new RegExp(
+    `\\bfunction\\s*\\*?\\s*${id}\\s*[<(]|\\b${id}\\s*(?::[^=\\n]*)?=\\s*(?:async\\s*)?(?:function\\b|\\([^)]*\\)\\s*(?::[^=\\n]*)?=>|[A-Za-z_$][\\w$]*\\s*=>)|^\\s*(?:(?:private|public|protected|static|async)\\s+)*${id}\\s*(?:<[^>]*>)?\\s*\\(`,
+    'gm',
+  );
   for (let m = definition.exec(ctx.text); m; m = definition.exec(ctx.text)) {
-    const name = m[1] ?? m[2] ?? m[3];
-    if (!name || ['if', 'for', 'while', 'switch', 'catch', 'function'].includes(name)) continue;
-    const at = ctx.tree.rootNode.descendantForIndex(m.index + m[0].length - 1);
-    let fn: Node | null = at;
+    let fn: Node | null = ctx.tree.rootNode.descendantForIndex(m.index + m[0].length - 1);
     while (fn && !isFunctionBoundary(fn)) fn = fn.parent;
     if (!fn) continue;
     const body = fn.text;
-    if (TIMER.test(body) && /race|reject|abort|clearTimeout/.test(body)) names.add(name);
+    if (TIMER.test(body) && /race|reject|abort|clearTimeout/.test(body)) return true;
   }
-  return names;
+  return false;
 }
 
-function isTimeoutCall(call: Node, language: LanguageId, helpers: ReadonlySet<string>): boolean {
+function isTimeoutCall(call: Node, language: LanguageId, helpers: TimeoutHelpers): boolean {
   const c = callee(call);
   if (!c) return false;
   if (language === 'rust') return RUST_TIMEOUT_WRAPPERS.test(c.name) || /\btime::timeout$/.test(c.path);
@@ -45,7 +66,7 @@ function isTimeoutCall(call: Node, language: LanguageId, helpers: ReadonlySet<st
  * True when a caller bounds `call` with a timer: `tokio::time::timeout(d, call)`, `call.timeout(d)`,
  * `Promise.race([call, timer])`, a same-file timeout helper, or a `new Promise` executor that arms a timer.
  */
-export function boundedByTimer(call: Node, ctx: RuleContext, helpers: ReadonlySet<string>): boolean {
+export function boundedByTimer(call: Node, ctx: RuleContext, helpers: TimeoutHelpers = NO_HELPERS): boolean {
   for (let current = call.parent; current; current = current.parent) {
     if (current.type === 'call_expression' && isTimeoutCall(current, ctx.language, helpers)) return true;
     if (current.type === 'macro_invocation' && /^(?:select|timeout)$/.test(current.childForFieldName('macro')?.text ?? '')) return true;

@@ -1,18 +1,15 @@
 import type { Node } from 'web-tree-sitter';
-import { ZBUS, ZBUS_CONNECTION, ZBUS_PROXY_ATTRIBUTE, ZBUS_PROXY_LOCAL_METHODS } from '../../libraries/zbus';
-import { literalList, resolveString } from '../../resolve';
-import { callArguments, callee, descendantsOfType, lineOf, outermostScope } from '../../syntax';
+import { ZBUS, ZBUS_CONNECTION, ZBUS_FDO_PROXIES, ZBUS_PROXY_ATTRIBUTE, ZBUS_PROXY_LOCAL_METHODS, zbusProxyFields } from '../../libraries/zbus';
+import { literalList, resolveString, stripUndefined } from '../../resolve';
+import { callArguments, callee, descendantsOfType, lineOf } from '../../syntax';
 import type { CallData, Fix } from '../../types';
+import type { ZbusProxyInfo } from '../../libraries/zbus';
 import { nodeRange, related, type RuleContext, type RuleReport } from '../rule';
 import { boundedByTimer, FIX_SECONDS } from './shared';
 
 const TIMEOUT_EXPR = `std::time::Duration::from_secs(${FIX_SECONDS})`;
 
-interface ProxyInfo {
-  interface?: string;
-  destination?: string;
-  path?: string;
-}
+type ProxyInfo = ZbusProxyInfo;
 
 /** `#[proxy(interface = "…", default_service = "…", default_path = "…")] trait Foo` → `FooProxy`, `FooProxyBlocking`. */
 function proxyTraits(text: string): Map<string, ProxyInfo> {
@@ -31,6 +28,20 @@ function proxyTraits(text: string): Map<string, ProxyInfo> {
 interface Connection {
   node: Node;
   bus?: 'session' | 'system';
+  /** The builder chain this connection is made by sets `method_timeout`. */
+  timed: boolean;
+}
+
+const METHOD_TIMEOUT = /\.method_timeout\s*\(/;
+
+/** The whole builder chain around a connection constructor: `Builder::session()?.name(…)?.build().await?`. */
+function chainOf(node: Node): Node {
+  let top = node;
+  for (let current = node.parent; current; current = current.parent) {
+    if (!['field_expression', 'call_expression', 'try_expression', 'await_expression'].includes(current.type)) break;
+    top = current;
+  }
+  return top;
 }
 
 function connections(ctx: RuleContext): Connection[] {
@@ -41,16 +52,15 @@ function connections(ctx: RuleContext): Connection[] {
     while (node && node.type !== 'call_expression') node = node.parent;
     if (!node) continue;
     const kind = m[1] ?? m[2] ?? m[3];
-    out.push({ node, bus: kind === 'session' || kind === 'system' ? kind : undefined });
+    out.push({ node, bus: kind === 'session' || kind === 'system' ? kind : undefined, timed: METHOD_TIMEOUT.test(chainOf(node).text) });
   }
   return out;
 }
 
-/** The connection a call most likely uses: the nearest one before it in the same function, else the file's first. */
-function connectionFor(call: Node, all: Connection[]): Connection | undefined {
-  const scope = outermostScope(call);
-  const local = all.filter((c) => c.node.startIndex >= scope.startIndex && c.node.endIndex <= call.startIndex);
-  return local[local.length - 1] ?? all[0];
+/** The connection made in the same function before the call, if any: the one the call most likely uses. */
+function localConnection(call: Node, all: Connection[], ctx: RuleContext): Connection | undefined {
+  const scope = ctx.scopeOf(call);
+  return all.filter((c) => c.node.startIndex >= scope.startIndex && c.node.endIndex <= call.startIndex).at(-1);
 }
 
 /** Proxy variables in scope: `let p = FooProxy::new(&conn).await?`, `FooProxy::builder(&conn)….build()`, parameters typed `&FooProxy`. */
@@ -140,29 +150,35 @@ function callMethodData(call: Node, ctx: RuleContext): CallData {
 
 export function checkZbus(ctx: RuleContext): RuleReport[] {
   // Per file: a `method_timeout` on any builder is taken to cover the file's connections.
-  if (/\.method_timeout\s*\(/.test(ctx.text)) return [];
+  // A connection made elsewhere in the file: bounded when the file sets `method_timeout` anywhere.
+  const fileTimed = METHOD_TIMEOUT.test(ctx.text);
   const traits = proxyTraits(ctx.text);
   const conns = connections(ctx);
   const reports: RuleReport[] = [];
   const proxiesByScope = new Map<number, Map<string, string>>();
+  const fields = zbusProxyFields(ctx.text);
   for (const call of ctx.nodes('call')) {
-    const c = callee(call);
+    const c = ctx.callee(call);
     if (!c?.receiver) continue;
     let data: CallData | undefined;
     let what: string;
-    if (c.name === 'call_method') {
+    const scope = ctx.scopeOf(call);
+    let proxies = proxiesByScope.get(scope.id);
+    if (!proxies) proxiesByScope.set(scope.id, (proxies = proxyVariables(scope)));
+    const receiverText = c.receiver.text;
+    const type =
+      proxies.get(receiverText) ??
+      (receiverText.startsWith('self.') ? fields.get(receiverText.slice(5).replace(/\.(?:as_ref|lock|read)\(\)$/, '')) : undefined) ??
+      constructedProxy(c.receiver);
+    if (c.name === 'call_method' && !type) {
       data = callMethodData(call, ctx);
       what = '`call_method`';
     } else {
-      const scope = outermostScope(call);
-      let proxies = proxiesByScope.get(scope.id);
-      if (!proxies) proxiesByScope.set(scope.id, (proxies = proxyVariables(scope)));
-      const type = proxies.get(c.receiver.text.replace(/^self\./, '')) ?? constructedProxy(c.receiver);
       if (!type || ZBUS_PROXY_LOCAL_METHODS.test(c.name)) continue;
-      const info = traits.get(type);
+      const info = traits.get(type) ?? ZBUS_FDO_PROXIES[type];
       // `call_noreply` does not wait for anything.
       if (c.name === 'call_noreply') continue;
-      const generic = c.name === 'call';
+      const generic = c.name === 'call' || c.name === 'call_method';
       data = {
         destination: info?.destination,
         path: info?.path,
@@ -172,8 +188,10 @@ export function checkZbus(ctx: RuleContext): RuleReport[] {
       const receiver = c.receiver.text.length <= 40 && !c.receiver.text.includes('\n') ? c.receiver.text : type;
       what = `\`${receiver}.${c.name}()\` (${type})`;
     }
-    if (boundedByTimer(call, ctx, new Set())) continue;
-    const connection = connectionFor(call, conns);
+    if (boundedByTimer(call, ctx)) continue;
+    const local = localConnection(call, conns, ctx);
+    if (local ? local.timed : fileTimed) continue;
+    const connection = local ?? conns.find((c) => !c.timed);
     const fix = connection ? methodTimeoutFix(connection) : undefined;
     reports.push({
       range: nodeRange(c.nameNode),
@@ -186,6 +204,3 @@ export function checkZbus(ctx: RuleContext): RuleReport[] {
   return reports;
 }
 
-export function stripUndefined(data: CallData): CallData {
-  return Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined)) as CallData;
-}

@@ -1,0 +1,56 @@
+import { join } from 'node:path';
+import { Language, Parser } from 'web-tree-sitter';
+import { GRAMMAR_FILES } from '../../server/src/analysis/languages';
+import type { LanguageId, Position, TextEdit } from '../../server/src/analysis/index';
+import { REPO_ROOT } from './analyzer';
+
+function offsetOf(text: string, position: Position): number {
+  let offset = 0;
+  for (let line = 0; line < position.line; line++) {
+    const next = text.indexOf('\n', offset);
+    if (next < 0) return text.length;
+    offset = next + 1;
+  }
+  return offset + position.character;
+}
+
+/** Applies LSP-style edits (positions in the original text) back to front. */
+export function applyEdits(text: string, edits: TextEdit[]): string {
+  const located = edits
+    .map((edit, index) => ({ start: offsetOf(text, edit.range.start), end: offsetOf(text, edit.range.end), edit, index }))
+    .sort((a, b) => b.start - a.start || b.index - a.index);
+  let out = text;
+  for (const { start, end, edit } of located) out = out.slice(0, start) + edit.newText + out.slice(end);
+  return out;
+}
+
+const parsers = new Map<LanguageId, Promise<Parser>>();
+let runtime: Promise<void> | undefined;
+
+/** A parser of its own (not the analyzer's), so checking a fix's result proves it parses independently. */
+function parserFor(language: LanguageId): Promise<Parser> {
+  let parser = parsers.get(language);
+  if (!parser) {
+    runtime ??= Parser.init({ locateFile: (file: string) => join(REPO_ROOT, 'grammars', file) });
+    parser = runtime.then(async () => {
+      const p = new Parser();
+      p.setLanguage(await Language.load(join(REPO_ROOT, 'grammars', GRAMMAR_FILES[language])));
+      return p;
+    });
+    parsers.set(language, parser);
+  }
+  return parser;
+}
+
+/** The text of the first ERROR or MISSING node, or undefined when `text` parses cleanly. */
+export async function syntaxError(text: string, language: LanguageId): Promise<string | undefined> {
+  const tree = (await parserFor(language)).parse(text);
+  if (!tree) return 'parse aborted';
+  try {
+    if (!tree.rootNode.hasError) return undefined;
+    const bad = tree.rootNode.descendantsOfType('ERROR')[0];
+    return bad ? `ERROR at line ${bad.startPosition.row + 1}: ${bad.text.slice(0, 80)}` : 'a MISSING node';
+  } finally {
+    tree.delete();
+  }
+}
