@@ -79,8 +79,8 @@ describe('suppressions', () => {
       actions.map((a) => a.title),
       [
         'Bound `iface.GetId()` with a 25 s timeout (Promise.race)',
-        'Replay this call on the bus',
         'Suppress call-without-timeout on this line',
+        'Replay this call on the bus',
         'Show documentation for call-without-timeout',
       ],
     );

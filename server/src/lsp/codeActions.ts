@@ -43,9 +43,9 @@ export function codeActionsFor(uri: string, diagnostics: Diagnostic[]): CodeActi
     }
     if (typeof diagnostic.code !== 'string' || !isRuleId(diagnostic.code)) continue;
     for (const fix of data?.fixes ?? []) actions.push(quickFix(uri, diagnostic, fix, true));
+    if (data?.suppressFix) actions.push(quickFix(uri, diagnostic, data.suppressFix, false));
     const replay = replayAction(diagnostic, data);
     if (replay) actions.push(replay);
-    if (data?.suppressFix) actions.push(quickFix(uri, diagnostic, data.suppressFix, false));
     actions.push({
       title: `Show documentation for ${diagnostic.code}`,
       kind: CodeActionKind.QuickFix,
