@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { parseCallArguments } from '../../../server/src/cli/callArguments';
 import { argumentHint, completeTypes, signatureFromLiterals } from '../replay/args';
 import { busLabel, missingParts, validatePart, type BusChoice, type CallPart, type KnownCall, type ReplayCall } from '../replay/call';
+import { toJsonSafe } from '../dbus/values';
 import { dbusBackend } from '../replay/dbusBackend';
 import { DEFAULT_TIMEOUT_MS, runReplay, type ReplayBackend } from '../replay/engine';
 import { ReplayPanel } from '../replay/panel/replayPanel';
@@ -61,7 +62,8 @@ function flaggedIn(uri: vscode.Uri, diagnostics: readonly vscode.Diagnostic[]): 
 }
 
 function callTitle(call: KnownCall): string {
-  return `${call.interface ? `${call.interface}.` : ''}${call.member ?? '?'}`;
+  if (!call.member) return 'a D-Bus call';
+  return `${call.interface ? `${call.interface}.` : ''}${call.member}`;
 }
 
 async function pickFlagged(flagged: Flagged[], placeHolder: string, allowManual: boolean): Promise<ReplayRequest | undefined> {
@@ -206,7 +208,7 @@ async function confirmCall(call: ReplayCall, note: string | undefined): Promise<
     `Path: ${call.path}`,
     `Method: ${call.interface ? `${call.interface}.` : ''}${call.member}`,
     `Signature: "${call.signature}"`,
-    `Arguments: ${call.args.length ? JSON.stringify(call.args) : '(none)'}`,
+    `Arguments: ${call.args.length ? JSON.stringify(toJsonSafe(call.args)) : '(none)'}`,
     ...(note ? ['', note] : []),
   ].join('\n');
   const choice = await vscode.window.showWarningMessage('Send this D-Bus call?', { modal: true, detail }, 'Send', 'Other Bus…');
