@@ -55,7 +55,8 @@ function flaggedIn(uri: vscode.Uri, diagnostics: readonly vscode.Diagnostic[]): 
   for (const diagnostic of diagnostics) {
     if (diagnostic.source !== SOURCE) continue;
     const data = (diagnostic as vscode.Diagnostic & { data?: { call?: unknown } }).data;
-    if (!isKnownCall(data?.call) || !data.call.member) continue;
+    // Findings on hand-written clients may know nothing of the call: the command then asks for every part.
+    if (!isKnownCall(data?.call)) continue;
     out.push({ uri, diagnostic, request: { call: data.call, ruleId: typeof diagnostic.code === 'string' ? diagnostic.code : undefined } });
   }
   return out;
@@ -91,7 +92,7 @@ async function chooseRequest(): Promise<ReplayRequest | undefined> {
     if (here.length > 1) return pickFlagged(here, 'Several calls are flagged here: pick one to replay', false);
   }
   const all = vscode.languages.getDiagnostics().flatMap(([uri, diagnostics]) => flaggedIn(uri, diagnostics));
-  return pickFlagged(all, all.length ? 'Pick a flagged call to replay, or enter one by hand' : 'No flagged calls with known targets: enter one by hand', true);
+  return pickFlagged(all, all.length ? 'Pick a flagged call to replay, or enter one by hand' : 'No flagged calls in the workspace: enter one by hand', true);
 }
 
 /** Pre-fills for a part the code did not give, derived from what it did give. */

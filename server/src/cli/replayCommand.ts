@@ -80,15 +80,16 @@ async function findingAt(path: string, line: number, member: string | undefined)
     throw new UsageError(`cannot read ${path}: ${(error as Error).message}`);
   }
   const findings = await new Analyzer(grammarFolder(defaultGrammarDir())).analyze(text, language);
-  const withCall = findings.filter((f) => f.data.member || f.data.destination);
-  const here = withCall.filter((f) => f.range.start.line <= line - 1 && line - 1 <= f.range.end.line && (!member || !f.data.member || f.data.member === member));
+  const here = findings.filter((f) => f.range.start.line <= line - 1 && line - 1 <= f.range.end.line && (!member || !f.data.member || f.data.member === member));
   if (here.length === 0) {
-    const lines = [...new Set(withCall.map((f) => f.range.start.line + 1))];
+    const lines = [...new Set(findings.map((f) => f.range.start.line + 1))];
     throw new UsageError(
-      `no finding with a known call on ${path}:${line}; ${lines.length ? `findings with one are on line${lines.length === 1 ? '' : 's'} ${lines.join(', ')}` : 'the file has none'} (dbus-lint check ${path} lists all findings)`,
+      `no finding on ${path}:${line}; ${lines.length ? `findings are on line${lines.length === 1 ? '' : 's'} ${lines.join(', ')}` : 'the file has none'} (dbus-lint check ${path} lists them)`,
     );
   }
-  return here[0]!;
+  // A finding whose call the code spells out wins over one (say, a hand-written read) that knows less.
+  const known = (f: Finding) => (['destination', 'path', 'interface', 'member'] as const).filter((part) => f.data[part]).length;
+  return [...here].sort((a, b) => known(b) - known(a))[0]!;
 }
 
 /** Signature from the flag, the code, introspection, or (all-string literal arguments) the arguments themselves. */
