@@ -108,4 +108,26 @@ describe('call data', () => {
     // Tight ranges: the callee name, not the whole expression.
     assert.equal(reads[1]?.range.end.character! - reads[1]?.range.start.character!, 'recvmsg'.length);
   });
+
+  it('hand-written clients: Hello and literal names in the function become hints for the replay', async () => {
+    const rust = `use std::io::{Read, Write};
+use std::os::unix::net::UnixStream;
+const SOCKET: &str = "/run/dbus/system_bus_socket";
+fn hello(stream: &mut UnixStream) -> std::io::Result<Vec<u8>> {
+    stream.write_all(&build_call("org.freedesktop.DBus", "/org/freedesktop/DBus", "Hello"))?;
+    let mut buf = [0_u8; 256];
+    let n = stream.read(&mut buf)?;
+    Ok(buf[..n].to_vec())
+}
+`;
+    const [finding] = (await testAnalyzer().analyze(rust, 'rust')).filter((f) => f.ruleId === 'single-read-receive');
+    assert.deepEqual(finding?.data, {
+      library: 'raw-socket',
+      bus: 'system',
+      destination: 'org.freedesktop.DBus',
+      path: '/org/freedesktop/DBus',
+      interface: 'org.freedesktop.DBus',
+      member: 'Hello',
+    });
+  });
 });

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { relative, sep } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { Analyzer, languageForPath, type AnalyzeOptions, type Finding, type LanguageId } from '../analysis/index';
 import { collectFiles, describeIoError, type WalkProblem } from './walk';
 
@@ -24,8 +24,10 @@ function looksBinary(bytes: Buffer): boolean {
   return bytes.subarray(0, 8192).includes(0);
 }
 
+/** Relative to the working directory when inside it; files elsewhere keep their absolute path. */
 export function displayPath(path: string, cwd: string): string {
-  const rel = relative(cwd, path) || path;
+  const rel = relative(cwd, path);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return resolve(cwd, path).split(sep).join('/');
   return rel.split(sep).join('/');
 }
 

@@ -37,7 +37,9 @@ export function toSarif(result: CheckResult, toolVersion: string, cwd: string): 
       locations: [
         {
           physicalLocation: {
-            artifactLocation: { uri: encodeURI(file.path), uriBaseId: '%SRCROOT%' },
+            artifactLocation: file.path.startsWith('/')
+              ? { uri: pathToFileUri(file.path) }
+              : { uri: encodeURI(file.path), uriBaseId: '%SRCROOT%' },
             region: {
               startLine: f.range.start.line + 1,
               startColumn: f.range.start.character + 1,
@@ -77,7 +79,7 @@ export function toSarif(result: CheckResult, toolVersion: string, cwd: string): 
             })),
           },
         },
-        originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileUri(cwd) } },
+        originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileUri(cwd.endsWith('/') ? cwd : cwd + '/') } },
         columnKind: 'utf16CodeUnits',
         results,
         invocations: [
@@ -119,6 +121,6 @@ export function toSarif(result: CheckResult, toolVersion: string, cwd: string): 
   };
 }
 
-function pathToFileUri(dir: string): string {
-  return 'file://' + encodeURI(dir.endsWith('/') ? dir : dir + '/');
+function pathToFileUri(path: string): string {
+  return 'file://' + encodeURI(path);
 }

@@ -13,8 +13,8 @@ export const NET_SOCKET: LibraryModel = {
   timeoutDefault: 'a pending call on a hand-written client waits forever unless a timer rejects it',
 };
 
-/** Data handlers that keep bytes across chunks (framing by the header's lengths). */
-export const BUFFERING = /Buffer\.concat|\.concat\(|\+=|\.push\(|\.append\(|\.feed\(|\.write\(|\.enqueue\(|chunks|pending(?:Data|Bytes|Buffer)|this\.(?:buffer|buf|incoming)\b/i;
+/** Data handlers that keep bytes across chunks (framing by the header's lengths); feeding the chunk to a framer counts too. */
+export const BUFFERING = /Buffer\.concat|\.concat\(|\+=|chunks|pending(?:Data|Bytes|Buffer)|this\.(?:buffer|buf|incoming)\b/i;
 
 /** Calls that take a chunk as one whole message. */
 export const PARSES_MESSAGE = /parse|decode|unmarshal|deserial|readMessage|handleMessage|onMessage|fromBuffer/i;

@@ -55,7 +55,7 @@ function jsAnchors(text: string): RegExp {
   for (const name of typedInterfaces(text)) names.add(escapeRegExp(name));
   const words = ['\\.call\\s*\\(\\s*(?:new\\s+Message|\\w*(?:msg|message|Msg|Message)\\b)', '\\.invoke\\s*\\(', '\\.getInterface\\s*\\('];
   // Pending-call promises only matter in hand-written socket clients.
-  if (uses(NET_SOCKET, text)) words.push('new\\s+Promise\\b');
+  if (uses(NET_SOCKET, text)) words.push('new\\s+Promise\\b', '\\bserial\\b');
   if (names.size > 0) words.push(`\\b(?:${[...names].join('|')})\\b\\s*(?:\\??\\.|\\()`);
   return new RegExp(words.join('|'), 'g');
 }

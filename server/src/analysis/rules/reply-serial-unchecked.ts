@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { ALL_SENDS, DBUS_EVIDENCE, RAW_SOCKET, REPLY_SERIAL_WORDS, RUSTBUS, uses } from '../libraries/index';
-import { callee, isFunctionBoundary, lineOf } from '../syntax';
+import { callHints } from '../callHints';
+import { callee, descendantsOfType, isFunctionBoundary, lineOf } from '../syntax';
 import { nodeRange, related, type Rule, type RuleContext, type RuleReport } from './rule';
 
 /** Names of the "method return" message type across hand-written clients and libraries' message types. */
@@ -15,16 +16,27 @@ const LIBRARY_MATCHED = {
   rust: /\bcall_method\b|\bwait_response\b|\.method_call\s*\(|\bsend_with_reply_and_block\b/,
   js: /\.call\s*\(|\.invoke\s*\(/,
 };
-/** Iterator and array methods whose predicate picks the message that is kept. */
-const PICKERS = /^(?:find|filter|position|any|take_while|skip_while|find_map|filter_map|retain|partition|some|findIndex|findLast)$/;
+/** Iterator and array methods whose predicate picks the message that is kept (not `some`/`any`: those only test). */
+const PICKERS = /^(?:find|filter|position|take_while|skip_while|find_map|filter_map|retain|partition|findIndex|findLast)$/;
+/** What a branch does when it accepts the message it tested: hands it on, returns, stops looking. */
+const ACCEPTS = /\b(?:return|break|resolve|push|insert|set|send|Some|Ok)\b/;
 
-/** True when the comparison decides which message is kept: an `if`/ternary condition or a find/filter predicate. */
-function picksMessage(check: Node): boolean {
+/**
+ * True when the comparison decides which message is kept: a find/filter predicate, a `while` condition,
+ * or an `if`/ternary condition whose branch takes the message (not one that only classifies it:
+ * `type === 'method_return' ? 'reply' : 'error'`). `tested` is the side holding the message's type.
+ */
+function picksMessage(check: Node, tested: Node): boolean {
   let child = check;
   for (let current = check.parent; current; child = current, current = current.parent) {
     if (['if_expression', 'if_statement', 'ternary_expression', 'conditional_expression', 'while_expression', 'while_statement'].includes(current.type)) {
       const condition = current.childForFieldName('condition');
-      return !!condition && condition.startIndex <= child.startIndex && child.endIndex <= condition.endIndex;
+      if (!condition || condition.startIndex > child.startIndex || child.endIndex > condition.endIndex) return false;
+      if (current.type.startsWith('while')) return true;
+      const branch = current.childForFieldName('consequence');
+      if (!branch) return false;
+      const root = /^[A-Za-z_$][\w$]*/.exec(tested.text)?.[0];
+      return ACCEPTS.test(branch.text) || (!!root && descendantsOfType(branch, ['identifier', 'shorthand_property_identifier']).some((id) => id.text === root));
     }
     if (isFunctionBoundary(current)) {
       const call = current.parent?.parent;
@@ -62,7 +74,7 @@ function comparisons(ctx: RuleContext, rustbus: boolean): TypeCheck[] {
       [right, left],
     ] as const) {
       if (isMethodReturn(side.text, rustbus) || (/^2$/.test(side.text) && TYPE_FIELD.test(other.text.replace(/\s+/g, '')))) {
-        if (picksMessage(binary)) out.push({ check: binary, at: side });
+        if (picksMessage(binary, other)) out.push({ check: binary, at: side });
         break;
       }
     }
@@ -72,7 +84,7 @@ function comparisons(ctx: RuleContext, rustbus: boolean): TypeCheck[] {
     if (name !== 'matches' && name !== 'assert_eq') continue;
     const words = macro.text.replace(/\s+/g, '');
     if (/(?:MethodReturn|METHOD_RETURN|MESSAGE_TYPE_METHOD_RETURN)\b/.test(words) || (rustbus && /MessageType::Reply\b/.test(words))) {
-      if (name === 'matches' && picksMessage(macro)) out.push({ check: macro, at: macro });
+      if (name === 'matches' && picksMessage(macro, macro.childForFieldName('macro') ?? macro)) out.push({ check: macro, at: macro });
     }
   }
   // `match msg.message_type() { MessageType::MethodReturn => accept(msg), … }`
@@ -129,7 +141,7 @@ export const replySerialUnchecked: Rule = {
         range: nodeRange(at),
         message: `the reply is picked by its message type alone (\`${shown}\`, line ${lineOf(check)})${send ? ` after \`${callee(send)?.name ?? 'send'}\` (line ${lineOf(send)})` : ''}, with no comparison of its REPLY_SERIAL; ${EXPLANATION}`,
         related: send ? [related(send, "the call was sent here; its serial is never compared with the reply's REPLY_SERIAL")] : [],
-        data: { library: ctx.language === 'rust' ? (rustbus ? RUSTBUS.id : RAW_SOCKET.id) : 'net-socket' },
+        data: { library: ctx.language === 'rust' ? (rustbus ? RUSTBUS.id : RAW_SOCKET.id) : 'net-socket', ...callHints(scope, ctx.text) },
       });
     }
     return reports;

@@ -14,6 +14,8 @@ import {
   lineOf,
   stringValue,
 } from '../syntax';
+import { callHints } from '../callHints';
+import { escapeRegExp } from '../resolve';
 import { nodeRange, related, type Rule, type RuleContext, type RuleReport } from './rule';
 
 const RAW_RECEIVES = new Set(RAW_SOCKET.receives);
@@ -129,7 +131,7 @@ function checkRust(ctx: RuleContext): RuleReport[] {
         range: nodeRange(receive.nameNode),
         message: `reading stops at the first short ${what} (\`${shortRead.text}\`, line ${lineOf(shortRead)}): a read shorter than the buffer does not mean the reply is complete — the bus may not have written all of it yet, or have written a signal such as NameAcquired first; ${NEXT_STEP}`,
         related: [related(shortRead, 'a short read is taken as the end of the reply here'), ...(send ? [related(send, 'the call was sent here')] : [])],
-        data: { library: RAW_SOCKET.id },
+        data: { library: RAW_SOCKET.id, ...callHints(ctx.scopeOf(receive.call), ctx.text) },
       });
       continue;
     }
@@ -144,7 +146,10 @@ function checkRust(ctx: RuleContext): RuleReport[] {
           ? `the reply is taken from a single ${what} after \`${sent}\` (line ${lineOf(send)}); ${NEXT_STEP}`
           : `one message is read with ${what} after \`${sent}\` (line ${lineOf(send)}) and taken as the reply; the bus sends messages nobody asked for (the NameAcquired signal after Hello, other signals): keep reading until the message whose REPLY_SERIAL matches the call's serial arrives`,
       related: [related(send, 'the call was sent here')],
-      data: { library: receive.unit === 'bytes' ? RAW_SOCKET.id : uses(DBUS_RS, ctx.text) ? DBUS_RS.id : RAW_SOCKET.id },
+      data: {
+        library: receive.unit === 'bytes' ? RAW_SOCKET.id : uses(DBUS_RS, ctx.text) ? DBUS_RS.id : RAW_SOCKET.id,
+        ...callHints(ctx.scopeOf(receive.call), ctx.text),
+      },
     });
   }
   return reports;
@@ -169,6 +174,46 @@ function inlineHandler(call: Node): Node | undefined {
   return handler && isFunctionBoundary(handler) ? handler : undefined;
 }
 
+/** A SASL reply tested on the chunk's text: `/^OK /`, `'AGREE_UNIX_FD'`, `startsWith('REJECTED')`. */
+const SASL_TOKEN = /['"`/]\^?(?:OK|AGREE_UNIX_FD|REJECTED|DATA)\b/;
+
+/** The handler keeps bytes across chunks: concatenates, appends, or feeds the chunk to a framer. */
+function buffers(body: string, chunk: string): boolean {
+  const c = escapeRegExp(chunk);
+  return (
+    BUFFERING.test(body) ||
+    new RegExp(`\\.(?:push|append|feed|write|enqueue|unshift)\\(\\s*${c}\\b`).test(body)
+  );
+}
+
+/** An inline `data` handler that takes each chunk as a whole message or SASL line, without buffering. */
+function unbufferedDataHandler(call: Node, at: Node): Omit<RuleReport, 'data'> | undefined {
+  const handler = inlineHandler(call);
+  const param = handler?.childForFieldName('parameters')?.namedChildren[0] ?? handler?.childForFieldName('parameter');
+  const chunk = param?.type === 'required_parameter' ? param.childForFieldName('pattern')?.text : param?.text;
+  const body = handler?.childForFieldName('body');
+  if (!chunk || !body || buffers(body.text, chunk)) return undefined;
+  const usesChunk = (arg: Node) => arg.text === chunk || arg.text.startsWith(`${chunk}.`);
+  const parse = descendantsOfType(body, 'call_expression').find((inner) => {
+    const name = callee(inner);
+    return !!name && PARSES_MESSAGE.test(name.path) && callArguments(inner).some(usesChunk);
+  });
+  if (parse) {
+    return {
+      range: nodeRange(at),
+      message: `each \`data\` chunk is parsed as one whole message (\`${parse.text.split('\n')[0]}\`, line ${lineOf(parse)}); a chunk can hold part of a message or several, so replies larger than one chunk or arriving with a signal are misread; buffer chunks and split them by the header's lengths`,
+      related: [related(parse, 'the chunk is parsed as a message here')],
+    };
+  }
+  if (SASL_TOKEN.test(body.text) && new RegExp(`\\b${escapeRegExp(chunk)}\\b`).test(body.text)) {
+    return {
+      range: nodeRange(at),
+      message: `each \`data\` chunk is taken as a whole SASL line (the handler tests it for the server's reply); a line can arrive in pieces or together with the next one: buffer until "\\r\\n"`,
+    };
+  }
+  return undefined;
+}
+
 function checkJs(ctx: RuleContext): RuleReport[] {
   const reports: RuleReport[] = [];
   const library = NET_SOCKET.id;
@@ -185,7 +230,7 @@ function checkJs(ctx: RuleContext): RuleReport[] {
           event === 'data'
             ? `\`${c.receiver.text}.once('data', …)\` takes the first chunk as the whole reply; a chunk can hold part of a message, several messages, or a signal such as NameAcquired; buffer chunks and split them by the header's lengths`
             : `\`${c.receiver.text}.once('message', …)\` takes the next message as the reply; the bus sends messages nobody asked for (NameAcquired, other signals): wait for the message whose REPLY_SERIAL matches the call's serial`,
-        data: { library },
+        data: { library, ...callHints(ctx.scopeOf(call), ctx.text) },
       });
       continue;
     }
@@ -194,32 +239,14 @@ function checkJs(ctx: RuleContext): RuleReport[] {
       reports.push({
         range: nodeRange(c.nameNode),
         message: `\`once(${args[0]?.text ?? 'socket'}, 'data')\` awaits one chunk and takes it as the reply; a chunk can hold part of a message or a signal such as NameAcquired; keep reading and split by the header's lengths`,
-        data: { library },
+        data: { library, ...callHints(ctx.scopeOf(call), ctx.text) },
       });
       continue;
     }
-    // `socket.on('data', chunk => parse(chunk))`: each chunk parsed as one whole message.
+    // `socket.on('data', chunk => parse(chunk))`: each chunk parsed as one whole message (or SASL line).
     if (c.name === 'on' && c.receiver && event === 'data') {
-      const handler = inlineHandler(call);
-      const param = handler?.childForFieldName('parameters')?.namedChildren[0] ?? handler?.childForFieldName('parameter');
-      const chunk = param?.type === 'required_parameter' ? param.childForFieldName('pattern')?.text : param?.text;
-      const body = handler?.childForFieldName('body');
-      if (!chunk || !body || BUFFERING.test(body.text)) continue;
-      const parse = descendantsOfType(body, 'call_expression').find((inner) => {
-        const name = callee(inner);
-        return (
-          !!name &&
-          PARSES_MESSAGE.test(name.path) &&
-          callArguments(inner).some((arg) => arg.text === chunk || arg.text.startsWith(`${chunk}.`))
-        );
-      });
-      if (!parse) continue;
-      reports.push({
-        range: nodeRange(c.nameNode),
-        message: `each \`data\` chunk is parsed as one whole message (\`${parse.text.split('\n')[0]}\`, line ${lineOf(parse)}); a chunk can hold part of a message or several, so replies larger than one chunk or arriving with a signal are misread; buffer chunks and split them by the header's lengths`,
-        related: [related(parse, 'the chunk is parsed as a message here')],
-        data: { library },
-      });
+      const report = unbufferedDataHandler(call, c.nameNode);
+      if (report) reports.push({ ...report, data: { library, ...callHints(ctx.scopeOf(call), ctx.text) } });
     }
   }
   return reports;
@@ -241,6 +268,6 @@ export const singleReadReceive: Rule = {
   scopeFilter: (language) =>
     language === 'rust'
       ? (scopeText) => SENDS_OR_SHORT_READ.test(scopeText)
-      : (scopeText) => /\bonce\b/.test(scopeText) || (PARSES_MESSAGE.test(scopeText) && !BUFFERING.test(scopeText)),
+      : (scopeText) => /\bonce\b/.test(scopeText) || PARSES_MESSAGE.test(scopeText) || SASL_TOKEN.test(scopeText),
   check: (ctx) => (ctx.language === 'rust' ? checkRust(ctx) : checkJs(ctx)),
 };

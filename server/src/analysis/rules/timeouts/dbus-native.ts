@@ -81,7 +81,8 @@ export function checkDbusNative(ctx: RuleContext): RuleReport[] {
     if (!isInvoke && !promisified.has(c.name)) continue;
     const args = callArguments(call);
     const props = objectProperties(args[0], ctx.tree, ctx.text);
-    if (isInvoke && !props && args[0]?.type === 'object') continue;
+    // dbus-native's invoke takes a message object; `ipcRenderer.invoke('channel', …)` and the like are not D-Bus.
+    if (isInvoke && (!args[0] || (!props && args[0].type !== 'identifier' && args[0].type !== 'member_expression'))) continue;
     const options = args.length >= 3 ? objectProperties(args[1], ctx.tree, ctx.text) : undefined;
     const timeout = options?.get('timeout');
     const timeoutValue = literalValue(timeout, ctx.tree, ctx.text);
