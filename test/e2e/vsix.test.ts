@@ -30,6 +30,7 @@ editorSuite('vsix in code-server', { installVsix: true, trust: 'disabled', ready
 editorSuite('restricted mode', { installVsix: true, trust: 'untrusted', readyWhen: 'rust' }, (step) => {
   step('5 restricted mode: an untrusted folder still gets diagnostics', async ({ workbench }) => {
     await workbench.page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ timeout: UI_TIMEOUT });
+    await expectFlagged(workbench, FLAGGED_RUST, 'restricted-rust');
     await expectFlagged(workbench, FLAGGED_TS, 'restricted-ts');
   });
 });

@@ -68,6 +68,7 @@ export function editorSuite(name: string, options: SuiteOptions, define: (step: 
         if (!session) throw new Error('the editor session did not start');
         const started = Date.now();
         try {
+          await session.workbench.dismissTransients();
           await body(session);
         } catch (error) {
           failed = true;

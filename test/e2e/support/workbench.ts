@@ -67,17 +67,22 @@ export class Workbench {
     return file;
   }
 
-  /** Quick Open (Ctrl+P) on a file name, then waits until its editor tab is the active one. */
-  async openFile(fileName: string): Promise<void> {
-    await this.page.keyboard.press('Control+P');
+  /**
+   * Opens Quick Open by clicking the search box in the title bar (a click, not Ctrl+P: a shortcut goes to
+   * whatever has focus, which after a Problems or Quick Fix gesture is not always the workbench) and types.
+   */
+  private async quickInput(text: string): Promise<void> {
+    await this.page.locator('.command-center-center').click({ timeout: UI_TIMEOUT });
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor({ timeout: UI_TIMEOUT });
-    await input.fill(fileName);
-    await this.page
-      .locator('.quick-input-list .monaco-list-row', { hasText: fileName })
-      .first()
-      .waitFor({ timeout: UI_TIMEOUT });
-    await this.page.keyboard.press('Enter');
+    await input.fill(text);
+  }
+
+  /** Quick Open on a file name, then waits until its editor tab is the active one. */
+  async openFile(fileName: string): Promise<void> {
+    await this.quickInput(fileName);
+    // Click the matching row: Enter could race the filtering and open the previously selected (recent) file.
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first().click({ timeout: UI_TIMEOUT });
     await this.activeTab(fileName).waitFor({ timeout: UI_TIMEOUT });
     await this.activeEditor().locator('.view-lines').waitFor({ timeout: UI_TIMEOUT });
   }
@@ -114,14 +119,11 @@ export class Workbench {
     return row.first();
   }
 
-  /** Runs a command from the command palette (F1) by its full title, e.g. "D-Bus Lint: Show Output". */
-  async runCommand(title: string): Promise<void> {
-    await this.page.keyboard.press('F1');
-    const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor({ timeout: UI_TIMEOUT });
-    await input.fill(`>${title}`);
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: UI_TIMEOUT });
-    await this.page.keyboard.press('Enter');
+  /** Closes transient UI (menus, hovers, quick input) a previous gesture may have left open. */
+  async dismissTransients(): Promise<void> {
+    for (const selector of ['.quick-input-widget', '.action-widget', '.monaco-editor-overlaymessage']) {
+      if (await this.page.locator(selector).first().isVisible()) await this.page.keyboard.press('Escape');
+    }
   }
 
   async close(): Promise<void> {
