@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import type { ReplayCall } from '../../client/src/replay/call';
-import { missingParts, validatePart } from '../../client/src/replay/call';
+import { missingParts, replayable, validatePart } from '../../client/src/replay/call';
 import { busctlCommand, dbusSendCommand } from '../../client/src/replay/commandLine';
 import { naiveVerdict } from '../../client/src/replay/naive';
 import { LINKTYPE_DBUS, toPcap } from '../../client/src/replay/pcap';
@@ -40,6 +40,15 @@ describe('call parts and arguments', () => {
   it('lists missing parts in the order they are asked', () => {
     assert.deepEqual(missingParts({ library: 'zbus', member: 'GetId' }), ['destination', 'path', 'interface']);
     assert.deepEqual(missingParts({ destination: 'a.b', path: '/', interface: 'a.b', member: 'X', signature: 's' }), ['args']);
+  });
+
+  it('replays a flagged Hello as Hello then GetId, and leaves other calls alone', () => {
+    const hello = replayable({ library: 'std', destination: 'org.freedesktop.DBus', member: 'Hello' });
+    assert.equal(hello.known.member, 'GetId');
+    assert.deepEqual(missingParts(hello.known), []);
+    assert.match(hello.note ?? '', /every replay connection sends first/);
+    const other = { destination: 'com.example.Echo', member: 'Hello' };
+    assert.deepEqual(replayable(other), { known: other, note: null });
   });
 
   it('validates names', () => {

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { parseCallArguments } from '../../../server/src/cli/callArguments';
 import { argumentHint, completeTypes, signatureFromLiterals } from '../replay/args';
-import { busLabel, missingParts, validatePart, type BusChoice, type CallPart, type KnownCall, type ReplayCall } from '../replay/call';
+import { busLabel, missingParts, replayable, validatePart, type BusChoice, type CallPart, type KnownCall, type ReplayCall } from '../replay/call';
 import { toJsonSafe } from '../dbus/values';
 import { dbusBackend } from '../replay/dbusBackend';
 import { DEFAULT_TIMEOUT_MS, runReplay, type ReplayBackend } from '../replay/engine';
@@ -230,13 +230,14 @@ async function replayCommand(context: vscode.ExtensionContext, output: vscode.Lo
   const request = isReplayRequest(argument) ? argument : await chooseRequest();
   if (!request) return;
   const settings = probeSettings();
-  const known: KnownCall = { ...request.call };
+  const fromCode = replayable({ ...request.call });
+  const known: KnownCall = fromCode.known;
 
   let bus: BusChoice = { kind: 'session' };
-  let note: string | undefined;
+  let note: string | undefined = fromCode.note ?? undefined;
   if (known.bus === 'system') {
     if (settings.allowSystemBus) bus = { kind: 'system' };
-    else note = 'The code uses the system bus; replaying there needs the machine setting dbusLint.probe.allowSystemBus.';
+    else note = [note, 'The code uses the system bus; replaying there needs the machine setting dbusLint.probe.allowSystemBus.'].filter(Boolean).join('\n');
   }
   for (const part of missingParts(known)) {
     if (part === 'args') continue;

@@ -71,3 +71,18 @@ export function describeCall(call: ReplayCall): string {
   const args = call.args.length ? JSON.stringify(toJsonSafe(call.args)) : '(no arguments)';
   return `${busLabel(call.bus)}: ${call.destination} ${call.path} ${target} signature "${call.signature}" ${args}`;
 }
+
+const BUS = 'org.freedesktop.DBus';
+
+/**
+ * Every replay connection sends Hello itself, and the bus refuses a second one. A finding on code
+ * that sends Hello is replayed as Hello followed by the bus's simplest call (GetId): the read after
+ * that next call is where a NameAcquired left unread by a single-read Hello shows up (youki's bug).
+ */
+export function replayable(known: KnownCall): { known: KnownCall; note: string | null } {
+  if (known.member !== 'Hello' || (known.destination ?? BUS) !== BUS) return { known, note: null };
+  return {
+    known: { ...known, destination: BUS, path: '/org/freedesktop/DBus', interface: BUS, member: 'GetId', signature: '', args: [] },
+    note: 'The flagged code sends Hello, which every replay connection sends first; the replay follows it with GetId, the call whose reply a stale NameAcquired can displace.',
+  };
+}

@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { isDBusClientError, outcomeOf, toJsonSafe, type CallOutcome } from '../../../client/src/dbus/index';
 import { completeTypes, signatureFromLiterals } from '../../../client/src/replay/args';
-import { describeCall, missingParts, validatePart, type BusChoice, type CallPart, type KnownCall, type ReplayCall } from '../../../client/src/replay/call';
+import { describeCall, missingParts, replayable, validatePart, type BusChoice, type CallPart, type KnownCall, type ReplayCall } from '../../../client/src/replay/call';
 import { dbusBackend } from '../../../client/src/replay/dbusBackend';
 import { DEFAULT_TIMEOUT_MS, runReplay, toCallRecording, type ReplayBackend } from '../../../client/src/replay/engine';
 import { toPcap } from '../../../client/src/replay/pcap';
@@ -160,7 +160,9 @@ export const replayCommand: Command = async (args, io) => {
 
   const finding = await findingAt(resolve(io.cwd, location.file), location.line, values.method);
   const analysisMs = performance.now() - started;
-  const known: KnownCall = { ...finding.data };
+  const fromCode = replayable({ ...finding.data });
+  if (fromCode.note) io.stderr(`dbus-lint replay: ${fromCode.note}\n`);
+  const known: KnownCall = fromCode.known;
   for (const [part, flag] of [['destination', values.dest], ['path', values.path], ['interface', values.interface], ['member', values.method]] as const) {
     if (flag === undefined) continue;
     const problem = validatePart(part, flag);
