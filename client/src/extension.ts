@@ -8,6 +8,7 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { STATUS_NOTIFICATION, type ServerStatus } from '../../server/src/lsp/status';
+import { registerReplayCommand } from './commands/replayCall';
 import { createStatusItem, showStatus } from './statusItem';
 
 const DOCUMENT_SELECTOR = ['rust', 'typescript', 'typescriptreact', 'javascript', 'javascriptreact'].map(
@@ -44,6 +45,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await client?.restart();
     }),
     vscode.commands.registerCommand('dbusLint.showOutput', () => output.show(true)),
+    registerReplayCommand(context, output),
   );
   await client.start();
   output.info('language server started');
