@@ -3,9 +3,10 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { syntaxError } from '../support/edits';
-import { editorSuite } from './support/editorSuite';
+import { startDbusDaemon, startTestToolPeer } from '../support/privateBus';
+import { editorSuite, type Services } from './support/editorSuite';
 import { waitForContent } from './support/files';
-import { baseName, FLAGGED_RUST, FLAGGED_TS, YOUKI_STYLE, type ExpectedFinding } from './support/fixtures';
+import { baseName, FLAGGED_RUST, FLAGGED_TS, REPLAY_PEER, YOUKI_STYLE, type ExpectedFinding } from './support/fixtures';
 import { UI_TIMEOUT, type Workbench } from './support/workbench';
 
 /** Opens the file, waits for our squiggle and our Problems entry (source and rule code), screenshots both. */
@@ -27,7 +28,27 @@ async function expectGone(workbench: Workbench, code: string, line: number): Pro
   await workbench.squiggles('warning').first().waitFor({ state: 'detached', timeout: UI_TIMEOUT });
 }
 
-editorSuite('vsix in code-server', { installVsix: true, trust: 'disabled', readyWhen: 'rust' }, (step) => {
+/** A private session bus with the replay's test peer on it; code-server (and so the replay) uses it as the session bus. */
+async function busWithPeer(): Promise<Services> {
+  const bus = await startDbusDaemon();
+  try {
+    const peer = await startTestToolPeer(bus, 'echo', REPLAY_PEER.name);
+    return {
+      env: { DBUS_SESSION_BUS_ADDRESS: bus.address },
+      async stop() {
+        await peer.stop();
+        await bus.stop();
+      },
+    };
+  } catch (error) {
+    await bus.stop();
+    throw error;
+  }
+}
+
+const STRESS_RUNS = 50;
+
+editorSuite('vsix in code-server', { installVsix: true, trust: 'disabled', readyWhen: 'rust', services: busWithPeer }, (step) => {
   step('1a Rust: a zbus call without timeout is squiggled and listed in Problems', async ({ workbench }) => {
     await expectFlagged(workbench, FLAGGED_RUST, 'rust');
   });
@@ -71,6 +92,42 @@ editorSuite('vsix in code-server', { installVsix: true, trust: 'disabled', ready
     const text = await waitForContent(join(server.workspace, FLAGGED_RUST.file), (t) => t.includes(comment), UI_TIMEOUT);
     assert.match(text.split('\n')[FLAGGED_RUST.line - 1] ?? '', new RegExp(`^\\s*${comment}`));
   });
+
+  step(`4 replay: the call to a test peer, its message sequence with serials, and stress N=${STRESS_RUNS}`, async ({ workbench }) => {
+    await workbench.openFile(baseName(REPLAY_PEER.file));
+    await workbench.goToProblem(REPLAY_PEER.code, REPLAY_PEER.line);
+    await workbench.runCommand('D-Bus Lint: Replay Call…');
+    const dialog = await workbench.dialog();
+    const shown = await dialog.innerText();
+    assert.match(shown, new RegExp(`Destination: ${REPLAY_PEER.name}`), shown);
+    assert.match(shown, new RegExp(`Method: ${REPLAY_PEER.name}\\.${REPLAY_PEER.member}`), shown);
+    await workbench.screenshot('replay-confirm');
+    await dialog.getByRole('button', { name: 'Send', exact: true }).click();
+
+    // The sequence: our Hello and the bus's reply, NameAcquired, the call and its reply (matched by serial).
+    const sequence = workbench.webview('#sequence');
+    await sequence.waitFor({ timeout: UI_TIMEOUT });
+    const row = (selector: string) => workbench.webview(`#sequence tr.row${selector}`).first();
+    await row('[data-member="Hello"]').waitFor({ timeout: UI_TIMEOUT });
+    await row('[data-member="NameAcquired"]').waitFor({ timeout: UI_TIMEOUT });
+    const call = row(`.is-call[data-member="${REPLAY_PEER.member}"]`);
+    const reply = row('.is-reply');
+    const callSerial = await call.getAttribute('data-serial');
+    assert.ok(callSerial, 'the call row shows its serial');
+    assert.equal(await reply.getAttribute('data-reply-serial'), callSerial, 'the reply answers the call by serial');
+    assert.match(await reply.innerText(), new RegExp(`reply serial ${callSerial}`));
+    await sequence.scrollIntoViewIfNeeded();
+    await workbench.screenshot('replay-sequence');
+
+    await workbench.webview('#stress-n').fill(String(STRESS_RUNS));
+    await workbench.webview('#stress-run').click();
+    await workbench.webview('#stress[data-state="done"]').waitFor({ timeout: 120_000 });
+    assert.equal(await workbench.webview('#stress-summary').getAttribute('data-runs'), String(STRESS_RUNS));
+    assert.match(await workbench.webview('#stress-ok').innerText(), new RegExp(`^${STRESS_RUNS} \\(100\\.0 %\\)`));
+    assert.match(await workbench.webview('#stress-failed').innerText(), /^0\b/);
+    await workbench.webview('#stress').scrollIntoViewIfNeeded();
+    await workbench.screenshot('replay-stress');
+  });
 });
 
 editorSuite('restricted mode', { installVsix: true, trust: 'untrusted', readyWhen: 'rust' }, (step) => {
@@ -78,5 +135,14 @@ editorSuite('restricted mode', { installVsix: true, trust: 'untrusted', readyWhe
     await workbench.page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ timeout: UI_TIMEOUT });
     await expectFlagged(workbench, FLAGGED_RUST, 'restricted-rust');
     await expectFlagged(workbench, FLAGGED_TS, 'restricted-ts');
+  });
+
+  step('5 restricted mode: the replay is not in the command palette and its code action is refused', async ({ workbench }) => {
+    const titles = await workbench.commandPaletteTitles('D-Bus Lint:', 'D-Bus Lint: Restart Server');
+    assert.ok(!titles.some((title) => title.includes('Replay Call')), `palette: ${titles.join(' | ')}`);
+    await workbench.openFile(baseName(FLAGGED_TS.file));
+    await workbench.applyCodeAction(FLAGGED_TS.code, FLAGGED_TS.line, /Replay this call on the bus/);
+    await workbench.notification(/off in Restricted Mode/);
+    await workbench.screenshot('restricted-replay-refused');
   });
 });

@@ -109,7 +109,7 @@ const checks: [string, () => Promise<void>][] = [
     'the commands are registered and run',
     async () => {
       const commands = await vscode.commands.getCommands(true);
-      for (const command of ['dbusLint.restartServer', 'dbusLint.showOutput']) assert.ok(commands.includes(command), `${command} is registered`);
+      for (const command of ['dbusLint.restartServer', 'dbusLint.showOutput', 'dbusLint.replayCall']) assert.ok(commands.includes(command), `${command} is registered`);
       await vscode.commands.executeCommand('dbusLint.showOutput');
     },
   ],

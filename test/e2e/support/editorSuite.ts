@@ -24,6 +24,13 @@ export interface SuiteOptions extends Omit<CodeServerOptions, 'name' | 'vsix'> {
   readyWhen?: string;
   /** Bound for the whole suite, setup included. */
   timeoutMs?: number;
+  /** Started before code-server (whose extension hosts get `env`), stopped after it: buses, peers. */
+  services?: () => Promise<Services>;
+}
+
+export interface Services {
+  env: Record<string, string>;
+  stop(): Promise<void>;
 }
 
 export type Step = (title: string, body: (session: EditorSession) => Promise<void>) => void;
@@ -33,12 +40,14 @@ export function editorSuite(name: string, options: SuiteOptions, define: (step: 
     const artifacts = suiteArtifacts(slug(name));
     let session: EditorSession | undefined;
     let server: CodeServer | undefined;
+    let services: Services | undefined;
     let failed = false;
 
     before(async () => {
       try {
         const vsix = options.installVsix ? await packagedVsix() : undefined;
-        server = await startCodeServer({ ...options, name: slug(name), vsix });
+        services = await options.services?.();
+        server = await startCodeServer({ ...options, env: { ...options.env, ...services?.env }, name: slug(name), vsix });
         const started = Date.now();
         const payload = await options.payload?.(server);
         const workbench = await Workbench.open(server.folderUrl(payload), artifacts);
@@ -61,6 +70,7 @@ export function editorSuite(name: string, options: SuiteOptions, define: (step: 
       }
       await session?.workbench.close();
       await server?.stop();
+      await services?.stop();
     });
 
     define((title, body) => {

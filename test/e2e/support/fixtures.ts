@@ -40,3 +40,12 @@ export const YOUKI_STYLE = {
     { code: 'reply-serial-unchecked', line: 32 },
   ],
 };
+
+/** The replay target: a dbus-next call to a dbus-test-tool echo peer the suite puts on a private bus. */
+export const REPLAY_PEER = {
+  file: 'ts/src/peer.ts',
+  code: 'call-without-timeout',
+  line: 7,
+  name: 'org.example.DBusLintE2E',
+  member: 'Ping',
+};

@@ -170,9 +170,44 @@ export class Workbench {
     await dirty.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
   }
 
+  /** Runs a command from the command palette by its full title, e.g. "D-Bus Lint: Show Output". */
+  async runCommand(title: string): Promise<void> {
+    await this.quickInput(`>${title}`);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().click({ timeout: UI_TIMEOUT });
+  }
+
+  /** The command palette's titles for `query`, read once `settled` is listed (so a missing title is really missing). */
+  async commandPaletteTitles(query: string, settled: string): Promise<string[]> {
+    await this.quickInput(`>${query}`);
+    const rows = this.page.locator('.quick-input-list .monaco-list-row');
+    await rows.filter({ hasText: settled }).first().waitFor({ timeout: UI_TIMEOUT });
+    const titles = await rows.allInnerTexts();
+    await this.page.keyboard.press('Escape');
+    return titles;
+  }
+
+  /** An element inside the active webview (VS Code nests the content in iframe.webview > iframe#active-frame). */
+  webview(selector: string): Locator {
+    return this.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame').locator(selector);
+  }
+
+  /** The modal dialog (e.g. a confirmation from `showWarningMessage({ modal: true })`), once shown. */
+  async dialog(): Promise<Locator> {
+    const dialog = this.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: UI_TIMEOUT });
+    return dialog;
+  }
+
+  /** A notification toast containing `text`, once it has slid in (a screenshot before that shows it off-screen). */
+  async notification(text: string | RegExp): Promise<Locator> {
+    const toast = this.page.locator('.notifications-toasts .notification-toast.notification-fade-in-done', { hasText: text }).first();
+    await toast.waitFor({ timeout: UI_TIMEOUT });
+    return toast;
+  }
+
   /** Closes transient UI (menus, hovers, quick input) a previous gesture may have left open. */
   async dismissTransients(): Promise<void> {
-    for (const selector of ['.quick-input-widget', '.action-widget', '.monaco-editor-overlaymessage']) {
+    for (const selector of ['.quick-input-widget', '.action-widget', '.monaco-editor-overlaymessage', '.monaco-dialog-box']) {
       if (await this.page.locator(selector).first().isVisible()) await this.page.keyboard.press('Escape');
     }
   }
