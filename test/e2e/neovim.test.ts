@@ -34,7 +34,8 @@ function documentedSetup(): string {
 }
 /** One line of check.lua's output: `KIND <json>`. */
 interface Record {
-  kind: 'FOUND' | 'EDITED' | 'CLIENT' | 'STOPPED' | 'FAIL';
+  kind: 'FOUND' | 'ACTIONS' | 'EDITED' | 'CLIENT' | 'STOPPED' | 'FAIL';
+  titles?: string[];
   path?: string;
   filetype?: string;
   diagnostics?: Reported[];
@@ -92,6 +93,12 @@ describe('Neovim 0.7 as an LSP client', { timeout: 120_000 }, () => {
         found.diagnostics?.map((d) => [d.source, d.code, d.line, d.severity]),
         [['dbus-lint', finding.code, finding.line, 1]],
       );
+    });
+
+    it(`${finding.file}: code actions include the suppression and the docs`, () => {
+      const titles = records.find((r) => r.kind === 'ACTIONS' && r.path?.endsWith(finding.file))?.titles ?? [];
+      assert.ok(titles.includes(`Suppress ${finding.code} on this line`), JSON.stringify(titles));
+      assert.ok(titles.includes(`Show documentation for ${finding.code}`), JSON.stringify(titles));
     });
 
     it(`${finding.file}: fixing the call clears the diagnostic`, () => {

@@ -49,6 +49,20 @@ for _, file in ipairs(plan.files) do
   end
   emit('FOUND', { path = file.path, filetype = vim.bo[bufnr].filetype, diagnostics = ours(bufnr) })
 
+  -- The code actions a user gets from vim.lsp.buf.code_action() on the first finding's line: the same
+  -- context (the line's diagnostics converted back to LSP, as 0.7's code_action() sends them).
+  local line_diagnostics = vim.lsp.diagnostic.get_line_diagnostics(bufnr, vim.diagnostic.get(bufnr)[1].lnum)
+  local responses = vim.lsp.buf_request_sync(bufnr, 'textDocument/codeAction', {
+    textDocument = vim.lsp.util.make_text_document_params(bufnr),
+    range = line_diagnostics[1].range,
+    context = { diagnostics = line_diagnostics },
+  }, plan.timeoutMs) or {}
+  local titles = {}
+  for _, response in pairs(responses) do
+    for _, action in ipairs(response.result or {}) do table.insert(titles, action.title) end
+  end
+  emit('ACTIONS', { path = file.path, titles = titles })
+
   vim.api.nvim_buf_set_lines(bufnr, file.line - 1, file.line, false, { file.fixedLine })
   local cleared = vim.wait(plan.timeoutMs, function() return #ours(bufnr) == 0 end, 20)
   emit('EDITED', { path = file.path, cleared = cleared, diagnostics = ours(bufnr) })
