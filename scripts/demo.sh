@@ -86,7 +86,7 @@ cat >"$run/bus.conf" <<EOF
 </busconfig>
 EOF
 mkfifo "$run/bus.ready"
-setsid dbus-daemon --config-file="$run/bus.conf" --nofork --print-address=3 3>"$run/bus.ready" &
+setsid dbus-daemon --config-file="$run/bus.conf" --nofork --print-address=3 3>"$run/bus.ready" 2>"$run/bus.log" &
 started+=($!)
 read -r -t 10 bus_address <"$run/bus.ready" || { say "dbus-daemon did not start"; exit 1; }
 export DBUS_SESSION_BUS_ADDRESS=$bus_address
@@ -137,7 +137,18 @@ if [[ $mode == check ]]; then
   http_ok "$folder_url" || { say "FAIL: $folder_url does not answer"; exit 1; }
   "$code_server" "${cs_args[@]}" --list-extensions 2>/dev/null | grep -qx 'dbus-lint.dbus-lint' ||
     { say "FAIL: dbus-lint.dbus-lint is not installed"; exit 1; }
-  say "check OK: $folder_url answers, dbus-lint.dbus-lint is installed, $DEMO_SERVICE answers on the private bus"
+  # The replay end to end on the demo bus: the first flagged TS example call that names its method,
+  # replayed by the CLI the way the editor's "Replay this call on the bus" does.
+  target=$({ node dist/cli.js check --format json "$run/examples/ts" || true; } | node -e '
+    let input = "";
+    process.stdin.on("data", (chunk) => (input += chunk)).on("end", () => {
+      const finding = JSON.parse(input).findings.find((f) => f.data && f.data.member);
+      if (finding) console.log(`${finding.path}:${finding.line}`);
+    });')
+  [[ -n $target ]] || { say "FAIL: no flagged call with a known method in examples/ts"; exit 1; }
+  node dist/cli.js replay "$target" --session --yes --format json >"$run/replay.json" 2>&1 ||
+    { cat "$run/replay.json" >&2; say "FAIL: replaying $target on the demo bus failed"; exit 1; }
+  say "check OK: $folder_url answers, dbus-lint.dbus-lint is installed, $DEMO_SERVICE answers on the private bus, $(basename "$target") replays there"
   exit 0
 fi
 
@@ -147,7 +158,10 @@ cat <<EOF
 
       $folder_url
 
-  Open rust/src/main.rs or ts/src/busId.ts: the flagged calls are underlined, and listed in the Problems panel.
+  Open rust/src/main.rs or ts/src/busId.ts: the flagged calls are underlined, and listed in the Problems panel;
+  Ctrl+. on one shows its quick fixes. To replay a call live, put the cursor on the flagged call in
+  ts/src/busId.ts and run "D-Bus Lint: Replay Call…" (F1). Replays go to the demo's private session bus, where
+  $DEMO_SERVICE answers every method call ("Enter a call by hand…" to try it).
   (On a remote machine, forward the port first: ssh -L ${origin##*:}:127.0.0.1:${origin##*:} <host>.)
 
   Press Ctrl-C to stop code-server, the private bus and the demo service.
