@@ -32,7 +32,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     outputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     synchronize: { configurationSection: 'dbusLint' },
-    initializationOptions: { settings: vscode.workspace.getConfiguration('dbusLint') },
+    // replayCommand: this client registers dbusLint.replayCall, so the server may offer "Replay this call".
+    initializationOptions: { settings: vscode.workspace.getConfiguration('dbusLint'), replayCommand: true },
   };
   client = new LanguageClient('dbusLint', 'D-Bus Lint', serverOptions, clientOptions);
   context.subscriptions.push(

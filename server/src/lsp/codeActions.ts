@@ -32,7 +32,15 @@ function quickFix(uri: string, diagnostic: Diagnostic, fix: Fix, isPreferred: bo
   };
 }
 
-export function codeActionsFor(uri: string, diagnostics: Diagnostic[]): CodeAction[] {
+export interface CodeActionOptions {
+  /**
+   * Whether the client can run REPLAY_CALL_COMMAND. Only our VS Code client registers it (and says so in its
+   * initialization options); other editors would list an action they cannot run.
+   */
+  replay: boolean;
+}
+
+export function codeActionsFor(uri: string, diagnostics: Diagnostic[], options: CodeActionOptions = { replay: true }): CodeAction[] {
   const actions: CodeAction[] = [];
   for (const diagnostic of diagnostics) {
     if (diagnostic.source !== SOURCE) continue;
@@ -44,7 +52,7 @@ export function codeActionsFor(uri: string, diagnostics: Diagnostic[]): CodeActi
     if (typeof diagnostic.code !== 'string' || !isRuleId(diagnostic.code)) continue;
     for (const fix of data?.fixes ?? []) actions.push(quickFix(uri, diagnostic, fix, true));
     if (data?.suppressFix) actions.push(quickFix(uri, diagnostic, data.suppressFix, false));
-    const replay = replayAction(diagnostic, data);
+    const replay = options.replay ? replayAction(diagnostic, data) : undefined;
     if (replay) actions.push(replay);
     actions.push({
       title: `Show documentation for ${diagnostic.code}`,
