@@ -17,6 +17,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { toPcap } from '../../../client/src/replay/pcap';
 import { parseCallArguments } from './callArguments';
+import { CALL_TARGET_OPTIONS } from './callTargetOptions';
 import { UsageError, type Command, type Io } from './usage';
 
 export const CALL_USAGE = `Usage: dbus-lint call [--session | --system | --address ADDR] --dest NAME --path PATH [--interface IFACE]
@@ -143,14 +144,7 @@ export const callCommand: Command = async (args, io) => {
     args,
     allowPositionals: true,
     options: {
-      session: { type: 'boolean' },
-      system: { type: 'boolean' },
-      address: { type: 'string' },
-      dest: { type: 'string' },
-      path: { type: 'string' },
-      interface: { type: 'string' },
-      method: { type: 'string' },
-      signature: { type: 'string' },
+      ...CALL_TARGET_OPTIONS,
       timeout: { type: 'string' },
       repeat: { type: 'string' },
       format: { type: 'string', default: 'text' },

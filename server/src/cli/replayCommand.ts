@@ -15,6 +15,7 @@ import { transcript } from '../../../client/src/replay/transcript';
 import { Analyzer, languageForPath, type Finding, type LanguageId } from '../analysis/index';
 import { defaultGrammarDir, grammarFolder } from '../grammarFiles';
 import { parseCallArguments } from './callArguments';
+import { CALL_TARGET_OPTIONS } from './callTargetOptions';
 import { UsageError, type Command, type Io } from './usage';
 
 export const REPLAY_USAGE = `Usage: dbus-lint replay FILE:LINE [--session | --system | --address ADDR] [--yes]
@@ -128,14 +129,7 @@ export const replayCommand: Command = async (args, io) => {
     args,
     allowPositionals: true,
     options: {
-      session: { type: 'boolean' },
-      system: { type: 'boolean' },
-      address: { type: 'string' },
-      dest: { type: 'string' },
-      path: { type: 'string' },
-      interface: { type: 'string' },
-      method: { type: 'string' },
-      signature: { type: 'string' },
+      ...CALL_TARGET_OPTIONS,
       arg: { type: 'string', multiple: true, default: [] },
       timeout: { type: 'string' },
       repeat: { type: 'string' },
