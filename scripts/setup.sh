@@ -26,4 +26,7 @@ if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules
   npm ci --no-audit --no-fund
 fi
 
+# code-server (a real VS Code) for the e2e suite and the demo: installed once into a cache folder outside the repo.
+bash scripts/install-code-server.sh >/dev/null
+
 npm run --silent build

@@ -8,6 +8,7 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { STATUS_NOTIFICATION, type ServerStatus } from '../../server/src/lsp/status';
+import { registerReplayCommand } from './commands/replayCall';
 import { createStatusItem, showStatus } from './statusItem';
 
 const DOCUMENT_SELECTOR = ['rust', 'typescript', 'typescriptreact', 'javascript', 'javascriptreact'].map(
@@ -31,7 +32,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     outputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     synchronize: { configurationSection: 'dbusLint' },
-    initializationOptions: { settings: vscode.workspace.getConfiguration('dbusLint') },
+    // replayCommand: this client registers dbusLint.replayCall, so the server may offer "Replay this call".
+    initializationOptions: { settings: vscode.workspace.getConfiguration('dbusLint'), replayCommand: true },
   };
   client = new LanguageClient('dbusLint', 'D-Bus Lint', serverOptions, clientOptions);
   context.subscriptions.push(
@@ -44,6 +46,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await client?.restart();
     }),
     vscode.commands.registerCommand('dbusLint.showOutput', () => output.show(true)),
+    registerReplayCommand(context, output),
   );
   await client.start();
   output.info('language server started');

@@ -27,6 +27,7 @@ const lastFindings = new Map<string, Finding[]>();
 
 let supportsConfiguration = false;
 let supportsRelatedInformation = false;
+let clientCanReplay = false;
 let globalSettings: ServerSettings = DEFAULT_SETTINGS;
 const settingsByUri = new Map<string, Promise<ServerSettings>>();
 const pending = new Map<string, NodeJS.Timeout>();
@@ -36,7 +37,9 @@ connection.onInitialize((params): InitializeResult => {
   const capabilities = params.capabilities;
   supportsConfiguration = !!capabilities.workspace?.configuration;
   supportsRelatedInformation = !!capabilities.textDocument?.publishDiagnostics?.relatedInformation;
-  globalSettings = parseSettings((params.initializationOptions as { settings?: unknown } | undefined)?.settings);
+  const initOptions = params.initializationOptions as { settings?: unknown; replayCommand?: unknown } | undefined;
+  globalSettings = parseSettings(initOptions?.settings);
+  clientCanReplay = initOptions?.replayCommand === true;
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -157,7 +160,9 @@ connection.onDidChangeConfiguration((change) => {
 
 connection.onHover((params) => hoverAt(lastFindings.get(params.textDocument.uri) ?? [], params.position));
 
-connection.onCodeAction((params) => codeActionsFor(params.textDocument.uri, params.context.diagnostics));
+connection.onCodeAction((params) =>
+  codeActionsFor(params.textDocument.uri, params.context.diagnostics, { replay: clientCanReplay }),
+);
 
 connection.onExecuteCommand(async (params) => {
   if (params.command !== SHOW_DOCUMENTATION_COMMAND) return;

@@ -54,6 +54,8 @@ describe('language server over stdio', () => {
     const diagnostics = await client.diagnostics(uri);
     const actions = await client.codeActions(uri, diagnostics);
     assert.ok(actions.some((a) => a.title === 'Show documentation for call-without-timeout'), JSON.stringify(actions));
+    // This client did not say it can run dbusLint.replayCall (only our VS Code client does): no replay action.
+    assert.ok(!actions.some((a) => a.title === 'Replay this call on the bus'), JSON.stringify(actions));
   });
 
   it('explains a finding on hover with the rule title and docs link', async () => {

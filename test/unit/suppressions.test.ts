@@ -80,6 +80,7 @@ describe('suppressions', () => {
       [
         'Bound `iface.GetId()` with a 25 s timeout (Promise.race)',
         'Suppress call-without-timeout on this line',
+        'Replay this call on the bus',
         'Show documentation for call-without-timeout',
       ],
     );

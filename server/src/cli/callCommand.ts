@@ -13,11 +13,15 @@ import {
   type RecordCallOptions,
   type RecordedMessage,
 } from '../../../client/src/dbus/index';
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { toPcap } from '../../../client/src/replay/pcap';
 import { parseCallArguments } from './callArguments';
+import { CALL_TARGET_OPTIONS } from './callTargetOptions';
 import { UsageError, type Command, type Io } from './usage';
 
 export const CALL_USAGE = `Usage: dbus-lint call [--session | --system | --address ADDR] --dest NAME --path PATH [--interface IFACE]
-                      --method MEMBER [--signature SIG] [--timeout MS] [--repeat N] [--format text|json] [--] [ARG...]
+                      --method MEMBER [--signature SIG] [--timeout MS] [--repeat N] [--format text|json] [--pcap OUT] [--] [ARG...]
 
 Calls a method on a fresh connection (auth, Hello, the call) and shows every message and socket read.
   --session | --system | --address ADDR   which bus (default: the session bus)
@@ -26,6 +30,7 @@ Calls a method on a fresh connection (auth, Hello, the call) and shows every mes
   --repeat N        N fresh connections in a row, then a summary JSON: runs, ok, failed, timeouts, latencyMs
                     (connect to reply) and naive counts (what a client that reads once after sending would get wrong)
   --format text|json   text (default): one line per message; json: the recording
+  --pcap OUT        also write the recording as a pcap (link type 231, D-Bus) for tshark, Wireshark, Bustle
 ARG syntax, one per complete type of the signature (put -- before arguments that start with "-"):
   y n q i u h x t   decimal or 0x hex        d   a number        b   true|false|yes|no|1|0
   s o g             as written
@@ -139,17 +144,11 @@ export const callCommand: Command = async (args, io) => {
     args,
     allowPositionals: true,
     options: {
-      session: { type: 'boolean' },
-      system: { type: 'boolean' },
-      address: { type: 'string' },
-      dest: { type: 'string' },
-      path: { type: 'string' },
-      interface: { type: 'string' },
-      method: { type: 'string' },
-      signature: { type: 'string' },
+      ...CALL_TARGET_OPTIONS,
       timeout: { type: 'string' },
       repeat: { type: 'string' },
       format: { type: 'string', default: 'text' },
+      pcap: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -179,6 +178,7 @@ export const callCommand: Command = async (args, io) => {
       return summary.failed > 0 ? EXIT.errorReply : summary.timeouts > 0 ? EXIT.timeout : EXIT.reply;
     }
     const recording = await recordCall(options);
+    if (values.pcap) await writeFile(resolve(io.cwd, values.pcap), toPcap(recording));
     io.stdout(format === 'json' ? toCallJson(recording) : formatRecordingText(recording));
     const outcome = outcomeOf(recording);
     if (outcome !== 'reply') io.stderr(`dbus-lint call: ${ADVICE[outcome]}\n`);

@@ -1,5 +1,6 @@
 import { callCommand, CALL_USAGE } from './callCommand';
 import { checkCommand, CHECK_USAGE } from './checkCommand';
+import { replayCommand, REPLAY_USAGE } from './replayCommand';
 import { UsageError, type Command, type Io } from './usage';
 import { VERSION } from '../version';
 
@@ -8,15 +9,18 @@ const USAGE = `dbus-lint ${VERSION}: finds D-Bus client bugs in Rust and TypeScr
 Commands:
   check PATH...   analyse files and directories (text, json or SARIF output)
   call ...        call a D-Bus method on a live bus and show every message and read (text or JSON)
+  replay FILE:LINE  replay a finding's call on a live bus: the sequence and what a naive client would get
 
 Run \`dbus-lint <command> --help\` for a command's options.
 
 ${CHECK_USAGE}
 
-${CALL_USAGE}`;
+${CALL_USAGE}
+
+${REPLAY_USAGE}`;
 
 /** Subcommands by name; `call` and `replay` join this table. */
-const COMMANDS: Record<string, Command> = { check: checkCommand, call: callCommand };
+const COMMANDS: Record<string, Command> = { check: checkCommand, call: callCommand, replay: replayCommand };
 
 export async function main(argv: string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;

@@ -7,6 +7,21 @@ import { SOURCE, UNUSED_SUPPRESSION_CODE, type DiagnosticData } from './diagnost
 /** Server-side command: opens a rule's docs through `window/showDocument`, so it works in any LSP client. */
 export const SHOW_DOCUMENTATION_COMMAND = 'dbusLint.showRuleDocumentation';
 
+/** Client-side command (client/src/commands/replayCall.ts): replays the call live; it asks for missing parts. */
+export const REPLAY_CALL_COMMAND = 'dbusLint.replayCall';
+
+/** "Replay this call on the bus", offered when the finding knows at least which method is called. */
+function replayAction(diagnostic: Diagnostic, data: DiagnosticData | undefined): CodeAction | undefined {
+  if (!data?.call?.member) return undefined;
+  const title = 'Replay this call on the bus';
+  return {
+    title,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    command: { title, command: REPLAY_CALL_COMMAND, arguments: [{ call: data.call, ruleId: data.ruleId }] },
+  };
+}
+
 function quickFix(uri: string, diagnostic: Diagnostic, fix: Fix, isPreferred: boolean): CodeAction {
   return {
     title: fix.title,
@@ -17,7 +32,15 @@ function quickFix(uri: string, diagnostic: Diagnostic, fix: Fix, isPreferred: bo
   };
 }
 
-export function codeActionsFor(uri: string, diagnostics: Diagnostic[]): CodeAction[] {
+export interface CodeActionOptions {
+  /**
+   * Whether the client can run REPLAY_CALL_COMMAND. Only our VS Code client registers it (and says so in its
+   * initialization options); other editors would list an action they cannot run.
+   */
+  replay: boolean;
+}
+
+export function codeActionsFor(uri: string, diagnostics: Diagnostic[], options: CodeActionOptions = { replay: true }): CodeAction[] {
   const actions: CodeAction[] = [];
   for (const diagnostic of diagnostics) {
     if (diagnostic.source !== SOURCE) continue;
@@ -29,6 +52,8 @@ export function codeActionsFor(uri: string, diagnostics: Diagnostic[]): CodeActi
     if (typeof diagnostic.code !== 'string' || !isRuleId(diagnostic.code)) continue;
     for (const fix of data?.fixes ?? []) actions.push(quickFix(uri, diagnostic, fix, true));
     if (data?.suppressFix) actions.push(quickFix(uri, diagnostic, data.suppressFix, false));
+    const replay = options.replay ? replayAction(diagnostic, data) : undefined;
+    if (replay) actions.push(replay);
     actions.push({
       title: `Show documentation for ${diagnostic.code}`,
       kind: CodeActionKind.QuickFix,

@@ -1,0 +1,279 @@
+// "D-Bus Lint: Replay Call…": from a finding (code action, cursor, workspace pick) or a call typed by
+// hand to a live replay in the sequence view. Refused in untrusted workspaces; asks for what the code
+// does not say; shows the exact call in a modal before anything is sent.
+import * as vscode from 'vscode';
+import { parseCallArguments } from '../../../server/src/cli/callArguments';
+import { argumentHint, completeTypes, signatureFromLiterals } from '../replay/args';
+import { busLabel, missingParts, replayable, validatePart, type BusChoice, type CallPart, type KnownCall, type ReplayCall } from '../replay/call';
+import { toJsonSafe } from '../dbus/values';
+import { dbusBackend } from '../replay/dbusBackend';
+import { DEFAULT_TIMEOUT_MS, runReplay, type ReplayBackend } from '../replay/engine';
+import { ReplayPanel } from '../replay/panel/replayPanel';
+
+export const REPLAY_COMMAND = 'dbusLint.replayCall';
+const SOURCE = 'dbus-lint';
+const LAST_ADDRESS_KEY = 'dbusLint.replay.lastAddress';
+
+/** What the "Replay this call on the bus" code action passes: the diagnostic's call data. */
+export interface ReplayRequest {
+  call: KnownCall;
+  ruleId?: string;
+}
+
+interface ProbeSettings {
+  allowSystemBus: boolean;
+  confirm: boolean;
+  timeoutMs: number;
+}
+
+function probeSettings(): ProbeSettings {
+  const config = vscode.workspace.getConfiguration('dbusLint.probe');
+  return {
+    allowSystemBus: config.get<boolean>('allowSystemBus', false),
+    confirm: config.get<boolean>('confirm', true),
+    timeoutMs: config.get<number>('timeoutMs', DEFAULT_TIMEOUT_MS),
+  };
+}
+
+function isKnownCall(value: unknown): value is KnownCall {
+  return !!value && typeof value === 'object' && !Array.isArray(value);
+}
+
+function isReplayRequest(value: unknown): value is ReplayRequest {
+  return !!value && typeof value === 'object' && isKnownCall((value as ReplayRequest).call);
+}
+
+interface Flagged {
+  uri: vscode.Uri;
+  diagnostic: vscode.Diagnostic;
+  request: ReplayRequest;
+}
+
+/** dbus-lint diagnostics whose data carries a call (the language client keeps LSP `data` on the diagnostic). */
+function flaggedIn(uri: vscode.Uri, diagnostics: readonly vscode.Diagnostic[]): Flagged[] {
+  const out: Flagged[] = [];
+  for (const diagnostic of diagnostics) {
+    if (diagnostic.source !== SOURCE) continue;
+    const data = (diagnostic as vscode.Diagnostic & { data?: { call?: unknown } }).data;
+    // Findings on hand-written clients may know nothing of the call: the command then asks for every part.
+    if (!isKnownCall(data?.call)) continue;
+    out.push({ uri, diagnostic, request: { call: data.call, ruleId: typeof diagnostic.code === 'string' ? diagnostic.code : undefined } });
+  }
+  return out;
+}
+
+function callTitle(call: KnownCall): string {
+  if (!call.member) return 'a D-Bus call';
+  return `${call.interface ? `${call.interface}.` : ''}${call.member}`;
+}
+
+async function pickFlagged(flagged: Flagged[], placeHolder: string, allowManual: boolean): Promise<ReplayRequest | undefined> {
+  type Item = vscode.QuickPickItem & { request: ReplayRequest };
+  const items: Item[] = flagged.map((f) => ({
+    label: callTitle(f.request.call),
+    description: `${vscode.workspace.asRelativePath(f.uri)}:${f.diagnostic.range.start.line + 1}`,
+    detail: `${f.request.ruleId ?? ''}: ${f.diagnostic.message}`,
+    request: f.request,
+  }));
+  if (allowManual) items.push({ label: '$(edit) Enter a call by hand…', request: { call: {} }, alwaysShow: true });
+  const picked = await vscode.window.showQuickPick(items, { title: 'D-Bus Lint: Replay Call', placeHolder, matchOnDescription: true, matchOnDetail: true });
+  return picked?.request;
+}
+
+/** The finding under the cursor, else a pick of the workspace's flagged calls (or a call by hand). */
+async function chooseRequest(): Promise<ReplayRequest | undefined> {
+  const editor = vscode.window.activeTextEditor;
+  if (editor) {
+    const position = editor.selection.active;
+    const here = flaggedIn(editor.document.uri, vscode.languages.getDiagnostics(editor.document.uri)).filter(
+      (f) => f.diagnostic.range.contains(position) || f.diagnostic.range.start.line === position.line,
+    );
+    if (here.length === 1) return here[0]!.request;
+    if (here.length > 1) return pickFlagged(here, 'Several calls are flagged here: pick one to replay', false);
+  }
+  const all = vscode.languages.getDiagnostics().flatMap(([uri, diagnostics]) => flaggedIn(uri, diagnostics));
+  return pickFlagged(all, all.length ? 'Pick a flagged call to replay, or enter one by hand' : 'No flagged calls in the workspace: enter one by hand', true);
+}
+
+/** Pre-fills for a part the code did not give, derived from what it did give. */
+function prefill(part: Exclude<CallPart, 'args'>, call: KnownCall): string {
+  const destination = call.destination && !call.destination.startsWith(':') ? call.destination : undefined;
+  switch (part) {
+    case 'destination':
+      return 'org.freedesktop.DBus';
+    case 'path':
+      return destination ? `/${destination.replace(/\./g, '/')}` : '/';
+    case 'interface':
+      return destination ?? 'org.freedesktop.DBus';
+    case 'member':
+      return 'GetId';
+  }
+}
+
+const PART_PROMPTS: Record<Exclude<CallPart, 'args'>, string> = {
+  destination: 'Destination bus name (well-known like org.example.Service, or unique like :1.42)',
+  path: 'Object path',
+  interface: 'Interface',
+  member: 'Method name',
+};
+
+async function askPart(part: Exclude<CallPart, 'args'>, call: KnownCall): Promise<string | undefined> {
+  return vscode.window.showInputBox({
+    title: `Replay ${callTitle(call)}: ${part}`,
+    prompt: `${PART_PROMPTS[part]} — not known from the code`,
+    value: prefill(part, call),
+    ignoreFocusOut: true,
+    validateInput: (value) => validatePart(part, value.trim()),
+  });
+}
+
+async function askBus(settings: ProbeSettings, context: vscode.ExtensionContext): Promise<BusChoice | undefined> {
+  type Item = vscode.QuickPickItem & { kind_: BusChoice['kind'] };
+  const items: Item[] = [
+    { label: 'Session bus', description: 'default', kind_: 'session' },
+    { label: 'Custom address…', description: 'unix:path=…, tcp:host=…,port=…', kind_: 'address' },
+  ];
+  if (settings.allowSystemBus) items.push({ label: 'System bus', description: 'allowed by dbusLint.probe.allowSystemBus', kind_: 'system' });
+  const picked = await vscode.window.showQuickPick(items, { title: 'Replay on which bus?' });
+  if (!picked) return undefined;
+  if (picked.kind_ !== 'address') return { kind: picked.kind_ };
+  const address = await vscode.window.showInputBox({
+    title: 'D-Bus address',
+    value: context.globalState.get<string>(LAST_ADDRESS_KEY) ?? process.env.DBUS_SESSION_BUS_ADDRESS ?? 'unix:path=',
+    ignoreFocusOut: true,
+    validateInput: (value) => (/^[a-z]+:.+=/.test(value.trim()) ? undefined : 'an address such as unix:path=/run/user/1000/bus'),
+  });
+  if (!address) return undefined;
+  await context.globalState.update(LAST_ADDRESS_KEY, address.trim());
+  return { kind: 'address', address: address.trim() };
+}
+
+/** Signature and arguments: from the code, else from introspection, else typed by the user. */
+async function completeArguments(call: Omit<ReplayCall, 'signature' | 'args'>, known: KnownCall, backend: ReplayBackend, timeoutMs: number): Promise<Pick<ReplayCall, 'signature' | 'args'> | undefined> {
+  let signature = known.signature;
+  let names: string[] = [];
+  if (signature === undefined || (known.args === undefined && signature !== '')) {
+    const described = await backend.describeMethod(call.bus, call.destination, call.path, call.interface ?? '', call.member, timeoutMs);
+    if (described) {
+      signature ??= described.signature;
+      if (described.signature === signature) names = described.argNames;
+    }
+  }
+  if (signature === undefined) {
+    signature = await vscode.window.showInputBox({
+      title: `Replay ${call.member}: signature`,
+      prompt: `${call.destination} ${call.path} could not be introspected; type the in-signature (empty for no arguments)`,
+      value: signatureFromLiterals(known.args) ?? '',
+      ignoreFocusOut: true,
+      validateInput: (value) => {
+        try {
+          completeTypes(value);
+          return undefined;
+        } catch (error) {
+          return (error as Error).message;
+        }
+      },
+    });
+    if (signature === undefined) return undefined;
+  }
+  const types = completeTypes(signature);
+  if (known.args && known.args.length === types.length) return { signature, args: known.args };
+  const args: unknown[] = [];
+  for (const [i, type] of types.entries()) {
+    const name = names[i] ?? `arg${i}`;
+    const text = await vscode.window.showInputBox({
+      title: `Replay ${call.member}: argument ${i + 1} of ${types.length}`,
+      prompt: `${name} (type ${type}): ${argumentHint(type)}`,
+      value: known.args?.[i] === undefined ? '' : typeof known.args[i] === 'string' ? (known.args[i] as string) : JSON.stringify(known.args[i]),
+      ignoreFocusOut: true,
+      validateInput: (value) => {
+        try {
+          parseCallArguments(type, [value]);
+          return undefined;
+        } catch (error) {
+          return (error as Error).message;
+        }
+      },
+    });
+    if (text === undefined) return undefined;
+    args.push(parseCallArguments(type, [text])[0]);
+  }
+  return { signature, args };
+}
+
+/** The modal that shows exactly what will be sent; "Other Bus…" switches the bus and shows it again. */
+async function confirmCall(call: ReplayCall, note: string | undefined): Promise<'send' | 'other-bus' | undefined> {
+  const detail = [
+    `Bus: ${busLabel(call.bus)}`,
+    `Destination: ${call.destination}`,
+    `Path: ${call.path}`,
+    `Method: ${call.interface ? `${call.interface}.` : ''}${call.member}`,
+    `Signature: "${call.signature}"`,
+    `Arguments: ${call.args.length ? JSON.stringify(toJsonSafe(call.args)) : '(none)'}`,
+    ...(note ? ['', note] : []),
+  ].join('\n');
+  const choice = await vscode.window.showWarningMessage('Send this D-Bus call?', { modal: true, detail }, 'Send', 'Other Bus…');
+  return choice === 'Send' ? 'send' : choice === 'Other Bus…' ? 'other-bus' : undefined;
+}
+
+async function refuseUntrusted(): Promise<void> {
+  const manage = 'Manage Workspace Trust';
+  const choice = await vscode.window.showWarningMessage(
+    'D-Bus Lint: Replay sends real D-Bus calls, so it is off in Restricted Mode. Trust this workspace to use it.',
+    manage,
+  );
+  if (choice === manage) await vscode.commands.executeCommand('workbench.trust.manage');
+}
+
+async function replayCommand(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, backend: ReplayBackend, argument: unknown): Promise<void> {
+  if (!vscode.workspace.isTrusted) return refuseUntrusted();
+  const request = isReplayRequest(argument) ? argument : await chooseRequest();
+  if (!request) return;
+  const settings = probeSettings();
+  const fromCode = replayable({ ...request.call });
+  const known: KnownCall = fromCode.known;
+
+  let bus: BusChoice = { kind: 'session' };
+  let note: string | undefined = fromCode.note ?? undefined;
+  if (known.bus === 'system') {
+    if (settings.allowSystemBus) bus = { kind: 'system' };
+    else note = [note, 'The code uses the system bus; replaying there needs the machine setting dbusLint.probe.allowSystemBus.'].filter(Boolean).join('\n');
+  }
+  for (const part of missingParts(known)) {
+    if (part === 'args') continue;
+    const value = await askPart(part, known);
+    if (value === undefined) return;
+    known[part] = value.trim();
+  }
+  const target = { bus, destination: known.destination!, path: known.path!, interface: known.interface ?? null, member: known.member! };
+  const completed = await completeArguments(target, known, backend, settings.timeoutMs);
+  if (!completed) return;
+  let call: ReplayCall = { ...target, ...completed };
+
+  for (;;) {
+    if (!settings.confirm && call.bus.kind === 'session') break;
+    const choice = await confirmCall(call, note);
+    if (choice === undefined) return;
+    if (choice === 'send') break;
+    const other = await askBus(settings, context);
+    if (other) call = { ...call, bus: other };
+  }
+
+  const started = performance.now();
+  try {
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: `Replaying ${call.member} on the ${busLabel(call.bus)}` },
+      () => runReplay(call, backend, settings.timeoutMs),
+    );
+    ReplayPanel.show({ extensionUri: context.extensionUri, output, backend, timeoutMs: settings.timeoutMs }, result, request.ruleId ?? null, started);
+  } catch (error) {
+    const message = `D-Bus Lint: could not replay ${call.member} on the ${busLabel(call.bus)}: ${(error as Error).message}`;
+    output.error(message);
+    void vscode.window.showErrorMessage(message, 'Show Output').then((choice) => choice && output.show(true));
+  }
+}
+
+export function registerReplayCommand(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): vscode.Disposable {
+  const backend = dbusBackend();
+  return vscode.commands.registerCommand(REPLAY_COMMAND, (argument: unknown) => replayCommand(context, output, backend, argument));
+}

@@ -1,0 +1,169 @@
+// Runs inside code-server's extension host, loaded through the workbench payload `extensionTestsPath`,
+// with the extension itself loaded from the repo (`extensionDevelopmentPath`). Checks go through the real
+// `vscode` API; the results go to $DBUS_LINT_E2E_RESULT as JSON (written atomically), which the driver
+// (../extensionHost.test.ts) reads. Bundled by the driver with esbuild; `vscode` stays external.
+import { renameSync, writeFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { EXTENSION_ID, FLAGGED_RUST, FLAGGED_TS, type ExpectedFinding } from '../support/fixtures';
+
+export interface CheckResult {
+  name: string;
+  /** `skipped`: an earlier check failed; the checks build on each other's state (open files, settings). */
+  outcome: 'ok' | 'failed' | 'skipped';
+  ms: number;
+  error?: string;
+}
+
+/** Bound per wait, set by the driver so that one failing wait ends well within the driver's own bound. */
+const TIMEOUT_MS = Number(process.env.DBUS_LINT_E2E_WAIT_MS ?? 20_000);
+const SEVERITY_SETTING = 'rules.call-without-timeout.severity';
+
+function workspaceUri(file: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new Error('no workspace folder is open');
+  return vscode.Uri.joinPath(folder.uri, file);
+}
+
+function ours(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'dbus-lint');
+}
+
+/** Resolves once `predicate` holds for our diagnostics on `uri`, checked now and on every change. */
+function diagnosticsWhere(uri: vscode.Uri, what: string, predicate: (d: vscode.Diagnostic[]) => boolean): Promise<vscode.Diagnostic[]> {
+  return new Promise((resolve, reject) => {
+    const done = (settle: () => void) => {
+      clearTimeout(timer);
+      subscription.dispose();
+      settle();
+    };
+    const check = () => {
+      const diagnostics = ours(uri);
+      if (predicate(diagnostics)) done(() => resolve(diagnostics));
+    };
+    const subscription = vscode.languages.onDidChangeDiagnostics((event) => {
+      if (event.uris.some((changed) => changed.toString() === uri.toString())) check();
+    });
+    const timer = setTimeout(
+      () => done(() => reject(new Error(`${what} on ${uri.path} not within ${TIMEOUT_MS} ms; now: ${JSON.stringify(ours(uri))}`))),
+      TIMEOUT_MS,
+    );
+    check();
+  });
+}
+
+function codeOf(diagnostic: vscode.Diagnostic): string | number | undefined {
+  return typeof diagnostic.code === 'object' ? diagnostic.code.value : diagnostic.code;
+}
+
+function flagged(finding: ExpectedFinding, severity = vscode.DiagnosticSeverity.Warning) {
+  return (diagnostics: vscode.Diagnostic[]) =>
+    diagnostics.some((d) => codeOf(d) === finding.code && d.range.start.line === finding.line - 1 && d.severity === severity);
+}
+
+async function open(finding: ExpectedFinding): Promise<vscode.Uri> {
+  const uri = workspaceUri(finding.file);
+  await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: false });
+  return uri;
+}
+
+async function setSeverity(value: string | undefined): Promise<void> {
+  await vscode.workspace.getConfiguration('dbusLint').update(SEVERITY_SETTING, value, vscode.ConfigurationTarget.Workspace);
+}
+
+const checks: [string, () => Promise<void>][] = [
+  [
+    'opening a Rust file activates the extension and yields call-without-timeout',
+    async () => {
+      const uri = await open(FLAGGED_RUST);
+      await diagnosticsWhere(uri, 'the Rust finding', flagged(FLAGGED_RUST));
+      const extension = vscode.extensions.getExtension(EXTENSION_ID);
+      assert.ok(extension?.isActive, `${EXTENSION_ID} is active`);
+    },
+  ],
+  [
+    'a TypeScript file yields call-without-timeout with source, code and docs link',
+    async () => {
+      const uri = await open(FLAGGED_TS);
+      const diagnostics = await diagnosticsWhere(uri, 'the TS finding', flagged(FLAGGED_TS));
+      const diagnostic = diagnostics.find((d) => codeOf(d) === FLAGGED_TS.code);
+      assert.ok(diagnostic && typeof diagnostic.code === 'object', 'the code carries a docs link');
+      assert.match(diagnostic.code.target.toString(), /call-without-timeout/);
+      assert.match(diagnostic.message, /timeout/);
+    },
+  ],
+  [
+    'the TypeScript finding offers its quick fix, the suppression and the docs as code actions',
+    async () => {
+      const uri = workspaceUri(FLAGGED_TS.file);
+      const diagnostic = ours(uri).find((d) => codeOf(d) === FLAGGED_TS.code);
+      assert.ok(diagnostic, 'the TS finding is there');
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic.range);
+      const titles = actions.map((action) => action.title);
+      for (const wanted of [/Promise\.race/, new RegExp(`^Suppress ${FLAGGED_TS.code} on this line$`), new RegExp(`^Show documentation for ${FLAGGED_TS.code}$`)]) {
+        assert.ok(titles.some((title) => wanted.test(title)), `an action matching ${wanted} among ${JSON.stringify(titles)}`);
+      }
+    },
+  ],
+  [
+    'the commands are registered and run',
+    async () => {
+      const commands = await vscode.commands.getCommands(true);
+      for (const command of ['dbusLint.restartServer', 'dbusLint.showOutput', 'dbusLint.replayCall']) assert.ok(commands.includes(command), `${command} is registered`);
+      await vscode.commands.executeCommand('dbusLint.showOutput');
+    },
+  ],
+  [
+    'setting the rule severity to error re-analyses open files',
+    async () => {
+      await setSeverity('error');
+      await diagnosticsWhere(workspaceUri(FLAGGED_RUST.file), 'an Error-severity Rust finding', flagged(FLAGGED_RUST, vscode.DiagnosticSeverity.Error));
+      await diagnosticsWhere(workspaceUri(FLAGGED_TS.file), 'an Error-severity TS finding', flagged(FLAGGED_TS, vscode.DiagnosticSeverity.Error));
+    },
+  ],
+  [
+    'setting the rule severity to off clears its findings, removing the setting brings them back',
+    async () => {
+      await setSeverity('off');
+      for (const finding of [FLAGGED_RUST, FLAGGED_TS]) {
+        await diagnosticsWhere(workspaceUri(finding.file), 'no findings', (d) => !d.some((x) => codeOf(x) === finding.code));
+      }
+      await setSeverity(undefined);
+      for (const finding of [FLAGGED_RUST, FLAGGED_TS]) {
+        await diagnosticsWhere(workspaceUri(finding.file), 'the default-severity finding back', flagged(finding));
+      }
+    },
+  ],
+  [
+    'restarting the server republishes the findings',
+    async () => {
+      await vscode.commands.executeCommand('dbusLint.restartServer');
+      await diagnosticsWhere(workspaceUri(FLAGGED_TS.file), 'the TS finding after restart', flagged(FLAGGED_TS));
+    },
+  ],
+];
+
+export async function run(): Promise<void> {
+  const resultFile = process.env.DBUS_LINT_E2E_RESULT;
+  if (!resultFile) throw new Error('DBUS_LINT_E2E_RESULT is not set');
+  const results: CheckResult[] = [];
+  let failed = false;
+  for (const [name, check] of checks) {
+    if (failed) {
+      results.push({ name, outcome: 'skipped', ms: 0 });
+      continue;
+    }
+    const started = Date.now();
+    try {
+      await check();
+      results.push({ name, outcome: 'ok', ms: Date.now() - started });
+    } catch (error) {
+      failed = true;
+      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      results.push({ name, outcome: 'failed', ms: Date.now() - started, error: message });
+    }
+  }
+  // Atomic: the driver must never read a half-written file.
+  writeFileSync(`${resultFile}.tmp`, JSON.stringify(results, null, 2));
+  renameSync(`${resultFile}.tmp`, resultFile);
+}
