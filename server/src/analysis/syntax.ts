@@ -58,12 +58,22 @@ export function enclosingLoop(node: Node): Node | undefined {
  */
 export function outermostScopeAt(tree: Tree, index: number): Node | undefined {
   let top: Node | undefined;
+  // Outside functions, the item inside an impl/trait/mod body or a class body (a doc comment, a field, a
+  // `const`) rather than the whole impl or class: a word in a method's doc comment must not make the
+  // whole impl one scope, hiding the functions in it from their own scopes.
+  let item: Node | undefined;
+  let parent: Node | undefined;
   for (let node = tree.rootNode.firstChildForIndex(index); node && node.startIndex <= index; node = node.firstChildForIndex(index)) {
     top ??= node;
     if (FUNCTION_BOUNDARIES.has(node.type)) return node;
+    if (parent && ITEM_CONTAINERS.has(parent.type)) item = node;
+    parent = node;
   }
-  return top;
+  return item ?? top;
 }
+
+/** Bodies whose children are items of their own: Rust impl/trait/mod bodies, class bodies. */
+const ITEM_CONTAINERS = new Set(['declaration_list', 'class_body']);
 
 export function contains(outer: Node, inner: Node): boolean {
   return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
