@@ -227,6 +227,14 @@ function enclosingFunctionOf(node: Node): Node | undefined {
   return node.parent ? enclosingFunction(node.parent) : undefined;
 }
 
+/** An inline handler that keeps the chunk (concatenates or appends it), as a framing loop's step does. */
+function accumulates(call: Node): boolean {
+  const handler = inlineHandler(call);
+  const chunk = handler ? chunkParam(handler) : undefined;
+  const body = handler?.childForFieldName('body');
+  return !!chunk && !!body && buffers(body.text, chunk);
+}
+
 /** The function passed as the handler argument (`on('data', chunk => …)`), if written inline. */
 function inlineHandler(call: Node): Node | undefined {
   const handler = callArguments(call)[1];
@@ -409,6 +417,8 @@ function checkJs(ctx: RuleContext): RuleReport[] {
     const event = stringValue(args[0]);
     // `socket.once('data', …)`: the first chunk is taken as the reply (a process's stdio is not a bus).
     if (c.name === 'once' && c.receiver && (event === 'data' || event === 'message') && !STDIO.test(c.receiver.text)) {
+      // `once('data', chunk => { buf = Buffer.concat([buf, chunk]); … })` in a read-until-enough loop: accumulating.
+      if (event === 'data' && accumulates(call)) continue;
       reports.push({
         range: nodeRange(c.nameNode),
         message:
