@@ -15,7 +15,12 @@ import { checkZbus } from './timeouts/zbus';
 
 /** Hand-written clients: a raw socket in a file with D-Bus signs and no D-Bus library. */
 const rawSocketClient = (t: string): boolean =>
-  handWrittenSocket(t) && DBUS_EVIDENCE.test(t) && !uses(ZBUS, t) && !uses(DBUS_RS, t) && !uses(RUSTBUS, t);
+  handWrittenSocket(t) && DBUS_EVIDENCE.test(t) && !uses(ZBUS, t) && !uses(DBUS_RS, t) && !uses(RUSTBUS, t) && !serverOnly(t);
+
+/** A bus (or mock bus) that only accepts connections waits for its clients, not for replies. */
+function serverOnly(t: string): boolean {
+  return /\b(?:UnixListener|TcpListener)\b/.test(t) && !/\bconnect\s*\(/.test(t);
+}
 
 /** One checker per library, each run only when the file uses that library. */
 const CHECKERS: { language: 'rust' | 'js'; applies: (text: string) => boolean; check: (ctx: RuleContext) => RuleReport[] }[] = [
