@@ -17,7 +17,7 @@ if ((${#missing[@]})); then
   if [[ $(id -u) -eq 0 ]]; then SUDO=(); else SUDO=(sudo); fi
   # Another apt-get (unattended upgrades, a parallel session) may hold the lock: wait for it.
   "${SUDO[@]}" apt-get -o DPkg::Lock::Timeout=300 update -q
-  DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get -o DPkg::Lock::Timeout=300 install -y -q --no-install-recommends "${missing[@]}"
+  DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get -o DPkg::Lock::Timeout=300 install -y -q "${missing[@]}"
 fi
 
 # npm packages from the lockfile, only when the lockfile changed since the last install.
