@@ -63,20 +63,72 @@ function localConnection(call: Node, all: Connection[], ctx: RuleContext): Conne
   return all.filter((c) => c.node.startIndex >= scope.startIndex && c.node.endIndex <= call.startIndex).at(-1);
 }
 
-/** Proxy variables in scope: `let p = FooProxy::new(&conn).await?`, `FooProxy::builder(&conn)….build()`, parameters typed `&FooProxy`. */
-function proxyVariables(scope: Node): Map<string, string> {
+/** `use crate::x::ManagerProxyBlocking as SystemManager;` → SystemManager ↦ ManagerProxyBlocking. */
+function proxyAliases(text: string): Map<string, string> {
   const out = new Map<string, string>();
-  for (const decl of descendantsOfType(scope, ['let_declaration', 'parameter'])) {
-    const pattern = decl.childForFieldName('pattern');
-    const source = decl.childForFieldName(decl.type === 'parameter' ? 'type' : 'value')?.text ?? '';
-    const type =
-      decl.type === 'parameter'
-        ? /^&?(?:'\w+\s+)?(?:mut\s+)?(?:[\w:]+::)?(\w*Proxy(?:Blocking)?)\b/.exec(source)
-        : PROXY_CONSTRUCTOR.exec(source);
-    if (pattern && type?.[1]) out.set(pattern.text.replace(/^mut\s+/, ''), type[1]);
+  const re = /\b(\w*Proxy(?:Blocking)?)\s+as\s+(\w+)\b|\btype\s+(\w+)\s*(?:<[^>]*>)?\s*=\s*(?:[\w:]+::)?(\w*Proxy(?:Blocking)?)\b/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (m[1] && m[2]) out.set(m[2], m[1]);
+    else if (m[3] && m[4]) out.set(m[3], m[4]);
   }
   return out;
 }
+
+/** Same-file functions and methods that return a proxy: `async fn manager(&self) -> Result<ManagerProxy<'_>>`. */
+function proxyReturningFunctions(text: string, aliases: Map<string, string>): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!text.includes('->')) return out;
+  const re = /\bfn\s+(\w+)\s*(?:<[^>{]*>)?\s*\([^)]*\)\s*->\s*([^{;]+)/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const returns = m[2] ?? '';
+    const direct = /(?:^|[<\s(&:,])(\w*Proxy(?:Blocking)?)\b(?!\s*::)/.exec(returns)?.[1];
+    const aliased = direct ? undefined : [...aliases.keys()].find((a) => new RegExp(`(?:^|[<\\s(&:,])${a}\\b`).test(returns));
+    const type = direct ?? (aliased ? aliases.get(aliased) : undefined);
+    if (m[1] && type) out.set(m[1], type);
+  }
+  return out;
+}
+
+/** The names of the same-file functions that return a zbus proxy (anchors for their callers). */
+export function proxyGetterNames(text: string): string[] {
+  return [...proxyReturningFunctions(text, proxyAliases(text)).keys()];
+}
+
+/** A call whose callee is a proxy-returning same-file function, or one named for the proxy it returns (`systemd_manager_proxy()`). */
+const PROXY_GETTER_CALL = /^(?:self\.|[\w:]+::)?(\w+)\s*\([^()]*\)(?:\.await)?\s*(?:\?|\.unwrap\(\)|\.expect\([^()]*\))?\s*;?$/;
+
+/**
+ * Proxy variables in scope: `let p = FooProxy::new(&conn).await?`, `FooProxy::builder(&conn)….build()`, parameters typed
+ * `&FooProxy`, `let p = match FooProxy::new(&conn).await { Ok(p) => p, … }`, `let p = self.manager().await?` where
+ * `manager` returns a proxy.
+ */
+function proxyVariables(scope: Node, getters: Map<string, string>, aliases: Map<string, string>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const decl of descendantsOfType(scope, ['let_declaration', 'parameter'])) {
+    const pattern = decl.childForFieldName('pattern');
+    const value = decl.childForFieldName(decl.type === 'parameter' ? 'type' : 'value');
+    let source = value?.text ?? '';
+    // `match FooProxy::new(&conn).await { Ok(p) => p, Err(e) => return … }`: the scrutinee is the proxy.
+    if (value?.type === 'match_expression') source = value.childForFieldName('value')?.text ?? '';
+    let type: string | undefined;
+    if (decl.type === 'parameter') {
+      const m = /^&?(?:'\w+\s+)?(?:mut\s+)?(?:[\w:]+::)?(\w+)\b/.exec(source)?.[1];
+      type = m && /Proxy(?:Blocking)?$/.test(m) ? m : m ? aliases.get(m) : undefined;
+    } else {
+      const constructed = PROXY_CONSTRUCTOR_ANY.exec(source)?.[1];
+      type = constructed && /Proxy(?:Blocking)?$/.test(constructed) ? constructed : constructed ? aliases.get(constructed) : undefined;
+      if (!type) {
+        const getter = PROXY_GETTER_CALL.exec(source.replace(/\s+/g, ' ').trim())?.[1];
+        if (getter) type = getters.get(getter) ?? (/(?:^|_)proxy$/i.test(getter) ? 'proxy' : undefined);
+      }
+    }
+    if (pattern && type) out.set(pattern.text.replace(/^mut\s+/, ''), type);
+  }
+  return out;
+}
+
+/** A constructor on any type name, checked against proxy names and aliases by the caller. */
+const PROXY_CONSTRUCTOR_ANY = /^(?:[\w:]+::)?(\w+)(?:<[^>]*>)?(?:::<[^>]*>)?::(?:new\w*|builder)\s*\(/;
 
 /** `FooProxy::new(&conn)`, `zbus::fdo::DBusProxy::new_for(…)`, `FooProxyBlocking::builder(&conn)`. */
 const PROXY_CONSTRUCTOR = /^(?:[\w:]+::)?(\w*Proxy(?:Blocking)?)(?:<[^>]*>)?(?:::<[^>]*>)?::(?:new\w*|builder)\s*\(/;
@@ -157,6 +209,8 @@ export function checkZbus(ctx: RuleContext): RuleReport[] {
   const reports: RuleReport[] = [];
   const proxiesByScope = new Map<number, Map<string, string>>();
   const fields = zbusProxyFields(ctx.text);
+  const aliases = proxyAliases(ctx.text);
+  const getters = proxyReturningFunctions(ctx.text, aliases);
   for (const call of ctx.nodes('call')) {
     const c = ctx.callee(call);
     if (!c?.receiver) continue;
@@ -164,7 +218,7 @@ export function checkZbus(ctx: RuleContext): RuleReport[] {
     let what: string;
     const scope = ctx.scopeOf(call);
     let proxies = proxiesByScope.get(scope.id);
-    if (!proxies) proxiesByScope.set(scope.id, (proxies = proxyVariables(scope)));
+    if (!proxies) proxiesByScope.set(scope.id, (proxies = proxyVariables(scope, getters, aliases)));
     const receiverText = c.receiver.text;
     const type =
       proxies.get(receiverText) ??
@@ -186,7 +240,7 @@ export function checkZbus(ctx: RuleContext): RuleReport[] {
         member: generic ? resolveString(callArguments(call)[0], ctx.tree, ctx.text) : pascalCase(c.name),
       };
       const receiver = c.receiver.text.length <= 40 && !c.receiver.text.includes('\n') ? c.receiver.text : type;
-      what = `\`${receiver}.${c.name}()\` (${type})`;
+      what = `\`${receiver}.${c.name}()\` (${type === 'proxy' ? 'a zbus proxy' : type})`;
     }
     if (boundedByTimer(call, ctx)) continue;
     const local = localConnection(call, conns, ctx);
