@@ -69,6 +69,19 @@ function serviceName(receiver: Node, ctx: RuleContext): string | undefined {
   return resolveString(callArguments(value)[0], ctx.tree, ctx.text);
 }
 
+/** Whether the class around `call` declares a method or field called `name`. */
+function ownMethod(call: Node, name: string): boolean {
+  for (let current = call.parent; current; current = current.parent) {
+    if (current.type !== 'class_body') continue;
+    return current.namedChildren.some(
+      (member) =>
+        ['method_definition', 'public_field_definition', 'field_definition'].includes(member.type) &&
+        (member.childForFieldName('name') ?? member.childForFieldName('property'))?.text === name,
+    );
+  }
+  return false;
+}
+
 export function checkDbusNative(ctx: RuleContext): RuleReport[] {
   const helpers = timeoutHelpers(ctx);
   const promisified = promisifiedInvokes(ctx.text);
@@ -79,6 +92,8 @@ export function checkDbusNative(ctx: RuleContext): RuleReport[] {
     if (!c) continue;
     const isInvoke = c.name === 'invoke' && !!c.receiver;
     if (!isInvoke && !promisified.has(c.name)) continue;
+    // `this.invoke(msg)` in a class that defines its own `invoke` wrapper: the wrapper's bus call is the one reported.
+    if (isInvoke && c.receiver?.text === 'this' && ownMethod(call, c.name)) continue;
     const args = callArguments(call);
     const props = objectProperties(args[0], ctx.tree, ctx.text);
     // dbus-native's invoke takes a message object; `ipcRenderer.invoke('channel', …)` and the like are not D-Bus.
