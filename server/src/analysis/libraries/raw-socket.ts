@@ -143,9 +143,11 @@ export function writeMacroSends(macros: readonly Node[]): Node[] {
 /** What a send is called in messages: `write_all`, `write!`. */
 export function sendName(send: Node, fallback = 'send'): string {
   if (send.type === 'macro_invocation') return `${send.childForFieldName('macro')?.text ?? 'write'}!`;
-  const fn = send.childForFieldName('function');
+  let fn = send.childForFieldName('function');
+  // `socket::sendmsg::<()>(…)`: the name is the function's, not the turbofish's.
+  if (fn?.type === 'generic_function') fn = fn.childForFieldName('function');
   const name = fn?.type === 'field_expression' ? fn.childForFieldName('field')?.text : fn?.text.split('::').pop();
-  return name ?? fallback;
+  return name || fallback;
 }
 
 /** What a send or read goes to: the receiver, the first argument of a path call, or a `write!` macro's target. */
