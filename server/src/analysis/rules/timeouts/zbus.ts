@@ -102,11 +102,21 @@ const PROXY_GETTER_CALL = /^(?:self\.|[\w:]+::)?(\w+)\s*\([^()]*\)(?:\.await)?\s
  * `&FooProxy`, `let p = match FooProxy::new(&conn).await { Ok(p) => p, … }`, `let p = self.manager().await?` where
  * `manager` returns a proxy.
  */
-function proxyVariables(scope: Node, getters: Map<string, string>, aliases: Map<string, string>): Map<string, string> {
+function proxyVariables(scope: Node, getters: Map<string, string>, aliases: Map<string, string>, fields: Map<string, string>): Map<string, string> {
   const out = new Map<string, string>();
-  for (const decl of descendantsOfType(scope, ['let_declaration', 'parameter'])) {
-    const pattern = decl.childForFieldName('pattern');
+  const builders = new Map<string, string>();
+  for (const decl of descendantsOfType(scope, ['let_declaration', 'parameter', 'let_condition'])) {
     const value = decl.childForFieldName(decl.type === 'parameter' ? 'type' : 'value');
+    // `if let Some(proxy) = &self.proxy` / `let proxy = self.proxy.as_ref().unwrap()`: a proxy field under another name.
+    const field = /^&?\s*self\.(\w+)(?:\.(?:as_ref|as_mut|clone|unwrap|lock|read)\(\)|\.await|\?)*$/.exec(value?.text ?? '')?.[1];
+    if (decl.type !== 'parameter' && field && fields.has(field)) {
+      const bound = decl.childForFieldName('pattern');
+      const name = bound?.type === 'tuple_struct_pattern' ? bound.namedChildren.at(-1)?.text : bound?.text;
+      if (name && /^(?:mut\s+)?[a-z_]\w*$/.test(name)) out.set(name.replace(/^mut\s+/, ''), fields.get(field) ?? 'proxy');
+      continue;
+    }
+    if (decl.type === 'let_condition') continue;
+    const pattern = decl.childForFieldName('pattern');
     let source = value?.text ?? '';
     // `match FooProxy::new(&conn).await { Ok(p) => p, Err(e) => return … }`: the scrutinee is the proxy.
     if (value?.type === 'match_expression') source = value.childForFieldName('value')?.text ?? '';
@@ -115,8 +125,16 @@ function proxyVariables(scope: Node, getters: Map<string, string>, aliases: Map<
       const m = /^&?(?:'\w+\s+)?(?:mut\s+)?(?:[\w:]+::)?(\w+)\b/.exec(source)?.[1];
       type = m && /Proxy(?:Blocking)?$/.test(m) ? m : m ? aliases.get(m) : undefined;
     } else {
-      const constructed = PROXY_CONSTRUCTOR_ANY.exec(source)?.[1];
+      const ctor = PROXY_CONSTRUCTOR_ANY.exec(source);
+      const constructed = ctor?.[1];
       type = constructed && /Proxy(?:Blocking)?$/.test(constructed) ? constructed : constructed ? aliases.get(constructed) : undefined;
+      const built = /\.build\s*\(\s*\)/.test(source);
+      // `let b = FooProxy::builder(&conn).cache_properties(…)`: a builder, whose methods call nothing, until `.build()`.
+      if (type && ctor?.[2] === 'builder' && !built) {
+        if (pattern) builders.set(pattern.text.replace(/^mut\s+/, ''), type);
+        continue;
+      }
+      if (!type && built) type = builders.get(/^(\w+)\b/.exec(source)?.[1] ?? '');
       if (!type) {
         const getter = PROXY_GETTER_CALL.exec(source.replace(/\s+/g, ' ').trim())?.[1];
         if (getter) type = getters.get(getter) ?? (/(?:^|_)proxy$/i.test(getter) ? 'proxy' : undefined);
@@ -128,10 +146,7 @@ function proxyVariables(scope: Node, getters: Map<string, string>, aliases: Map<
 }
 
 /** A constructor on any type name, checked against proxy names and aliases by the caller. */
-const PROXY_CONSTRUCTOR_ANY = /^(?:[\w:]+::)?(\w+)(?:<[^>]*>)?(?:::<[^>]*>)?::(?:new\w*|builder)\s*\(/;
-
-/** `FooProxy::new(&conn)`, `zbus::fdo::DBusProxy::new_for(…)`, `FooProxyBlocking::builder(&conn)`. */
-const PROXY_CONSTRUCTOR = /^(?:[\w:]+::)?(\w*Proxy(?:Blocking)?)(?:<[^>]*>)?(?:::<[^>]*>)?::(?:new\w*|builder)\s*\(/;
+const PROXY_CONSTRUCTOR_ANY = /^(?:[\w:]+::)?(\w+)(?:<[^>]*>)?(?:::<[^>]*>)?::(new\w*|builder)\s*\(/;
 
 /** The proxy type when `receiver` is a constructor call itself: `FooProxy::new(&conn).await?` in `….bar()`. */
 function constructedProxy(receiver: Node): string | undefined {
@@ -147,9 +162,35 @@ function constructedProxy(receiver: Node): string | undefined {
       node = c.receiver;
       continue;
     }
+    // `FooProxy::builder(&conn).path(p)?.build().await?`: what `build()` makes is the proxy.
+    if (c?.name === 'build' && c.receiver) return builderChainProxy(c.receiver);
     const fn = node.childForFieldName('function');
     if (fn?.type !== 'scoped_identifier' && fn?.type !== 'generic_function') return undefined;
-    return PROXY_CONSTRUCTOR.exec(fn.text + '(')?.[1];
+    const m = PROXY_CONSTRUCTOR_KIND.exec(fn.text + '(');
+    // `FooProxy::builder(&conn)` is a builder: its `.cache_properties(…)`, `.path(…)` configure, they call nothing.
+    return m && m[2] !== 'builder' ? m[1] : undefined;
+  }
+  return undefined;
+}
+
+/** `FooProxy::new(&conn)` or `FooProxy::builder(&conn)`, and which. */
+const PROXY_CONSTRUCTOR_KIND = /^(?:[\w:]+::)?(\w*Proxy(?:Blocking)?)(?:<[^>]*>)?(?:::<[^>]*>)?::(new\w*|builder)\s*\(/;
+
+/** The proxy type at the start of a builder chain: `FooProxy::builder(&conn).path(p)?.destination(d)?`. */
+function builderChainProxy(node: Node | null): string | undefined {
+  while (node) {
+    if (node.type === 'try_expression' || node.type === 'await_expression') {
+      node = node.namedChildren[0] ?? null;
+      continue;
+    }
+    if (node.type !== 'call_expression') return undefined;
+    const fn = node.childForFieldName('function');
+    if (fn?.type === 'field_expression') {
+      node = fn.childForFieldName('value');
+      continue;
+    }
+    const m = fn ? PROXY_CONSTRUCTOR_KIND.exec(fn.text + '(') : undefined;
+    return m?.[2] === 'builder' ? m[1] : undefined;
   }
   return undefined;
 }
@@ -218,7 +259,7 @@ export function checkZbus(ctx: RuleContext): RuleReport[] {
     let what: string;
     const scope = ctx.scopeOf(call);
     let proxies = proxiesByScope.get(scope.id);
-    if (!proxies) proxiesByScope.set(scope.id, (proxies = proxyVariables(scope, getters, aliases)));
+    if (!proxies) proxiesByScope.set(scope.id, (proxies = proxyVariables(scope, getters, aliases, fields)));
     const receiverText = c.receiver.text;
     const type =
       proxies.get(receiverText) ??
