@@ -296,6 +296,55 @@ export function checkZbus(ctx: RuleContext): RuleReport[] {
       fixes: fix ? [fix] : [],
     });
   }
+  const proxiesOf = (scope: Node): Map<string, string> => {
+    let proxies = proxiesByScope.get(scope.id);
+    if (!proxies) proxiesByScope.set(scope.id, (proxies = proxyVariables(scope, getters, aliases, fields)));
+    return proxies;
+  };
+  reports.push(...macroProxyCalls(ctx, proxiesOf, traits, conns, fileTimed));
+  return reports;
+}
+
+/** A proxy method called inside a macro's arguments: `println!("{}", proxy.version().await?)`, `dbg!(p.get_id()?)`. */
+const MACRO_METHOD_CALL = /(?<![\w.])([a-z_]\w*)\s*\.\s*([a-z_]\w*)\s*(?:::<[^>]*>)?\s*\(/g;
+
+function macroProxyCalls(
+  ctx: RuleContext,
+  proxiesOf: (scope: Node) => Map<string, string>,
+  traits: Map<string, ProxyInfo>,
+  conns: Connection[],
+  fileTimed: boolean,
+): RuleReport[] {
+  const reports: RuleReport[] = [];
+  for (const macro of ctx.nodes('macro')) {
+    // `tokio::select! { r = proxy.call() => …, _ = sleep(d) => … }` races the call against its timer arm.
+    if (/(?:^|::)(?:select|select_biased|timeout)$/.test(macro.childForFieldName('macro')?.text ?? '')) continue;
+    const tokens = macro.namedChildren.find((child) => child.type === 'token_tree');
+    if (!tokens || !/\.\s*[a-z_]\w*\s*\(/.test(tokens.text)) continue;
+    const proxies = proxiesOf(ctx.scopeOf(macro));
+    if (proxies.size === 0) continue;
+    MACRO_METHOD_CALL.lastIndex = 0;
+    for (let m = MACRO_METHOD_CALL.exec(tokens.text); m; m = MACRO_METHOD_CALL.exec(tokens.text)) {
+      const [, receiver = '', method = ''] = m;
+      const type = proxies.get(receiver);
+      if (!type || ZBUS_PROXY_LOCAL_METHODS.test(method) || method === 'call_noreply') continue;
+      if (boundedByTimer(macro, ctx)) continue;
+      const local = localConnection(macro, conns, ctx);
+      if (local ? local.timed : fileTimed) continue;
+      const connection = local ?? conns.find((c) => !c.timed);
+      const start = tokens.startIndex + m.index + m[0].indexOf(method, receiver.length);
+      const nameNode = ctx.tree.rootNode.descendantForIndex(start, start + method.length);
+      const info = traits.get(type) ?? ZBUS_FDO_PROXIES[type];
+      const fix = connection ? methodTimeoutFix(connection) : undefined;
+      reports.push({
+        range: nodeRange(nameNode ?? macro),
+        message: `\`${receiver}.${method}()\` (${type === 'proxy' ? 'a zbus proxy' : type}) can wait forever: ${ZBUS.timeoutDefault}${connection ? ` (connection made on line ${lineOf(connection.node)})` : ''}; set \`method_timeout\` on the connection builder or wrap the call in \`tokio::time::timeout\``,
+        related: connection ? [related(connection.node, 'connection built here without `method_timeout`')] : [],
+        data: { library: ZBUS.id, bus: connection?.bus, ...stripUndefined({ destination: info?.destination, path: info?.path, interface: info?.interface, member: pascalCase(method) }) },
+        fixes: fix ? [fix] : [],
+      });
+    }
+  }
   return reports;
 }
 
