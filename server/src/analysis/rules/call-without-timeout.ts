@@ -33,7 +33,7 @@ const CHECKERS: { language: 'rust' | 'js'; applies: (text: string) => boolean; c
   { language: 'js', applies: (t) => uses(NET_SOCKET, t) && DBUS_EVIDENCE.test(t), check: checkPendingPromises },
 ];
 
-const RUST_LIBRARY_WORDS = /\bcall_method\b|Proxy|\b[a-z]\w*_proxy\s*\(|\bwith_proxy\b|\bsend_with_reply_and_block\b|Timeout::Infinite|\bp?poll\b/;
+const RUST_LIBRARY_WORDS = /\bcall_method\b|Proxy|_proxy\s*\(|\bwith_proxy\b|\bsend_with_reply_and_block\b|Timeout::Infinite|\bp?poll\b/;
 const RAW_SEND = /\b(?:sendmsg|send|send_to|sendto|write_all|write|write_vectored|send_message|send_msg|write_message|hello|call_hello)\b\s*(?:::<[^>]*>)?\(/;
 /** `write!(sock, …)` sends only where something is read with a buffer (`RwLock::read()` takes none). */
 const WRITE_MACRO = /\bwrite(?:ln)?!\s*\(/;

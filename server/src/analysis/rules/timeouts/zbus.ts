@@ -66,17 +66,26 @@ function localConnection(call: Node, all: Connection[], ctx: RuleContext): Conne
 /** `use crate::x::ManagerProxyBlocking as SystemManager;` → SystemManager ↦ ManagerProxyBlocking. */
 function proxyAliases(text: string): Map<string, string> {
   const out = new Map<string, string>();
-  const re = /\b(\w*Proxy(?:Blocking)?)\s+as\s+(\w+)\b|\btype\s+(\w+)\s*(?:<[^>]*>)?\s*=\s*(?:[\w:]+::)?(\w*Proxy(?:Blocking)?)\b/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    if (m[1] && m[2]) out.set(m[2], m[1]);
-    else if (m[3] && m[4]) out.set(m[3], m[4]);
+  if (!text.includes('Proxy')) return out;
+  // Anchored on the literal `Proxy`: a leading `\w*` tried at every word of the file is what costs.
+  const renamed = /Proxy(Blocking)?\s+as\s+(\w+)\b/g;
+  for (let m = renamed.exec(text); m; m = renamed.exec(text)) {
+    let start = m.index;
+    while (start > 0 && /\w/.test(text[start - 1] ?? '')) start--;
+    if (m[2]) out.set(m[2], `${text.slice(start, m.index)}Proxy${m[1] ?? ''}`);
   }
+  const typed = /\btype\s+(\w+)\s*(?:<[^>]*>)?\s*=\s*(?:[\w:]+::)?(\w*Proxy(?:Blocking)?)\b/g;
+  for (let m = typed.exec(text); m; m = typed.exec(text)) if (m[1] && m[2]) out.set(m[1], m[2]);
   return out;
 }
 
 /** Same-file functions and methods that return a proxy: `async fn manager(&self) -> Result<ManagerProxy<'_>>`. */
+let gettersCache: { text: string; getters: Map<string, string> } | undefined;
+
 function proxyReturningFunctions(text: string, aliases: Map<string, string>): Map<string, string> {
+  if (gettersCache?.text === text) return gettersCache.getters;
   const out = new Map<string, string>();
+  gettersCache = { text, getters: out };
   if (!text.includes('->')) return out;
   const re = /\bfn\s+(\w+)\s*(?:<[^>{]*>)?\s*\([^)]*\)\s*->\s*([^{;]+)/g;
   for (let m = re.exec(text); m; m = re.exec(text)) {
@@ -321,7 +330,11 @@ function macroProxyCalls(
     if (/(?:^|::)(?:select|select_biased|timeout)$/.test(macro.childForFieldName('macro')?.text ?? '')) continue;
     const tokens = macro.namedChildren.find((child) => child.type === 'token_tree');
     if (!tokens || !/\.\s*[a-z_]\w*\s*\(/.test(tokens.text)) continue;
-    const proxies = proxiesOf(ctx.scopeOf(macro));
+    // Only a receiver the function binds (`let p`, `Some(p)`, a parameter `p:`) can be a proxy variable.
+    const scope = ctx.scopeOf(macro);
+    const receivers = [...tokens.text.matchAll(MACRO_METHOD_CALL)].map((m) => m[1] ?? '');
+    if (!receivers.some((r) => new RegExp(`\\b(?:let\\s+(?:mut\\s+)?${r}\\b|Some\\(\\s*${r}\\s*\\)|${r}\\s*:)`).test(scope.text))) continue;
+    const proxies = proxiesOf(scope);
     if (proxies.size === 0) continue;
     MACRO_METHOD_CALL.lastIndex = 0;
     for (let m = MACRO_METHOD_CALL.exec(tokens.text); m; m = MACRO_METHOD_CALL.exec(tokens.text)) {
