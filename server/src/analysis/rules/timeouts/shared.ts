@@ -84,8 +84,9 @@ export function boundedByTimer(call: Node, ctx: RuleContext, helpers: TimeoutHel
   }
   // `const reply = iface.Get(…); … await Promise.race([reply, timer])`
   const binding = call.parent?.type === 'await_expression' ? call.parent.parent : call.parent;
-  if (binding?.type === 'variable_declarator') {
-    const name = binding.childForFieldName('name')?.text;
+  // JS `const reply = iface.Get(…)`; Rust `let fut = proxy.ping();` (the future, not yet awaited).
+  if (binding?.type === 'variable_declarator' || (binding?.type === 'let_declaration' && call.parent?.type === 'let_declaration')) {
+    const name = binding.childForFieldName(binding.type === 'let_declaration' ? 'pattern' : 'name')?.text.replace(/^mut\s+/, '');
     let fn: Node | null = binding;
     while (fn && !isFunctionBoundary(fn)) fn = fn.parent;
     if (name && fn) {
@@ -94,7 +95,8 @@ export function boundedByTimer(call: Node, ctx: RuleContext, helpers: TimeoutHel
         if (!use || use.text !== name || use.startIndex < binding.endIndex) continue;
         for (let up = use.parent; up && up.id !== fn.id; up = up.parent) {
           if (up.type === 'call_expression' && isTimeoutCall(up, ctx.language, helpers)) return true;
-          if (isFunctionBoundary(up) || up.type === 'expression_statement' || up.type === 'lexical_declaration') break;
+          if (up.type === 'macro_invocation' && /(?:^|::)(?:select|select_biased|timeout)$/.test(up.childForFieldName('macro')?.text ?? '')) return true;
+          if (isFunctionBoundary(up) || ['expression_statement', 'lexical_declaration', 'let_declaration'].includes(up.type)) break;
         }
       }
     }
