@@ -76,6 +76,8 @@ export function checkDbusNext(ctx: RuleContext): RuleReport[] {
     let relatedNode: Node | undefined;
     if (c.name === 'call' && (buses.has(receiver) || /Message\b/.test(args[0]?.text ?? '') || objectProperties(args[0], ctx.tree, ctx.text)?.has('member'))) {
       const props = objectProperties(args[0], ctx.tree, ctx.text);
+      // dbus-next resolves `call` at once for a message flagged NO_REPLY_EXPECTED: nothing waits.
+      if (/NO_REPLY_EXPECTED|noReplyExpected/.test(props?.get('flags')?.text ?? '')) continue;
       const prop = (key: string) => resolveString(props?.get(key), ctx.tree, ctx.text);
       data = {
         bus: buses.get(receiver) ?? defaultBus,
