@@ -261,6 +261,7 @@ export function checkZbus(ctx: RuleContext): RuleReport[] {
   const fields = zbusProxyFields(ctx.text);
   const aliases = proxyAliases(ctx.text);
   const getters = proxyReturningFunctions(ctx.text, aliases);
+  const noReply = noReplyMethods(ctx.text);
   for (const call of ctx.nodes('call')) {
     const c = ctx.callee(call);
     if (!c?.receiver) continue;
@@ -280,8 +281,8 @@ export function checkZbus(ctx: RuleContext): RuleReport[] {
     } else {
       if (!type || ZBUS_PROXY_LOCAL_METHODS.test(c.name)) continue;
       const info = traits.get(type) ?? ZBUS_FDO_PROXIES[type];
-      // `call_noreply` does not wait for anything.
-      if (c.name === 'call_noreply') continue;
+      // `call_noreply`, and proxy methods declared `#[zbus(no_reply)]`, do not wait for anything.
+      if (c.name === 'call_noreply' || noReply.has(c.name)) continue;
       const generic = c.name === 'call' || c.name === 'call_method';
       data = {
         destination: info?.destination,
@@ -314,6 +315,15 @@ export function checkZbus(ctx: RuleContext): RuleReport[] {
   return reports;
 }
 
+/** Proxy trait methods declared one-way: `#[zbus(no_reply)] fn notify(…)` (also `#[dbus_proxy(no_reply)]`). */
+function noReplyMethods(text: string): Set<string> {
+  const out = new Set<string>();
+  if (!text.includes('no_reply')) return out;
+  const re = /#\[\s*(?:zbus|dbus_proxy)\s*\([^\]]*\bno_reply\b[^\]]*\]\s*(?:(?:#\[[^\]]*\]|\/\/\/[^\n]*)\s*)*(?:async\s+)?fn\s+(\w+)/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) if (m[1]) out.add(m[1]);
+  return out;
+}
+
 /** A proxy method called inside a macro's arguments: `println!("{}", proxy.version().await?)`, `dbg!(p.get_id()?)`. */
 const MACRO_METHOD_CALL = /(?<![\w.])([a-z_]\w*)\s*\.\s*([a-z_]\w*)\s*(?:::<[^>]*>)?\s*\(/g;
 
@@ -340,7 +350,7 @@ function macroProxyCalls(
     for (let m = MACRO_METHOD_CALL.exec(tokens.text); m; m = MACRO_METHOD_CALL.exec(tokens.text)) {
       const [, receiver = '', method = ''] = m;
       const type = proxies.get(receiver);
-      if (!type || ZBUS_PROXY_LOCAL_METHODS.test(method) || method === 'call_noreply') continue;
+      if (!type || ZBUS_PROXY_LOCAL_METHODS.test(method) || method === 'call_noreply' || noReplyMethods(ctx.text).has(method)) continue;
       if (boundedByTimer(macro, ctx)) continue;
       const local = localConnection(macro, conns, ctx);
       if (local ? local.timed : fileTimed) continue;
