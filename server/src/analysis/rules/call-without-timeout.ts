@@ -1,12 +1,14 @@
 import { DBUS_EVIDENCE, DBUS_NATIVE, DBUS_NEXT, DBUS_RS, handWrittenSocket, NET_SOCKET, RUSTBUS, uses, ZBUS } from '../libraries/index';
 import { typedInterfaces } from '../libraries/dbus-next';
 import { socketHelpers } from '../libraries/raw-socket';
+import { ASYNC_RUSTBUS_IMPORT } from '../libraries/rustbus';
 import { zbusProxyFields } from '../libraries/zbus';
 import { escapeRegExp } from '../resolve';
 import type { LanguageId } from '../types';
 import type { Rule, RuleContext, RuleReport } from './rule';
 import { checkDbusNative } from './timeouts/dbus-native';
 import { checkDbusNext } from './timeouts/dbus-next';
+import { checkAsyncRustbus } from './timeouts/async-rustbus';
 import { checkDbusRs } from './timeouts/dbus-rs';
 import { checkPendingPromises } from './timeouts/pending-promise';
 import { checkRawSocket } from './timeouts/raw-socket';
@@ -27,13 +29,14 @@ const CHECKERS: { language: 'rust' | 'js'; applies: (text: string) => boolean; c
   { language: 'rust', applies: (t) => uses(ZBUS, t), check: checkZbus },
   { language: 'rust', applies: (t) => uses(DBUS_RS, t), check: checkDbusRs },
   { language: 'rust', applies: (t) => uses(RUSTBUS, t), check: checkRustbus },
+  { language: 'rust', applies: (t) => ASYNC_RUSTBUS_IMPORT.test(t), check: checkAsyncRustbus },
   { language: 'rust', applies: rawSocketClient, check: checkRawSocket },
   { language: 'js', applies: (t) => uses(DBUS_NEXT, t), check: checkDbusNext },
   { language: 'js', applies: (t) => uses(DBUS_NATIVE, t), check: checkDbusNative },
   { language: 'js', applies: (t) => uses(NET_SOCKET, t) && DBUS_EVIDENCE.test(t), check: checkPendingPromises },
 ];
 
-const RUST_LIBRARY_WORDS = /\bcall_method\b|Proxy|_proxy\s*\(|\bwith_proxy\b|\bsend_with_reply_and_block\b|Timeout::Infinite|\bp?poll\b/;
+const RUST_LIBRARY_WORDS = /\bcall_method\b|Proxy|_proxy\s*\(|\bwith_proxy\b|\bsend_with_reply_and_block\b|\bsend_msg_w_rsp\b|Timeout::Infinite|\bp?poll\b/;
 const RAW_SEND = /\b(?:sendmsg|send|send_to|sendto|write_all|write|write_vectored|send_message|send_msg|write_message|hello|call_hello)\b\s*(?:::<[^>]*>)?\(/;
 /** `write!(sock, …)` sends only where something is read with a buffer (`RwLock::read()` takes none). */
 const WRITE_MACRO = /\bwrite(?:ln)?!\s*\(/;
