@@ -86,7 +86,8 @@ function jsAnchors(text: string): RegExp {
   const words = ['\\.call\\s*\\(\\s*(?:new\\s+Message|\\w*(?:msg|message|Msg|Message)\\b)', '\\.invoke\\s*\\(', '\\.getInterface\\s*\\('];
   // Pending-call promises only matter in hand-written socket clients.
   if (uses(NET_SOCKET, text)) words.push('new\\s+Promise\\b', '\\bserial\\b');
-  if (names.size > 0) words.push(`\\b(?:${[...names].join('|')})\\b\\s*(?:\\??\\.|\\()`);
+  // `iface.Method(…)`, `iface?.Method(…)`, and `iface[name](…)` (a method picked by name).
+  if (names.size > 0) words.push(`\\b(?:${[...names].join('|')})\\b\\s*(?:\\??\\.|\\(|\\[)`);
   return new RegExp(words.join('|'), 'g');
 }
 
