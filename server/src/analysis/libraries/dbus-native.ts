@@ -4,7 +4,7 @@ export const DBUS_NATIVE: LibraryModel = {
   id: 'dbus-native',
   displayName: 'dbus-native',
   language: 'js',
-  imports: /(?:from\s+|require\s*\(\s*|import\s*\(\s*)['"](?:@homebridge\/)?dbus-native['"]/,
+  imports: /(?:from\s+|require\s*\(\s*|import\s*\(\s*)['"](?:@[\w.-]+\/)?dbus-native['"]/,
   sends: ['invoke', 'call'],
   receives: [],
   receiveUnit: 'none',

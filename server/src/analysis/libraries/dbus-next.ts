@@ -4,7 +4,8 @@ export const DBUS_NEXT: LibraryModel = {
   id: 'dbus-next',
   displayName: 'dbus-next',
   language: 'js',
-  imports: /(?:from\s+|require\s*\(\s*|import\s*\(\s*)['"]dbus-next['"]/,
+  // Scoped forks keep the API: @jellybrick/dbus-next, @particle/dbus-next, @holusion/dbus-next; dbus-final too.
+  imports: /(?:from\s+|require\s*\(\s*|import\s*\(\s*)['"](?:@[\w.-]+\/)?dbus-(?:next|final)['"]/,
   sends: ['call', 'send'],
   receives: [],
   receiveUnit: 'none',

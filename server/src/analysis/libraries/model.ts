@@ -40,4 +40,4 @@ export const SECONDS_25 = 25;
 
 /** Words that show a reply is matched to its call: the REPLY_SERIAL field (also by its code, 5), or a table keyed by it. */
 export const REPLY_SERIAL_WORDS =
-  /reply_?serial|replySerial|response_?serial|responseSerial|ReplySerial|REPLY_SERIAL|in_reply_to|inReplyTo|\bfields?\s*(?:\.get\s*\(\s*&?|\[\s*)5\s*[\])]|\bcode\s*===?\s*5\b/i;
+  /reply_?serial|replySerial|response_?serial|responseSerial|ReplySerial|REPLY_SERIAL|in_reply_to|inReplyTo|\b(?:is_)?reply_?(?:to|for)\s*\(|(?:is|answers)ReplyTo\b|\b(?:is|answers)_?reply_?to\b|\bfields?\s*(?:\.get\s*\(\s*&?|\[\s*)5\s*[\])]|\bcode\s*===?\s*5\b/i;

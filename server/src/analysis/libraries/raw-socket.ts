@@ -115,10 +115,13 @@ export function socketHelpers(text: string): SocketHelpers {
     else if (writes && !reads) sends.add(name);
   }
   // Readers through readers: `read_message` calls `read_full`, which reads.
+  // A function that also calls a send helper (`auth`: `auth_write_line` then `auth_read_line`) is a round trip of its
+  // own, whose read is checked where it is; its callers are not waiting for a reply to their own send.
+  const sendCalled = sends.size > 0 ? new RegExp(`(?:\\.|\\b)(?:${[...sends].join('|')})\\s*\\(`) : undefined;
   for (let round = 0; round < 3 && receives.size > 0; round++) {
     const called = new RegExp(`(?:\\.|\\b)(?:${[...receives].join('|')})\\s*\\(`);
     for (const [name, body] of bodies) {
-      if (excluded.has(name) || receives.has(name) || FILE_IO.test(body) || SOCKET_SEND.test(body)) continue;
+      if (excluded.has(name) || receives.has(name) || FILE_IO.test(body) || SOCKET_SEND.test(body) || sendCalled?.test(body)) continue;
       if (called.test(body)) receives.add(name);
     }
   }
@@ -143,9 +146,11 @@ export function writeMacroSends(macros: readonly Node[]): Node[] {
 /** What a send is called in messages: `write_all`, `write!`. */
 export function sendName(send: Node, fallback = 'send'): string {
   if (send.type === 'macro_invocation') return `${send.childForFieldName('macro')?.text ?? 'write'}!`;
-  const fn = send.childForFieldName('function');
+  let fn = send.childForFieldName('function');
+  // `socket::sendmsg::<()>(…)`: the name is the function's, not the turbofish's.
+  if (fn?.type === 'generic_function') fn = fn.childForFieldName('function');
   const name = fn?.type === 'field_expression' ? fn.childForFieldName('field')?.text : fn?.text.split('::').pop();
-  return name ?? fallback;
+  return name || fallback;
 }
 
 /** What a send or read goes to: the receiver, the first argument of a path call, or a `write!` macro's target. */

@@ -49,9 +49,17 @@ export const ZBUS_PROXY_FIELD = /\b([a-z_]\w*)\s*:\s*(?:Option<\s*)?(?:Arc<\s*)?
 
 /** The proxy fields a file declares, by field name. */
 export function zbusProxyFields(text: string): Map<string, string> {
+  if (fieldsCache?.text === text) return fieldsCache.fields;
   const out = new Map<string, string>();
-  if (!text.includes('Proxy')) return out;
-  ZBUS_PROXY_FIELD.lastIndex = 0;
-  for (let m = ZBUS_PROXY_FIELD.exec(text); m; m = ZBUS_PROXY_FIELD.exec(text)) if (m[1] && m[2]) out.set(m[1], m[2]);
+  if (text.includes('Proxy')) {
+    // Only the lines that name a proxy type are matched: the pattern's leading `\w*` is costly over a whole file.
+    const lines = text.split('\n').filter((line) => line.includes('Proxy'));
+    const joined = lines.join('\n');
+    ZBUS_PROXY_FIELD.lastIndex = 0;
+    for (let m = ZBUS_PROXY_FIELD.exec(joined); m; m = ZBUS_PROXY_FIELD.exec(joined)) if (m[1] && m[2]) out.set(m[1], m[2]);
+  }
+  fieldsCache = { text, fields: out };
   return out;
 }
+
+let fieldsCache: { text: string; fields: Map<string, string> } | undefined;

@@ -1,17 +1,19 @@
 import { DBUS_EVIDENCE, DBUS_NATIVE, DBUS_NEXT, DBUS_RS, handWrittenSocket, NET_SOCKET, RUSTBUS, uses, ZBUS } from '../libraries/index';
 import { typedInterfaces } from '../libraries/dbus-next';
 import { socketHelpers } from '../libraries/raw-socket';
+import { ASYNC_RUSTBUS_IMPORT } from '../libraries/rustbus';
 import { zbusProxyFields } from '../libraries/zbus';
 import { escapeRegExp } from '../resolve';
 import type { LanguageId } from '../types';
 import type { Rule, RuleContext, RuleReport } from './rule';
 import { checkDbusNative } from './timeouts/dbus-native';
 import { checkDbusNext } from './timeouts/dbus-next';
+import { checkAsyncRustbus } from './timeouts/async-rustbus';
 import { checkDbusRs } from './timeouts/dbus-rs';
 import { checkPendingPromises } from './timeouts/pending-promise';
 import { checkRawSocket } from './timeouts/raw-socket';
 import { checkRustbus } from './timeouts/rustbus';
-import { checkZbus } from './timeouts/zbus';
+import { checkZbus, proxyGetterNames } from './timeouts/zbus';
 
 /** Hand-written clients: a raw socket in a file with D-Bus signs and no D-Bus library. */
 const rawSocketClient = (t: string): boolean =>
@@ -27,13 +29,14 @@ const CHECKERS: { language: 'rust' | 'js'; applies: (text: string) => boolean; c
   { language: 'rust', applies: (t) => uses(ZBUS, t), check: checkZbus },
   { language: 'rust', applies: (t) => uses(DBUS_RS, t), check: checkDbusRs },
   { language: 'rust', applies: (t) => uses(RUSTBUS, t), check: checkRustbus },
+  { language: 'rust', applies: (t) => ASYNC_RUSTBUS_IMPORT.test(t), check: checkAsyncRustbus },
   { language: 'rust', applies: rawSocketClient, check: checkRawSocket },
   { language: 'js', applies: (t) => uses(DBUS_NEXT, t), check: checkDbusNext },
   { language: 'js', applies: (t) => uses(DBUS_NATIVE, t), check: checkDbusNative },
   { language: 'js', applies: (t) => uses(NET_SOCKET, t) && DBUS_EVIDENCE.test(t), check: checkPendingPromises },
 ];
 
-const RUST_LIBRARY_WORDS = /\bcall_method\b|Proxy|\bwith_proxy\b|\bsend_with_reply_and_block\b|Timeout::Infinite|\bp?poll\b/;
+const RUST_LIBRARY_WORDS = /\bcall_method\b|Proxy|_proxy\s*\(|\bwith_proxy\b|\bsend_with_reply_and_block\b|\bsend_msg_w_rsp\b|Timeout::Infinite|\bp?poll\b/;
 const RAW_SEND = /\b(?:sendmsg|send|send_to|sendto|write_all|write|write_vectored|send_message|send_msg|write_message|hello|call_hello)\b\s*(?:::<[^>]*>)?\(/;
 /** `write!(sock, …)` sends only where something is read with a buffer (`RwLock::read()` takes none). */
 const WRITE_MACRO = /\bwrite(?:ln)?!\s*\(/;
@@ -42,10 +45,18 @@ const BLOCKING_READ = /\b(?:recvmsg|recv|recv_from|read|read_exact|read_line|rea
 /** Blocking reads: anchors only in hand-written clients (the raw-socket checker is the only one reading them). */
 const RAW_READS = /\b(?:recvmsg|recv|recv_from|read|read_exact|read_line|read_until|read_to_end|read_to_string)\b/;
 
-/** `self.<field>` for the zbus proxy fields the file declares, or undefined when it declares none. */
+/**
+ * `self.<field>` for the zbus proxy fields the file declares, and calls to its functions that return a proxy
+ * (`self.manager().await?`), or undefined when it has neither.
+ */
 function proxyFieldsPattern(text: string): RegExp | undefined {
-  const fields = uses(ZBUS, text) ? [...zbusProxyFields(text).keys()] : [];
-  return fields.length === 0 ? undefined : new RegExp(`\\bself\\.(?:${fields.join('|')})\\b`);
+  if (!uses(ZBUS, text)) return undefined;
+  const fields = [...zbusProxyFields(text).keys()];
+  const getters = proxyGetterNames(text);
+  const words = [];
+  if (fields.length > 0) words.push(`\\bself\\.(?:${fields.join('|')})\\b`);
+  if (getters.length > 0) words.push(`\\b(?:${getters.join('|')})\\s*\\(`);
+  return words.length === 0 ? undefined : new RegExp(words.join('|'));
 }
 
 /** Rust anchors, plus the proxy fields' uses. */
@@ -75,7 +86,8 @@ function jsAnchors(text: string): RegExp {
   const words = ['\\.call\\s*\\(\\s*(?:new\\s+Message|\\w*(?:msg|message|Msg|Message)\\b)', '\\.invoke\\s*\\(', '\\.getInterface\\s*\\('];
   // Pending-call promises only matter in hand-written socket clients.
   if (uses(NET_SOCKET, text)) words.push('new\\s+Promise\\b', '\\bserial\\b');
-  if (names.size > 0) words.push(`\\b(?:${[...names].join('|')})\\b\\s*(?:\\??\\.|\\()`);
+  // `iface.Method(…)`, `iface?.Method(…)`, and `iface[name](…)` (a method picked by name).
+  if (names.size > 0) words.push(`\\b(?:${[...names].join('|')})\\b\\s*(?:\\??\\.|\\(|\\[)`);
   return new RegExp(words.join('|'), 'g');
 }
 

@@ -15,7 +15,7 @@ const TYPE_FIELD = /(?:^|\.|_)(?:m?type|typ|msg_?type|message_?type|messageType|
 
 /** Calls through a library that matches replies to calls itself. */
 const LIBRARY_MATCHED = {
-  rust: /\bcall_method\b|\bwait_response\b|\.method_call\s*\(|\bsend_with_reply_and_block\b/,
+  rust: /\bcall_method\b|\bwait_response\b|\bsend_msg_w_rsp\b|\.method_call\s*\(|\bsend_with_reply_and_block\b/,
   js: /\.call\s*\(|\.invoke\s*\(/,
 };
 /** Iterator and array methods whose predicate picks the message that is kept (not `some`/`any`: those only test). */

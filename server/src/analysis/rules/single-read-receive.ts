@@ -146,7 +146,7 @@ function checkRust(ctx: RuleContext): RuleReport[] {
       const send = lastSendIn(sends, scopeFn, receive.call, sendFor(receive.call));
       reports.push({
         range: nodeRange(receive.nameNode),
-        message: `reading stops at the first short ${what} (\`${shortRead.text}\`, line ${lineOf(shortRead)}): a read shorter than the buffer does not mean the reply is complete — the bus may not have written all of it yet, or have written a signal such as NameAcquired first; ${NEXT_STEP}`,
+        message: `reading stops at the first short ${what} (\`${shortRead.text}\`, line ${lineOf(shortRead)}): a read shorter than the buffer does not mean the reply is complete — the bus may not have written all of it yet, or have written a signal such as NameAcquired first; read the 16-byte header, compute the message length and read until all of it is there (and keep reading messages until the reply to this call arrives)`,
         related: [related(shortRead, 'a short read is taken as the end of the reply here'), ...(send ? [related(send, 'the call was sent here')] : [])],
         data: { library: RAW_SOCKET.id, ...callHints(ctx.scopeOf(receive.call), ctx.text) },
       });

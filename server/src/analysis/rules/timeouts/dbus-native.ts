@@ -69,6 +69,27 @@ function serviceName(receiver: Node, ctx: RuleContext): string | undefined {
   return resolveString(callArguments(value)[0], ctx.tree, ctx.text);
 }
 
+/** Whether something waits on the call's value: `await bus.invoke(m)`, `bus.invoke(m).then(…)`, `return bus.invoke(m)`. */
+function awaited(call: Node): boolean {
+  const parent = call.parent;
+  if (!parent) return false;
+  if (parent.type === 'await_expression' || parent.type === 'return_statement' || parent.type === 'arrow_function') return true;
+  return parent.type === 'member_expression' && /^(?:then|catch|finally)$/.test(parent.childForFieldName('property')?.text ?? '');
+}
+
+/** Whether the class around `call` declares a method or field called `name`. */
+function ownMethod(call: Node, name: string): boolean {
+  for (let current = call.parent; current; current = current.parent) {
+    if (current.type !== 'class_body') continue;
+    return current.namedChildren.some(
+      (member) =>
+        ['method_definition', 'public_field_definition', 'field_definition'].includes(member.type) &&
+        (member.childForFieldName('name') ?? member.childForFieldName('property'))?.text === name,
+    );
+  }
+  return false;
+}
+
 export function checkDbusNative(ctx: RuleContext): RuleReport[] {
   const helpers = timeoutHelpers(ctx);
   const promisified = promisifiedInvokes(ctx.text);
@@ -79,10 +100,16 @@ export function checkDbusNative(ctx: RuleContext): RuleReport[] {
     if (!c) continue;
     const isInvoke = c.name === 'invoke' && !!c.receiver;
     if (!isInvoke && !promisified.has(c.name)) continue;
+    // `this.invoke(msg)` in a class that defines its own `invoke` wrapper: the wrapper's bus call is the one reported.
+    if (isInvoke && c.receiver?.text === 'this' && ownMethod(call, c.name)) continue;
     const args = callArguments(call);
     const props = objectProperties(args[0], ctx.tree, ctx.text);
     // dbus-native's invoke takes a message object; `ipcRenderer.invoke('channel', …)` and the like are not D-Bus.
     if (isInvoke && (!args[0] || (!props && args[0].type !== 'identifier' && args[0].type !== 'member_expression'))) continue;
+    // A method return, error or signal sent with `invoke` (a service answering a call) waits for nothing; neither does
+    // a call sent with no callback and nothing awaiting it.
+    if (isInvoke && props && (props.has('replySerial') || /methodReturn|\berror\b|\bsignal\b|^[234]$/i.test(props.get('type')?.text ?? ''))) continue;
+    if (isInvoke && args.length === 1 && !awaited(call)) continue;
     const options = args.length >= 3 ? objectProperties(args[1], ctx.tree, ctx.text) : undefined;
     const timeout = options?.get('timeout');
     const timeoutValue = literalValue(timeout, ctx.tree, ctx.text);

@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import type { Callee } from '../../syntax';
 import { DBUS_NEXT, DBUS_NEXT_BUS, JS_LOCAL_METHODS, typedInterfaces } from '../../libraries/dbus-next';
 import { literalList, literalValue, objectProperties, resolveString, stripUndefined } from '../../resolve';
 import { callArguments, callee, lineOf, unwrapExpression } from '../../syntax';
@@ -37,6 +38,17 @@ function receiverName(receiver: Node): string {
   return receiver.text.replace(/^this\./, '');
 }
 
+/** `iface[methodName](…args)`: a proxy method picked by name (generic helpers such as `callMethod(name, …args)`). */
+function computedCallee(call: Node): Callee | undefined {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'subscript_expression') return undefined;
+  const object = fn.childForFieldName('object');
+  const index = fn.childForFieldName('index');
+  if (!object || !index) return undefined;
+  const literal = index.type === 'string' ? index.text.slice(1, -1) : undefined;
+  return { name: literal ?? `[${index.text}]`, nameNode: index, receiver: object, path: fn.text };
+}
+
 export function checkDbusNext(ctx: RuleContext): RuleReport[] {
   const helpers = timeoutHelpers(ctx);
   const objects = bindingsOf(ctx, 'getProxyObject');
@@ -67,7 +79,7 @@ export function checkDbusNext(ctx: RuleContext): RuleReport[] {
 
   const reports: RuleReport[] = [];
   for (const call of ctx.nodes('call')) {
-    const c = ctx.callee(call);
+    const c = ctx.callee(call) ?? computedCallee(call);
     if (!c?.receiver) continue;
     const receiver = receiverName(c.receiver);
     const args = callArguments(call);
@@ -76,6 +88,8 @@ export function checkDbusNext(ctx: RuleContext): RuleReport[] {
     let relatedNode: Node | undefined;
     if (c.name === 'call' && (buses.has(receiver) || /Message\b/.test(args[0]?.text ?? '') || objectProperties(args[0], ctx.tree, ctx.text)?.has('member'))) {
       const props = objectProperties(args[0], ctx.tree, ctx.text);
+      // dbus-next resolves `call` at once for a message flagged NO_REPLY_EXPECTED: nothing waits.
+      if (/NO_REPLY_EXPECTED|noReplyExpected/.test(props?.get('flags')?.text ?? '')) continue;
       const prop = (key: string) => resolveString(props?.get(key), ctx.tree, ctx.text);
       data = {
         bus: buses.get(receiver) ?? defaultBus,
@@ -95,11 +109,11 @@ export function checkDbusNext(ctx: RuleContext): RuleReport[] {
           ? { definition: undefined, data: {} }
           : undefined;
       if (!iface) continue;
-      data = { bus: defaultBus, ...iface.data, member: c.name };
+      data = { bus: defaultBus, ...iface.data, member: c.name.startsWith('[') ? undefined : c.name };
       if (iface.data.interface === 'org.freedesktop.DBus.Properties' && (c.name === 'Get' || c.name === 'Set' || c.name === 'GetAll')) {
         data.args = args.map((a) => literalValue(a, ctx.tree, ctx.text));
       }
-      what = `\`${c.receiver.text}.${c.name}()\` (a dbus-next proxy call${iface.data.interface ? ` on ${iface.data.interface}` : ''})`;
+      what = `\`${c.receiver.text}${c.name.startsWith('[') ? '' : '.'}${c.name}()\` (a dbus-next proxy call${iface.data.interface ? ` on ${iface.data.interface}` : ''})`;
       relatedNode = iface.definition;
     }
     if (boundedByTimer(call, ctx, helpers)) continue;
@@ -110,7 +124,7 @@ export function checkDbusNext(ctx: RuleContext): RuleReport[] {
       message: `${what} can wait forever: ${DBUS_NEXT.timeoutDefault}; bound it with \`Promise.race\` and a timer (or a timeout helper)${relatedNode ? ` — proxy interface from line ${lineOf(relatedNode)}` : ''}`,
       related: relatedNode ? [related(relatedNode, 'proxy interface obtained here')] : [],
       data: { library: DBUS_NEXT.id, ...stripUndefined(data) },
-      fixes: awaited || expression.parent?.type === 'variable_declarator' ? [raceFix(expression, ctx.language, `\`${c.receiver.text}.${c.name}()\``)] : [],
+      fixes: awaited || expression.parent?.type === 'variable_declarator' ? [raceFix(expression, ctx.language, `\`${c.receiver.text}${c.name.startsWith('[') ? '' : '.'}${c.name}()\``)] : [],
     });
   }
   return reports;

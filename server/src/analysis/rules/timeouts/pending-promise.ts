@@ -10,14 +10,17 @@ const PENDING_STORE = /\.set\s*\([^)]*\b(?:resolve|reject)\b|\[[^\]]+\]\s*=\s*\{
 
 /** A callback parked in a table keyed by the call's serial: `cookies[msg.serial] = callback`, `pending.set(serial, cb)`. */
 const PENDING_CALLBACK =
-  /([\w$.]+)\[[^\]\n]*serial[^\]\n]*\]\s*=\s*(?:callback|cb|done|handler|onReply)\b|([\w$.]+)\.set\(\s*[^,\n]*serial[^,\n]*,\s*(?:callback|cb|done|handler|onReply)\b/gi;
+  /([\w$.]+)\[[^\]\n]*serial[^\]\n]*\]\s*=\s*(?:[[{][^\n;]*?\b)?(?:callback|cb|done|handler|onReply)\b|([\w$.]+)\.set\(\s*[^,\n]*serial[^,\n]*,\s*(?:[[{][^\n;]*?\b)?(?:callback|cb|done|handler|onReply)\b/gi;
+
+/** The call is written here, or by a same-file send helper (`const serial = this.send(m)`). */
+const WRITES_CALL = /\.write\s*\(|\b(?:this\.)?(?:send|sendMessage|writeMessage|_send)\s*\(/;
 
 /** Hand-written callback-style clients: the callback is called only when a reply with that serial arrives. */
 function pendingCallbacks(ctx: RuleContext): RuleReport[] {
   const reports: RuleReport[] = [];
   for (const scope of ctx.scopes) {
     const text = scope.text;
-    if (!/\.write\s*\(/.test(text) || TIMER.test(text)) continue;
+    if (!WRITES_CALL.test(text) || TIMER.test(text)) continue;
     PENDING_CALLBACK.lastIndex = 0;
     for (let m = PENDING_CALLBACK.exec(text); m; m = PENDING_CALLBACK.exec(text)) {
       const table = m[1] ?? m[2] ?? '';

@@ -66,7 +66,7 @@ function isTimeoutCall(call: Node, language: LanguageId, helpers: TimeoutHelpers
  * True when a caller bounds `call` with a timer: `tokio::time::timeout(d, call)`, `call.timeout(d)`,
  * `Promise.race([call, timer])`, a same-file timeout helper, or a `new Promise` executor that arms a timer.
  */
-export function boundedByTimer(call: Node, ctx: RuleContext, helpers: TimeoutHelpers = NO_HELPERS): boolean {
+export function boundedByTimer(call: Node, ctx: RuleContext, helpers: TimeoutHelpers = NO_HELPERS, depth = 0): boolean {
   for (let current = call.parent; current; current = current.parent) {
     if (current.type === 'call_expression' && isTimeoutCall(current, ctx.language, helpers)) return true;
     if (current.type === 'macro_invocation' && /^(?:select|timeout)$/.test(current.childForFieldName('macro')?.text ?? '')) return true;
@@ -78,23 +78,51 @@ export function boundedByTimer(call: Node, ctx: RuleContext, helpers: TimeoutHel
       current = promise;
       continue;
     }
+    // A local helper (`const call = async (…) => bus.call(…)`) every use of which is raced against a timer.
+    if (ctx.language !== 'rust' && depth < 3 && everyUseBounded(current, ctx, helpers, depth)) return true;
     break;
   }
   // `const reply = iface.Get(…); … await Promise.race([reply, timer])`
   const binding = call.parent?.type === 'await_expression' ? call.parent.parent : call.parent;
-  if (binding?.type === 'variable_declarator') {
-    const name = binding.childForFieldName('name')?.text;
+  // JS `const reply = iface.Get(…)`; Rust `let fut = proxy.ping();` (the future, not yet awaited).
+  if (binding?.type === 'variable_declarator' || (binding?.type === 'let_declaration' && call.parent?.type === 'let_declaration')) {
+    const name = binding.childForFieldName(binding.type === 'let_declaration' ? 'pattern' : 'name')?.text.replace(/^mut\s+/, '');
     let fn: Node | null = binding;
     while (fn && !isFunctionBoundary(fn)) fn = fn.parent;
     if (name && fn) {
-      const use = new RegExp(`\\b(\\w+)\\s*\\(\\s*\\[?[^;]*\\b${name}\\b`, 'g');
-      for (let m = use.exec(fn.text); m; m = use.exec(fn.text)) {
-        const wrapper = m[1] ?? '';
-        if (JS_TIMEOUT_WRAPPERS.test(wrapper) || helpers.has(wrapper)) return true;
+      // A later use of the name inside a timeout wrapper's arguments (not merely after one, in code without semicolons).
+      for (const use of fn.descendantsOfType('identifier')) {
+        if (!use || use.text !== name || use.startIndex < binding.endIndex) continue;
+        for (let up = use.parent; up && up.id !== fn.id; up = up.parent) {
+          if (up.type === 'call_expression' && isTimeoutCall(up, ctx.language, helpers)) return true;
+          if (up.type === 'macro_invocation' && /(?:^|::)(?:select|select_biased|timeout)$/.test(up.childForFieldName('macro')?.text ?? '')) return true;
+          if (isFunctionBoundary(up) || ['expression_statement', 'lexical_declaration', 'let_declaration'].includes(up.type)) break;
+        }
       }
     }
   }
   return false;
+}
+
+/**
+ * `const call = async (…) => { … }` (or `function call(…)`) declared inside a function: true when it is called at
+ * least once there and every call is bounded by a timer, directly or through another such helper.
+ */
+function everyUseBounded(fn: Node, ctx: RuleContext, helpers: TimeoutHelpers, depth: number): boolean {
+  const declarator = fn.parent?.type === 'variable_declarator' ? fn.parent : undefined;
+  const name = (declarator ?? (fn.type === 'function_declaration' ? fn : undefined))?.childForFieldName('name')?.text;
+  if (!name) return false;
+  let scope: Node | null = (declarator ?? fn).parent;
+  while (scope && !isFunctionBoundary(scope)) scope = scope.parent;
+  if (!scope) return false;
+  let uses = 0;
+  for (const use of scope.descendantsOfType('call_expression')) {
+    if (!use || use.childForFieldName('function')?.text !== name) continue;
+    if (use.startIndex >= fn.startIndex && use.endIndex <= fn.endIndex) continue;
+    if (!boundedByTimer(use, ctx, helpers, depth + 1)) return false;
+    uses++;
+  }
+  return uses > 0;
 }
 
 /** Wraps a promise-valued call in `Promise.race` against a 25 s timer (TS gets `Promise<never>` so the type stays the call's). */

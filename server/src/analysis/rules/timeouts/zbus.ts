@@ -63,23 +63,99 @@ function localConnection(call: Node, all: Connection[], ctx: RuleContext): Conne
   return all.filter((c) => c.node.startIndex >= scope.startIndex && c.node.endIndex <= call.startIndex).at(-1);
 }
 
-/** Proxy variables in scope: `let p = FooProxy::new(&conn).await?`, `FooProxy::builder(&conn)….build()`, parameters typed `&FooProxy`. */
-function proxyVariables(scope: Node): Map<string, string> {
+/** `use crate::x::ManagerProxyBlocking as SystemManager;` → SystemManager ↦ ManagerProxyBlocking. */
+function proxyAliases(text: string): Map<string, string> {
   const out = new Map<string, string>();
-  for (const decl of descendantsOfType(scope, ['let_declaration', 'parameter'])) {
-    const pattern = decl.childForFieldName('pattern');
-    const source = decl.childForFieldName(decl.type === 'parameter' ? 'type' : 'value')?.text ?? '';
-    const type =
-      decl.type === 'parameter'
-        ? /^&?(?:'\w+\s+)?(?:mut\s+)?(?:[\w:]+::)?(\w*Proxy(?:Blocking)?)\b/.exec(source)
-        : PROXY_CONSTRUCTOR.exec(source);
-    if (pattern && type?.[1]) out.set(pattern.text.replace(/^mut\s+/, ''), type[1]);
+  if (!text.includes('Proxy')) return out;
+  // Anchored on the literal `Proxy`: a leading `\w*` tried at every word of the file is what costs.
+  const renamed = /Proxy(Blocking)?\s+as\s+(\w+)\b/g;
+  for (let m = renamed.exec(text); m; m = renamed.exec(text)) {
+    let start = m.index;
+    while (start > 0 && /\w/.test(text[start - 1] ?? '')) start--;
+    if (m[2]) out.set(m[2], `${text.slice(start, m.index)}Proxy${m[1] ?? ''}`);
+  }
+  const typed = /\btype\s+(\w+)\s*(?:<[^>]*>)?\s*=\s*(?:[\w:]+::)?(\w*Proxy(?:Blocking)?)\b/g;
+  for (let m = typed.exec(text); m; m = typed.exec(text)) if (m[1] && m[2]) out.set(m[1], m[2]);
+  return out;
+}
+
+/** Same-file functions and methods that return a proxy: `async fn manager(&self) -> Result<ManagerProxy<'_>>`. */
+let gettersCache: { text: string; getters: Map<string, string> } | undefined;
+
+function proxyReturningFunctions(text: string, aliases: Map<string, string>): Map<string, string> {
+  if (gettersCache?.text === text) return gettersCache.getters;
+  const out = new Map<string, string>();
+  gettersCache = { text, getters: out };
+  if (!text.includes('->')) return out;
+  const re = /\bfn\s+(\w+)\s*(?:<[^>{]*>)?\s*\([^)]*\)\s*->\s*([^{;]+)/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const returns = m[2] ?? '';
+    const direct = /(?:^|[<\s(&:,])(\w*Proxy(?:Blocking)?)\b(?!\s*::)/.exec(returns)?.[1];
+    const aliased = direct ? undefined : [...aliases.keys()].find((a) => new RegExp(`(?:^|[<\\s(&:,])${a}\\b`).test(returns));
+    const type = direct ?? (aliased ? aliases.get(aliased) : undefined);
+    if (m[1] && type) out.set(m[1], type);
   }
   return out;
 }
 
-/** `FooProxy::new(&conn)`, `zbus::fdo::DBusProxy::new_for(…)`, `FooProxyBlocking::builder(&conn)`. */
-const PROXY_CONSTRUCTOR = /^(?:[\w:]+::)?(\w*Proxy(?:Blocking)?)(?:<[^>]*>)?(?:::<[^>]*>)?::(?:new\w*|builder)\s*\(/;
+/** The names of the same-file functions that return a zbus proxy (anchors for their callers). */
+export function proxyGetterNames(text: string): string[] {
+  return [...proxyReturningFunctions(text, proxyAliases(text)).keys()];
+}
+
+/** A call whose callee is a proxy-returning same-file function, or one named for the proxy it returns (`systemd_manager_proxy()`). */
+const PROXY_GETTER_CALL = /^(?:self\.|[\w:]+::)?(\w+)\s*\([^()]*\)(?:\.await)?\s*(?:\?|\.unwrap\(\)|\.expect\([^()]*\))?\s*;?$/;
+
+/**
+ * Proxy variables in scope: `let p = FooProxy::new(&conn).await?`, `FooProxy::builder(&conn)….build()`, parameters typed
+ * `&FooProxy`, `let p = match FooProxy::new(&conn).await { Ok(p) => p, … }`, `let p = self.manager().await?` where
+ * `manager` returns a proxy.
+ */
+function proxyVariables(scope: Node, getters: Map<string, string>, aliases: Map<string, string>, fields: Map<string, string>): Map<string, string> {
+  const out = new Map<string, string>();
+  const builders = new Map<string, string>();
+  for (const decl of descendantsOfType(scope, ['let_declaration', 'parameter', 'let_condition'])) {
+    const value = decl.childForFieldName(decl.type === 'parameter' ? 'type' : 'value');
+    // `if let Some(proxy) = &self.proxy` / `let proxy = self.proxy.as_ref().unwrap()`: a proxy field under another name.
+    const field = /^&?\s*self\.(\w+)(?:\.(?:as_ref|as_mut|clone|unwrap|lock|read)\(\)|\.await|\?)*$/.exec(value?.text ?? '')?.[1];
+    if (decl.type !== 'parameter' && field && fields.has(field)) {
+      const bound = decl.childForFieldName('pattern');
+      const name = bound?.type === 'tuple_struct_pattern' ? bound.namedChildren.at(-1)?.text : bound?.text;
+      if (name && /^(?:mut\s+)?[a-z_]\w*$/.test(name)) out.set(name.replace(/^mut\s+/, ''), fields.get(field) ?? 'proxy');
+      continue;
+    }
+    if (decl.type === 'let_condition') continue;
+    const pattern = decl.childForFieldName('pattern');
+    let source = value?.text ?? '';
+    // `match FooProxy::new(&conn).await { Ok(p) => p, Err(e) => return … }`: the scrutinee is the proxy.
+    if (value?.type === 'match_expression') source = value.childForFieldName('value')?.text ?? '';
+    let type: string | undefined;
+    if (decl.type === 'parameter') {
+      const m = /^&?(?:'\w+\s+)?(?:mut\s+)?(?:[\w:]+::)?(\w+)\b/.exec(source)?.[1];
+      type = m && /Proxy(?:Blocking)?$/.test(m) ? m : m ? aliases.get(m) : undefined;
+    } else {
+      const ctor = PROXY_CONSTRUCTOR_ANY.exec(source);
+      const constructed = ctor?.[1];
+      type = constructed && /Proxy(?:Blocking)?$/.test(constructed) ? constructed : constructed ? aliases.get(constructed) : undefined;
+      const built = /\.build\s*\(\s*\)/.test(source);
+      // `let b = FooProxy::builder(&conn).cache_properties(…)`: a builder, whose methods call nothing, until `.build()`.
+      if (type && ctor?.[2] === 'builder' && !built) {
+        if (pattern) builders.set(pattern.text.replace(/^mut\s+/, ''), type);
+        continue;
+      }
+      if (!type && built) type = builders.get(/^(\w+)\b/.exec(source)?.[1] ?? '');
+      if (!type) {
+        const getter = PROXY_GETTER_CALL.exec(source.replace(/\s+/g, ' ').trim())?.[1];
+        if (getter) type = getters.get(getter) ?? (/(?:^|_)proxy$/i.test(getter) ? 'proxy' : undefined);
+      }
+    }
+    if (pattern && type) out.set(pattern.text.replace(/^mut\s+/, ''), type);
+  }
+  return out;
+}
+
+/** A constructor on any type name, checked against proxy names and aliases by the caller. */
+const PROXY_CONSTRUCTOR_ANY = /^(?:[\w:]+::)?(\w+)(?:<[^>]*>)?(?:::<[^>]*>)?::(new\w*|builder)\s*\(/;
 
 /** The proxy type when `receiver` is a constructor call itself: `FooProxy::new(&conn).await?` in `….bar()`. */
 function constructedProxy(receiver: Node): string | undefined {
@@ -95,9 +171,35 @@ function constructedProxy(receiver: Node): string | undefined {
       node = c.receiver;
       continue;
     }
+    // `FooProxy::builder(&conn).path(p)?.build().await?`: what `build()` makes is the proxy.
+    if (c?.name === 'build' && c.receiver) return builderChainProxy(c.receiver);
     const fn = node.childForFieldName('function');
     if (fn?.type !== 'scoped_identifier' && fn?.type !== 'generic_function') return undefined;
-    return PROXY_CONSTRUCTOR.exec(fn.text + '(')?.[1];
+    const m = PROXY_CONSTRUCTOR_KIND.exec(fn.text + '(');
+    // `FooProxy::builder(&conn)` is a builder: its `.cache_properties(…)`, `.path(…)` configure, they call nothing.
+    return m && m[2] !== 'builder' ? m[1] : undefined;
+  }
+  return undefined;
+}
+
+/** `FooProxy::new(&conn)` or `FooProxy::builder(&conn)`, and which. */
+const PROXY_CONSTRUCTOR_KIND = /^(?:[\w:]+::)?(\w*Proxy(?:Blocking)?)(?:<[^>]*>)?(?:::<[^>]*>)?::(new\w*|builder)\s*\(/;
+
+/** The proxy type at the start of a builder chain: `FooProxy::builder(&conn).path(p)?.destination(d)?`. */
+function builderChainProxy(node: Node | null): string | undefined {
+  while (node) {
+    if (node.type === 'try_expression' || node.type === 'await_expression') {
+      node = node.namedChildren[0] ?? null;
+      continue;
+    }
+    if (node.type !== 'call_expression') return undefined;
+    const fn = node.childForFieldName('function');
+    if (fn?.type === 'field_expression') {
+      node = fn.childForFieldName('value');
+      continue;
+    }
+    const m = fn ? PROXY_CONSTRUCTOR_KIND.exec(fn.text + '(') : undefined;
+    return m?.[2] === 'builder' ? m[1] : undefined;
   }
   return undefined;
 }
@@ -157,6 +259,9 @@ export function checkZbus(ctx: RuleContext): RuleReport[] {
   const reports: RuleReport[] = [];
   const proxiesByScope = new Map<number, Map<string, string>>();
   const fields = zbusProxyFields(ctx.text);
+  const aliases = proxyAliases(ctx.text);
+  const getters = proxyReturningFunctions(ctx.text, aliases);
+  const noReply = noReplyMethods(ctx.text);
   for (const call of ctx.nodes('call')) {
     const c = ctx.callee(call);
     if (!c?.receiver) continue;
@@ -164,7 +269,7 @@ export function checkZbus(ctx: RuleContext): RuleReport[] {
     let what: string;
     const scope = ctx.scopeOf(call);
     let proxies = proxiesByScope.get(scope.id);
-    if (!proxies) proxiesByScope.set(scope.id, (proxies = proxyVariables(scope)));
+    if (!proxies) proxiesByScope.set(scope.id, (proxies = proxyVariables(scope, getters, aliases, fields)));
     const receiverText = c.receiver.text;
     const type =
       proxies.get(receiverText) ??
@@ -176,8 +281,8 @@ export function checkZbus(ctx: RuleContext): RuleReport[] {
     } else {
       if (!type || ZBUS_PROXY_LOCAL_METHODS.test(c.name)) continue;
       const info = traits.get(type) ?? ZBUS_FDO_PROXIES[type];
-      // `call_noreply` does not wait for anything.
-      if (c.name === 'call_noreply') continue;
+      // `call_noreply`, and proxy methods declared `#[zbus(no_reply)]`, do not wait for anything.
+      if (c.name === 'call_noreply' || noReply.has(c.name)) continue;
       const generic = c.name === 'call' || c.name === 'call_method';
       data = {
         destination: info?.destination,
@@ -186,7 +291,7 @@ export function checkZbus(ctx: RuleContext): RuleReport[] {
         member: generic ? resolveString(callArguments(call)[0], ctx.tree, ctx.text) : pascalCase(c.name),
       };
       const receiver = c.receiver.text.length <= 40 && !c.receiver.text.includes('\n') ? c.receiver.text : type;
-      what = `\`${receiver}.${c.name}()\` (${type})`;
+      what = `\`${receiver}.${c.name}()\` (${type === 'proxy' ? 'a zbus proxy' : type})`;
     }
     if (boundedByTimer(call, ctx)) continue;
     const local = localConnection(call, conns, ctx);
@@ -200,6 +305,68 @@ export function checkZbus(ctx: RuleContext): RuleReport[] {
       data: { library: ZBUS.id, bus: connection?.bus, ...stripUndefined(data) },
       fixes: fix ? [fix] : [],
     });
+  }
+  const proxiesOf = (scope: Node): Map<string, string> => {
+    let proxies = proxiesByScope.get(scope.id);
+    if (!proxies) proxiesByScope.set(scope.id, (proxies = proxyVariables(scope, getters, aliases, fields)));
+    return proxies;
+  };
+  reports.push(...macroProxyCalls(ctx, proxiesOf, traits, conns, fileTimed));
+  return reports;
+}
+
+/** Proxy trait methods declared one-way: `#[zbus(no_reply)] fn notify(…)` (also `#[dbus_proxy(no_reply)]`). */
+function noReplyMethods(text: string): Set<string> {
+  const out = new Set<string>();
+  if (!text.includes('no_reply')) return out;
+  const re = /#\[\s*(?:zbus|dbus_proxy)\s*\([^\]]*\bno_reply\b[^\]]*\]\s*(?:(?:#\[[^\]]*\]|\/\/\/[^\n]*)\s*)*(?:async\s+)?fn\s+(\w+)/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) if (m[1]) out.add(m[1]);
+  return out;
+}
+
+/** A proxy method called inside a macro's arguments: `println!("{}", proxy.version().await?)`, `dbg!(p.get_id()?)`. */
+const MACRO_METHOD_CALL = /(?<![\w.])([a-z_]\w*)\s*\.\s*([a-z_]\w*)\s*(?:::<[^>]*>)?\s*\(/g;
+
+function macroProxyCalls(
+  ctx: RuleContext,
+  proxiesOf: (scope: Node) => Map<string, string>,
+  traits: Map<string, ProxyInfo>,
+  conns: Connection[],
+  fileTimed: boolean,
+): RuleReport[] {
+  const reports: RuleReport[] = [];
+  for (const macro of ctx.nodes('macro')) {
+    // `tokio::select! { r = proxy.call() => …, _ = sleep(d) => … }` races the call against its timer arm.
+    if (/(?:^|::)(?:select|select_biased|timeout)$/.test(macro.childForFieldName('macro')?.text ?? '')) continue;
+    const tokens = macro.namedChildren.find((child) => child.type === 'token_tree');
+    if (!tokens || !/\.\s*[a-z_]\w*\s*\(/.test(tokens.text)) continue;
+    // Only a receiver the function binds (`let p`, `Some(p)`, a parameter `p:`) can be a proxy variable.
+    const scope = ctx.scopeOf(macro);
+    const receivers = [...tokens.text.matchAll(MACRO_METHOD_CALL)].map((m) => m[1] ?? '');
+    if (!receivers.some((r) => new RegExp(`\\b(?:let\\s+(?:mut\\s+)?${r}\\b|Some\\(\\s*${r}\\s*\\)|${r}\\s*:)`).test(scope.text))) continue;
+    const proxies = proxiesOf(scope);
+    if (proxies.size === 0) continue;
+    MACRO_METHOD_CALL.lastIndex = 0;
+    for (let m = MACRO_METHOD_CALL.exec(tokens.text); m; m = MACRO_METHOD_CALL.exec(tokens.text)) {
+      const [, receiver = '', method = ''] = m;
+      const type = proxies.get(receiver);
+      if (!type || ZBUS_PROXY_LOCAL_METHODS.test(method) || method === 'call_noreply' || noReplyMethods(ctx.text).has(method)) continue;
+      if (boundedByTimer(macro, ctx)) continue;
+      const local = localConnection(macro, conns, ctx);
+      if (local ? local.timed : fileTimed) continue;
+      const connection = local ?? conns.find((c) => !c.timed);
+      const start = tokens.startIndex + m.index + m[0].indexOf(method, receiver.length);
+      const nameNode = ctx.tree.rootNode.descendantForIndex(start, start + method.length);
+      const info = traits.get(type) ?? ZBUS_FDO_PROXIES[type];
+      const fix = connection ? methodTimeoutFix(connection) : undefined;
+      reports.push({
+        range: nodeRange(nameNode ?? macro),
+        message: `\`${receiver}.${method}()\` (${type === 'proxy' ? 'a zbus proxy' : type}) can wait forever: ${ZBUS.timeoutDefault}${connection ? ` (connection made on line ${lineOf(connection.node)})` : ''}; set \`method_timeout\` on the connection builder or wrap the call in \`tokio::time::timeout\``,
+        related: connection ? [related(connection.node, 'connection built here without `method_timeout`')] : [],
+        data: { library: ZBUS.id, bus: connection?.bus, ...stripUndefined({ destination: info?.destination, path: info?.path, interface: info?.interface, member: pascalCase(method) }) },
+        fixes: fix ? [fix] : [],
+      });
+    }
   }
   return reports;
 }
