@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import {
   LanguageClient,
   RevealOutputChannelOn,
+  State,
   TransportKind,
   type LanguageClientOptions,
   type ServerOptions,
@@ -39,7 +40,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     client.onNotification(STATUS_NOTIFICATION, (status: ServerStatus) => showStatus(statusItem, status)),
     client.onDidChangeState(({ newState }) => {
-      if (newState === 1 /* Stopped */) showStatus(statusItem, { state: 'error', filesAnalysed: 0, message: 'server stopped' });
+      if (newState === State.Stopped) {
+        showStatus(statusItem, {
+          state: 'error',
+          filesAnalysed: 0,
+          message: 'the language server stopped; run "D-Bus Lint: Restart Server" (the output shows why it stopped)',
+        });
+      }
     }),
     vscode.commands.registerCommand('dbusLint.restartServer', async () => {
       output.info('restarting the language server');
@@ -48,8 +55,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('dbusLint.showOutput', () => output.show(true)),
     registerReplayCommand(context, output),
   );
-  await client.start();
-  output.info('language server started');
+  try {
+    await client.start();
+    output.info('language server started');
+  } catch (error) {
+    output.error(`the language server failed to start: ${String(error)}`);
+    const choice = await vscode.window.showErrorMessage(
+      `D-Bus Lint: the language server failed to start (${error instanceof Error ? error.message : String(error)}). No D-Bus findings will be shown until it runs.`,
+      'Show Output',
+      'Restart Server',
+    );
+    if (choice === 'Show Output') output.show(true);
+    if (choice === 'Restart Server') await vscode.commands.executeCommand('dbusLint.restartServer');
+  }
 }
 
 export async function deactivate(): Promise<void> {
