@@ -104,3 +104,23 @@ export function literalList(node: Node | null | undefined, tree: Tree, text: str
 export function stripUndefined(data: CallData): CallData {
   return Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined)) as CallData;
 }
+
+/**
+ * The call a message literal describes: `{ destination, path, interface, member, signature, body }`, as dbus-next's
+ * `new Message({...})` and dbus-native's `invoke({...})` take it. Parts that are not static come back undefined.
+ */
+export function messageObjectCall(
+  props: Map<string, Node> | undefined,
+  tree: Tree,
+  text: string,
+): Pick<CallData, 'destination' | 'path' | 'interface' | 'member' | 'signature' | 'args'> {
+  const prop = (key: string) => resolveString(props?.get(key), tree, text);
+  return {
+    destination: prop('destination'),
+    path: prop('path'),
+    interface: prop('interface'),
+    member: prop('member'),
+    signature: prop('signature'),
+    args: literalList(props?.get('body'), tree, text),
+  };
+}

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { DBUS_NATIVE } from '../../libraries/dbus-native';
 import { JS_LOCAL_METHODS } from '../../libraries/dbus-next';
-import { bindingValue, literalList, literalValue, objectProperties, resolveString, stripUndefined } from '../../resolve';
+import { bindingValue, literalValue, messageObjectCall, objectProperties, resolveString, stripUndefined } from '../../resolve';
 import { callArguments, callee, isFunctionBoundary } from '../../syntax';
 import type { Fix } from '../../types';
 import { nodeRange, related, type RuleContext, type RuleReport } from '../rule';
@@ -115,7 +115,6 @@ export function checkDbusNative(ctx: RuleContext): RuleReport[] {
     const timeoutValue = literalValue(timeout, ctx.tree, ctx.text);
     if (timeout && timeoutValue !== 0) continue;
     if (boundedByTimer(call, ctx, helpers)) continue;
-    const prop = (key: string) => resolveString(props?.get(key), ctx.tree, ctx.text);
     const promise = isInvoke ? enclosingPromise(call) : call;
     const fixes: Fix[] = promise ? [raceFix(promise, ctx.language, isInvoke ? 'the promise around `invoke`' : `\`${c.name}()\``)] : [];
     reports.push({
@@ -128,12 +127,7 @@ export function checkDbusNative(ctx: RuleContext): RuleReport[] {
       data: stripUndefined({
         library: DBUS_NATIVE.id,
         bus,
-        destination: prop('destination'),
-        path: prop('path'),
-        interface: prop('interface'),
-        member: prop('member'),
-        signature: prop('signature'),
-        args: literalList(props?.get('body'), ctx.tree, ctx.text),
+        ...messageObjectCall(props, ctx.tree, ctx.text),
       }),
       fixes,
     });

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Callee } from '../../syntax';
 import { DBUS_NEXT, DBUS_NEXT_BUS, JS_LOCAL_METHODS, typedInterfaces } from '../../libraries/dbus-next';
-import { literalList, literalValue, objectProperties, resolveString, stripUndefined } from '../../resolve';
+import { literalValue, messageObjectCall, objectProperties, resolveString, stripUndefined } from '../../resolve';
 import { callArguments, callee, lineOf, unwrapExpression } from '../../syntax';
 import type { CallData } from '../../types';
 import { nodeRange, related, type RuleContext, type RuleReport } from '../rule';
@@ -90,16 +90,7 @@ export function checkDbusNext(ctx: RuleContext): RuleReport[] {
       const props = objectProperties(args[0], ctx.tree, ctx.text);
       // dbus-next resolves `call` at once for a message flagged NO_REPLY_EXPECTED: nothing waits.
       if (/NO_REPLY_EXPECTED|noReplyExpected/.test(props?.get('flags')?.text ?? '')) continue;
-      const prop = (key: string) => resolveString(props?.get(key), ctx.tree, ctx.text);
-      data = {
-        bus: buses.get(receiver) ?? defaultBus,
-        destination: prop('destination'),
-        path: prop('path'),
-        interface: prop('interface'),
-        member: prop('member'),
-        signature: prop('signature'),
-        args: literalList(props?.get('body'), ctx.tree, ctx.text),
-      };
+      data = { bus: buses.get(receiver) ?? defaultBus, ...messageObjectCall(props, ctx.tree, ctx.text) };
       what = `\`${c.receiver.text}.call()\``;
     } else {
       if (JS_LOCAL_METHODS.test(c.name)) continue;
