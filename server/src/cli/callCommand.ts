@@ -17,7 +17,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { toPcap } from '../../../client/src/replay/pcap';
 import { parseCallArguments } from './callArguments';
-import { CALL_TARGET_OPTIONS } from './callTargetOptions';
+import { CALL_TARGET_OPTIONS, checkOneBusFlag, positiveInteger, type BusFlags } from './options';
 import { UsageError, type Command, type Io } from './usage';
 
 export const CALL_USAGE = `Usage: dbus-lint call [--session | --system | --address ADDR] --dest NAME --path PATH [--interface IFACE]
@@ -44,17 +44,9 @@ after the call was not its reply; noReplyInFirstRead = that read held no method 
 
 const EXIT = { reply: 0, errorReply: 1, usage: 2, timeout: 3 } as const;
 
-function connectOptions(values: { session?: boolean; system?: boolean; address?: string }, env: NodeJS.ProcessEnv): ConnectOptions {
-  const chosen = [values.session, values.system, values.address !== undefined].filter(Boolean).length;
-  if (chosen > 1) throw new UsageError('choose one of --session, --system and --address');
+function connectOptions(values: BusFlags, env: NodeJS.ProcessEnv): ConnectOptions {
+  checkOneBusFlag(values);
   return { address: values.address, bus: values.system ? 'system' : 'session', env };
-}
-
-function positiveInteger(name: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value <= 0) throw new UsageError(`${name} must be a positive integer, not "${text}"`);
-  return value;
 }
 
 /** Finds the method's signature by introspection, and tells the user where it came from. */

@@ -15,7 +15,7 @@ import { transcript } from '../../../client/src/replay/transcript';
 import { Analyzer, languageForPath, type Finding, type LanguageId } from '../analysis/index';
 import { defaultGrammarDir, grammarFolder } from '../grammarFiles';
 import { parseCallArguments } from './callArguments';
-import { CALL_TARGET_OPTIONS } from './callTargetOptions';
+import { CALL_TARGET_OPTIONS, checkOneBusFlag, positiveInteger, type BusFlags } from './options';
 import { UsageError, type Command, type Io } from './usage';
 
 export const REPLAY_USAGE = `Usage: dbus-lint replay FILE:LINE [--session | --system | --address ADDR] [--yes]
@@ -54,17 +54,8 @@ function parseLocation(spec: string | undefined): { file: string; line: number }
   return { file: match[1]!, line };
 }
 
-function positiveInteger(name: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value <= 0) throw new UsageError(`${name} must be a positive integer, not "${text}"`);
-  return value;
-}
-
-function busChoice(values: { session?: boolean; system?: boolean; address?: string }): BusChoice | undefined {
-  if ([values.session, values.system, values.address !== undefined].filter(Boolean).length > 1) {
-    throw new UsageError('choose one of --session, --system and --address');
-  }
+function busChoice(values: BusFlags): BusChoice | undefined {
+  checkOneBusFlag(values);
   if (values.address !== undefined) return { kind: 'address', address: values.address };
   if (values.system) return { kind: 'system' };
   if (values.session) return { kind: 'session' };
