@@ -11,6 +11,13 @@ export type Severity = 'error' | 'warning' | 'information' | 'hint';
 /** A severity setting: a severity, or `off` to disable the rule. */
 export type SeveritySetting = Severity | 'off';
 
+/** Every severity setting, as settings and the CLI's `--rule` accept them. */
+export const SEVERITY_SETTINGS: readonly SeveritySetting[] = ['error', 'warning', 'information', 'hint', 'off'];
+
+export function isSeveritySetting(value: unknown): value is SeveritySetting {
+  return typeof value === 'string' && (SEVERITY_SETTINGS as readonly string[]).includes(value);
+}
+
 /** 0-based line, character offset in UTF-16 code units (LSP's default and what web-tree-sitter counts). */
 export interface Position {
   line: number;

@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
-import { isRuleId, type RuleId, type SeveritySetting } from '../analysis/index';
+import { Analyzer, DEFAULT_MAX_FILE_SIZE, isRuleId, isSeveritySetting, RULES, SEVERITY_SETTINGS, type RuleId, type SeveritySetting } from '../analysis/index';
 import { defaultGrammarDir, grammarFolder } from '../grammarFiles';
-import { Analyzer } from '../analysis/index';
 import { exitCodeFor, runCheck } from './check';
 import { formatJson, formatText } from './format';
 import { toSarif } from './sarif';
+import { positiveInteger } from './options';
 import { UsageError, type Command } from './usage';
 import { VERSION } from '../version';
 
@@ -14,21 +14,19 @@ Analyses .rs .ts .tsx .mts .cts .js .mjs .cjs .jsx files (directories are walked
 .git and build output are skipped) and prints the findings.
   --format text|json|sarif   output format (default text); sarif is SARIF 2.1.0
   --rule <id>=<severity>     error|warning|information|hint|off for one rule; repeatable
-  --max-file-size N          skip files over N characters (default 2097152)
+  --max-file-size N          skip files over N characters (default ${DEFAULT_MAX_FILE_SIZE})
 Exit codes: 0 no findings, 1 findings at warning or above, 2 usage or I/O error.`;
-
-const SEVERITIES: readonly SeveritySetting[] = ['error', 'warning', 'information', 'hint', 'off'];
 
 function parseRuleOverride(spec: string): [RuleId, SeveritySetting] {
   const [id, severity] = spec.split('=');
   if (!id || !severity) throw new UsageError(`--rule expects <id>=<severity>, got "${spec}"`);
   if (!isRuleId(id)) {
-    throw new UsageError(`--rule: unknown rule "${id}" (rules: single-read-receive, reply-serial-unchecked, call-without-timeout)`);
+    throw new UsageError(`--rule: unknown rule "${id}" (rules: ${RULES.map((rule) => rule.id).join(', ')})`);
   }
-  if (!(SEVERITIES as readonly string[]).includes(severity)) {
-    throw new UsageError(`--rule ${id}: unknown severity "${severity}" (use ${SEVERITIES.join('|')})`);
+  if (!isSeveritySetting(severity)) {
+    throw new UsageError(`--rule ${id}: unknown severity "${severity}" (use ${SEVERITY_SETTINGS.join('|')})`);
   }
-  return [id, severity as SeveritySetting];
+  return [id, severity];
 }
 
 export const checkCommand: Command = async (args, io) => {
@@ -52,13 +50,7 @@ export const checkCommand: Command = async (args, io) => {
   }
   if (positionals.length === 0) throw new UsageError('check needs at least one PATH (a file or a directory)');
   const severities = Object.fromEntries(values.rule.map(parseRuleOverride));
-  let maxFileSize: number | undefined;
-  if (values['max-file-size'] !== undefined) {
-    maxFileSize = Number(values['max-file-size']);
-    if (!Number.isInteger(maxFileSize) || maxFileSize <= 0) {
-      throw new UsageError(`--max-file-size must be a positive integer, not "${values['max-file-size']}"`);
-    }
-  }
+  const maxFileSize = positiveInteger('--max-file-size', values['max-file-size']);
 
   const analyzer = new Analyzer(grammarFolder(defaultGrammarDir()));
   const result = await runCheck(analyzer, positionals, { severities, maxFileSize }, io.cwd);

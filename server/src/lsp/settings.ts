@@ -1,4 +1,4 @@
-import { RULES, type RuleId, type SeveritySetting } from '../analysis/index';
+import { DEFAULT_MAX_FILE_SIZE, isSeveritySetting, RULES, type RuleId, type SeveritySetting } from '../analysis/index';
 
 /** The `dbusLint` settings section as the server uses it; package.json `contributes.configuration` declares it. */
 export interface ServerSettings {
@@ -9,11 +9,9 @@ export interface ServerSettings {
 
 export const DEFAULT_SETTINGS: ServerSettings = {
   severities: {},
-  maxFileSize: 2 * 1024 * 1024,
+  maxFileSize: DEFAULT_MAX_FILE_SIZE,
   debounceMs: 200,
 };
-
-const SEVERITY_SETTINGS: readonly SeveritySetting[] = ['error', 'warning', 'information', 'hint', 'off'];
 
 /**
  * Reads the raw `dbusLint` section (as VS Code, Neovim or any client sends it) into ServerSettings;
@@ -26,9 +24,7 @@ export function parseSettings(raw: unknown): ServerSettings {
   for (const rule of RULES) {
     const entry = rules[rule.id] as { severity?: unknown } | undefined;
     const severity = entry?.severity;
-    if (typeof severity === 'string' && (SEVERITY_SETTINGS as readonly string[]).includes(severity)) {
-      severities[rule.id] = severity as SeveritySetting;
-    }
+    if (isSeveritySetting(severity)) severities[rule.id] = severity;
   }
   const number = (value: unknown, fallback: number, min: number) =>
     typeof value === 'number' && Number.isFinite(value) && value >= min ? value : fallback;
