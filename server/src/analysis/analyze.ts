@@ -11,7 +11,6 @@ import {
   type AnalyzeOptions,
   type Finding,
   type LanguageId,
-  type RuleId,
   type SeveritySetting,
 } from './types';
 
@@ -45,9 +44,12 @@ export class Analyzer {
     const limit = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
     if (text.length > limit) throw new FileTooLargeError(text.length, limit);
 
-    const severity = (id: RuleId): SeveritySetting => options.severities?.[id] ?? ruleMeta(id).defaultSeverity;
-    const enabled = RULE_IMPLEMENTATIONS.filter((rule) => rule.languages.includes(language) && severity(rule.id) !== 'off');
-    const rules = enabled.filter((rule) => rule.mayApply(text, language));
+    // Each rule for this language with the severity it reports at; rules set to `off` are dropped here.
+    const enabled = RULE_IMPLEMENTATIONS.flatMap((rule) => {
+      const setting: SeveritySetting = options.severities?.[rule.id] ?? ruleMeta(rule.id).defaultSeverity;
+      return rule.languages.includes(language) && setting !== 'off' ? [{ rule, severity: setting }] : [];
+    });
+    const rules = enabled.filter(({ rule }) => rule.mayApply(text, language));
     const findings: Finding[] = [];
     if (rules.length > 0) {
       const tree = await this.pool.parse(language, text);
@@ -57,13 +59,11 @@ export class Analyzer {
         const callees = new Map<number, Callee | undefined>();
         const lineText = lineReader(text);
         const eol = text.includes('\r\n') ? '\r\n' : '\n';
-        for (const rule of rules) {
-          const setting = severity(rule.id);
-          if (setting === 'off') continue;
+        for (const { rule, severity } of rules) {
           for (const report of rule.check(this.context(rule, language, text, tree, query, captured, callees))) {
             findings.push({
               ruleId: rule.id,
-              severity: setting,
+              severity,
               range: report.range,
               message: report.message,
               related: report.related ?? [],
@@ -77,7 +77,7 @@ export class Analyzer {
         tree.delete();
       }
     }
-    const all = applySuppressions(dedupe(findings), parseSuppressions(text), new Set(enabled.map((rule) => rule.id)));
+    const all = applySuppressions(dedupe(findings), parseSuppressions(text), new Set(enabled.map(({ rule }) => rule.id)));
     return all.sort(
       (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
     );

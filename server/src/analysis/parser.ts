@@ -13,13 +13,6 @@ export interface GrammarSource {
   query(folder: string, name: string): Promise<string | undefined>;
 }
 
-export class ParseAbortedError extends Error {
-  constructor(readonly language: LanguageId) {
-    super(`parsing ${language} was aborted (time limit reached)`);
-    this.name = 'ParseAbortedError';
-  }
-}
-
 interface LoadedLanguage {
   language: Language;
   parser: Parser;
@@ -71,18 +64,11 @@ export class ParserPool {
   }
 
   /** Parses `text`; the caller owns the tree and must `delete()` it (wasm memory is manual). */
-  async parse(id: LanguageId, text: string, timeLimitMs?: number): Promise<Tree> {
+  async parse(id: LanguageId, text: string): Promise<Tree> {
     const { parser } = await this.load(id);
-    const deadline = timeLimitMs === undefined ? undefined : performance.now() + timeLimitMs;
-    const tree = parser.parse(
-      text,
-      null,
-      deadline === undefined ? undefined : { progressCallback: () => performance.now() > deadline },
-    );
-    if (!tree) {
-      parser.reset();
-      throw new ParseAbortedError(id);
-    }
+    const tree = parser.parse(text);
+    // web-tree-sitter returns null only for a cancelled parse, and we never cancel: a null is a broken runtime.
+    if (!tree) throw new Error(`tree-sitter returned no tree for this ${id} file`);
     return tree;
   }
 }
