@@ -1,4 +1,4 @@
-import type { Node, Tree } from 'web-tree-sitter';
+import type { Node } from 'web-tree-sitter';
 
 const FUNCTION_BOUNDARIES = new Set([
   // Rust
@@ -52,24 +52,22 @@ export function enclosingLoop(node: Node): Node | undefined {
 
 
 /**
- * The outermost function containing text offset `index` (or, outside functions, the top-level item),
- * found by descending from the root: `Node.parent` re-descends from the root on every call, which
- * costs a scan of the root's children each time in a large file.
+ * The outermost function containing text offset `index` inside the top-level item `top` (or, outside
+ * functions, the item itself), found by descending from the item: `Node.parent` re-descends from the root
+ * on every call, which costs a scan of the root's children each time in a large file.
  */
-export function outermostScopeAt(tree: Tree, index: number): Node | undefined {
-  let top: Node | undefined;
+export function outermostScopeIn(top: Node, index: number): Node | undefined {
   // Outside functions, the item inside an impl/trait/mod body or a class body (a doc comment, a field, a
   // `const`) rather than the whole impl or class: a word in a method's doc comment must not make the
   // whole impl one scope, hiding the functions in it from their own scopes.
   let item: Node | undefined;
   let parent: Node | undefined;
-  for (let node = tree.rootNode.firstChildForIndex(index); node && node.startIndex <= index; node = node.firstChildForIndex(index)) {
-    top ??= node;
+  for (let node: Node | null = top; node && node.startIndex <= index; node = node.firstChildForIndex(index)) {
     if (FUNCTION_BOUNDARIES.has(node.type)) return node;
     if (parent && ITEM_CONTAINERS.has(parent.type)) item = node;
     parent = node;
   }
-  return item ?? top;
+  return item ?? (top.startIndex <= index ? top : undefined);
 }
 
 /** Bodies whose children are items of their own: Rust impl/trait/mod bodies, class bodies. */

@@ -1,3 +1,4 @@
+import type { FileFacts } from '../facts';
 import type { LibraryModel } from './model';
 
 export const DBUS_NEXT: LibraryModel = {
@@ -25,10 +26,12 @@ export const JS_TIMEOUT_WRAPPERS = /^(race|any)$|timeout|deadline/i;
 /** Variables, parameters and fields typed as a dbus-next proxy interface: `iface: ClientInterface`. */
 export const DBUS_NEXT_TYPED_INTERFACE = /\b([A-Za-z_$][\w$]*)\s*[?!]?\s*:\s*(?:[\w$]+\.)?ClientInterface\b/g;
 
-export function typedInterfaces(text: string): Set<string> {
+export function typedInterfaces(file: FileFacts): Set<string> {
+  return file.fact(typedInterfaceNames);
+}
+
+function typedInterfaceNames(file: FileFacts): Set<string> {
   const out = new Set<string>();
-  if (!text.includes('ClientInterface')) return out;
-  DBUS_NEXT_TYPED_INTERFACE.lastIndex = 0;
-  for (let m = DBUS_NEXT_TYPED_INTERFACE.exec(text); m; m = DBUS_NEXT_TYPED_INTERFACE.exec(text)) if (m[1]) out.add(m[1]);
+  for (const m of file.matches(DBUS_NEXT_TYPED_INTERFACE)) if (m[1]) out.add(m[1]);
   return out;
 }

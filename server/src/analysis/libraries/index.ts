@@ -15,6 +15,7 @@ import { RAW_SOCKET } from './raw-socket';
 import { RUSTBUS } from './rustbus';
 import { ZBUS } from './zbus';
 import { uses } from './model';
+import type { FileFacts } from '../facts';
 
 export const LIBRARIES = [ZBUS, DBUS_RS, RUSTBUS, RAW_SOCKET, DBUS_NEXT, DBUS_NATIVE, NET_SOCKET] as const;
 
@@ -31,6 +32,6 @@ export const ALL_SENDS: ReadonlySet<string> = new Set([
  * A file that talks to a socket by hand: nix/libc/Unix streams, or a `TcpStream` (D-Bus over TCP) in a
  * file that uses no D-Bus library (there a TCP stream is some other protocol's).
  */
-export function handWrittenSocket(text: string): boolean {
-  return uses(RAW_SOCKET, text) || (/\bTcpStream\b/.test(text) && !uses(ZBUS, text) && !uses(DBUS_RS, text) && !uses(RUSTBUS, text));
+export function handWrittenSocket(file: FileFacts): boolean {
+  return uses(RAW_SOCKET, file) || (file.has(/\bTcpStream\b/) && !uses(ZBUS, file) && !uses(DBUS_RS, file) && !uses(RUSTBUS, file));
 }

@@ -1,3 +1,5 @@
+import type { FileFacts } from '../facts';
+
 // API models, one table per library: what recognises the library, which calls send and receive,
 // and what the library does about timeouts. Rules read these tables; adding a library is adding a table.
 
@@ -28,8 +30,8 @@ export interface LibraryModel {
   timeoutDefault: string;
 }
 
-export function uses(library: LibraryModel, text: string): boolean {
-  return library.imports.test(text);
+export function uses(library: LibraryModel, file: FileFacts): boolean {
+  return file.has(library.imports);
 }
 
 /** D-Bus words that make a hand-written socket client worth looking at. */

@@ -1,3 +1,4 @@
+import type { FileFacts } from '../facts';
 import type { Node } from 'web-tree-sitter';
 import type { LibraryModel } from './model';
 
@@ -36,18 +37,10 @@ function rootName(receiver: string): string | undefined {
   return m?.[1];
 }
 
-/** Per-file memo of field types (`sock: UnixStream`), so a field is looked up once however often it is read. */
-let fieldCache: { text: string; types: Map<string, boolean> } | undefined;
-
-function fieldIsNotASocket(name: string, fileText: string): boolean {
-  if (fieldCache?.text !== fileText) fieldCache = { text: fileText, types: new Map() };
-  let known = fieldCache.types.get(name);
-  if (known === undefined) {
-    const typed = new RegExp(`\\b${name}\\s*:\\s*([^,;){}=]+)`).exec(fileText);
-    known = !!typed?.[1] && NOT_A_SOCKET_TYPE.test(typed[1].trim());
-    fieldCache.types.set(name, known);
-  }
-  return known;
+/** Whether the file declares a field `name` with a file/stdio/buffer type (`sock: UnixStream` is a socket). */
+function fieldIsNotASocket(file: FileFacts, name: string): boolean {
+  const typed = file.matches(new RegExp(`\\b${name}\\s*:\\s*([^,;){}=]+)`, 'g'))[0];
+  return !!typed?.[1] && NOT_A_SOCKET_TYPE.test(typed[1].trim());
 }
 
 /**
@@ -55,14 +48,14 @@ function fieldIsNotASocket(name: string, fileText: string): boolean {
  * `Read::read(&mut x, …)`, the first argument) is `io::stdin()`, or a name bound in `scope` (or a field
  * declared in the file) to a `File`, stdio handle, `Vec`, `Cursor`…
  */
-export function notASocket(receiver: string | undefined, scope: Node, fileText: string): boolean {
+export function notASocket(receiver: string | undefined, scope: Node, file: FileFacts): boolean {
   if (!receiver) return false;
   const text = receiver.replace(/\s+/g, '');
   // `io::stdin()`, `child.stdout.as_mut().unwrap()`: stdio, ours or a child process's.
   if (/(?:^|::|\.)std(?:in|out|err)\b/.test(text) || /^(?:std::)?io::std(?:in|out|err)/.test(text)) return true;
   const name = rootName(receiver);
   if (!name || name === 'self') return false;
-  if (/^\(?\s*(?:&\s*(?:mut\s+)?)?self\./.test(receiver)) return fieldIsNotASocket(name, fileText);
+  if (/^\(?\s*(?:&\s*(?:mut\s+)?)?self\./.test(receiver)) return file.fact(fieldIsNotASocket, name);
   const scopeText = scope.text;
   if (!scopeText.includes(name)) return false;
   const binding = new RegExp(`\\blet\\s+(?:mut\\s+)?${name}\\s*(?::\\s*([^=;]+))?=([^;]*)`).exec(scopeText);
@@ -86,48 +79,79 @@ export interface SocketHelpers {
   receives: ReadonlySet<string>;
 }
 
-let helpersCache: { text: string; helpers: SocketHelpers } | undefined;
+/** One `fn` of an item: its name and what its body (up to the next `fn` in the item) does. */
+interface FunctionBody {
+  name: string;
+  reads: boolean;
+  writes: boolean;
+  fileIo: boolean;
+  /** Every name the body calls (`name(` / `.name(`). */
+  calls: Set<string>;
+}
+
+const FN_NAME = /\bfn\s+([A-Za-z_]\w*)/g;
+const CALLED_NAME = /(?:\.|\b)([A-Za-z_]\w*)\s*\(/g;
+
+/** The functions of one item, each body running to the next `fn` (or the item's end). */
+function itemFunctions(text: string): FunctionBody[] {
+  const starts: { name: string; index: number }[] = [];
+  FN_NAME.lastIndex = 0;
+  for (let m = FN_NAME.exec(text); m; m = FN_NAME.exec(text)) if (m[1]) starts.push({ name: m[1], index: m.index });
+  return starts.flatMap((start, i) => {
+    const slice = text.slice(start.index, starts[i + 1]?.index ?? text.length);
+    const open = slice.indexOf('{');
+    if (open < 0) return [];
+    const body = slice.slice(open);
+    const calls = new Set<string>();
+    CALLED_NAME.lastIndex = 0;
+    for (let m = CALLED_NAME.exec(body); m; m = CALLED_NAME.exec(body)) if (m[1]) calls.add(m[1]);
+    return [{ name: start.name, reads: SOCKET_RECEIVE.test(body), writes: SOCKET_SEND.test(body), fileIo: FILE_IO.test(body), calls }];
+  });
+}
 
 /**
- * Helpers found from the text alone (each `fn` up to the next one), so scope filters can use them before
- * any query runs. Rough by design: a helper is only a name that makes a call count as a send or a read.
+ * Helpers found from the text alone (each `fn` up to the next one in its item), so scope filters can use them
+ * before any query runs. Rough by design: a helper is only a name that makes a call count as a send or a read.
  */
-export function socketHelpers(text: string): SocketHelpers {
-  if (helpersCache?.text === text) return helpersCache.helpers;
-  const bodies = new Map<string, string>();
-  const fnPattern = /\bfn\s+([A-Za-z_]\w*)/g;
-  const starts: { name: string; index: number }[] = [];
-  for (let m = fnPattern.exec(text); m; m = fnPattern.exec(text)) if (m[1]) starts.push({ name: m[1], index: m.index });
-  starts.forEach((start, i) => {
-    const body = text.slice(start.index, starts[i + 1]?.index ?? text.length);
-    const open = body.indexOf('{');
-    if (open < 0) return;
-    bodies.set(start.name, (bodies.get(start.name) ?? '') + body.slice(open));
-  });
+export function socketHelpers(file: FileFacts): SocketHelpers {
+  return file.fact(findSocketHelpers);
+}
+
+function findSocketHelpers(file: FileFacts): SocketHelpers {
+  // A name defined in several places is judged on all its bodies together.
+  const bodies = new Map<string, Omit<FunctionBody, 'name'>>();
+  for (const fns of file.eachItem(itemFunctions)) {
+    for (const fn of fns) {
+      const known = bodies.get(fn.name);
+      if (!known) bodies.set(fn.name, { reads: fn.reads, writes: fn.writes, fileIo: fn.fileIo, calls: new Set(fn.calls) });
+      else {
+        known.reads ||= fn.reads;
+        known.writes ||= fn.writes;
+        known.fileIo ||= fn.fileIo;
+        for (const call of fn.calls) known.calls.add(call);
+      }
+    }
+  }
   const sends = new Set<string>();
   const receives = new Set<string>();
   const excluded = new Set([...RAW_SOCKET.receives, ...RAW_SOCKET.completeReads, ...RAW_SOCKET.sends, 'main', 'new', 'drop', 'fmt', 'hello', 'call_hello', 'send_message', 'send_msg', 'write_message']);
   for (const [name, body] of bodies) {
-    if (excluded.has(name) || FILE_IO.test(body)) continue;
-    const reads = SOCKET_RECEIVE.test(body);
-    const writes = SOCKET_SEND.test(body);
-    if (reads && !writes) receives.add(name);
-    else if (writes && !reads) sends.add(name);
+    if (excluded.has(name) || body.fileIo) continue;
+    if (body.reads && !body.writes) receives.add(name);
+    else if (body.writes && !body.reads) sends.add(name);
   }
+  const callsAny = (calls: Set<string>, names: Set<string>) => [...names].some((name) => calls.has(name));
   // Readers through readers: `read_message` calls `read_full`, which reads.
   // A function that also calls a send helper (`auth`: `auth_write_line` then `auth_read_line`) is a round trip of its
   // own, whose read is checked where it is; its callers are not waiting for a reply to their own send.
-  const sendCalled = sends.size > 0 ? new RegExp(`(?:\\.|\\b)(?:${[...sends].join('|')})\\s*\\(`) : undefined;
   for (let round = 0; round < 3 && receives.size > 0; round++) {
-    const called = new RegExp(`(?:\\.|\\b)(?:${[...receives].join('|')})\\s*\\(`);
+    const known = new Set(receives);
     for (const [name, body] of bodies) {
-      if (excluded.has(name) || receives.has(name) || FILE_IO.test(body) || SOCKET_SEND.test(body) || sendCalled?.test(body)) continue;
-      if (called.test(body)) receives.add(name);
+      if (excluded.has(name) || receives.has(name) || body.fileIo || body.writes || callsAny(body.calls, sends)) continue;
+      if (callsAny(body.calls, known)) receives.add(name);
     }
   }
-  const helpers = { sends, receives };
-  helpersCache = { text, helpers };
-  return helpers;
+  return { sends, receives };
 }
 
 /** `write!(self.sock, …)` / `writeln!(stream, …)`: the macro's target, when the node is one. */

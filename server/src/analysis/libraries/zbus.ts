@@ -1,3 +1,4 @@
+import type { FileFacts } from '../facts';
 import type { LibraryModel } from './model';
 
 export const ZBUS: LibraryModel = {
@@ -48,18 +49,12 @@ export const ZBUS_FDO_PROXIES: Record<string, ZbusProxyInfo> = {
 export const ZBUS_PROXY_FIELD = /\b([a-z_]\w*)\s*:\s*(?:Option<\s*)?(?:Arc<\s*)?(?:[\w:]+::)?(\w*Proxy(?:Blocking)?)\b/g;
 
 /** The proxy fields a file declares, by field name. */
-export function zbusProxyFields(text: string): Map<string, string> {
-  if (fieldsCache?.text === text) return fieldsCache.fields;
-  const out = new Map<string, string>();
-  if (text.includes('Proxy')) {
-    // Only the lines that name a proxy type are matched: the pattern's leading `\w*` is costly over a whole file.
-    const lines = text.split('\n').filter((line) => line.includes('Proxy'));
-    const joined = lines.join('\n');
-    ZBUS_PROXY_FIELD.lastIndex = 0;
-    for (let m = ZBUS_PROXY_FIELD.exec(joined); m; m = ZBUS_PROXY_FIELD.exec(joined)) if (m[1] && m[2]) out.set(m[1], m[2]);
-  }
-  fieldsCache = { text, fields: out };
-  return out;
+export function zbusProxyFields(file: FileFacts): Map<string, string> {
+  return file.fact(proxyFields);
 }
 
-let fieldsCache: { text: string; fields: Map<string, string> } | undefined;
+function proxyFields(file: FileFacts): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const m of file.matches(ZBUS_PROXY_FIELD)) if (m[1] && m[2]) out.set(m[1], m[2]);
+  return out;
+}

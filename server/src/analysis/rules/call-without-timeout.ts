@@ -4,6 +4,7 @@ import { socketHelpers } from '../libraries/raw-socket';
 import { ASYNC_RUSTBUS_IMPORT } from '../libraries/rustbus';
 import { zbusProxyFields } from '../libraries/zbus';
 import { escapeRegExp } from '../resolve';
+import type { FileFacts } from '../facts';
 import type { LanguageId } from '../types';
 import type { Rule, RuleContext, RuleReport } from './rule';
 import { checkDbusNative } from './timeouts/dbus-native';
@@ -16,24 +17,24 @@ import { checkRustbus } from './timeouts/rustbus';
 import { checkZbus, proxyGetterNames } from './timeouts/zbus';
 
 /** Hand-written clients: a raw socket in a file with D-Bus signs and no D-Bus library. */
-const rawSocketClient = (t: string): boolean =>
-  handWrittenSocket(t) && DBUS_EVIDENCE.test(t) && !uses(ZBUS, t) && !uses(DBUS_RS, t) && !uses(RUSTBUS, t) && !serverOnly(t);
+const rawSocketClient = (f: FileFacts): boolean =>
+  handWrittenSocket(f) && f.has(DBUS_EVIDENCE) && !uses(ZBUS, f) && !uses(DBUS_RS, f) && !uses(RUSTBUS, f) && !serverOnly(f);
 
 /** A bus (or mock bus) that only accepts connections waits for its clients, not for replies. */
-function serverOnly(t: string): boolean {
-  return /\b(?:UnixListener|TcpListener)\b/.test(t) && !/\bconnect\s*\(/.test(t);
+function serverOnly(f: FileFacts): boolean {
+  return f.has(/\b(?:UnixListener|TcpListener)\b/) && !f.has(/\bconnect\s*\(/);
 }
 
 /** One checker per library, each run only when the file uses that library. */
-const CHECKERS: { language: 'rust' | 'js'; applies: (text: string) => boolean; check: (ctx: RuleContext) => RuleReport[] }[] = [
-  { language: 'rust', applies: (t) => uses(ZBUS, t), check: checkZbus },
-  { language: 'rust', applies: (t) => uses(DBUS_RS, t), check: checkDbusRs },
-  { language: 'rust', applies: (t) => uses(RUSTBUS, t), check: checkRustbus },
-  { language: 'rust', applies: (t) => ASYNC_RUSTBUS_IMPORT.test(t), check: checkAsyncRustbus },
+const CHECKERS: { language: 'rust' | 'js'; applies: (file: FileFacts) => boolean; check: (ctx: RuleContext) => RuleReport[] }[] = [
+  { language: 'rust', applies: (f) => uses(ZBUS, f), check: checkZbus },
+  { language: 'rust', applies: (f) => uses(DBUS_RS, f), check: checkDbusRs },
+  { language: 'rust', applies: (f) => uses(RUSTBUS, f), check: checkRustbus },
+  { language: 'rust', applies: (f) => f.has(ASYNC_RUSTBUS_IMPORT), check: checkAsyncRustbus },
   { language: 'rust', applies: rawSocketClient, check: checkRawSocket },
-  { language: 'js', applies: (t) => uses(DBUS_NEXT, t), check: checkDbusNext },
-  { language: 'js', applies: (t) => uses(DBUS_NATIVE, t), check: checkDbusNative },
-  { language: 'js', applies: (t) => uses(NET_SOCKET, t) && DBUS_EVIDENCE.test(t), check: checkPendingPromises },
+  { language: 'js', applies: (f) => uses(DBUS_NEXT, f), check: checkDbusNext },
+  { language: 'js', applies: (f) => uses(DBUS_NATIVE, f), check: checkDbusNative },
+  { language: 'js', applies: (f) => uses(NET_SOCKET, f) && f.has(DBUS_EVIDENCE), check: checkPendingPromises },
 ];
 
 const RUST_LIBRARY_WORDS = /\bcall_method\b|Proxy|_proxy\s*\(|\bwith_proxy\b|\bsend_with_reply_and_block\b|\bsend_msg_w_rsp\b|Timeout::Infinite|\bp?poll\b/;
@@ -49,10 +50,10 @@ const RAW_READS = /\b(?:recvmsg|recv|recv_from|read|read_exact|read_line|read_un
  * `self.<field>` for the zbus proxy fields the file declares, and calls to its functions that return a proxy
  * (`self.manager().await?`), or undefined when it has neither.
  */
-function proxyFieldsPattern(text: string): RegExp | undefined {
-  if (!uses(ZBUS, text)) return undefined;
-  const fields = [...zbusProxyFields(text).keys()];
-  const getters = proxyGetterNames(text);
+function proxyFieldsPattern(file: FileFacts): RegExp | undefined {
+  if (!uses(ZBUS, file)) return undefined;
+  const fields = [...zbusProxyFields(file).keys()];
+  const getters = proxyGetterNames(file);
   const words = [];
   if (fields.length > 0) words.push(`\\bself\\.(?:${fields.join('|')})\\b`);
   if (getters.length > 0) words.push(`\\b(?:${getters.join('|')})\\s*\\(`);
@@ -60,13 +61,13 @@ function proxyFieldsPattern(text: string): RegExp | undefined {
 }
 
 /** Rust anchors, plus the proxy fields' uses. */
-function rustAnchors(text: string): RegExp {
+function rustAnchors(file: FileFacts): RegExp {
   const words = [RUST_LIBRARY_WORDS.source];
-  const fields = proxyFieldsPattern(text);
+  const fields = proxyFieldsPattern(file);
   if (fields) words.push(fields.source);
-  if (rawSocketClient(text)) {
+  if (rawSocketClient(file)) {
     // Same-file socket helpers: calls to them send or block like the calls inside.
-    const helpers = socketHelpers(text);
+    const helpers = socketHelpers(file);
     words.push(RAW_READS.source);
     if (helpers.sends.size + helpers.receives.size > 0) words.push(`\\b(?:${[...helpers.sends, ...helpers.receives].join('|')})\\b`);
   }
@@ -78,14 +79,14 @@ function rustAnchors(text: string): RegExp {
  * JS anchors from the file itself: the names its bus, proxy-interface and promisified-invoke variables
  * have, so a call like `this.player.PlayPause()` is found without anchoring every method call.
  */
-function jsAnchors(text: string): RegExp {
+function jsAnchors(file: FileFacts): RegExp {
   const names = new Set<string>();
   const binding = /(?:\b(?:const|let|var)\s+|\bthis\.)([A-Za-z_$][\w$]*)\s*(?::[^=\n]*)?=\s*(?:await\s+)?[\w$.]*\b(?:getInterface|sessionBus|systemBus|promisify)\s*\(/g;
-  for (let m = binding.exec(text); m; m = binding.exec(text)) if (m[1]) names.add(escapeRegExp(m[1]));
-  for (const name of typedInterfaces(text)) names.add(escapeRegExp(name));
+  for (const m of file.matches(binding)) if (m[1]) names.add(escapeRegExp(m[1]));
+  for (const name of typedInterfaces(file)) names.add(escapeRegExp(name));
   const words = ['\\.call\\s*\\(\\s*(?:new\\s+Message|\\w*(?:msg|message|Msg|Message)\\b)', '\\.invoke\\s*\\(', '\\.getInterface\\s*\\('];
   // Pending-call promises only matter in hand-written socket clients.
-  if (uses(NET_SOCKET, text)) words.push('new\\s+Promise\\b', '\\bserial\\b');
+  if (uses(NET_SOCKET, file)) words.push('new\\s+Promise\\b', '\\bserial\\b');
   // `iface.Method(…)`, `iface?.Method(…)`, and `iface[name](…)` (a method picked by name).
   if (names.size > 0) words.push(`\\b(?:${[...names].join('|')})\\b\\s*(?:\\??\\.|\\(|\\[)`);
   return new RegExp(words.join('|'), 'g');
@@ -98,14 +99,14 @@ function family(language: LanguageId): 'rust' | 'js' {
 export const callWithoutTimeout: Rule = {
   id: 'call-without-timeout',
   languages: ['rust', 'typescript', 'tsx', 'javascript'],
-  mayApply: (text, language) => CHECKERS.some((c) => c.language === family(language) && c.applies(text)),
-  anchors: (language, text) => (language === 'rust' ? rustAnchors(text) : jsAnchors(text)),
+  mayApply: (file, language) => CHECKERS.some((c) => c.language === family(language) && c.applies(file)),
+  anchors: (language, file) => (language === 'rust' ? rustAnchors(file) : jsAnchors(file)),
   // Raw sockets: a blocking read matters only after a send in the same function.
-  scopeFilter: (language, text) => {
+  scopeFilter: (language, file) => {
     if (language !== 'rust') return undefined;
-    const fields = proxyFieldsPattern(text);
-    const raw = rawSocketClient(text);
-    const sendHelpers = raw ? [...socketHelpers(text).sends] : [];
+    const fields = proxyFieldsPattern(file);
+    const raw = rawSocketClient(file);
+    const sendHelpers = raw ? [...socketHelpers(file).sends] : [];
     const helperSend = sendHelpers.length > 0 ? new RegExp(`\\b(?:${sendHelpers.join('|')})\\s*\\(`) : undefined;
     return (scopeText) =>
       RUST_LIBRARY_WORDS.test(scopeText) ||
@@ -113,5 +114,5 @@ export const callWithoutTimeout: Rule = {
       (raw && (RAW_SEND.test(scopeText) || (WRITE_MACRO.test(scopeText) && BLOCKING_READ.test(scopeText)) || (!!helperSend && helperSend.test(scopeText))));
   },
   check: (ctx) =>
-    CHECKERS.filter((c) => c.language === family(ctx.language) && c.applies(ctx.text)).flatMap((c) => c.check(ctx)),
+    CHECKERS.filter((c) => c.language === family(ctx.language) && c.applies(ctx)).flatMap((c) => c.check(ctx)),
 };

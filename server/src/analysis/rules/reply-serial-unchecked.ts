@@ -129,12 +129,10 @@ const TYPE_WORDS =
 export const replySerialUnchecked: Rule = {
   id: 'reply-serial-unchecked',
   languages: ['rust', 'typescript', 'tsx', 'javascript'],
-  mayApply: (text) =>
-    DBUS_EVIDENCE.test(text) &&
-    new RegExp(TYPE_WORDS.source).test(text),
+  mayApply: (file) => file.has(DBUS_EVIDENCE) && file.has(TYPE_WORDS),
   anchors: () => TYPE_WORDS,
   check(ctx) {
-    const rustbus = uses(RUSTBUS, ctx.text);
+    const rustbus = uses(RUSTBUS, ctx);
     const reports: RuleReport[] = [];
     const flaggedScopes = new Set<number>();
     for (const { check, at } of comparisons(ctx, rustbus)) {
@@ -149,7 +147,7 @@ export const replySerialUnchecked: Rule = {
         range: nodeRange(at),
         message: `the reply is picked by its message type alone (\`${shown}\`, line ${lineOf(check)})${send ? ` after \`${callee(send)?.name ?? 'send'}\` (line ${lineOf(send)})` : ''}, with no comparison of its REPLY_SERIAL; ${EXPLANATION}`,
         related: send ? [related(send, "the call was sent here; its serial is never compared with the reply's REPLY_SERIAL")] : [],
-        data: { library: ctx.language === 'rust' ? (rustbus ? RUSTBUS.id : RAW_SOCKET.id) : 'net-socket', ...callHints(scope, ctx.text) },
+        data: { library: ctx.language === 'rust' ? (rustbus ? RUSTBUS.id : RAW_SOCKET.id) : 'net-socket', ...callHints(scope, ctx) },
       });
     }
     return reports;

@@ -1,22 +1,31 @@
-import type { Node, Tree } from 'web-tree-sitter';
+import type { Node } from 'web-tree-sitter';
+import type { FileFacts } from '../facts';
 import type { Callee } from '../syntax';
 import type { CallData, Fix, LanguageId, Range, RelatedLocation, RuleId } from '../types';
 
 /** Node kinds the combined query (grammars/queries/<lang>/dbus.scm) captures inside a rule's scopes. */
 export type CaptureName = 'call' | 'binary' | 'macro' | 'arm' | 'new' | 'case';
 
-/** What a rule sees: one parsed file, narrowed to the scopes its anchors point at. */
-export interface RuleContext {
+/** Reading the file beyond the code being checked: facts, and nodes found at file offsets. */
+export interface FileLookup extends FileFacts {
+  /** `descendantForIndex` on the whole tree; the result's top-level item becomes an input of the check. */
+  nodeAt(start: number, end?: number): Node | null;
+}
+
+/**
+ * What a rule sees: one top-level item of a parsed file, narrowed to the scopes its anchors point at.
+ * The file outside the item is read only through FileLookup (no whole-file text, no tree root): that is
+ * what lets an incremental analysis reuse a result after an edit elsewhere, and know when it must not.
+ */
+export interface RuleContext extends FileLookup {
   language: LanguageId;
-  text: string;
-  tree: Tree;
   /** Outermost functions (or top-level items) holding at least one anchor hit, in source order. */
   scopes: readonly Node[];
   /** Nodes the combined query captured inside `scopes`, by capture name, in source order. */
   nodes(name: CaptureName): readonly Node[];
   /** `callee(call)`, computed once per call node for all rules (each lookup crosses into wasm). */
   callee(call: Node): Callee | undefined;
-  /** The scope (one of `scopes`) holding `node`: a binary search, no parent walk. */
+  /** The scope holding `node` (its item's scope for a node found outside this item), else the node's item. */
   scopeOf(node: Node): Node;
   /** The captured nodes of `name` inside `container` (a binary search over `nodes(name)`, not a walk). */
   nodesWithin(name: CaptureName, container: Node): readonly Node[];
@@ -38,18 +47,18 @@ export interface Rule {
    * Cheap text test run before parsing: a file that cannot hold what the rule looks for
    * (no D-Bus library, no socket API) is never parsed for it.
    */
-  mayApply(text: string, language: LanguageId): boolean;
+  mayApply(file: FileFacts, language: LanguageId): boolean;
   /**
-   * Words (a global regex, which may be built from the file, e.g. its proxy variable names) that mark
+   * Words (a global regex, which may be built from the file's facts, e.g. its proxy variable names) that mark
    * code the rule must look at; the analyzer queries only the functions that contain a hit, so
    * unrelated code in a large file costs nothing beyond the parse.
    */
-  anchors(language: LanguageId, text: string): RegExp;
+  anchors(language: LanguageId, file: FileFacts): RegExp;
   /**
    * A cheap text test on an anchored function before it is queried (e.g. "it also sends something").
-   * Built once per file from its text, like the anchors.
+   * Built from the file's facts, like the anchors.
    */
-  scopeFilter?(language: LanguageId, text: string): ((scopeText: string) => boolean) | undefined;
+  scopeFilter?(language: LanguageId, file: FileFacts): ((scopeText: string) => boolean) | undefined;
   check(ctx: RuleContext): RuleReport[];
 }
 

@@ -16,7 +16,8 @@ import {
 } from '../syntax';
 import { callHints } from '../callHints';
 import { escapeRegExp } from '../resolve';
-import { nodeRange, related, type Rule, type RuleContext, type RuleReport } from './rule';
+import type { FileFacts } from '../facts';
+import { nodeRange, related, type FileLookup, type Rule, type RuleContext, type RuleReport } from './rule';
 
 const RAW_RECEIVES = new Set(RAW_SOCKET.receives);
 const COMPLETE_READS = new Set(RAW_SOCKET.completeReads);
@@ -42,7 +43,7 @@ interface Receive {
 
 function rustReceives(ctx: RuleContext, dbusRs: boolean): { receives: Receive[]; sends: Node[] } {
   const dbusRsReceives = new Set(dbusRs ? DBUS_RS.receives : []);
-  const helperSends: ReadonlySet<string> = handWrittenSocket(ctx.text) ? socketHelpers(ctx.text).sends : new Set();
+  const helperSends: ReadonlySet<string> = handWrittenSocket(ctx) ? socketHelpers(ctx).sends : new Set();
   const receives: Receive[] = [];
   const sends: Node[] = [];
   for (const call of ctx.nodes('call')) {
@@ -124,10 +125,10 @@ function readsMoreLater(receive: Receive, fn: Node, ctx: RuleContext): boolean {
 }
 
 function checkRust(ctx: RuleContext): RuleReport[] {
-  const raw = handWrittenSocket(ctx.text);
-  const { receives, sends } = rustReceives(ctx, uses(DBUS_RS, ctx.text));
+  const raw = handWrittenSocket(ctx);
+  const { receives, sends } = rustReceives(ctx, uses(DBUS_RS, ctx));
   // `io::stdin().read(…)`, `file.write_all(…)`: not the bus. Asked only of the reads and sends a finding would name.
-  const onSocket = (node: Node) => !notASocket(ioTarget(node), ctx.scopeOf(node), ctx.text);
+  const onSocket = (node: Node) => !notASocket(ioTarget(node), ctx.scopeOf(node), ctx);
   // A send inside a closure the read is not in (a spawned thread, a callback) is not this read's call.
   const sendFor = (receive: Node) => (send: Node) => {
     const home = enclosingFunction(send);
@@ -148,7 +149,7 @@ function checkRust(ctx: RuleContext): RuleReport[] {
         range: nodeRange(receive.nameNode),
         message: `reading stops at the first short ${what} (\`${shortRead.text}\`, line ${lineOf(shortRead)}): a read shorter than the buffer does not mean the reply is complete — the bus may not have written all of it yet, or have written a signal such as NameAcquired first; read the 16-byte header, compute the message length and read until all of it is there (and keep reading messages until the reply to this call arrives)`,
         related: [related(shortRead, 'a short read is taken as the end of the reply here'), ...(send ? [related(send, 'the call was sent here')] : [])],
-        data: { library: RAW_SOCKET.id, ...callHints(ctx.scopeOf(receive.call), ctx.text) },
+        data: { library: RAW_SOCKET.id, ...callHints(ctx.scopeOf(receive.call), ctx) },
       });
       continue;
     }
@@ -172,8 +173,8 @@ function checkRust(ctx: RuleContext): RuleReport[] {
           : `one message is read with ${what} after \`${sent}\` (line ${lineOf(send)}) and taken as the reply; the bus sends messages nobody asked for (the NameAcquired signal after Hello, other signals): keep reading until the message whose REPLY_SERIAL matches the call's serial arrives`,
       related: [related(send, 'the call was sent here')],
       data: {
-        library: receive.unit === 'bytes' ? RAW_SOCKET.id : uses(DBUS_RS, ctx.text) ? DBUS_RS.id : RAW_SOCKET.id,
-        ...callHints(ctx.scopeOf(receive.call), ctx.text),
+        library: receive.unit === 'bytes' ? RAW_SOCKET.id : uses(DBUS_RS, ctx) ? DBUS_RS.id : RAW_SOCKET.id,
+        ...callHints(ctx.scopeOf(receive.call), ctx),
       },
     });
   }
@@ -189,19 +190,18 @@ const SEND_WORDS = /\bwrite(?:ln)?!\s*\(|\b(?:sendmsg|send|send_to|sendto|write_
 function readerHelperRead(receive: Receive, fn: Node, ctx: RuleContext, onSocket: (node: Node) => boolean): RuleReport | undefined {
   if (fn.type !== 'function_item') return undefined;
   const name = fn.childForFieldName('name')?.text;
-  if (!name || !socketHelpers(ctx.text).receives.has(name)) return undefined;
+  if (!name || !socketHelpers(ctx).receives.has(name)) return undefined;
   if (readsMoreLater(receive, fn, ctx) || !onSocket(receive.call)) return undefined;
-  const use = new RegExp(`\\b${escapeRegExp(name)}\\s*\\(`, 'g');
-  for (let m = use.exec(ctx.text); m; m = use.exec(ctx.text)) {
+  for (const m of ctx.matches(new RegExp(`\\b${escapeRegExp(name)}\\s*\\(`, 'g'))) {
     if (m.index >= fn.startIndex && m.index < fn.endIndex) continue;
-    const at = ctx.tree.rootNode.descendantForIndex(m.index);
+    const at = ctx.nodeAt(m.index);
     const caller = at ? enclosingFunction(at) : undefined;
-    if (!caller || !at || !SEND_WORDS.test(ctx.text.slice(caller.startIndex, m.index))) continue;
+    if (!caller || !at || !SEND_WORDS.test(caller.text.slice(0, m.index - caller.startIndex))) continue;
     return {
       range: nodeRange(receive.nameNode),
       message: `the reply is taken from a single \`${receive.name}\` in \`${name}\`, which is called right after a send (line ${lineOf(at)}); ${NEXT_STEP}`,
       related: [related(at, `\`${name}\` is called after the call was sent`)],
-      data: { library: RAW_SOCKET.id, ...callHints(ctx.scopeOf(receive.call), ctx.text) },
+      data: { library: RAW_SOCKET.id, ...callHints(ctx.scopeOf(receive.call), ctx) },
     };
   }
   return undefined;
@@ -216,9 +216,9 @@ function queued(receive: Node, fn: Node): boolean {
 
 /** A same-file helper of that name whose body matches replies by serial is not a single read. */
 function matchesReplyItself(name: string, ctx: RuleContext): boolean {
-  const definition = new RegExp(`\\bfn\\s+${name}\\b`).exec(ctx.text);
+  const definition = ctx.matches(new RegExp(`\\bfn\\s+${name}\\b`, 'g'))[0];
   if (!definition) return false;
-  let fn: Node | null = ctx.tree.rootNode.descendantForIndex(definition.index);
+  let fn: Node | null = ctx.nodeAt(definition.index);
   while (fn && fn.type !== 'function_item') fn = fn.parent;
   return !!fn && REPLY_SERIAL_WORDS.test(fn.text) && descendantsOfType(fn, ['loop_expression', 'while_expression', 'for_expression']).length > 0;
 }
@@ -269,10 +269,10 @@ const METHOD_DEFINITIONS = new Set(['method_definition', 'function_declaration',
  * A same-file function or method of that name (`handle(chunk) {…}`, `onData = (d) => …`, `function onData(d)`),
  * the one in the class holding `from` first. Found from the text, then one climb in the tree.
  */
-function definitionOf(name: string, root: Node, from: Node, text: string): Node | undefined {
+function definitionOf(name: string, file: FileLookup, from: Node): Node | undefined {
   let fallback: Node | undefined;
-  for (const index of definitionSites(name, text)) {
-    let def: Node | null = root.descendantForIndex(index);
+  for (const index of file.fact(definitionSites, name)) {
+    let def: Node | null = file.nodeAt(index);
     while (def && !METHOD_DEFINITIONS.has(def.type)) def = def.parent;
     if (!def) continue;
     const key = def.childForFieldName('name') ?? def.childForFieldName('property');
@@ -291,21 +291,15 @@ function definitionOf(name: string, root: Node, from: Node, text: string): Node 
 
 const DEFINED_AFTER = /^\s*(?:\([^)]*\)\s*(?::[^{;]*)?\{|(?::[^=;]*)?=\s*(?:async\s*)?(?:function\b|\(|[A-Za-z_$][\w$]*\s*=>))/;
 const NAME_CHAR = /[\w$#]/;
-let sitesCache: { text: string; sites: Map<string, number[]> } | undefined;
-
-/** Where `name` is defined as a function, method or function-valued field (text positions, memoised per file). */
-function definitionSites(name: string, text: string): number[] {
-  if (sitesCache?.text !== text) sitesCache = { text, sites: new Map() };
-  const known = sitesCache.sites.get(name);
-  if (known) return known;
+/** Where `name` is defined as a function, method or function-valued field (text positions). */
+function definitionSites(file: FileFacts, name: string): number[] {
   const sites: number[] = [];
-  for (let i = text.indexOf(name); i >= 0; i = text.indexOf(name, i + name.length)) {
-    const before = text[i - 1] ?? '';
-    const after = text[i + name.length] ?? '';
+  for (const { index: i } of file.matches(new RegExp(escapeRegExp(name), 'g'))) {
+    const before = i > 0 ? file.textAt(i - 1, i) : '';
+    const after = file.textAt(i + name.length, i + name.length + 1);
     if (NAME_CHAR.test(after) || (NAME_CHAR.test(before) && !name.startsWith('#')) || before === '.') continue;
-    if (DEFINED_AFTER.test(text.slice(i + name.length, i + name.length + 200))) sites.push(i);
+    if (DEFINED_AFTER.test(file.textAt(i + name.length, i + name.length + 200))) sites.push(i);
   }
-  sitesCache.sites.set(name, sites);
   return sites;
 }
 
@@ -328,14 +322,14 @@ function namedHandler(arg: Node | undefined): string | undefined {
 }
 
 /** A handler that takes each chunk as a whole message or SASL line, without buffering; follows one hop to a same-file method. */
-function unbufferedHandler(handler: Node, root: Node, at: Node, text: string, depth = 0): Omit<RuleReport, 'data'> | undefined {
+function unbufferedHandler(handler: Node, file: FileLookup, at: Node, depth = 0): Omit<RuleReport, 'data'> | undefined {
   const chunk = chunkParam(handler);
   const body = handler.childForFieldName('body');
-  return chunk && body ? unbufferedBody(chunk, body, handler, root, at, text, depth) : undefined;
+  return chunk && body ? unbufferedBody(chunk, body, handler, file, at, depth) : undefined;
 }
 
 /** `body` takes `chunk` (one `data` chunk) as a whole message or SASL line. */
-function unbufferedBody(chunk: string, body: Node, handler: Node, root: Node, at: Node, text: string, depth: number): Omit<RuleReport, 'data'> | undefined {
+function unbufferedBody(chunk: string, body: Node, handler: Node, file: FileLookup, at: Node, depth: number): Omit<RuleReport, 'data'> | undefined {
   if (buffers(body.text, chunk)) return undefined;
   // `chunk`, `chunk.subarray(…)`, `chunk as Buffer`, `chunk!`, `(chunk)`.
   const chunkArg = new RegExp(`^\\(?\\s*${escapeRegExp(chunk)}(?:\\s+as\\b|\\s*!|\\s*\\)|\\.|$)`);
@@ -363,9 +357,9 @@ function unbufferedBody(chunk: string, body: Node, handler: Node, root: Node, at
   for (const inner of calls) {
     const c = callee(inner);
     if (!c || (c.receiver && c.receiver.text !== 'this') || !callArguments(inner).some(usesChunk)) continue;
-    const definition = definitionOf(c.name, root, inner, text);
+    const definition = definitionOf(c.name, file, inner);
     if (definition && definition.id !== handler.id) {
-      const report = unbufferedHandler(definition, root, at, text, depth + 1);
+      const report = unbufferedHandler(definition, file, at, depth + 1);
       if (report) return report;
     }
   }
@@ -373,20 +367,20 @@ function unbufferedBody(chunk: string, body: Node, handler: Node, root: Node, at
 }
 
 /** The `data` handler passed to `on`, inline or named. */
-function unbufferedDataHandler(call: Node, at: Node, root: Node, text: string): Omit<RuleReport, 'data'> | undefined {
+function unbufferedDataHandler(call: Node, at: Node, file: FileLookup): Omit<RuleReport, 'data'> | undefined {
   const inline = inlineHandler(call);
-  if (inline) return unbufferedHandler(inline, root, at, text);
+  if (inline) return unbufferedHandler(inline, file, at);
   const name = namedHandler(callArguments(call)[1]);
-  const definition = name ? definitionOf(name, root, call, text) : undefined;
-  return definition ? unbufferedHandler(definition, root, at, text, 1) : undefined;
+  const definition = name ? definitionOf(name, file, call) : undefined;
+  return definition ? unbufferedHandler(definition, file, at, 1) : undefined;
 }
 
 /** What a `for await (const chunk of x)` iterates: a socket when named so or made by `net`. */
-function isSocketExpression(node: Node, text: string): boolean {
+function isSocketExpression(node: Node, file: FileFacts): boolean {
   const name = /([A-Za-z_$][\w$]*)$/.exec(node.text)?.[1];
   if (!name || STDIO.test(node.text)) return false;
   if (/sock|conn|stream/i.test(name)) return true;
-  return new RegExp(`\\b${escapeRegExp(name)}\\s*(?::[^=\\n]*)?=\\s*(?:net\\.(?:createConnection|connect)\\b|new\\s+(?:net\\.)?Socket\\b)`).test(text);
+  return file.has(new RegExp(`\\b${escapeRegExp(name)}\\s*(?::[^=\\n]*)?=\\s*(?:net\\.(?:createConnection|connect)\\b|new\\s+(?:net\\.)?Socket\\b)`));
 }
 
 /** `for await (const chunk of socket) { parse(chunk) }`: each chunk taken as one message. */
@@ -399,8 +393,8 @@ function chunkLoops(ctx: RuleContext): Omit<RuleReport, 'data'>[] {
       const left = loop.childForFieldName('left');
       const right = loop.childForFieldName('right');
       const body = loop.childForFieldName('body');
-      if (left?.type !== 'identifier' || !right || !body || !isSocketExpression(right, ctx.text)) continue;
-      const report = unbufferedBody(left.text, body, loop, ctx.tree.rootNode, left, ctx.text, 0);
+      if (left?.type !== 'identifier' || !right || !body || !isSocketExpression(right, ctx)) continue;
+      const report = unbufferedBody(left.text, body, loop, ctx, left, 0);
       if (report) out.push(report);
     }
   }
@@ -425,7 +419,7 @@ function checkJs(ctx: RuleContext): RuleReport[] {
           event === 'data'
             ? `\`${c.receiver.text}.once('data', …)\` takes the first chunk as the whole reply; a chunk can hold part of a message, several messages, or a signal such as NameAcquired; buffer chunks and split them by the header's lengths`
             : `\`${c.receiver.text}.once('message', …)\` takes the next message as the reply; the bus sends messages nobody asked for (NameAcquired, other signals): wait for the message whose REPLY_SERIAL matches the call's serial`,
-        data: { library, ...callHints(ctx.scopeOf(call), ctx.text) },
+        data: { library, ...callHints(ctx.scopeOf(call), ctx) },
       });
       continue;
     }
@@ -434,14 +428,14 @@ function checkJs(ctx: RuleContext): RuleReport[] {
       reports.push({
         range: nodeRange(c.nameNode),
         message: `\`once(${args[0]?.text ?? 'socket'}, 'data')\` awaits one chunk and takes it as the reply; a chunk can hold part of a message or a signal such as NameAcquired; keep reading and split by the header's lengths`,
-        data: { library, ...callHints(ctx.scopeOf(call), ctx.text) },
+        data: { library, ...callHints(ctx.scopeOf(call), ctx) },
       });
       continue;
     }
     // `socket.on('data', chunk => parse(chunk))`: each chunk parsed as one whole message (or SASL line).
     if (c.name === 'on' && c.receiver && event === 'data' && !STDIO.test(c.receiver.text)) {
-      const report = unbufferedDataHandler(call, c.nameNode, ctx.tree.rootNode, ctx.text);
-      if (report) reports.push({ ...report, data: { library, ...callHints(ctx.scopeOf(call), ctx.text) } });
+      const report = unbufferedDataHandler(call, c.nameNode, ctx);
+      if (report) reports.push({ ...report, data: { library, ...callHints(ctx.scopeOf(call), ctx) } });
     }
   }
   return reports;
@@ -450,24 +444,24 @@ function checkJs(ctx: RuleContext): RuleReport[] {
 export const singleReadReceive: Rule = {
   id: 'single-read-receive',
   languages: ['rust', 'typescript', 'tsx', 'javascript'],
-  mayApply: (text, language) =>
+  mayApply: (file, language) =>
     language === 'rust'
-      ? DBUS_EVIDENCE.test(text) && (handWrittenSocket(text) || uses(DBUS_RS, text) || /\b(?:read|recv|receive|get_next|next|pop|block_until_next|read_next)_(?:message|msg|reply|response|socket|frame)\b/.test(text))
-      : uses(NET_SOCKET, text) && DBUS_EVIDENCE.test(text),
+      ? file.has(DBUS_EVIDENCE) && (handWrittenSocket(file) || uses(DBUS_RS, file) || file.has(/\b(?:read|recv|receive|get_next|next|pop|block_until_next|read_next)_(?:message|msg|reply|response|socket|frame)\b/))
+      : uses(NET_SOCKET, file) && file.has(DBUS_EVIDENCE),
   anchors: (language) =>
     language === 'rust'
       ? /\b(?:recvmsg|recv|recv_from|recvfrom|read|read_buf|try_read|read_vectored|process|pop_message|blocking_pop_message|read_write|(?:read|recv|receive|get_next|next|pop|blocking_pop|block_until_next|read_next|try_read|await)_(?:message|msg|reply|response|socket|frame))\b/g
       : /\bonce\b|\.on\s*\(\s*['"]data|\bfor\s+await\b/g,
   // Rust: a read matters after a send in the same function, or in a loop that stops at a short read.
   // JS: `once(…)` always matters; an `on('data')` handler only when it parses chunks without buffering them.
-  scopeFilter: (language, text) => {
+  scopeFilter: (language, file) => {
     if (language !== 'rust') {
       // A data handler can hand each chunk to a parsing method elsewhere in the file.
-      const fileParses = PARSES_MESSAGE.test(text);
+      const fileParses = file.has(PARSES_MESSAGE);
       return (scopeText) =>
         /\bonce\b/.test(scopeText) || PARSES_MESSAGE.test(scopeText) || SASL_TOKEN.test(scopeText) || (fileParses && DELEGATING_HANDLER.test(scopeText));
     }
-    const helpers = handWrittenSocket(text) ? socketHelpers(text) : undefined;
+    const helpers = handWrittenSocket(file) ? socketHelpers(file) : undefined;
     const sendHelpers = helpers ? [...helpers.sends] : [];
     const readers = helpers ? [...helpers.receives] : [];
     const helperSend = sendHelpers.length > 0 ? new RegExp(`\\b(?:${sendHelpers.join('|')})\\s*\\(`) : undefined;

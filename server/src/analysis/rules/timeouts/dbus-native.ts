@@ -3,15 +3,16 @@ import { DBUS_NATIVE } from '../../libraries/dbus-native';
 import { JS_LOCAL_METHODS } from '../../libraries/dbus-next';
 import { bindingValue, literalValue, messageObjectCall, objectProperties, resolveString, stripUndefined } from '../../resolve';
 import { callArguments, callee, isFunctionBoundary } from '../../syntax';
+import type { FileFacts } from '../../facts';
 import type { Fix } from '../../types';
 import { nodeRange, related, type RuleContext, type RuleReport } from '../rule';
 import { boundedByTimer, raceFix, timeoutHelpers } from './shared';
 
 /** Names bound to a promisified invoke: `const invokeAsync = promisify(bus.invoke.bind(bus))`. */
-function promisifiedInvokes(text: string): Set<string> {
+function promisifiedInvokes(file: FileFacts): Set<string> {
   const out = new Set<string>();
   const re = /\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*(?:util\.)?promisify\s*\(\s*[\w$.]*\.invoke\b/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) if (m[1]) out.add(m[1]);
+  for (const m of file.matches(re)) if (m[1]) out.add(m[1]);
   return out;
 }
 
@@ -52,8 +53,8 @@ function interfaceMethodCalls(ctx: RuleContext, bus: 'session' | 'system' | unde
           library: DBUS_NATIVE.id,
           bus,
           destination: service,
-          path: resolveString(args[0], ctx.tree, ctx.text),
-          interface: resolveString(args[1], ctx.tree, ctx.text),
+          path: resolveString(args[0], ctx),
+          interface: resolveString(args[1], ctx),
           member: m.name,
         }),
       });
@@ -64,9 +65,9 @@ function interfaceMethodCalls(ctx: RuleContext, bus: 'session' | 'system' | unde
 
 /** `bus.getService('org.example')` behind a receiver, directly or through a same-file variable. */
 function serviceName(receiver: Node, ctx: RuleContext): string | undefined {
-  const value = receiver.type === 'identifier' ? bindingValue(ctx.tree, ctx.text, receiver.text) : receiver;
+  const value = receiver.type === 'identifier' ? bindingValue(ctx, receiver.text) : receiver;
   if (value?.type !== 'call_expression' || callee(value)?.name !== 'getService') return undefined;
-  return resolveString(callArguments(value)[0], ctx.tree, ctx.text);
+  return resolveString(callArguments(value)[0], ctx);
 }
 
 /** Whether something waits on the call's value: `await bus.invoke(m)`, `bus.invoke(m).then(…)`, `return bus.invoke(m)`. */
@@ -92,8 +93,8 @@ function ownMethod(call: Node, name: string): boolean {
 
 export function checkDbusNative(ctx: RuleContext): RuleReport[] {
   const helpers = timeoutHelpers(ctx);
-  const promisified = promisifiedInvokes(ctx.text);
-  const bus = /systemBus\s*\(/.test(ctx.text) ? 'system' : /sessionBus\s*\(/.test(ctx.text) ? 'session' : undefined;
+  const promisified = ctx.fact(promisifiedInvokes);
+  const bus = ctx.has(/systemBus\s*\(/) ? 'system' : ctx.has(/sessionBus\s*\(/) ? 'session' : undefined;
   const reports: RuleReport[] = interfaceMethodCalls(ctx, bus);
   for (const call of ctx.nodes('call')) {
     const c = ctx.callee(call);
@@ -103,16 +104,16 @@ export function checkDbusNative(ctx: RuleContext): RuleReport[] {
     // `this.invoke(msg)` in a class that defines its own `invoke` wrapper: the wrapper's bus call is the one reported.
     if (isInvoke && c.receiver?.text === 'this' && ownMethod(call, c.name)) continue;
     const args = callArguments(call);
-    const props = objectProperties(args[0], ctx.tree, ctx.text);
+    const props = objectProperties(args[0], ctx);
     // dbus-native's invoke takes a message object; `ipcRenderer.invoke('channel', …)` and the like are not D-Bus.
     if (isInvoke && (!args[0] || (!props && args[0].type !== 'identifier' && args[0].type !== 'member_expression'))) continue;
     // A method return, error or signal sent with `invoke` (a service answering a call) waits for nothing; neither does
     // a call sent with no callback and nothing awaiting it.
     if (isInvoke && props && (props.has('replySerial') || /methodReturn|\berror\b|\bsignal\b|^[234]$/i.test(props.get('type')?.text ?? ''))) continue;
     if (isInvoke && args.length === 1 && !awaited(call)) continue;
-    const options = args.length >= 3 ? objectProperties(args[1], ctx.tree, ctx.text) : undefined;
+    const options = args.length >= 3 ? objectProperties(args[1], ctx) : undefined;
     const timeout = options?.get('timeout');
-    const timeoutValue = literalValue(timeout, ctx.tree, ctx.text);
+    const timeoutValue = literalValue(timeout, ctx);
     if (timeout && timeoutValue !== 0) continue;
     if (boundedByTimer(call, ctx, helpers)) continue;
     const promise = isInvoke ? enclosingPromise(call) : call;
@@ -127,7 +128,7 @@ export function checkDbusNative(ctx: RuleContext): RuleReport[] {
       data: stripUndefined({
         library: DBUS_NATIVE.id,
         bus,
-        ...messageObjectCall(props, ctx.tree, ctx.text),
+        ...messageObjectCall(props, ctx),
       }),
       fixes,
     });

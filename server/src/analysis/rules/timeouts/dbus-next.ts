@@ -3,6 +3,7 @@ import type { Callee } from '../../syntax';
 import { DBUS_NEXT, DBUS_NEXT_BUS, JS_LOCAL_METHODS, typedInterfaces } from '../../libraries/dbus-next';
 import { literalValue, messageObjectCall, objectProperties, resolveString, stripUndefined } from '../../resolve';
 import { callArguments, callee, lineOf, unwrapExpression } from '../../syntax';
+import type { FileFacts } from '../../facts';
 import type { CallData } from '../../types';
 import { nodeRange, related, type RuleContext, type RuleReport } from '../rule';
 import { boundedByTimer, raceFix, timeoutHelpers } from './shared';
@@ -17,8 +18,8 @@ interface ProxyInterface {
 function bindingsOf(ctx: RuleContext, method: string): Map<string, Node[]> {
   const out = new Map<string, Node[]>();
   const re = new RegExp(`(?:\\b(?:const|let|var)\\s+|\\bthis\\.)([A-Za-z_$][\\w$]*)\\s*(?::[^=\\n]*)?=\\s*(?:await\\s+)?[\\w$.\\[\\]]*\\.${method}\\s*\\(`, 'g');
-  for (let m = re.exec(ctx.text); m; m = re.exec(ctx.text)) {
-    let node = ctx.tree.rootNode.descendantForIndex(m.index + m[0].length - 1);
+  for (const m of ctx.matches(re)) {
+    let node = ctx.nodeAt(m.index + m[0].length - 1);
     while (node && node.type !== 'call_expression') node = node.parent;
     if (node && m[1]) out.set(m[1], [...(out.get(m[1]) ?? []), node]);
   }
@@ -49,11 +50,21 @@ function computedCallee(call: Node): Callee | undefined {
   return { name: literal ?? `[${index.text}]`, nameNode: index, receiver: object, path: fn.text };
 }
 
+/** `const bus = dbus.systemBus()`: the bus each variable (or `this.` property) holds, in file order. */
+function busVariables(file: FileFacts): Map<string, 'session' | 'system'> {
+  const buses = new Map<string, 'session' | 'system'>();
+  for (const m of file.matches(DBUS_NEXT_BUS)) {
+    const name = m[1] ?? m[2];
+    if (name) buses.set(name, m[3] === 'system' ? 'system' : 'session');
+  }
+  return buses;
+}
+
 export function checkDbusNext(ctx: RuleContext): RuleReport[] {
   const helpers = timeoutHelpers(ctx);
   const objects = bindingsOf(ctx, 'getProxyObject');
   const interfaceBindings = bindingsOf(ctx, 'getInterface');
-  const typed = typedInterfaces(ctx.text);
+  const typed = typedInterfaces(ctx);
   const interfaceFor = (name: string, use: Node): ProxyInterface | undefined => {
     const call = nearest(interfaceBindings.get(name), use, ctx);
     if (!call) return undefined;
@@ -63,18 +74,13 @@ export function checkDbusNext(ctx: RuleContext): RuleReport[] {
     return {
       definition: call,
       data: stripUndefined({
-        destination: resolveString(objectArgs[0], ctx.tree, ctx.text),
-        path: resolveString(objectArgs[1], ctx.tree, ctx.text),
-        interface: resolveString(callArguments(call)[0], ctx.tree, ctx.text),
+        destination: resolveString(objectArgs[0], ctx),
+        path: resolveString(objectArgs[1], ctx),
+        interface: resolveString(callArguments(call)[0], ctx),
       }),
     };
   };
-  const buses = new Map<string, 'session' | 'system'>();
-  DBUS_NEXT_BUS.lastIndex = 0;
-  for (let m = DBUS_NEXT_BUS.exec(ctx.text); m; m = DBUS_NEXT_BUS.exec(ctx.text)) {
-    const name = m[1] ?? m[2];
-    if (name) buses.set(name, m[3] === 'system' ? 'system' : 'session');
-  }
+  const buses = ctx.fact(busVariables);
   const defaultBus = buses.size > 0 ? [...buses.values()][0] : undefined;
 
   const reports: RuleReport[] = [];
@@ -86,11 +92,11 @@ export function checkDbusNext(ctx: RuleContext): RuleReport[] {
     let data: CallData;
     let what: string;
     let relatedNode: Node | undefined;
-    if (c.name === 'call' && (buses.has(receiver) || /Message\b/.test(args[0]?.text ?? '') || objectProperties(args[0], ctx.tree, ctx.text)?.has('member'))) {
-      const props = objectProperties(args[0], ctx.tree, ctx.text);
+    if (c.name === 'call' && (buses.has(receiver) || /Message\b/.test(args[0]?.text ?? '') || objectProperties(args[0], ctx)?.has('member'))) {
+      const props = objectProperties(args[0], ctx);
       // dbus-next resolves `call` at once for a message flagged NO_REPLY_EXPECTED: nothing waits.
       if (/NO_REPLY_EXPECTED|noReplyExpected/.test(props?.get('flags')?.text ?? '')) continue;
-      data = { bus: buses.get(receiver) ?? defaultBus, ...messageObjectCall(props, ctx.tree, ctx.text) };
+      data = { bus: buses.get(receiver) ?? defaultBus, ...messageObjectCall(props, ctx) };
       what = `\`${c.receiver.text}.call()\``;
     } else {
       if (JS_LOCAL_METHODS.test(c.name)) continue;
@@ -102,7 +108,7 @@ export function checkDbusNext(ctx: RuleContext): RuleReport[] {
       if (!iface) continue;
       data = { bus: defaultBus, ...iface.data, member: c.name.startsWith('[') ? undefined : c.name };
       if (iface.data.interface === 'org.freedesktop.DBus.Properties' && (c.name === 'Get' || c.name === 'Set' || c.name === 'GetAll')) {
-        data.args = args.map((a) => literalValue(a, ctx.tree, ctx.text));
+        data.args = args.map((a) => literalValue(a, ctx));
       }
       what = `\`${c.receiver.text}${c.name.startsWith('[') ? '' : '.'}${c.name}()\` (a dbus-next proxy call${iface.data.interface ? ` on ${iface.data.interface}` : ''})`;
       relatedNode = iface.definition;

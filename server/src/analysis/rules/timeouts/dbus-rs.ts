@@ -8,36 +8,36 @@ import { boundedByTimer } from './shared';
 
 /** `Message::new_method_call(dest, path, iface, member)` behind a message argument. */
 function messageData(message: Node | undefined, ctx: RuleContext): CallData {
-  const value = message?.type === 'identifier' ? bindingValue(ctx.tree, ctx.text, message.text) : message;
+  const value = message?.type === 'identifier' ? bindingValue(ctx, message.text) : message;
   const constructor = value ? descendantsOfType(value, 'call_expression').find((n) => /new_method_call$/.test(n.childForFieldName('function')?.text ?? '')) : undefined;
   if (!constructor) return {};
   const [destination, path, iface, member] = callArguments(constructor);
   return {
-    destination: resolveString(destination, ctx.tree, ctx.text),
-    path: resolveString(path, ctx.tree, ctx.text),
-    interface: resolveString(iface, ctx.tree, ctx.text),
-    member: resolveString(member, ctx.tree, ctx.text),
+    destination: resolveString(destination, ctx),
+    path: resolveString(path, ctx),
+    interface: resolveString(iface, ctx),
+    member: resolveString(member, ctx),
   };
 }
 
 /** Destination and path from the proxy's constructor; interface and member from the first `method_call` on it in the function. */
 function callData(name: string, call: Node, args: Node[], ctx: RuleContext): CallData {
   if (name === 'send_with_reply_and_block') return messageData(args[0], ctx);
-  const data: CallData = { destination: resolveString(args[0], ctx.tree, ctx.text), path: resolveString(args[1], ctx.tree, ctx.text) };
+  const data: CallData = { destination: resolveString(args[0], ctx), path: resolveString(args[1], ctx) };
   const proxy = boundName(call);
   if (!proxy) return data;
   for (const later of ctx.nodesWithin('call', ctx.scopeOf(call))) {
     const c = ctx.callee(later);
     if (later.startIndex <= call.endIndex || c?.name !== 'method_call' || c.receiver?.text !== proxy) continue;
     const [iface, member] = callArguments(later);
-    return { ...data, interface: resolveString(iface, ctx.tree, ctx.text), member: resolveString(member, ctx.tree, ctx.text) };
+    return { ...data, interface: resolveString(iface, ctx), member: resolveString(member, ctx) };
   }
   return data;
 }
 
 export function checkDbusRs(ctx: RuleContext): RuleReport[] {
-  const nonblock = /\bnonblock::/.test(ctx.text) && !DBUS_TOKIO.test(ctx.text);
-  const bus = /new_system\b|system\s*\(/.test(ctx.text) ? 'system' : /new_session\b|session\s*\(/.test(ctx.text) ? 'session' : undefined;
+  const nonblock = ctx.has(/\bnonblock::/) && !ctx.has(DBUS_TOKIO);
+  const bus = ctx.has(/new_system\b|system\s*\(/) ? 'system' : ctx.has(/new_session\b|session\s*\(/) ? 'session' : undefined;
   const reports: RuleReport[] = [];
   for (const call of ctx.nodes('call')) {
     const c = ctx.callee(call);
@@ -49,7 +49,7 @@ export function checkDbusRs(ctx: RuleContext): RuleReport[] {
     const timeout = args[index];
     if (!timeout) continue;
     const data = stripUndefined({ library: DBUS_RS.id, bus, ...callData(c.name, call, args, ctx) });
-    const value = timeout.type === 'identifier' ? (bindingValue(ctx.tree, ctx.text, timeout.text) ?? timeout) : timeout;
+    const value = timeout.type === 'identifier' ? (bindingValue(ctx, timeout.text) ?? timeout) : timeout;
     if (INFINITE_TIMEOUT.test(value.text)) {
       if (boundedByTimer(call, ctx)) continue;
       reports.push({

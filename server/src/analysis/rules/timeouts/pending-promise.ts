@@ -25,7 +25,7 @@ function pendingCallbacks(ctx: RuleContext): RuleReport[] {
     for (let m = PENDING_CALLBACK.exec(text); m; m = PENDING_CALLBACK.exec(text)) {
       const table = m[1] ?? m[2] ?? '';
       const start = scope.startIndex + m.index;
-      const node = ctx.tree.rootNode.descendantForIndex(start, start + table.length);
+      const node = ctx.nodeAt(start, start + table.length);
       reports.push({
         range: nodeRange(node ?? scope),
         message: `the call's callback waits in \`${table}\` until a reply with its serial arrives: ${NET_SOCKET.timeoutDefault}; arm a timer that calls back with an error and deletes the entry`,
@@ -52,10 +52,9 @@ function functionName(fn: Node): string | undefined {
 function writingCaller(fn: Node, ctx: RuleContext): Node | undefined {
   const name = functionName(fn);
   if (!name) return undefined;
-  const use = new RegExp(`\\b${escapeRegExp(name)}\\s*\\(`, 'g');
-  for (let m = use.exec(ctx.text); m; m = use.exec(ctx.text)) {
+  for (const m of ctx.matches(new RegExp(`\\b${escapeRegExp(name)}\\s*\\(`, 'g'))) {
     if (m.index >= fn.startIndex && m.index < fn.endIndex) continue;
-    const at = ctx.tree.rootNode.descendantForIndex(m.index);
+    const at = ctx.nodeAt(m.index);
     const caller = at ? enclosingFunction(at) : undefined;
     if (!caller || caller.id === fn.id) continue;
     const text = caller.text;

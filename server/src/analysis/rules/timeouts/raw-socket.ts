@@ -28,13 +28,13 @@ export function checkRawSocket(ctx: RuleContext): RuleReport[] {
       data: { library: RAW_SOCKET.id },
     });
   }
-  if (finitePoll || READ_TIMEOUT.test(ctx.text)) return reports;
+  if (finitePoll || ctx.has(READ_TIMEOUT)) return reports;
 
   const flagged = new Set<number>();
-  const helpers = socketHelpers(ctx.text);
+  const helpers = socketHelpers(ctx);
   const sends: Node[] = writeMacroSends(ctx.nodes('macro'));
   // Files, stdio and buffers are not the bus; asked only of the reads and sends a finding would name.
-  const onSocket = (node: Node) => !notASocket(ioTarget(node), ctx.scopeOf(node), ctx.text);
+  const onSocket = (node: Node) => !notASocket(ioTarget(node), ctx.scopeOf(node), ctx);
   const receives: { call: Node; name: string; nameNode: Node; helper: boolean }[] = [];
   for (const call of ctx.nodes('call')) {
     const c = ctx.callee(call);

@@ -22,9 +22,9 @@ function builderData(scope: Node): CallData {
 }
 
 export function checkRustbus(ctx: RuleContext): RuleReport[] {
-  const bus = /\bsystem_conn\b|get_system_bus_path|DuplexConn::connect_to_bus\([^)]*true/.test(ctx.text)
+  const bus = ctx.has(/\bsystem_conn\b|get_system_bus_path|DuplexConn::connect_to_bus\([^)]*true/)
     ? 'system'
-    : /session_conn|get_session_bus_path|connect_to_bus\([^)]*false/.test(ctx.text)
+    : ctx.has(/session_conn|get_session_bus_path|connect_to_bus\([^)]*false/)
       ? 'session'
       : undefined;
   const reports: RuleReport[] = [];

@@ -45,8 +45,8 @@ function isTimeoutHelper(ctx: RuleContext, name: string): boolean {
     `\\bfunction\\s*\\*?\\s*${id}\\s*[<(]|\\b${id}\\s*(?::[^=\\n]*)?=\\s*(?:async\\s*)?(?:function\\b|\\([^)]*\\)\\s*(?::[^=\\n]*)?=>|[A-Za-z_$][\\w$]*\\s*=>)|^\\s*(?:(?:private|public|protected|static|async)\\s+)*${id}\\s*(?:<[^>]*>)?\\s*\\(`,
     'gm',
   );
-  for (let m = definition.exec(ctx.text); m; m = definition.exec(ctx.text)) {
-    let fn: Node | null = ctx.tree.rootNode.descendantForIndex(m.index + m[0].length - 1);
+  for (const m of ctx.matches(definition)) {
+    let fn: Node | null = ctx.nodeAt(m.index + m[0].length - 1);
     while (fn && !isFunctionBoundary(fn)) fn = fn.parent;
     if (!fn) continue;
     const body = fn.text;

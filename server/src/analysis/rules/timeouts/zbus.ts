@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { ZBUS, ZBUS_CONNECTION, ZBUS_FDO_PROXIES, ZBUS_PROXY_ATTRIBUTE, ZBUS_PROXY_LOCAL_METHODS, zbusProxyFields } from '../../libraries/zbus';
 import { literalList, resolveString, stripUndefined } from '../../resolve';
 import { callArguments, callee, descendantsOfType, lineOf } from '../../syntax';
+import type { FileFacts } from '../../facts';
 import type { CallData, Fix } from '../../types';
 import type { ZbusProxyInfo } from '../../libraries/zbus';
 import { nodeRange, related, type RuleContext, type RuleReport } from '../rule';
@@ -12,10 +13,9 @@ const TIMEOUT_EXPR = `std::time::Duration::from_secs(${FIX_SECONDS})`;
 type ProxyInfo = ZbusProxyInfo;
 
 /** `#[proxy(interface = "…", default_service = "…", default_path = "…")] trait Foo` → `FooProxy`, `FooProxyBlocking`. */
-function proxyTraits(text: string): Map<string, ProxyInfo> {
+function proxyTraits(file: FileFacts): Map<string, ProxyInfo> {
   const out = new Map<string, ProxyInfo>();
-  ZBUS_PROXY_ATTRIBUTE.lastIndex = 0;
-  for (let m = ZBUS_PROXY_ATTRIBUTE.exec(text); m; m = ZBUS_PROXY_ATTRIBUTE.exec(text)) {
+  for (const m of file.matches(ZBUS_PROXY_ATTRIBUTE)) {
     const args = m[1] ?? '';
     const value = (key: string) => new RegExp(`\\b${key}\\s*=\\s*"([^"]*)"`).exec(args)?.[1];
     const info = { interface: value('interface') ?? value('name'), destination: value('default_service'), path: value('default_path') };
@@ -46,9 +46,8 @@ function chainOf(node: Node): Node {
 
 function connections(ctx: RuleContext): Connection[] {
   const out: Connection[] = [];
-  ZBUS_CONNECTION.lastIndex = 0;
-  for (let m = ZBUS_CONNECTION.exec(ctx.text); m; m = ZBUS_CONNECTION.exec(ctx.text)) {
-    let node = ctx.tree.rootNode.descendantForIndex(m.index);
+  for (const m of ctx.matches(ZBUS_CONNECTION)) {
+    let node = ctx.nodeAt(m.index);
     while (node && node.type !== 'call_expression') node = node.parent;
     if (!node) continue;
     const kind = m[1] ?? m[2] ?? m[3];
@@ -64,31 +63,21 @@ function localConnection(call: Node, all: Connection[], ctx: RuleContext): Conne
 }
 
 /** `use crate::x::ManagerProxyBlocking as SystemManager;` → SystemManager ↦ ManagerProxyBlocking. */
-function proxyAliases(text: string): Map<string, string> {
+function proxyAliases(file: FileFacts): Map<string, string> {
   const out = new Map<string, string>();
-  if (!text.includes('Proxy')) return out;
-  // Anchored on the literal `Proxy`: a leading `\w*` tried at every word of the file is what costs.
-  const renamed = /Proxy(Blocking)?\s+as\s+(\w+)\b/g;
-  for (let m = renamed.exec(text); m; m = renamed.exec(text)) {
-    let start = m.index;
-    while (start > 0 && /\w/.test(text[start - 1] ?? '')) start--;
-    if (m[2]) out.set(m[2], `${text.slice(start, m.index)}Proxy${m[1] ?? ''}`);
-  }
+  // Matched per top-level item, once while the item is unchanged: the leading `\w*` is affordable there.
+  for (const m of file.matches(/(\w*)Proxy(Blocking)?\s+as\s+(\w+)\b/g)) if (m[3]) out.set(m[3], `${m[1] ?? ''}Proxy${m[2] ?? ''}`);
   const typed = /\btype\s+(\w+)\s*(?:<[^>]*>)?\s*=\s*(?:[\w:]+::)?(\w*Proxy(?:Blocking)?)\b/g;
-  for (let m = typed.exec(text); m; m = typed.exec(text)) if (m[1] && m[2]) out.set(m[1], m[2]);
+  for (const m of file.matches(typed)) if (m[1] && m[2]) out.set(m[1], m[2]);
   return out;
 }
 
 /** Same-file functions and methods that return a proxy: `async fn manager(&self) -> Result<ManagerProxy<'_>>`. */
-let gettersCache: { text: string; getters: Map<string, string> } | undefined;
-
-function proxyReturningFunctions(text: string, aliases: Map<string, string>): Map<string, string> {
-  if (gettersCache?.text === text) return gettersCache.getters;
+function proxyReturningFunctions(file: FileFacts): Map<string, string> {
+  const aliases = file.fact(proxyAliases);
   const out = new Map<string, string>();
-  gettersCache = { text, getters: out };
-  if (!text.includes('->')) return out;
   const re = /\bfn\s+(\w+)\s*(?:<[^>{]*>)?\s*\([^)]*\)\s*->\s*([^{;]+)/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
+  for (const m of file.matches(re)) {
     const returns = m[2] ?? '';
     const direct = /(?:^|[<\s(&:,])(\w*Proxy(?:Blocking)?)\b(?!\s*::)/.exec(returns)?.[1];
     const aliased = direct ? undefined : [...aliases.keys()].find((a) => new RegExp(`(?:^|[<\\s(&:,])${a}\\b`).test(returns));
@@ -99,8 +88,8 @@ function proxyReturningFunctions(text: string, aliases: Map<string, string>): Ma
 }
 
 /** The names of the same-file functions that return a zbus proxy (anchors for their callers). */
-export function proxyGetterNames(text: string): string[] {
-  return [...proxyReturningFunctions(text, proxyAliases(text)).keys()];
+export function proxyGetterNames(file: FileFacts): string[] {
+  return [...file.fact(proxyReturningFunctions).keys()];
 }
 
 /** A call whose callee is a proxy-returning same-file function, or one named for the proxy it returns (`systemd_manager_proxy()`). */
@@ -242,26 +231,26 @@ function methodTimeoutFix(connection: Connection): Fix | undefined {
 function callMethodData(call: Node, ctx: RuleContext): CallData {
   const [destination, path, iface, member, body] = callArguments(call);
   return {
-    destination: resolveString(destination, ctx.tree, ctx.text),
-    path: resolveString(path, ctx.tree, ctx.text),
-    interface: resolveString(iface, ctx.tree, ctx.text),
-    member: resolveString(member, ctx.tree, ctx.text),
-    args: literalList(body, ctx.tree, ctx.text),
+    destination: resolveString(destination, ctx),
+    path: resolveString(path, ctx),
+    interface: resolveString(iface, ctx),
+    member: resolveString(member, ctx),
+    args: literalList(body, ctx),
   };
 }
 
 export function checkZbus(ctx: RuleContext): RuleReport[] {
   // Per file: a `method_timeout` on any builder is taken to cover the file's connections.
   // A connection made elsewhere in the file: bounded when the file sets `method_timeout` anywhere.
-  const fileTimed = METHOD_TIMEOUT.test(ctx.text);
-  const traits = proxyTraits(ctx.text);
+  const fileTimed = ctx.has(METHOD_TIMEOUT);
+  const traits = ctx.fact(proxyTraits);
   const conns = connections(ctx);
   const reports: RuleReport[] = [];
   const proxiesByScope = new Map<number, Map<string, string>>();
-  const fields = zbusProxyFields(ctx.text);
-  const aliases = proxyAliases(ctx.text);
-  const getters = proxyReturningFunctions(ctx.text, aliases);
-  const noReply = noReplyMethods(ctx.text);
+  const fields = zbusProxyFields(ctx);
+  const aliases = ctx.fact(proxyAliases);
+  const getters = ctx.fact(proxyReturningFunctions);
+  const noReply = ctx.fact(noReplyMethods);
   for (const call of ctx.nodes('call')) {
     const c = ctx.callee(call);
     if (!c?.receiver) continue;
@@ -288,7 +277,7 @@ export function checkZbus(ctx: RuleContext): RuleReport[] {
         destination: info?.destination,
         path: info?.path,
         interface: info?.interface,
-        member: generic ? resolveString(callArguments(call)[0], ctx.tree, ctx.text) : pascalCase(c.name),
+        member: generic ? resolveString(callArguments(call)[0], ctx) : pascalCase(c.name),
       };
       const receiver = c.receiver.text.length <= 40 && !c.receiver.text.includes('\n') ? c.receiver.text : type;
       what = `\`${receiver}.${c.name}()\` (${type === 'proxy' ? 'a zbus proxy' : type})`;
@@ -316,11 +305,10 @@ export function checkZbus(ctx: RuleContext): RuleReport[] {
 }
 
 /** Proxy trait methods declared one-way: `#[zbus(no_reply)] fn notify(…)` (also `#[dbus_proxy(no_reply)]`). */
-function noReplyMethods(text: string): Set<string> {
+function noReplyMethods(file: FileFacts): Set<string> {
   const out = new Set<string>();
-  if (!text.includes('no_reply')) return out;
   const re = /#\[\s*(?:zbus|dbus_proxy)\s*\([^\]]*\bno_reply\b[^\]]*\]\s*(?:(?:#\[[^\]]*\]|\/\/\/[^\n]*)\s*)*(?:async\s+)?fn\s+(\w+)/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) if (m[1]) out.add(m[1]);
+  for (const m of file.matches(re)) if (m[1]) out.add(m[1]);
   return out;
 }
 
@@ -350,13 +338,13 @@ function macroProxyCalls(
     for (let m = MACRO_METHOD_CALL.exec(tokens.text); m; m = MACRO_METHOD_CALL.exec(tokens.text)) {
       const [, receiver = '', method = ''] = m;
       const type = proxies.get(receiver);
-      if (!type || ZBUS_PROXY_LOCAL_METHODS.test(method) || method === 'call_noreply' || noReplyMethods(ctx.text).has(method)) continue;
+      if (!type || ZBUS_PROXY_LOCAL_METHODS.test(method) || method === 'call_noreply' || ctx.fact(noReplyMethods).has(method)) continue;
       if (boundedByTimer(macro, ctx)) continue;
       const local = localConnection(macro, conns, ctx);
       if (local ? local.timed : fileTimed) continue;
       const connection = local ?? conns.find((c) => !c.timed);
       const start = tokens.startIndex + m.index + m[0].indexOf(method, receiver.length);
-      const nameNode = ctx.tree.rootNode.descendantForIndex(start, start + method.length);
+      const nameNode = ctx.nodeAt(start, start + method.length);
       const info = traits.get(type) ?? ZBUS_FDO_PROXIES[type];
       const fix = connection ? methodTimeoutFix(connection) : undefined;
       reports.push({

@@ -1,0 +1,198 @@
+// A document being edited: its text, its tree and the previous version's per-item results. An edit is
+// applied to the tree (tree.edit), the tree reparsed incrementally, and the pass re-runs only the
+// (rule, item) checks whose recorded inputs changed; what it returns equals a full analysis of the text.
+import { Edit, type Parser, type Point, type Query, type Tree } from 'web-tree-sitter';
+import { VersionFacts } from './facts';
+import { TopLevelItems, type DirtyRanges, type EditSpan } from './items';
+import { analysePass, type ResultCache } from './pass';
+import { DEFAULT_MAX_FILE_SIZE, FileTooLargeError, type AnalyzeOptions, type Finding, type LanguageId } from './types';
+
+/**
+ * One content change: text offsets [start, end) of the current text (UTF-16 units, as JS strings and
+ * web-tree-sitter count) and their replacement; without offsets, the whole text. Hosts convert their own
+ * positions (LSP line/character) with their own document model.
+ */
+export type DocumentChange = { start: number; end: number; text: string } | { start?: undefined; end?: undefined; text: string };
+
+/** How the last analysis went: what a status line or a benchmark reports. */
+export interface AnalysisStats {
+  /** True when the previous version's results could be reused (one edit since the last analysis). */
+  incremental: boolean;
+  /** (rule, item) checks run, and results reused. */
+  checked: number;
+  reused: number;
+  /** Time of the last analysis (reparse and pass), ms. */
+  ms: number;
+}
+
+export class AnalysisDocument {
+  private currentText: string;
+  private tree: Tree | undefined;
+  private lineStarts: number[];
+  private items: TopLevelItems | undefined;
+  private facts: VersionFacts | undefined;
+  private cache: ResultCache | undefined;
+  /** Edits applied to text and tree since the last analysis; undefined after a whole-text replacement. */
+  private pending: EditSpan[] | undefined = [];
+  private lastFindings: Finding[] = [];
+  stats: AnalysisStats = { incremental: false, checked: 0, reused: 0, ms: 0 };
+
+  constructor(
+    private readonly parser: Parser,
+    private readonly query: Query | null,
+    readonly language: LanguageId,
+    text: string,
+    private options: AnalyzeOptions,
+  ) {
+    this.currentText = text;
+    this.lineStarts = lineStartsOf(text);
+    this.pending = undefined;
+    this.analyse();
+  }
+
+  get text(): string {
+    return this.currentText;
+  }
+
+  get findings(): readonly Finding[] {
+    return this.lastFindings;
+  }
+
+  /** Source characters this document keeps a tree for (0 once disposed). */
+  get size(): number {
+    return this.tree ? this.currentText.length : 0;
+  }
+
+  /** New severities or size cap: the next analysis re-checks everything. */
+  setOptions(options: AnalyzeOptions): void {
+    this.options = options;
+    this.cache = undefined;
+  }
+
+  /** Applies changes to the text and the tree, in order (each range is in the text left by the previous one). */
+  edit(changes: readonly DocumentChange[]): void {
+    for (const change of changes) {
+      if (change.start === undefined) {
+        this.currentText = change.text;
+        this.lineStarts = lineStartsOf(change.text);
+        this.tree?.delete();
+        this.tree = undefined;
+        this.pending = undefined;
+        continue;
+      }
+      const start = Math.max(0, Math.min(change.start, this.currentText.length));
+      const oldEnd = Math.max(start, Math.min(change.end, this.currentText.length));
+      const startPosition = this.positionAt(start);
+      const oldEndPosition = this.positionAt(oldEnd);
+      const newEnd = start + change.text.length;
+      const lastBreak = change.text.lastIndexOf('\n');
+      const newEndPosition: Point =
+        lastBreak < 0
+          ? { row: startPosition.row, column: startPosition.column + change.text.length }
+          : { row: startPosition.row + countBreaks(change.text), column: change.text.length - lastBreak - 1 };
+      this.currentText = this.currentText.slice(0, start) + change.text + this.currentText.slice(oldEnd);
+      this.updateLineStarts(startPosition.row, oldEndPosition.row, start, change.text, newEnd - oldEnd);
+      this.tree?.edit(new Edit({ startIndex: start, oldEndIndex: oldEnd, newEndIndex: newEnd, startPosition, oldEndPosition, newEndPosition }));
+      this.pending?.push({ start, oldEnd, newEnd });
+    }
+  }
+
+  /** Reparses and re-analyses the current text, reusing what the edits since the last analysis left valid. */
+  analyse(): Finding[] {
+    const started = performance.now();
+    const limit = this.options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+    if (this.currentText.length > limit) throw new FileTooLargeError(this.currentText.length, limit);
+    const old = this.tree;
+    const tree = this.parser.parse(this.currentText, old);
+    // web-tree-sitter returns null only for a cancelled parse, and we never cancel: a null is a broken runtime.
+    if (!tree) throw new Error(`tree-sitter returned no tree for this ${this.language} file`);
+    const edit = this.pending?.length === 1 ? this.pending[0] : undefined;
+    const reuse = !!(edit && old && this.items && this.facts && this.cache);
+    let items: TopLevelItems;
+    if (reuse && edit && old && this.items) {
+      items = TopLevelItems.after(this.items, tree, edit, this.dirtyRanges(edit, old, tree));
+    } else {
+      items = TopLevelItems.fresh(tree);
+    }
+    old?.delete();
+    this.tree = tree;
+    const facts = new VersionFacts(this.currentText, items, reuse ? this.facts : undefined);
+    const output = analysePass({
+      language: this.language,
+      text: this.currentText,
+      tree,
+      items,
+      facts,
+      query: this.query,
+      options: this.options,
+      previous: reuse ? this.cache : undefined,
+    });
+    this.items = items;
+    this.facts = facts;
+    this.cache = output.cache;
+    this.pending = [];
+    this.lastFindings = output.findings;
+    this.stats = { incremental: reuse, checked: output.checked, reused: output.reused, ms: performance.now() - started };
+    return output.findings;
+  }
+
+  /** edit + analyse. */
+  update(changes: readonly DocumentChange[]): Finding[] {
+    this.edit(changes);
+    return this.analyse();
+  }
+
+  /** Frees the tree (wasm memory is manual) and the cached results. */
+  dispose(): void {
+    this.tree?.delete();
+    this.tree = undefined;
+    this.items = undefined;
+    this.facts = undefined;
+    this.cache = undefined;
+    this.pending = undefined;
+  }
+
+  /**
+   * Where the edit can have changed anything: the edited lines, whole (an item starting on one of them
+   * has a new line prefix), and the ranges whose syntax changed.
+   */
+  private dirtyRanges(edit: EditSpan, old: Tree, tree: Tree): DirtyRanges {
+    const text = this.currentText;
+    const lineStart = edit.start === 0 ? 0 : text.lastIndexOf('\n', edit.start - 1) + 1;
+    const lineEnd = text.indexOf('\n', edit.newEnd);
+    const ranges = [{ start: lineStart, end: lineEnd < 0 ? text.length : lineEnd }];
+    for (const range of old.getChangedRanges(tree)) ranges.push({ start: range.startIndex, end: range.endIndex });
+    return ranges;
+  }
+
+  private positionAt(offset: number): Point {
+    let low = 0;
+    let high = this.lineStarts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if ((this.lineStarts[mid] ?? 0) <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return { row: low, column: offset - (this.lineStarts[low] ?? 0) };
+  }
+
+  /** Line starts after replacing lines startRow..endRow's span from `start` with `inserted`. */
+  private updateLineStarts(startRow: number, endRow: number, start: number, inserted: string, delta: number): void {
+    const added: number[] = [];
+    for (let i = inserted.indexOf('\n'); i >= 0; i = inserted.indexOf('\n', i + 1)) added.push(start + i + 1);
+    const tail = this.lineStarts.slice(endRow + 1).map((offset) => offset + delta);
+    this.lineStarts = this.lineStarts.slice(0, startRow + 1).concat(added, tail);
+  }
+}
+
+function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+function countBreaks(text: string): number {
+  let count = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) count++;
+  return count;
+}
