@@ -108,7 +108,10 @@ export class VersionFacts implements FileFacts {
   }
 
   private allMatches(pattern: RegExp): Matches {
-    return this.value(patternKey('M', pattern), () => {
+    // Not canonicalised across versions: the raw matches carry this version's file offsets.
+    const key = patternKey('M', pattern);
+    let found = this.memo.get(key) as Matches | undefined;
+    if (!found) {
       const raw: RegExpExecArray[] = [];
       const shape: unknown[] = [];
       for (const { id, start, list } of this.perItem(pattern)) {
@@ -119,8 +122,9 @@ export class VersionFacts implements FileFacts {
           shape.push([id, m.index, ...m]);
         }
       }
-      return { raw, shape };
-    });
+      this.memo.set(key, (found = { raw, shape }));
+    }
+    return found;
   }
 
   eachItem<T>(each: (itemText: string) => T): readonly T[] {

@@ -1,5 +1,6 @@
 // Public surface of the analysis core, used by the LSP server, the CLI and the tests.
 export { Analyzer } from './analyze';
+export type { AnalysisDocument, AnalysisStats, DocumentChange } from './document';
 export type { GrammarSource } from './parser';
 export { ANALYSED_EXTENSIONS, languageForLspId, languageForPath } from './languages';
 export { RULES, ruleDocsUrl, ruleMeta, isRuleId, type RuleMeta } from './rules/registry';

@@ -1,0 +1,66 @@
+// Differential test of the incremental analysis: after every random edit, what an AnalysisDocument
+// returns must deep-equal a full analysis of the same text (ranges, related, data, fixes, suppressFix).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { LanguageId } from '../../server/src/analysis/index';
+import { benchFile } from '../../bench/corpus';
+import { testAnalyzer } from '../support/analyzer';
+import { loadFixtures } from '../support/fixtures';
+import { applyOffsetEdit, randomEdit, seeded } from '../support/randomEdits';
+
+const EDITS_PER_FIXTURE = 50;
+const EDITS_PER_BENCH_FILE = 30;
+
+interface Tally {
+  edits: number;
+  incremental: number;
+  reused: number;
+}
+
+async function differential(name: string, text: string, language: LanguageId, edits: number, seed: number, tally: Tally): Promise<void> {
+  const analyzer = testAnalyzer();
+  const random = seeded(seed);
+  const document = await analyzer.open(text, language);
+  try {
+    assert.deepStrictEqual(document.findings, await analyzer.analyze(text, language), `${name}: on open`);
+    let current = text;
+    for (let i = 0; i < edits; i++) {
+      // Mostly one change per update (the incremental path); sometimes two at once (the full path).
+      const changes = [randomEdit(random, current)];
+      if (random() < 0.05) changes.push(randomEdit(random, applyOffsetEdit(current, changes[0]!)));
+      for (const change of changes) current = applyOffsetEdit(current, change);
+      const incremental = document.update(changes);
+      assert.equal(document.text, current, `${name}: edit ${i} text`);
+      const full = await analyzer.analyze(current, language);
+      assert.deepStrictEqual(
+        incremental,
+        full,
+        `${name}: edit ${i} (${changes.map((c) => `${c.kind} at ${c.start}: ${JSON.stringify(c.text)}`).join(', ')}; seed ${seed})`,
+      );
+      tally.edits++;
+      if (document.stats.incremental) tally.incremental++;
+      tally.reused += document.stats.reused;
+    }
+  } finally {
+    document.dispose();
+  }
+}
+
+describe('incremental analysis equals a full analysis after every edit', () => {
+  it('over every fixture', async () => {
+    const tally: Tally = { edits: 0, incremental: 0, reused: 0 };
+    let seed = 1;
+    for (const fixture of loadFixtures()) await differential(fixture.path, fixture.text, fixture.language, EDITS_PER_FIXTURE, seed++, tally);
+    // The test must exercise the incremental path, not only the fallback.
+    assert.ok(tally.incremental > tally.edits * 0.8, JSON.stringify(tally));
+    assert.ok(tally.reused > 0, JSON.stringify(tally));
+  });
+
+  for (const language of ['rust', 'typescript'] as const) {
+    it(`over the 10k-line ${language} bench file`, async () => {
+      const tally: Tally = { edits: 0, incremental: 0, reused: 0 };
+      await differential(`bench ${language}`, benchFile(language), language, EDITS_PER_BENCH_FILE, language === 'rust' ? 101 : 202, tally);
+      assert.ok(tally.reused > tally.edits * 100, JSON.stringify(tally));
+    });
+  }
+});
