@@ -3,14 +3,13 @@ import {
   createConnection,
   DidChangeConfigurationNotification,
   ProposedFeatures,
-  TextDocuments,
   TextDocumentSyncKind,
   type InitializeResult,
 } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Analyzer, FileTooLargeError, languageForLspId, type Finding } from './analysis/index';
+import { Analyzer, FileTooLargeError, languageForLspId, type DocumentChange, type Finding } from './analysis/index';
 import { defaultGrammarDir, grammarFolder, localDocsDir as findLocalDocs } from './grammarFiles';
 import { codeActionsFor, documentationTarget, SHOW_DOCUMENTATION_COMMAND } from './lsp/codeActions';
+import { OpenDocuments, type OpenDocument } from './lsp/documents';
 import { hoverAt } from './lsp/hover';
 import { notAnalysedDiagnostic, toDiagnostic } from './lsp/diagnostics';
 import { DEFAULT_SETTINGS, parseSettings, type ServerSettings } from './lsp/settings';
@@ -19,7 +18,7 @@ import { VERSION } from './version';
 
 // createConnection picks the transport from argv: --stdio (Neovim, other editors) or --node-ipc (VS Code).
 const connection = createConnection(ProposedFeatures.all);
-const documents = new TextDocuments(TextDocument);
+const documents = new OpenDocuments();
 const analyzer = new Analyzer(grammarFolder(defaultGrammarDir()));
 const localDocsDir = findLocalDocs();
 /** The last published findings per document, for hovers. */
@@ -31,7 +30,14 @@ let clientCanReplay = false;
 let globalSettings: ServerSettings = DEFAULT_SETTINGS;
 const settingsByUri = new Map<string, Promise<ServerSettings>>();
 const pending = new Map<string, NodeJS.Timeout>();
-const status: ServerStatus = { state: 'starting', filesAnalysed: 0 };
+const status: ServerStatus = { state: 'starting', filesAnalysed: 0, treesHeld: 0 };
+
+/**
+ * An edit this small on a document with a kept tree is re-analysed at once (incremental reparse, only the
+ * affected checks): waiting would cost more than the work. Larger edits (pastes, replacements) wait for
+ * the debounce, so a burst of them costs one pass.
+ */
+const IMMEDIATE_EDIT_CHARS = 256;
 
 connection.onInitialize((params): InitializeResult => {
   const capabilities = params.capabilities;
@@ -79,29 +85,50 @@ function settingsFor(uri: string): Promise<ServerSettings> {
   return settings;
 }
 
-async function validate(document: TextDocument): Promise<void> {
-  const language = languageForLspId(document.languageId);
-  if (!language) return;
-  const settings = await settingsFor(document.uri);
-  const version = document.version;
+async function validate(uri: string): Promise<void> {
+  const document = documents.get(uri);
+  const language = document && languageForLspId(document.text.languageId);
+  if (!document || !language) return;
+  const settings = await settingsFor(uri);
+  // Closed (or reopened) while the settings came: the newer document's own run publishes.
+  if (documents.get(uri) !== document) return;
+  const options = { severities: settings.severities, maxFileSize: settings.maxFileSize };
+  document.analysis?.setOptions(options);
+  const version = document.text.version;
+  if (document.published === version && !document.analysis?.stale) return;
   const started = performance.now();
   try {
-    const findings = await analyzer.analyze(document.getText(), language, {
-      severities: settings.severities,
-      maxFileSize: settings.maxFileSize,
-    });
-    // A newer edit arrived while we analysed: its own run publishes.
-    if (documents.get(document.uri)?.version !== version) return;
+    let findings: readonly Finding[];
+    let incremental = false;
+    if (document.analysis) {
+      findings = document.analysis.stale ? document.analysis.analyse() : document.analysis.findings;
+      incremental = document.analysis.stats.incremental;
+    } else {
+      const opened = await analyzer.open(document.text.getText(), language, options);
+      // Edited while the grammar loaded: this tree is already behind, the next run starts over.
+      if (documents.get(uri) !== document || document.text.version !== version) {
+        opened.dispose();
+        return;
+      }
+      findings = opened.findings;
+      // Only a document some rule's file test accepts can hold a finding: the others keep no tree.
+      if (opened.stats.applicable > 0) {
+        document.analysis = opened;
+        documents.evictBeyond();
+      } else opened.dispose();
+    }
+    document.published = version;
     const shown = findings.filter((finding) => !finding.suppression);
-    lastFindings.set(document.uri, shown);
-    const diagnostics = shown
-      .map((finding) => toDiagnostic(finding, document.uri, supportsRelatedInformation));
-    void connection.sendDiagnostics({ uri: document.uri, version, diagnostics });
+    lastFindings.set(uri, shown);
+    const diagnostics = shown.map((finding) => toDiagnostic(finding, uri, supportsRelatedInformation));
+    void connection.sendDiagnostics({ uri, version, diagnostics });
     setStatus({
       state: 'ready',
       filesAnalysed: status.filesAnalysed + 1,
       lastAnalysisMs: Math.round((performance.now() - started) * 10) / 10,
-      lastFile: document.uri,
+      lastIncremental: incremental,
+      lastFile: uri,
+      treesHeld: documents.treesHeld,
       message: undefined,
     });
   } catch (error) {
@@ -109,45 +136,68 @@ async function validate(document: TextDocument): Promise<void> {
       error instanceof FileTooLargeError
         ? `dbus-lint: ${error.message}`
         : `dbus-lint: file not analysed: ${error instanceof Error ? error.message : String(error)}`;
-    connection.console.warn(`${document.uri}: ${reason}`);
-    void connection.sendDiagnostics({ uri: document.uri, version, diagnostics: [notAnalysedDiagnostic(reason)] });
-    setStatus({ message: reason, lastFile: document.uri });
+    // A document that cannot be analysed keeps no tree.
+    document.analysis?.dispose();
+    document.analysis = undefined;
+    document.published = version;
+    connection.console.warn(`${uri}: ${reason}`);
+    void connection.sendDiagnostics({ uri, version, diagnostics: [notAnalysedDiagnostic(reason)] });
+    setStatus({ message: reason, lastFile: uri, treesHeld: documents.treesHeld });
   }
 }
 
-function schedule(document: TextDocument, delayMs: number): void {
-  clearTimeout(pending.get(document.uri));
+function schedule(uri: string, delayMs: number): void {
+  clearTimeout(pending.get(uri));
   pending.set(
-    document.uri,
+    uri,
     setTimeout(() => {
-      pending.delete(document.uri);
-      const current = documents.get(document.uri);
-      if (current) void validate(current);
+      pending.delete(uri);
+      void validate(uri);
     }, delayMs),
   );
 }
 
 function revalidateAll(): void {
-  for (const document of documents.all()) schedule(document, 0);
+  for (const document of documents.all()) schedule(document.text.uri, 0);
 }
 
-// TextDocuments fires onDidChangeContent right after onDidOpen; an open is analysed at once, edits are debounced.
-const justOpened = new Set<string>();
-documents.onDidOpen(({ document }) => {
-  justOpened.add(document.uri);
-  schedule(document, 0);
+/** One small change on a document that keeps its tree: cheap enough to analyse without waiting. */
+function isSmallEdit(document: OpenDocument, changes: readonly DocumentChange[]): boolean {
+  const [change] = changes;
+  return (
+    !!document.analysis &&
+    changes.length === 1 &&
+    change?.start !== undefined &&
+    change.end - change.start <= IMMEDIATE_EDIT_CHARS &&
+    change.text.length <= IMMEDIATE_EDIT_CHARS
+  );
+}
+
+// An open is analysed at once; a small edit of a document with a kept tree too; other edits are debounced.
+connection.onDidOpenTextDocument(({ textDocument }) => {
+  documents.open(textDocument.uri, textDocument.languageId, textDocument.version, textDocument.text);
+  schedule(textDocument.uri, 0);
 });
-documents.onDidChangeContent(({ document }) => {
-  if (justOpened.delete(document.uri)) return;
-  void settingsFor(document.uri).then((settings) => schedule(document, settings.debounceMs));
+connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
+  const { uri, version } = textDocument;
+  const document = documents.get(uri);
+  if (!document) return;
+  const changes = documents.change(uri, version, contentChanges);
+  if (isSmallEdit(document, changes)) {
+    clearTimeout(pending.get(uri));
+    pending.delete(uri);
+    void validate(uri);
+  } else void settingsFor(uri).then((settings) => schedule(uri, settings.debounceMs));
 });
-documents.onDidClose(({ document }) => {
-  clearTimeout(pending.get(document.uri));
-  pending.delete(document.uri);
-  justOpened.delete(document.uri);
-  lastFindings.delete(document.uri);
-  settingsByUri.delete(document.uri);
-  void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
+connection.onDidCloseTextDocument(({ textDocument }) => {
+  const { uri } = textDocument;
+  clearTimeout(pending.get(uri));
+  pending.delete(uri);
+  documents.close(uri);
+  lastFindings.delete(uri);
+  settingsByUri.delete(uri);
+  void connection.sendDiagnostics({ uri, diagnostics: [] });
+  setStatus({ treesHeld: documents.treesHeld });
 });
 
 connection.onDidChangeConfiguration((change) => {
@@ -170,5 +220,4 @@ connection.onExecuteCommand(async (params) => {
   if (target) await connection.window.showDocument({ ...target, takeFocus: true });
 });
 
-documents.listen(connection);
 connection.listen();

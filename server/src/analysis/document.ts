@@ -21,6 +21,8 @@ export interface AnalysisStats {
   /** (rule, item) checks run, and results reused. */
   checked: number;
   reused: number;
+  /** Rules whose cheap file test passed: 0 means the document cannot hold a finding (no tree needs keeping). */
+  applicable: number;
   /** Time of the last analysis (reparse and pass), ms. */
   ms: number;
 }
@@ -35,7 +37,8 @@ export class AnalysisDocument {
   /** Edits applied to text and tree since the last analysis; undefined after a whole-text replacement. */
   private pending: EditSpan[] | undefined = [];
   private lastFindings: Finding[] = [];
-  stats: AnalysisStats = { incremental: false, checked: 0, reused: 0, ms: 0 };
+  private needsAnalysis = true;
+  stats: AnalysisStats = { incremental: false, checked: 0, reused: 0, applicable: 0, ms: 0 };
 
   constructor(
     private readonly parser: Parser,
@@ -65,9 +68,17 @@ export class AnalysisDocument {
 
   /** New severities or size cap: the next analysis re-checks everything. */
   setOptions(options: AnalyzeOptions): void {
+    if (JSON.stringify(options) === JSON.stringify(this.options)) return;
     this.options = options;
     this.cache = undefined;
+    this.needsAnalysis = true;
   }
+
+  /** True when edits or new options wait for `analyse()`. */
+  get stale(): boolean {
+    return this.needsAnalysis;
+  }
+
 
   /** Applies changes to the text and the tree, in order (each range is in the text left by the previous one). */
   edit(changes: readonly DocumentChange[]): void {
@@ -95,6 +106,7 @@ export class AnalysisDocument {
       this.tree?.edit(new Edit({ startIndex: start, oldEndIndex: oldEnd, newEndIndex: newEnd, startPosition, oldEndPosition, newEndPosition }));
       this.pending?.push({ start, oldEnd, newEnd });
     }
+    if (changes.length > 0) this.needsAnalysis = true;
   }
 
   /** Reparses and re-analyses the current text, reusing what the edits since the last analysis left valid. */
@@ -131,8 +143,9 @@ export class AnalysisDocument {
     this.facts = facts;
     this.cache = output.cache;
     this.pending = [];
+    this.needsAnalysis = false;
     this.lastFindings = output.findings;
-    this.stats = { incremental: reuse, checked: output.checked, reused: output.reused, ms: performance.now() - started };
+    this.stats = { incremental: reuse, checked: output.checked, reused: output.reused, applicable: output.applicable, ms: performance.now() - started };
     return output.findings;
   }
 

@@ -47,6 +47,8 @@ export interface PassOutput {
   /** Item checks run and item results reused (with their rule), for status and benchmarks. */
   checked: number;
   reused: number;
+  /** Rules whose cheap file test passed: 0 means the file cannot hold a finding. */
+  applicable: number;
 }
 
 /** Each rule for this language with the severity it reports at; rules set to `off` are dropped. */
@@ -95,7 +97,7 @@ export function analysePass(input: PassInput): PassOutput {
   }
   const all = applySuppressions(dedupe(findings), parseSuppressions(text), new Set(enabled.map(({ rule }) => rule.id)));
   all.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-  return { findings: all, cache, checked, reused };
+  return { findings: all, cache, checked, reused, applicable: rules.length };
 }
 
 /** Two shapes of one rule can meet at the same spot; report it once. */

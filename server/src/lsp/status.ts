@@ -5,6 +5,10 @@ export interface ServerStatus {
   state: 'starting' | 'ready' | 'error';
   filesAnalysed: number;
   lastAnalysisMs?: number;
+  /** Whether the last analysis reused the previous version's results (an edit re-analysed incrementally). */
+  lastIncremental?: boolean;
+  /** Open documents whose syntax tree the server keeps (those that can hold a finding). */
+  treesHeld?: number;
   lastFile?: string;
   /** Set when something needs the user's attention (a file over the size cap, a grammar that failed to load). */
   message?: string;
