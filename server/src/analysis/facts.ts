@@ -36,7 +36,15 @@ function deriveKey(derive: object, args: readonly string[]): string {
   return `f${id}(${args.join('\u0000')})`;
 }
 
-const patternKey = (kind: string, pattern: RegExp) => `${kind}/${pattern.source}/${pattern.flags}`;
+const patternKeys = new WeakMap<RegExp, Map<string, string>>();
+/** A pattern's memo key of one kind, built once per pattern object (sources can be long). */
+function patternKey(kind: string, pattern: RegExp): string {
+  let keys = patternKeys.get(pattern);
+  if (!keys) patternKeys.set(pattern, (keys = new Map()));
+  let key = keys.get(kind);
+  if (!key) keys.set(kind, (key = `${kind}/${pattern.source}/${pattern.flags}`));
+  return key;
+}
 
 function globalCopy(pattern: RegExp): RegExp {
   return new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
@@ -65,17 +73,38 @@ export class VersionFacts implements FileFacts {
     readonly items: TopLevelItems,
     private readonly previous?: VersionFacts,
   ) {
-    // Keep only the per-item results of items that survive into this version.
-    this.itemMatches = new Map();
-    this.itemValues = new Map();
-    if (previous) {
-      for (const [key, byItem] of previous.itemMatches) this.itemMatches.set(key, surviving(byItem, items));
-      for (const [key, byItem] of previous.itemValues) this.itemValues.set(key, surviving(byItem, items));
+    // Per-item results are shared with the previous version (ids are never reused, so a gone item's entry
+    // is only dead weight); a map is pruned when dead entries outnumber live ones.
+    this.itemMatches = previous?.itemMatches ?? new Map();
+    this.itemValues = previous?.itemValues ?? new Map();
+    const limit = 2 * items.list.length + 64;
+    for (const byItem of [...this.itemMatches.values(), ...this.itemValues.values()]) {
+      if (byItem.size > limit) for (const id of [...byItem.keys()]) if (!items.has(id)) byItem.delete(id);
     }
   }
 
-  private value<T>(key: string, compute: () => T): T {
+  /** Derived facts of this version with the reads they were derived from. */
+  private readonly derived = new Map<string, { value: unknown; reads: FactRead[] }>();
+
+  /**
+   * True when `pattern`'s matches are the previous version's: every item that went away had none, and so
+   * does every new item (only those are scanned).
+   */
+  private unaffected(pattern: RegExp): boolean {
+    const previous = this.previous;
+    if (!previous || this.items.previous !== previous.items) return false;
+    const before = previous.itemMatches.get(patternKey('m', pattern));
+    if (!before || this.items.removed.some((id) => before.get(id)?.length !== 0)) return false;
+    return this.items.fresh.every((item) => this.itemList(pattern, item.id, item.start, item.end).length === 0);
+  }
+
+  private value<T>(key: string, compute: () => T, pattern?: RegExp): T {
     if (this.memo.has(key)) return this.memo.get(key) as T;
+    if (pattern && this.previous?.memo.has(key) && this.unaffected(pattern)) {
+      const kept = this.previous.memo.get(key) as T;
+      this.memo.set(key, kept);
+      return kept;
+    }
     let value: T = compute();
     const before = this.previous?.memo.get(key);
     if (this.previous?.memo.has(key) && sameValue(before, value)) value = before as T;
@@ -88,23 +117,30 @@ export class VersionFacts implements FileFacts {
     const key = patternKey('m', pattern);
     let byItem = this.itemMatches.get(key);
     if (!byItem) this.itemMatches.set(key, (byItem = new Map()));
-    const re = globalCopy(pattern);
     const out: { id: number; start: number; list: RegExpExecArray[] }[] = [];
     for (const item of this.items.list) {
-      let list = byItem.get(item.id);
-      if (!list) {
-        list = [];
-        const text = this.text.slice(item.start, item.end);
-        re.lastIndex = 0;
-        for (let m = re.exec(text); m; m = re.exec(text)) {
-          if (m[0].length === 0) re.lastIndex++;
-          list.push(m);
-        }
-        byItem.set(item.id, list);
-      }
+      const list = this.itemList(pattern, item.id, item.start, item.end, byItem);
       if (list.length > 0) out.push({ id: item.id, start: item.start, list });
     }
     return out;
+  }
+
+  /** One item's matches of `pattern` (item-relative), computed once per item. */
+  private itemList(pattern: RegExp, id: number, start: number, end: number, known?: Map<number, RegExpExecArray[]>): RegExpExecArray[] {
+    let byItem = known ?? this.itemMatches.get(patternKey('m', pattern));
+    if (!byItem) this.itemMatches.set(patternKey('m', pattern), (byItem = new Map()));
+    let list = byItem.get(id);
+    if (!list) {
+      list = [];
+      const re = globalCopy(pattern);
+      const text = this.text.slice(start, end);
+      for (let m = re.exec(text); m; m = re.exec(text)) {
+        if (m[0].length === 0) re.lastIndex++;
+        list.push(m);
+      }
+      byItem.set(id, list);
+    }
+    return list;
   }
 
   private allMatches(pattern: RegExp): Matches {
@@ -143,7 +179,7 @@ export class VersionFacts implements FileFacts {
   }
 
   has(pattern: RegExp): boolean {
-    return this.value(patternKey('h', pattern), () => this.perItem(pattern).length > 0);
+    return this.value(patternKey('h', pattern), () => this.perItem(pattern).length > 0, pattern);
   }
 
   matches(pattern: RegExp): readonly RegExpExecArray[] {
@@ -152,23 +188,26 @@ export class VersionFacts implements FileFacts {
 
   /** The part of `matches` a result can depend on (positions as item id + offset). */
   matchShape(pattern: RegExp): unknown {
-    return this.value(patternKey('s', pattern), () => this.allMatches(pattern).shape);
+    return this.value(patternKey('s', pattern), () => this.allMatches(pattern).shape, pattern);
   }
 
   fact<A extends FactArg[], T>(derive: (file: FileFacts, ...args: A) => T, ...args: A): T {
-    return this.value(deriveKey(derive, args), () => derive(this, ...args));
+    const key = deriveKey(derive, args);
+    let found = this.derived.get(key);
+    if (!found) {
+      // The previous version's value stands while everything it was derived from reads the same.
+      const before = this.previous?.derived.get(key);
+      if (before && readsHold(before.reads, this)) found = before;
+      else {
+        const recorder = new RecordingFacts(this);
+        let value: unknown = derive(recorder, ...args);
+        if (before && sameValue(before.value, value)) value = before.value;
+        found = { value, reads: recorder.reads };
+      }
+      this.derived.set(key, found);
+    }
+    return found.value as T;
   }
-
-  /** Per-item values paired with their item ids: what a result read through `eachItem` depends on. */
-  itemShape(values: readonly unknown[]): unknown[] {
-    return values.map((value, i) => [this.items.list[i]?.id, value]);
-  }
-}
-
-function surviving<V>(byItem: Map<number, V>, items: TopLevelItems): Map<number, V> {
-  const kept = new Map<number, V>();
-  for (const [id, value] of byItem) if (items.has(id)) kept.set(id, value);
-  return kept;
 }
 
 /** Facts of a plain string read as one item (for hosts without a tree, e.g. a prefilter before parsing). */
@@ -195,9 +234,9 @@ export class RecordingFacts implements FileFacts {
   }
 
   eachItem<T>(each: (itemText: string) => T): readonly T[] {
-    // Per-item values sit at file positions: depend on them by item id, as matches do.
+    // The values in file order are all a reader can see (no positions): unchanged items give the same objects.
     const value = this.version.eachItem(each);
-    this.reads.push({ key: 'e', value: this.version.itemShape(value), reread: (v) => v.itemShape(v.eachItem(each)) });
+    this.reads.push({ key: 'e', value, reread: (v) => v.eachItem(each) });
     return value;
   }
 

@@ -28,9 +28,20 @@ let nextId = 1;
 
 export class TopLevelItems {
   private readonly ids: Set<number>;
+  /** Items new in this version (all of them unless built from a previous version by `after`). */
+  readonly fresh: readonly TopLevelItem[];
 
-  constructor(readonly list: readonly TopLevelItem[]) {
+  /**
+   * @param previous the items this version was derived from, when ids carry over from them
+   * @param removed ids of `previous` items that are gone
+   */
+  constructor(
+    readonly list: readonly TopLevelItem[],
+    readonly previous?: TopLevelItems,
+    readonly removed: readonly number[] = [],
+  ) {
     this.ids = new Set(list.map((item) => item.id));
+    this.fresh = previous ? list.filter((item) => !previous.has(item.id)) : list;
   }
 
   /** Items of `tree`, each with a fresh id. */
@@ -59,7 +70,8 @@ export class TopLevelItems {
         const keep = twin && twin.end === (end <= edit.start ? end : end - delta) && twin.row === fresh.row && twin.column === fresh.column;
         return { ...fresh, id: keep ? twin.id : nextId++ };
       });
-    return new TopLevelItems(list);
+    const ids = new Set(list.map((item) => item.id));
+    return new TopLevelItems(list, previous, previous.list.filter((old) => !ids.has(old.id)).map((old) => old.id));
   }
 
   has(id: number): boolean {
