@@ -115,10 +115,15 @@ export class AnalysisDocument {
     const limit = this.options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
     if (this.currentText.length > limit) throw new FileTooLargeError(this.currentText.length, limit);
     const old = this.tree;
-    const tree = this.parser.parse(this.currentText, old);
-    // web-tree-sitter returns null only for a cancelled parse, and we never cancel: a null is a broken runtime.
-    if (!tree) throw new Error(`tree-sitter returned no tree for this ${this.language} file`);
-    const edit = this.pending?.length === 1 ? this.pending[0] : undefined;
+    let tree = this.parse(old);
+    let edit = this.pending?.length === 1 ? this.pending[0] : undefined;
+    // Over text with syntax errors an incremental reparse can recover differently from a fresh parse: the
+    // answer must be a full analysis's, so such a version is parsed afresh and nothing is reused.
+    if (old && tree.rootNode.hasError) {
+      tree.delete();
+      tree = this.parse(undefined);
+      edit = undefined;
+    }
     const reuse = !!(edit && old && this.items && this.facts && this.cache);
     let items: TopLevelItems;
     if (reuse && edit && old && this.items) {
@@ -147,6 +152,13 @@ export class AnalysisDocument {
     this.lastFindings = output.findings;
     this.stats = { incremental: reuse, checked: output.checked, reused: output.reused, applicable: output.applicable, ms: performance.now() - started };
     return output.findings;
+  }
+
+  private parse(old: Tree | undefined): Tree {
+    const tree = this.parser.parse(this.currentText, old);
+    // web-tree-sitter returns null only for a cancelled parse, and we never cancel: a null is a broken runtime.
+    if (!tree) throw new Error(`tree-sitter returned no tree for this ${this.language} file`);
+    return tree;
   }
 
   /** edit + analyse. */
