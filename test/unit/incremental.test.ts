@@ -55,9 +55,8 @@ describe('incremental analysis equals a full analysis after every edit', () => {
     const tally: Tally = { edits: 0, incremental: 0, reused: 0 };
     let seed = 1;
     for (const fixture of loadFixtures()) await differential(fixture.path, fixture.text, fixture.language, EDITS_PER_FIXTURE, seed++, tally);
-    // The test must exercise the incremental path, not only the fallback (a fresh parse, taken whenever the
-    // edited text has a syntax error: random edits make many).
-    assert.ok(tally.incremental > tally.edits * 0.05, JSON.stringify(tally));
+    // The test must exercise the incremental path, not only the full one (taken for multi-change updates).
+    assert.ok(tally.incremental > tally.edits * 0.8, JSON.stringify(tally));
     assert.ok(tally.reused > tally.incremental, JSON.stringify(tally));
   });
 
@@ -65,7 +64,7 @@ describe('incremental analysis equals a full analysis after every edit', () => {
     it(`over the 10k-line ${language} bench file`, async () => {
       const tally: Tally = { edits: 0, incremental: 0, reused: 0 };
       await differential(`bench ${language}`, benchFile(language), language, EDITS_PER_BENCH_FILE, language === 'rust' ? 101 : 202, tally);
-      assert.ok(tally.incremental > 0 && tally.reused > tally.incremental * 100, JSON.stringify(tally));
+      assert.ok(tally.incremental > tally.edits * 0.8 && tally.reused > tally.incremental * 100, JSON.stringify(tally));
     });
   }
 });

@@ -115,19 +115,13 @@ export class AnalysisDocument {
     const limit = this.options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
     if (this.currentText.length > limit) throw new FileTooLargeError(this.currentText.length, limit);
     const old = this.tree;
-    let tree = this.parse(old);
-    let edit = this.pending?.length === 1 ? this.pending[0] : undefined;
-    // Over text with syntax errors an incremental reparse can recover differently from a fresh parse: the
-    // answer must be a full analysis's, so such a version is parsed afresh and nothing is reused.
-    if (old && tree.rootNode.hasError) {
-      tree.delete();
-      tree = this.parse(undefined);
-      edit = undefined;
-    }
+    const reparsed = old ? this.forgetErrors(old) : [];
+    const tree = this.parse(old);
+    const edit = this.pending?.length === 1 ? this.pending[0] : undefined;
     const reuse = !!(edit && old && this.items && this.facts && this.cache);
     let items: TopLevelItems;
     if (reuse && edit && old && this.items) {
-      items = TopLevelItems.after(this.items, tree, edit, this.dirtyRanges(edit, old, tree));
+      items = TopLevelItems.after(this.items, tree, edit, [...this.dirtyRanges(edit, old, tree), ...reparsed]);
     } else {
       items = TopLevelItems.fresh(tree);
     }
@@ -152,6 +146,23 @@ export class AnalysisDocument {
     this.lastFindings = output.findings;
     this.stats = { incremental: reuse, checked: output.checked, reused: output.reused, applicable: output.applicable, ms: performance.now() - started };
     return output.findings;
+  }
+
+  /**
+   * Marks every top-level node holding a syntax error as edited (onto itself), so the reparse reuses none
+   * of it: tree-sitter's error recovery over reused error subtrees can differ from a fresh parse's, and the
+   * answer must be the fresh parse's. Returns the ranges so marked.
+   */
+  private forgetErrors(old: Tree): { start: number; end: number }[] {
+    if (!old.rootNode.hasError) return [];
+    const marked: { start: number; end: number }[] = [];
+    for (const child of old.rootNode.children) {
+      if (!child?.hasError) continue;
+      const { startIndex, endIndex, startPosition, endPosition } = child;
+      old.edit(new Edit({ startIndex, oldEndIndex: endIndex, newEndIndex: endIndex, startPosition, oldEndPosition: endPosition, newEndPosition: endPosition }));
+      marked.push({ start: startIndex, end: endIndex });
+    }
+    return marked;
   }
 
   private parse(old: Tree | undefined): Tree {
