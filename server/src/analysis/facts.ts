@@ -1,6 +1,6 @@
 // Whole-file facts: everything a rule reads from the file outside the code it checks goes through FileFacts,
 // so an incremental analysis knows what a cached result depended on and can prove it still holds.
-import { TopLevelItems } from './items';
+import { TopLevelItems, type TopLevelItem } from './items';
 
 /** Values facts may hold: compared by value across file versions (never tree nodes: they belong to one tree). */
 export type FactArg = string;
@@ -50,12 +50,6 @@ function globalCopy(pattern: RegExp): RegExp {
   return new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
 }
 
-interface Matches {
-  raw: RegExpExecArray[];
-  /** What callers depend on: per match, the item it is in (by stable id), the offset in it and the groups. */
-  shape: unknown[];
-}
-
 /**
  * The facts of one file version. Regex facts are computed per top-level item and reused for items the
  * edit did not touch (items keep their id while unchanged); a value equal to the previous version's keeps
@@ -63,9 +57,9 @@ interface Matches {
  */
 export class VersionFacts implements FileFacts {
   private readonly memo = new Map<string, unknown>();
-  /** Per item id and pattern key: the item's matches (offsets relative to the item). */
+  /** Per item text id and pattern key: the item's matches (offsets relative to the item). */
   private readonly itemMatches: Map<string, Map<number, RegExpExecArray[]>>;
-  /** Per `eachItem` function and item id: its value for the item. */
+  /** Per `eachItem` function and item text id: its value for the item. */
   private readonly itemValues: Map<object, Map<number, unknown>>;
 
   constructor(
@@ -79,7 +73,7 @@ export class VersionFacts implements FileFacts {
     this.itemValues = previous?.itemValues ?? new Map();
     const limit = 2 * items.list.length + 64;
     for (const byItem of [...this.itemMatches.values(), ...this.itemValues.values()]) {
-      if (byItem.size > limit) for (const id of [...byItem.keys()]) if (!items.has(id)) byItem.delete(id);
+      if (byItem.size > limit) for (const id of [...byItem.keys()]) if (!items.hasText(id)) byItem.delete(id);
     }
   }
 
@@ -90,17 +84,22 @@ export class VersionFacts implements FileFacts {
    * True when `pattern`'s matches are the previous version's: every item that went away had none, and so
    * does every new item (only those are scanned).
    */
-  private unaffected(pattern: RegExp): boolean {
+  private unaffected(pattern: RegExp, positions: boolean): boolean {
     const previous = this.previous;
     if (!previous || this.items.previous !== previous.items) return false;
     const before = previous.itemMatches.get(patternKey('m', pattern));
-    if (!before || this.items.removed.some((id) => before.get(id)?.length !== 0)) return false;
-    return this.items.fresh.every((item) => this.itemList(pattern, item.id, item.start, item.end).length === 0);
+    if (!before) return false;
+    // Gone and new items by text (a moved item has the same matches) or, for positions, by id.
+    const gone = positions
+      ? previous.items.list.filter((old) => !this.items.has(old.id))
+      : previous.items.list.filter((old) => !this.items.hasText(old.textId));
+    if (gone.some((old) => before.get(old.textId)?.length !== 0)) return false;
+    return (positions ? this.items.fresh : this.items.freshText).every((item) => this.itemList(pattern, item).length === 0);
   }
 
-  private value<T>(key: string, compute: () => T, pattern?: RegExp): T {
+  private value<T>(key: string, compute: () => T, pattern?: RegExp, positions = false): T {
     if (this.memo.has(key)) return this.memo.get(key) as T;
-    if (pattern && this.previous?.memo.has(key) && this.unaffected(pattern)) {
+    if (pattern && this.previous?.memo.has(key) && this.unaffected(pattern, positions)) {
       const kept = this.previous.memo.get(key) as T;
       this.memo.set(key, kept);
       return kept;
@@ -119,14 +118,15 @@ export class VersionFacts implements FileFacts {
     if (!byItem) this.itemMatches.set(key, (byItem = new Map()));
     const out: { id: number; start: number; list: RegExpExecArray[] }[] = [];
     for (const item of this.items.list) {
-      const list = this.itemList(pattern, item.id, item.start, item.end, byItem);
+      const list = this.itemList(pattern, item, byItem);
       if (list.length > 0) out.push({ id: item.id, start: item.start, list });
     }
     return out;
   }
 
   /** One item's matches of `pattern` (item-relative), computed once per item. */
-  private itemList(pattern: RegExp, id: number, start: number, end: number, known?: Map<number, RegExpExecArray[]>): RegExpExecArray[] {
+  private itemList(pattern: RegExp, item: TopLevelItem, known?: Map<number, RegExpExecArray[]>): RegExpExecArray[] {
+    const { textId: id, start, end } = item;
     let byItem = known ?? this.itemMatches.get(patternKey('m', pattern));
     if (!byItem) this.itemMatches.set(patternKey('m', pattern), (byItem = new Map()));
     let list = byItem.get(id);
@@ -143,24 +143,19 @@ export class VersionFacts implements FileFacts {
     return list;
   }
 
-  private allMatches(pattern: RegExp): Matches {
-    // Not canonicalised across versions: the raw matches carry this version's file offsets.
+  /** This version's matches with file offsets (never carried over: offsets move). */
+  private allMatches(pattern: RegExp): RegExpExecArray[] {
     const key = patternKey('M', pattern);
-    let found = this.memo.get(key) as Matches | undefined;
-    if (!found) {
-      const raw: RegExpExecArray[] = [];
-      const shape: unknown[] = [];
-      for (const { id, start, list } of this.perItem(pattern)) {
-        for (const m of list) {
-          // A copy with the file offset: callers look nodes up by it.
-          const copy = Object.assign([...m], { index: start + m.index, input: m.input, groups: m.groups }) as RegExpExecArray;
-          raw.push(copy);
-          shape.push([id, m.index, ...m]);
-        }
+    let raw = this.memo.get(key) as RegExpExecArray[] | undefined;
+    if (!raw) {
+      raw = [];
+      for (const { start, list } of this.perItem(pattern)) {
+        // A copy with the file offset: callers look nodes up by it.
+        for (const m of list) raw.push(Object.assign([...m], { index: start + m.index, input: m.input, groups: m.groups }) as RegExpExecArray);
       }
-      this.memo.set(key, (found = { raw, shape }));
+      this.memo.set(key, raw);
     }
-    return found;
+    return raw;
   }
 
   eachItem<T>(each: (itemText: string) => T): readonly T[] {
@@ -168,8 +163,8 @@ export class VersionFacts implements FileFacts {
     if (!byItem) this.itemValues.set(each, (byItem = new Map()));
     const out: T[] = [];
     for (const item of this.items.list) {
-      if (!byItem.has(item.id)) byItem.set(item.id, each(this.text.slice(item.start, item.end)));
-      out.push(byItem.get(item.id) as T);
+      if (!byItem.has(item.textId)) byItem.set(item.textId, each(this.text.slice(item.start, item.end)));
+      out.push(byItem.get(item.textId) as T);
     }
     return out;
   }
@@ -183,12 +178,18 @@ export class VersionFacts implements FileFacts {
   }
 
   matches(pattern: RegExp): readonly RegExpExecArray[] {
-    return this.allMatches(pattern).raw;
+    return this.allMatches(pattern);
+  }
+
+  private shapeOf(pattern: RegExp): unknown[] {
+    const shape: unknown[] = [];
+    for (const { id, list } of this.perItem(pattern)) for (const m of list) shape.push([id, m.index, ...m]);
+    return shape;
   }
 
   /** The part of `matches` a result can depend on (positions as item id + offset). */
   matchShape(pattern: RegExp): unknown {
-    return this.value(patternKey('s', pattern), () => this.allMatches(pattern).shape, pattern);
+    return this.value(patternKey('s', pattern), () => this.shapeOf(pattern), pattern, true);
   }
 
   fact<A extends FactArg[], T>(derive: (file: FileFacts, ...args: A) => T, ...args: A): T {

@@ -6,6 +6,8 @@ import type { Node, Tree } from 'web-tree-sitter';
 export interface TopLevelItem {
   /** Stable across versions while the item's text, structure and start position stay the same. */
   id: number;
+  /** Stable while the item's text and structure stay the same, wherever it moves (what text facts key on). */
+  textId: number;
   /** The root's children it is made of (attributes and comments, then the item itself); empty for a plain string. */
   nodes: readonly Node[];
   start: number;
@@ -30,6 +32,10 @@ export class TopLevelItems {
   private readonly ids: Set<number>;
   /** Items new in this version (all of them unless built from a previous version by `after`). */
   readonly fresh: readonly TopLevelItem[];
+  /** Items whose text is new in this version, and text ids of the previous version's that are gone. */
+  readonly freshText: readonly TopLevelItem[];
+  readonly removedText: readonly number[];
+  private readonly textIds: Set<number>;
 
   /**
    * @param previous the items this version was derived from, when ids carry over from them
@@ -41,7 +47,14 @@ export class TopLevelItems {
     readonly removed: readonly number[] = [],
   ) {
     this.ids = new Set(list.map((item) => item.id));
+    this.textIds = new Set(list.map((item) => item.textId));
     this.fresh = previous ? list.filter((item) => !previous.has(item.id)) : list;
+    this.freshText = previous ? list.filter((item) => !previous.hasText(item.textId)) : list;
+    this.removedText = previous ? previous.list.filter((old) => !this.textIds.has(old.textId)).map((old) => old.textId) : [];
+  }
+
+  hasText(textId: number): boolean {
+    return this.textIds.has(textId);
   }
 
   /** Items of `tree`, each with a fresh id. */
@@ -51,7 +64,8 @@ export class TopLevelItems {
 
   /** The whole text as one item (what a plain string without a tree is read as). */
   static whole(length: number): TopLevelItems {
-    return new TopLevelItems([{ id: nextId++, nodes: [], start: 0, end: length, row: 0, column: 0 }]);
+    const id = nextId++;
+    return new TopLevelItems([{ id, textId: id, nodes: [], start: 0, end: length, row: 0, column: 0 }]);
   }
 
   /**
@@ -67,8 +81,10 @@ export class TopLevelItems {
         const touched = dirty.some((range) => start <= range.end && end >= range.start);
         const oldStart = start < edit.start ? start : start - delta;
         const twin = touched ? undefined : byStart.get(oldStart);
-        const keep = twin && twin.end === (end <= edit.start ? end : end - delta) && twin.row === fresh.row && twin.column === fresh.column;
-        return { ...fresh, id: keep ? twin.id : nextId++ };
+        const same = twin && twin.end === (end <= edit.start ? end : end - delta);
+        const keep = same && twin.row === fresh.row && twin.column === fresh.column;
+        // Moved by a line break above it: the same text (its text facts stand), not the same positions.
+        return { ...fresh, id: keep ? twin.id : nextId++, textId: same ? twin.textId : nextId++ };
       });
     const ids = new Set(list.map((item) => item.id));
     return new TopLevelItems(list, previous, previous.list.filter((old) => !ids.has(old.id)).map((old) => old.id));
@@ -116,7 +132,7 @@ function item(nodes: Node[], id: number): TopLevelItem {
   const first = nodes[0];
   const last = nodes[nodes.length - 1];
   if (!first || !last) throw new Error('an item is made of at least one node');
-  return { id, nodes, start: first.startIndex, end: last.endIndex, row: first.startPosition.row, column: first.startPosition.column };
+  return { id, textId: id, nodes, start: first.startIndex, end: last.endIndex, row: first.startPosition.row, column: first.startPosition.column };
 }
 
 /** The root child of `item` holding `index` (the last one when none does). */
