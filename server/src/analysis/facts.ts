@@ -28,12 +28,13 @@ export interface FactRead {
   reread(version: VersionFacts): unknown;
 }
 
-const deriveIds = new WeakMap<object, number>();
+const deriveIds = new WeakMap<object, string>();
 let nextDeriveId = 0;
 function deriveKey(derive: object, args: readonly string[]): string {
   let id = deriveIds.get(derive);
-  if (id === undefined) deriveIds.set(derive, (id = nextDeriveId++));
-  return `f${id}(${args.join('\u0000')})`;
+  if (id === undefined) deriveIds.set(derive, (id = `f${nextDeriveId++}`));
+  // Most derived facts take no arguments: their key is built once.
+  return args.length === 0 ? id : `${id}(${args.join('\u0000')})`;
 }
 
 const patternKeys = new WeakMap<RegExp, Map<string, string>>();
@@ -193,7 +194,11 @@ export class VersionFacts implements FileFacts {
   }
 
   fact<A extends FactArg[], T>(derive: (file: FileFacts, ...args: A) => T, ...args: A): T {
-    const key = deriveKey(derive, args);
+    return this.factByKey(deriveKey(derive, args), derive, args);
+  }
+
+  /** `fact` with its key already built (a recorded read rereads by it). */
+  factByKey<A extends FactArg[], T>(key: string, derive: (file: FileFacts, ...args: A) => T, args: A): T {
     let found = this.derived.get(key);
     if (!found) {
       // The previous version's value stands while everything it was derived from reads the same.
@@ -249,7 +254,8 @@ export class RecordingFacts implements FileFacts {
 
   fact<A extends FactArg[], T>(derive: (file: FileFacts, ...args: A) => T, ...args: A): T {
     const value = this.version.fact(derive, ...args);
-    this.reads.push({ key: deriveKey(derive, args), value, reread: (v) => v.fact(derive, ...args) });
+    const key = deriveKey(derive, args);
+    this.reads.push({ key, value, reread: (v) => v.factByKey(key, derive, args) });
     return value;
   }
 }
