@@ -76,7 +76,9 @@ async function measure(language: 'rust' | 'typescript'): Promise<LanguageResult>
   const uri = `file:///bench/keystroke.${language === 'rust' ? 'rs' : 'ts'}`;
   const client = new LspTestClient();
   let status: ServerStatus | undefined;
-  client.connection.onNotification('dbusLint/status', (s: ServerStatus) => (status = s));
+  client.connection.onNotification('dbusLint/status', (s: ServerStatus) => {
+    status = s;
+  });
   await client.initialize(null);
   let version = 1;
   const fullMs: number[] = [];

@@ -45,6 +45,11 @@ export class LspTestClient {
     this.connection.listen();
   }
 
+  /** The server process id (benchmarks read its memory from /proc). */
+  get pid(): number | undefined {
+    return this.process.pid;
+  }
+
   async initialize(rootUri: string | null = null): Promise<InitializeResult> {
     const result = await this.connection.sendRequest<InitializeResult>('initialize', {
       processId: process.pid,
