@@ -18,45 +18,70 @@ const DIRECTIVE = /\/\/\s*dbus-lint-ignore(-next-line)?(?=\s|$)(.*)$/;
 const IDS_AND_REASON = /^\s*([a-z][a-z-]*(?:\s*,\s*[a-z][a-z-]*)*)\s*(?::\s*(.*))?$/;
 
 export function parseSuppressions(text: string): SuppressionComment[] {
-  if (!text.includes('dbus-lint-ignore')) return [];
-  const lines = text.split(/\r?\n/);
   const out: SuppressionComment[] = [];
-  lines.forEach((line, index) => {
-    const match = DIRECTIVE.exec(line);
-    if (!match) return;
+  // Only lines holding the marker can be directives: visit those, not every line of the file.
+  let row = 0;
+  let counted = 0;
+  let previousLine = -1;
+  for (let at = text.indexOf(MARKER); at >= 0; at = text.indexOf(MARKER, at + MARKER.length)) {
+    const lineStart = text.lastIndexOf('\n', at) + 1;
+    if (lineStart === previousLine) continue;
+    previousLine = lineStart;
+    row += breaksBetween(text, counted, lineStart);
+    counted = lineStart;
+    const line = lineAt(text, lineStart);
+    const match = DIRECTIVE.exec(line.text);
+    if (!match) continue;
     const ids = IDS_AND_REASON.exec(match[2] ?? '');
     const ruleIds = (ids?.[1] ?? '')
       .split(',')
       .map((id) => id.trim())
       .filter(isRuleId);
-    if (ruleIds.length === 0) return;
+    if (ruleIds.length === 0) continue;
     const start = match.index;
     const nextLine = !!match[1];
-    const ownLine = line.slice(0, start).trim() === '';
+    const ownLine = line.text.slice(0, start).trim() === '';
     out.push({
       ruleIds,
-      target: nextLine ? nextCodeLine(lines, index) : index,
+      target: nextLine ? nextCodeLine(text, line.next, row) : row,
       reason: (ids?.[2] ?? '').trim(),
-      range: { start: { line: index, character: start }, end: { line: index, character: line.length } },
+      range: { start: { line: row, character: start }, end: { line: row, character: line.text.length } },
       removal:
         nextLine && ownLine
-          ? { start: { line: index, character: 0 }, end: { line: index + 1, character: 0 } }
+          ? { start: { line: row, character: 0 }, end: { line: row + 1, character: 0 } }
           : {
-              start: { line: index, character: line.slice(0, start).trimEnd().length },
-              end: { line: index, character: line.length },
+              start: { line: row, character: line.text.slice(0, start).trimEnd().length },
+              end: { line: row, character: line.text.length },
             },
     });
-  });
+  }
   return out;
 }
 
-/** The line a next-line directive covers: the next one that is not blank and not only a comment. */
-function nextCodeLine(lines: string[], from: number): number {
-  for (let i = from + 1; i < lines.length; i++) {
-    const trimmed = (lines[i] ?? '').trim();
-    if (trimmed !== '' && !trimmed.startsWith('//')) return i;
+const MARKER = 'dbus-lint-ignore';
+
+/** Lines as `text.split(/\r?\n/)` gives them: the line starting at `start`, and where the next one starts (-1: none). */
+function lineAt(text: string, start: number): { text: string; next: number } {
+  const end = text.indexOf('\n', start);
+  if (end < 0) return { text: text.slice(start), next: -1 };
+  return { text: text.slice(start, end > start && text[end - 1] === '\r' ? end - 1 : end), next: end + 1 };
+}
+
+function breaksBetween(text: string, from: number, to: number): number {
+  let count = 0;
+  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) count++;
+  return count;
+}
+
+/** The line a next-line directive on line `row` covers: the next one that is not blank and not only a comment. */
+function nextCodeLine(text: string, next: number, row: number): number {
+  for (let start = next, at = row + 1; start >= 0; at++) {
+    const line = lineAt(text, start);
+    const trimmed = line.text.trim();
+    if (trimmed !== '' && !trimmed.startsWith('//')) return at;
+    start = line.next;
   }
-  return from + 1;
+  return row + 1;
 }
 
 /**
@@ -91,21 +116,6 @@ export function applySuppressions(findings: Finding[], comments: SuppressionComm
 
 /** The placeholder the "Suppress … on this line" action leaves for the user to replace. */
 export const REASON_PLACEHOLDER = '<reason>';
-
-/** Line texts of a file by 0-based line number, indexed once (findings ask for many lines). */
-export function lineReader(text: string): (line: number) => string {
-  let starts: number[] | undefined;
-  return (line) => {
-    if (!starts) {
-      starts = [0];
-      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-    }
-    const start = starts[line];
-    if (start === undefined) return '';
-    const end = starts[line + 1] ?? text.length + 1;
-    return text.slice(start, end - 1).replace(/\r$/, '');
-  };
-}
 
 /** The edit that suppresses `ruleId` on `line`: a next-line directive above it, matching its indentation. */
 export function suppressionFix(lineText: string, line: number, ruleId: RuleId, eol: string): Fix {
