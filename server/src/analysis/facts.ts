@@ -25,6 +25,8 @@ export interface FileFacts {
 export interface FactRead {
   key: string;
   value: unknown;
+  /** The value holds file positions (match offsets, text at an offset): it changes when code moves. */
+  positional?: true;
   reread(version: VersionFacts): unknown;
 }
 
@@ -235,7 +237,7 @@ export class RecordingFacts implements FileFacts {
 
   matches(pattern: RegExp): readonly RegExpExecArray[] {
     const value = this.version.matchShape(pattern);
-    this.reads.push({ key: patternKey('s', pattern), value, reread: (v) => v.matchShape(pattern) });
+    this.reads.push({ key: patternKey('s', pattern), value, positional: true, reread: (v) => v.matchShape(pattern) });
     return this.version.matches(pattern);
   }
 
@@ -248,7 +250,7 @@ export class RecordingFacts implements FileFacts {
 
   textAt(start: number, end: number): string {
     const value = this.version.textAt(start, end);
-    this.reads.push({ key: `t${start}:${end}`, value, reread: (v) => v.textAt(start, end) });
+    this.reads.push({ key: `t${start}:${end}`, value, positional: true, reread: (v) => v.textAt(start, end) });
     return value;
   }
 

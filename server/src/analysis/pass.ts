@@ -25,6 +25,9 @@ export interface ItemResult {
   eol: string;
   /** False when the check read something no recorded input covers: never reused. */
   reusable: boolean;
+  /** The item's text id, and whether the result stands wherever that text moves (see `movable`). */
+  textId: number;
+  movable: boolean;
 }
 
 export type ResultCache = Map<RuleId, Map<number, ItemResult>>;
@@ -72,8 +75,9 @@ export function analysePass(input: PassInput): PassOutput {
   for (const { rule, severity } of rules) {
     const before = input.previous?.get(rule.id);
     const now = new Map<number, ItemResult>();
+    const moved = before ? movedResults(before) : undefined;
     for (const item of input.items.list) {
-      let result = before?.get(item.id);
+      let result = before?.get(item.id) ?? moved?.get(item.textId);
       if (result && pass.holds(result)) reused++;
       else {
         result = pass.check(rule, item);
@@ -98,6 +102,20 @@ export function analysePass(input: PassInput): PassOutput {
   const all = applySuppressions(dedupe(findings), parseSuppressions(text), new Set(enabled.map(({ rule }) => rule.id)));
   all.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   return { findings: all, cache, checked, reused, applicable: rules.length };
+}
+
+/**
+ * A result with no report, no look at other items and no read of file positions does not depend on where
+ * its item is: it stands for the same item text moved by a line break above it.
+ */
+function movable(reports: readonly RuleReport[], reads: readonly FactRead[][], items: readonly number[], reusable: boolean): boolean {
+  return reusable && reports.length === 0 && items.length === 0 && reads.every((group) => group.every((read) => !read.positional));
+}
+
+function movedResults(results: Map<number, ItemResult>): Map<number, ItemResult> {
+  const out = new Map<number, ItemResult>();
+  for (const result of results.values()) if (result.movable) out.set(result.textId, result);
+  return out;
 }
 
 /** Two shapes of one rule can meet at the same spot; report it once. */
@@ -203,7 +221,10 @@ class PassState {
   check(rule: Rule, item: TopLevelItem): ItemResult {
     const anchorReads = this.anchoringOf(rule).reads;
     const scopes = this.scopesOf(rule, item);
-    if (scopes.length === 0) return { reports: [], suppressFixes: [], reads: [anchorReads], items: [], eol: this.eol, reusable: true };
+    if (scopes.length === 0) {
+      const reads = [anchorReads];
+      return { reports: [], suppressFixes: [], reads, items: [], eol: this.eol, reusable: true, textId: item.textId, movable: movable([], reads, [], true) };
+    }
     const context = new ItemContext(this, rule, item, scopes);
     const reports = rule.check(context);
     const suppressFixes = reports.map((report) => {
@@ -213,13 +234,17 @@ class PassState {
       if (before) context.reusable = false;
       return suppressionFix(before ? this.lineText(0, 0, line) : this.lineText(item.start, item.row, line), line, rule.id, this.eol);
     });
+    const reads = [anchorReads, context.recorder.reads];
+    const items = [...context.otherItems];
     return {
       reports,
       suppressFixes,
-      reads: [anchorReads, context.recorder.reads],
-      items: [...context.otherItems],
+      reads,
+      items,
       eol: this.eol,
       reusable: context.reusable,
+      textId: item.textId,
+      movable: movable(reports, reads, items, context.reusable),
     };
   }
 

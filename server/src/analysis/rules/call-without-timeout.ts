@@ -80,9 +80,7 @@ function rustAnchors(file: FileFacts): RegExp {
  * have, so a call like `this.player.PlayPause()` is found without anchoring every method call.
  */
 function jsAnchors(file: FileFacts): RegExp {
-  const names = new Set<string>();
-  const binding = /(?:\b(?:const|let|var)\s+|\bthis\.)([A-Za-z_$][\w$]*)\s*(?::[^=\n]*)?=\s*(?:await\s+)?[\w$.]*\b(?:getInterface|sessionBus|systemBus|promisify)\s*\(/g;
-  for (const m of file.matches(binding)) if (m[1]) names.add(escapeRegExp(m[1]));
+  const names = new Set(file.fact(busVariableNames));
   for (const name of typedInterfaces(file)) names.add(escapeRegExp(name));
   const words = ['\\.call\\s*\\(\\s*(?:new\\s+Message|\\w*(?:msg|message|Msg|Message)\\b)', '\\.invoke\\s*\\(', '\\.getInterface\\s*\\('];
   // Pending-call promises only matter in hand-written socket clients.
@@ -90,6 +88,14 @@ function jsAnchors(file: FileFacts): RegExp {
   // `iface.Method(…)`, `iface?.Method(…)`, and `iface[name](…)` (a method picked by name).
   if (names.size > 0) words.push(`\\b(?:${[...names].join('|')})\\b\\s*(?:\\??\\.|\\(|\\[)`);
   return new RegExp(words.join('|'), 'g');
+}
+
+/** Names of the file's bus, proxy-interface and promisified-invoke variables (escaped for a pattern). */
+function busVariableNames(file: FileFacts): Set<string> {
+  const names = new Set<string>();
+  const binding = /(?:\b(?:const|let|var)\s+|\bthis\.)([A-Za-z_$][\w$]*)\s*(?::[^=\n]*)?=\s*(?:await\s+)?[\w$.]*\b(?:getInterface|sessionBus|systemBus|promisify)\s*\(/g;
+  for (const m of file.matches(binding)) if (m[1]) names.add(escapeRegExp(m[1]));
+  return names;
 }
 
 function family(language: LanguageId): 'rust' | 'js' {
