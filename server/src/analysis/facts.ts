@@ -25,7 +25,7 @@ export interface FileFacts {
 export interface FactRead {
   key: string;
   value: unknown;
-  /** The value holds file positions (match offsets, text at an offset): it changes when code moves. */
+  /** The value is read at a file offset: it changes when code moves. */
   positional?: true;
   reread(version: VersionFacts): unknown;
 }
@@ -87,22 +87,19 @@ export class VersionFacts implements FileFacts {
    * True when `pattern`'s matches are the previous version's: every item that went away had none, and so
    * does every new item (only those are scanned).
    */
-  private unaffected(pattern: RegExp, positions: boolean): boolean {
+  private unaffected(pattern: RegExp): boolean {
     const previous = this.previous;
     if (!previous || this.items.previous !== previous.items) return false;
     const before = previous.itemMatches.get(patternKey('m', pattern));
     if (!before) return false;
-    // Gone and new items by text (a moved item has the same matches) or, for positions, by id.
-    const gone = positions
-      ? previous.items.list.filter((old) => !this.items.has(old.id))
-      : previous.items.list.filter((old) => !this.items.hasText(old.textId));
-    if (gone.some((old) => before.get(old.textId)?.length !== 0)) return false;
-    return (positions ? this.items.fresh : this.items.freshText).every((item) => this.itemList(pattern, item).length === 0);
+    // By item text: an item moved by a line break has the same matches.
+    if (this.items.removedText.some((textId) => before.get(textId)?.length !== 0)) return false;
+    return this.items.freshText.every((item) => this.itemList(pattern, item).length === 0);
   }
 
-  private value<T>(key: string, compute: () => T, pattern?: RegExp, positions = false): T {
+  private value<T>(key: string, compute: () => T, pattern?: RegExp): T {
     if (this.memo.has(key)) return this.memo.get(key) as T;
-    if (pattern && this.previous?.memo.has(key) && this.unaffected(pattern, positions)) {
+    if (pattern && this.previous?.memo.has(key) && this.unaffected(pattern)) {
       const kept = this.previous.memo.get(key) as T;
       this.memo.set(key, kept);
       return kept;
@@ -115,14 +112,14 @@ export class VersionFacts implements FileFacts {
   }
 
   /** The matches of `pattern` in each item (item-relative indices), reusing unchanged items' lists. */
-  private perItem(pattern: RegExp): { id: number; start: number; list: RegExpExecArray[] }[] {
+  private perItem(pattern: RegExp): { textId: number; start: number; list: RegExpExecArray[] }[] {
     const key = patternKey('m', pattern);
     let byItem = this.itemMatches.get(key);
     if (!byItem) this.itemMatches.set(key, (byItem = new Map()));
-    const out: { id: number; start: number; list: RegExpExecArray[] }[] = [];
+    const out: { textId: number; start: number; list: RegExpExecArray[] }[] = [];
     for (const item of this.items.list) {
       const list = this.itemList(pattern, item, byItem);
-      if (list.length > 0) out.push({ id: item.id, start: item.start, list });
+      if (list.length > 0) out.push({ textId: item.textId, start: item.start, list });
     }
     return out;
   }
@@ -186,13 +183,16 @@ export class VersionFacts implements FileFacts {
 
   private shapeOf(pattern: RegExp): unknown[] {
     const shape: unknown[] = [];
-    for (const { id, list } of this.perItem(pattern)) for (const m of list) shape.push([id, m.index, ...m]);
+    for (const { textId, list } of this.perItem(pattern)) for (const m of list) shape.push([textId, m.index, ...m]);
     return shape;
   }
 
-  /** The part of `matches` a result can depend on (positions as item id + offset). */
+  /**
+   * The part of `matches` a result can depend on: each match as its item's text id, offset in the item and
+   * groups. Code moved by a line break keeps its shape; a node looked up at a match records its item.
+   */
   matchShape(pattern: RegExp): unknown {
-    return this.value(patternKey('s', pattern), () => this.shapeOf(pattern), pattern, true);
+    return this.value(patternKey('s', pattern), () => this.shapeOf(pattern), pattern);
   }
 
   fact<A extends FactArg[], T>(derive: (file: FileFacts, ...args: A) => T, ...args: A): T {
@@ -237,7 +237,7 @@ export class RecordingFacts implements FileFacts {
 
   matches(pattern: RegExp): readonly RegExpExecArray[] {
     const value = this.version.matchShape(pattern);
-    this.reads.push({ key: patternKey('s', pattern), value, positional: true, reread: (v) => v.matchShape(pattern) });
+    this.reads.push({ key: patternKey('s', pattern), value, reread: (v) => v.matchShape(pattern) });
     return this.version.matches(pattern);
   }
 
