@@ -158,7 +158,11 @@ function schedule(uri: string, delayMs: number): void {
 }
 
 function revalidateAll(): void {
-  for (const document of documents.all()) schedule(document.text.uri, 0);
+  for (const document of documents.all()) {
+    // New settings can change any document's answer, also one published for its current version.
+    document.published = undefined;
+    schedule(document.text.uri, 0);
+  }
 }
 
 /** One small change on a document that keeps its tree: cheap enough to analyse without waiting. */
