@@ -6,7 +6,7 @@ import {
   TextDocumentSyncKind,
   type InitializeResult,
 } from 'vscode-languageserver/node';
-import { Analyzer, FileTooLargeError, languageForLspId, type DocumentChange, type Finding } from './analysis/index';
+import { Analyzer, FileTooLargeError, languageForLspId, ParseTimeoutError, type DocumentChange, type Finding } from './analysis/index';
 import { defaultGrammarDir, grammarFolder, localDocsDir as findLocalDocs } from './grammarFiles';
 import { codeActionsFor, documentationTarget, SHOW_DOCUMENTATION_COMMAND } from './lsp/codeActions';
 import { OpenDocuments, type OpenDocument } from './lsp/documents';
@@ -92,7 +92,7 @@ async function validate(uri: string): Promise<void> {
   const settings = await settingsFor(uri);
   // Closed (or reopened) while the settings came: the newer document's own run publishes.
   if (documents.get(uri) !== document) return;
-  const options = { severities: settings.severities, maxFileSize: settings.maxFileSize };
+  const options = { severities: settings.severities, maxFileSize: settings.maxFileSize, maxParseMs: settings.maxParseMs };
   document.analysis?.setOptions(options);
   const version = document.text.version;
   if (document.published === version && !document.analysis?.stale) return;
@@ -133,7 +133,7 @@ async function validate(uri: string): Promise<void> {
     });
   } catch (error) {
     const reason =
-      error instanceof FileTooLargeError
+      error instanceof FileTooLargeError || error instanceof ParseTimeoutError
         ? `dbus-lint: ${error.message}`
         : `dbus-lint: file not analysed: ${error instanceof Error ? error.message : String(error)}`;
     // A document that cannot be analysed keeps no tree.

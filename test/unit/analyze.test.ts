@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FileTooLargeError } from '../../server/src/analysis/index';
+import { FileTooLargeError, ParseTimeoutError } from '../../server/src/analysis/index';
+import { benchFile } from '../../bench/corpus';
 import { testAnalyzer } from '../support/analyzer';
 
 const DBUS_NEXT_CALL = `import dbus, { Message } from 'dbus-next';
@@ -45,6 +46,19 @@ describe('analyze', () => {
       testAnalyzer().analyze(DBUS_NEXT_CALL, 'typescript', { maxFileSize: 10 }),
       (error: unknown) => error instanceof FileTooLargeError && /maxFileSize/.test(error.message),
     );
+  });
+
+  it('abandons a parse over the time cap with a typed error, and the next parse starts afresh', async () => {
+    const analyzer = testAnalyzer();
+    const big = benchFile('typescript');
+    await assert.rejects(
+      analyzer.analyze(big, 'typescript', { maxParseMs: 1 }),
+      (error: unknown) => error instanceof ParseTimeoutError && /maxParseMs/.test(error.message),
+    );
+    // A cancelled parse left unreset would be resumed by the next one, on the wrong text.
+    const first = await analyzer.analyze(DBUS_NEXT_CALL, 'typescript');
+    assert.ok(first.length > 0);
+    assert.deepEqual(first, await analyzer.analyze(DBUS_NEXT_CALL, 'typescript'));
   });
 
   it('flags zbus call_method on a connection built without method_timeout', async () => {

@@ -31,7 +31,7 @@ export class Analyzer {
 
   async analyze(text: string, language: LanguageId, options: AnalyzeOptions = {}): Promise<Finding[]> {
     checkSize(text, options);
-    const tree = await this.pool.parse(language, text);
+    const tree = await this.pool.parse(language, text, options.maxParseMs);
     try {
       const items = TopLevelItems.fresh(tree);
       const query = await this.pool.query(language, COMBINED_QUERY);

@@ -4,6 +4,7 @@
 import { Edit, type Parser, type Point, type Query, type Tree } from 'web-tree-sitter';
 import { VersionFacts } from './facts';
 import { TopLevelItems, type DirtyRanges, type EditSpan } from './items';
+import { parseWithin } from './parser';
 import { analysePass, type ResultCache } from './pass';
 import { DEFAULT_MAX_FILE_SIZE, FileTooLargeError, type AnalyzeOptions, type Finding, type LanguageId } from './types';
 
@@ -166,10 +167,7 @@ export class AnalysisDocument {
   }
 
   private parse(old: Tree | undefined): Tree {
-    const tree = this.parser.parse(this.currentText, old);
-    // web-tree-sitter returns null only for a cancelled parse, and we never cancel: a null is a broken runtime.
-    if (!tree) throw new Error(`tree-sitter returned no tree for this ${this.language} file`);
-    return tree;
+    return parseWithin(this.parser, this.currentText, old, this.options.maxParseMs);
   }
 
   /** edit + analyse. */

@@ -1,6 +1,6 @@
 import { Language, Parser, Query, type Tree } from 'web-tree-sitter';
 import { GRAMMAR_FILES, QUERY_FOLDER } from './languages';
-import type { LanguageId } from './types';
+import { DEFAULT_MAX_PARSE_MS, ParseTimeoutError, type LanguageId } from './types';
 
 /**
  * Where grammar wasm and query sources come from. The core never touches the file system:
@@ -64,11 +64,22 @@ export class ParserPool {
   }
 
   /** Parses `text`; the caller owns the tree and must `delete()` it (wasm memory is manual). */
-  async parse(id: LanguageId, text: string): Promise<Tree> {
+  async parse(id: LanguageId, text: string, maxParseMs?: number): Promise<Tree> {
     const { parser } = await this.load(id);
-    const tree = parser.parse(text);
-    // web-tree-sitter returns null only for a cancelled parse, and we never cancel: a null is a broken runtime.
-    if (!tree) throw new Error(`tree-sitter returned no tree for this ${id} file`);
-    return tree;
+    return parseWithin(parser, text, undefined, maxParseMs);
   }
+}
+
+/**
+ * `parser.parse(text, old)`, abandoned after `maxParseMs` (ParseTimeoutError). The caller owns the tree.
+ * A cancelled parse leaves the parser mid-way: it is reset, or the next parse would resume this one.
+ */
+export function parseWithin(parser: Parser, text: string, old: Tree | undefined, maxParseMs = DEFAULT_MAX_PARSE_MS): Tree {
+  const deadline = performance.now() + maxParseMs;
+  const tree = parser.parse(text, old, { progressCallback: () => performance.now() > deadline });
+  if (!tree) {
+    parser.reset();
+    throw new ParseTimeoutError(maxParseMs);
+  }
+  return tree;
 }

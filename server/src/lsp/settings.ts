@@ -1,15 +1,17 @@
-import { DEFAULT_MAX_FILE_SIZE, isSeveritySetting, RULES, type RuleId, type SeveritySetting } from '../analysis/index';
+import { DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_PARSE_MS, isSeveritySetting, RULES, type RuleId, type SeveritySetting } from '../analysis/index';
 
 /** The `dbusLint` settings section as the server uses it; package.json `contributes.configuration` declares it. */
 export interface ServerSettings {
   severities: Partial<Record<RuleId, SeveritySetting>>;
   maxFileSize: number;
+  maxParseMs: number;
   debounceMs: number;
 }
 
 export const DEFAULT_SETTINGS: ServerSettings = {
   severities: {},
   maxFileSize: DEFAULT_MAX_FILE_SIZE,
+  maxParseMs: DEFAULT_MAX_PARSE_MS,
   debounceMs: 200,
 };
 
@@ -31,6 +33,7 @@ export function parseSettings(raw: unknown): ServerSettings {
   return {
     severities,
     maxFileSize: number(section.maxFileSize, DEFAULT_SETTINGS.maxFileSize, 1),
+    maxParseMs: number(section.maxParseMs, DEFAULT_SETTINGS.maxParseMs, 1),
     debounceMs: number(section.debounceMs, DEFAULT_SETTINGS.debounceMs, 0),
   };
 }
