@@ -2,6 +2,7 @@
 // text, through the real server over stdio (LSP ranges converted to offsets, the kept tree edited).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { toDiagnostic } from '../../server/src/lsp/diagnostics';
 import { REPO_ROOT, testAnalyzer } from '../support/analyzer';
 import { loadFixtures } from '../support/fixtures';
@@ -41,7 +42,7 @@ describe('language server: each published version equals a full analysis', () =>
         text = applyOffsetEdit(text, edit);
         await client.change(uri, version, [change]);
         const published = await client.diagnostics(uri, (p) => p.version === version);
-        const full = (await testAnalyzer().analyze(text, fixture.language))
+        const full: Diagnostic[] = (await testAnalyzer().analyze(text, fixture.language))
           .filter((finding) => !finding.suppression)
           .map((finding) => toDiagnostic(finding, uri, true));
         assert.deepStrictEqual(published, JSON.parse(JSON.stringify(full)), `version ${version}: ${edit.kind} at ${edit.start}`);
