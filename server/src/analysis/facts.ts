@@ -40,6 +40,7 @@ function deriveKey(derive: object, args: readonly string[]): string {
 }
 
 const patternKeys = new WeakMap<RegExp, Map<string, string>>();
+const itemShapes = new WeakMap<RegExpExecArray[], unknown[]>();
 /** A pattern's memo key of one kind, built once per pattern object (sources can be long). */
 function patternKey(kind: string, pattern: RegExp): string {
   let keys = patternKeys.get(pattern);
@@ -181,10 +182,14 @@ export class VersionFacts implements FileFacts {
     return this.allMatches(pattern);
   }
 
+  /** Per item: its text id and its matches (offsets in the item, groups), one array per item and pattern. */
   private shapeOf(pattern: RegExp): unknown[] {
-    const shape: unknown[] = [];
-    for (const { textId, list } of this.perItem(pattern)) for (const m of list) shape.push([textId, m.index, ...m]);
-    return shape;
+    return this.perItem(pattern).map(({ textId, list }) => {
+      // Built once per item list, so an unchanged item's part compares by identity.
+      let part = itemShapes.get(list);
+      if (!part) itemShapes.set(list, (part = [textId, ...list.map((m) => [m.index, ...m])]));
+      return part;
+    });
   }
 
   /**
