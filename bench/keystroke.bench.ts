@@ -36,7 +36,7 @@ function position(text: string, offset: number): { line: number; character: numb
  * on), a punctuation character, a line break, and typing sequences (a new statement typed character by
  * character at the end of a line inside a function, then deleted with backspaces).
  */
-function* keystrokes(random: () => number, original: string): Generator<Keystroke[]> {
+export function* keystrokes(random: () => number, original: string): Generator<Keystroke[]> {
   const identifiers = [...original.matchAll(/\b[A-Za-z_]\w{2,}\b/g)].map((m) => m.index);
   const dbusWords = [...original.matchAll(/\b(?:read|recv|send|call|invoke|Proxy|once|serial|bus|Message)\w*/g)].map((m) => m.index);
   const lineEnds = [...original.matchAll(/;\n/g)].map((m) => m.index + 1);

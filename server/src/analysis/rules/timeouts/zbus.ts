@@ -76,13 +76,22 @@ function proxyAliases(file: FileFacts): Map<string, string> {
 function proxyReturningFunctions(file: FileFacts): Map<string, string> {
   const aliases = file.fact(proxyAliases);
   const out = new Map<string, string>();
-  const re = /\bfn\s+(\w+)\s*(?:<[^>{]*>)?\s*\([^)]*\)\s*->\s*([^{;]+)/g;
-  for (const m of file.matches(re)) {
+  for (const fns of file.eachItem(functionReturns)) {
+    for (const { name, returns, direct } of fns) {
+      const aliased = direct ? undefined : [...aliases.keys()].find((a) => new RegExp(`(?:^|[<\\s(&:,])${a}\\b`).test(returns));
+      const type = direct ?? (aliased ? aliases.get(aliased) : undefined);
+      if (type) out.set(name, type);
+    }
+  }
+  return out;
+}
+
+/** One item's functions with a return type, and the proxy type that return names directly, if any. */
+function functionReturns(text: string): { name: string; returns: string; direct: string | undefined }[] {
+  const out: { name: string; returns: string; direct: string | undefined }[] = [];
+  for (const m of text.matchAll(/\bfn\s+(\w+)\s*(?:<[^>{]*>)?\s*\([^)]*\)\s*->\s*([^{;]+)/g)) {
     const returns = m[2] ?? '';
-    const direct = /(?:^|[<\s(&:,])(\w*Proxy(?:Blocking)?)\b(?!\s*::)/.exec(returns)?.[1];
-    const aliased = direct ? undefined : [...aliases.keys()].find((a) => new RegExp(`(?:^|[<\\s(&:,])${a}\\b`).test(returns));
-    const type = direct ?? (aliased ? aliases.get(aliased) : undefined);
-    if (m[1] && type) out.set(m[1], type);
+    if (m[1]) out.push({ name: m[1], returns, direct: /(?:^|[<\s(&:,])(\w*Proxy(?:Blocking)?)\b(?!\s*::)/.exec(returns)?.[1] });
   }
   return out;
 }
