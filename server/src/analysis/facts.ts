@@ -50,8 +50,12 @@ function patternKey(kind: string, pattern: RegExp): string {
   return key;
 }
 
+const globalCopies = new WeakMap<RegExp, RegExp>();
+/** A global twin of `pattern`, one per pattern object (callers reset lastIndex before each scan). */
 function globalCopy(pattern: RegExp): RegExp {
-  return new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
+  let copy = globalCopies.get(pattern);
+  if (!copy) globalCopies.set(pattern, (copy = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`)));
+  return copy;
 }
 
 /**
@@ -66,10 +70,15 @@ export class VersionFacts implements FileFacts {
   /** Per `eachItem` function and item text id: its value for the item. */
   private readonly itemValues: Map<object, Map<number, unknown>>;
 
+  /**
+   * @param previous the previous version's facts, whose unchanged parts carry over
+   * @param recording false for a one-shot analysis: derived facts need not remember what they read
+   */
   constructor(
     readonly text: string,
     readonly items: TopLevelItems,
     private readonly previous?: VersionFacts,
+    private readonly recording = true,
   ) {
     // Per-item results are shared with the previous version (ids are never reused, so a gone item's entry
     // is only dead weight); a map is pruned when dead entries outnumber live ones.
@@ -135,6 +144,7 @@ export class VersionFacts implements FileFacts {
       list = [];
       const re = globalCopy(pattern);
       const text = this.text.slice(start, end);
+      re.lastIndex = 0;
       for (let m = re.exec(text); m; m = re.exec(text)) {
         if (m[0].length === 0) re.lastIndex++;
         list.push(m);
@@ -175,7 +185,16 @@ export class VersionFacts implements FileFacts {
   }
 
   has(pattern: RegExp): boolean {
-    return this.value(patternKey('h', pattern), () => this.perItem(pattern).length > 0, pattern);
+    return this.value(patternKey('h', pattern), () => this.anyItem(pattern), pattern);
+  }
+
+  /**
+   * Whether some item matches. Without a previous version (a one-shot analysis, a first open) the scan stops
+   * at the first match; later versions need every item's list to tell what an edit changed.
+   */
+  private anyItem(pattern: RegExp): boolean {
+    if (this.previous) return this.perItem(pattern).length > 0;
+    return this.items.list.some((item) => this.itemList(pattern, item).length > 0);
   }
 
   matches(pattern: RegExp): readonly RegExpExecArray[] {
@@ -212,7 +231,7 @@ export class VersionFacts implements FileFacts {
       const before = this.previous?.derived.get(key);
       if (before && readsHold(before.reads, this)) found = before;
       else {
-        const recorder = new RecordingFacts(this);
+        const recorder = new RecordingFacts(this, this.recording);
         let value: unknown = derive(recorder, ...args);
         if (before && sameValue(before.value, value)) value = before.value;
         found = { value, reads: recorder.reads };
@@ -232,37 +251,43 @@ export function textFacts(text: string): FileFacts {
 export class RecordingFacts implements FileFacts {
   readonly reads: FactRead[] = [];
 
-  constructor(readonly version: VersionFacts) {}
+  /** @param record false for a one-shot analysis: nothing will be reused, so nothing is recorded. */
+  constructor(
+    readonly version: VersionFacts,
+    private readonly record = true,
+  ) {}
 
   has(pattern: RegExp): boolean {
     const value = this.version.has(pattern);
-    this.reads.push({ key: patternKey('h', pattern), value, reread: (v) => v.has(pattern) });
+    if (this.record) this.reads.push({ key: patternKey('h', pattern), value, reread: (v) => v.has(pattern) });
     return value;
   }
 
   matches(pattern: RegExp): readonly RegExpExecArray[] {
-    const value = this.version.matchShape(pattern);
-    this.reads.push({ key: patternKey('s', pattern), value, reread: (v) => v.matchShape(pattern) });
+    if (this.record) {
+      const value = this.version.matchShape(pattern);
+      this.reads.push({ key: patternKey('s', pattern), value, reread: (v) => v.matchShape(pattern) });
+    }
     return this.version.matches(pattern);
   }
 
   eachItem<T>(each: (itemText: string) => T): readonly T[] {
     // The values in file order are all a reader can see (no positions): unchanged items give the same objects.
     const value = this.version.eachItem(each);
-    this.reads.push({ key: 'e', value, reread: (v) => v.eachItem(each) });
+    if (this.record) this.reads.push({ key: 'e', value, reread: (v) => v.eachItem(each) });
     return value;
   }
 
   textAt(start: number, end: number): string {
     const value = this.version.textAt(start, end);
-    this.reads.push({ key: `t${start}:${end}`, value, positional: true, reread: (v) => v.textAt(start, end) });
+    if (this.record) this.reads.push({ key: `t${start}:${end}`, value, positional: true, reread: (v) => v.textAt(start, end) });
     return value;
   }
 
   fact<A extends FactArg[], T>(derive: (file: FileFacts, ...args: A) => T, ...args: A): T {
     const value = this.version.fact(derive, ...args);
     const key = deriveKey(derive, args);
-    this.reads.push({ key, value, reread: (v) => v.factByKey(key, derive, args) });
+    if (this.record) this.reads.push({ key, value, reread: (v) => v.factByKey(key, derive, args) });
     return value;
   }
 }

@@ -42,6 +42,8 @@ export interface PassInput {
   options: AnalyzeOptions;
   /** The previous version's results; omitted for a full analysis. */
   previous?: ResultCache;
+  /** False for a one-shot analysis whose results nobody keeps: inputs are not recorded. */
+  record?: boolean;
 }
 
 export interface PassOutput {
@@ -162,7 +164,7 @@ class PassState {
   private anchoringOf(rule: Rule): Anchoring {
     let found = this.anchoring.get(rule.id);
     if (!found) {
-      const recorder = new RecordingFacts(this.input.facts);
+      const recorder = new RecordingFacts(this.input.facts, this.input.record ?? true);
       const anchors = rule.anchors(this.input.language, recorder);
       const wants = rule.scopeFilter?.(this.input.language, recorder);
       found = { anchors, wants, reads: recorder.reads };
@@ -279,6 +281,10 @@ class PassState {
   get facts(): VersionFacts {
     return this.input.facts;
   }
+
+  get record(): boolean {
+    return this.input.record ?? true;
+  }
 }
 
 /** The RuleContext of one rule in one item; records what the check reads outside the item. */
@@ -295,7 +301,7 @@ class ItemContext implements RuleContext {
     private readonly item: TopLevelItem,
     readonly scopes: readonly Node[],
   ) {
-    this.recorder = new RecordingFacts(pass.facts);
+    this.recorder = new RecordingFacts(pass.facts, pass.record);
     this.language = pass.language;
   }
 
