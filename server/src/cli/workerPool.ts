@@ -46,11 +46,15 @@ export function batches(files: readonly PoolFile[]): PoolFile[][] {
   return out;
 }
 
-/** The bundled worker next to dist/cli.js; from source (tests, benches under tsx) its TypeScript, loaded through tsx. */
-function workerScript(): { file: string; execArgv: string[] } {
+/**
+ * The bundled worker next to dist/cli.js; from source (tests, benches under tsx) a shim that registers
+ * tsx in the worker first, since a worker does not inherit the parent's loader.
+ */
+function startWorker(setup: WorkerSetup): Worker {
   const bundled = join(__dirname, 'checkWorker.js');
-  if (existsSync(bundled)) return { file: bundled, execArgv: [] };
-  return { file: join(__dirname, 'checkWorker.ts'), execArgv: ['--import', 'tsx'] };
+  if (existsSync(bundled)) return new Worker(bundled, { workerData: setup });
+  const source = join(__dirname, 'checkWorker.ts');
+  return new Worker(`require('tsx/cjs'); require(${JSON.stringify(source)});`, { eval: true, workerData: setup });
 }
 
 /**
@@ -64,7 +68,6 @@ export async function checkInWorkers(
   onOutcome: (index: number, outcome: FileOutcome) => void,
 ): Promise<void> {
   const queue = batches(files);
-  const script = workerScript();
   const workers: Worker[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
@@ -80,7 +83,7 @@ export async function checkInWorkers(
         worker.postMessage({ batch: next++, files: batch.map(({ index, file, path }) => ({ index, file, path })) } satisfies WorkerInput);
       };
       for (let i = 0; i < count; i++) {
-        const worker = new Worker(script.file, { workerData: setup satisfies WorkerSetup, execArgv: script.execArgv });
+        const worker = startWorker(setup);
         workers.push(worker);
         worker.on('message', (done: BatchDone) => {
           for (const { index, outcome } of done.outcomes) onOutcome(index, outcome);
@@ -91,8 +94,9 @@ export async function checkInWorkers(
         worker.on('exit', (code) => {
           if (pending > 0) reject(new Error(`a check worker exited (code ${code}) with files still to check`));
         });
-        for (let k = 0; k < IN_FLIGHT; k++) feed(worker);
       }
+      // Round robin, so a small scan's few batches still reach every worker.
+      for (let k = 0; k < IN_FLIGHT; k++) for (const worker of workers) feed(worker);
     });
   } finally {
     await Promise.all(workers.map((worker) => worker.terminate()));
