@@ -73,9 +73,18 @@ describe('prefilter', () => {
     );
   });
 
+  it('keeps a file whose only finding is an unused suppression comment', async () => {
+    const text = '// dbus-lint-ignore-next-line call-without-timeout: no call here any more\nfn main() {}\n';
+    const findings = await testAnalyzer().analyze(text, 'rust');
+    assert.deepEqual(findings.map((f) => f.kind), ['unused-suppression']);
+    assert.ok(mayMatter(text));
+  });
+
   it('says no to ordinary code, so it saves work', () => {
     assert.equal(mayMatter('fn main() { let mut s = TcpStream::connect("example.org:80")?; s.write_all(b"GET /")?; }'), false);
     assert.equal(mayMatter("import fs from 'node:fs';\nsocket.on('data', (chunk) => parse(chunk));\n"), false);
+    // `bus` alone is not D-Bus.
+    assert.equal(mayMatter('/// Writes to the I2C bus; see the business rules on abuse of the omnibus.\nfn write() {}'), false);
   });
 
   it('on every fixture that is D-Bus code, running every rule\'s check (text tests bypassed) finds what the normal run finds', async () => {
