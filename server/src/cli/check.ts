@@ -35,11 +35,13 @@ export interface CheckProgress {
 }
 
 /**
- * Each worker needs this much input to pay for itself: starting one costs about 40 ms, and its first
- * parse about 60 ms more (runtime and grammar); checking a MB costs about 6 ms when nothing in it needs
- * a parse. Measured on the project's 2-core machines (bench/scan.bench.ts).
+ * Each worker needs this much input to pay for itself. Workers cost CPU the main thread does not spend:
+ * starting one, loading the runtime and grammars again, and parsing on wasm code that has not warmed up
+ * (a first large parse is ~1.6× slower). Measured on the project's 2-core machine over Debian crate
+ * sources: 2 workers took 0.4–0.9 CPU-seconds more than one thread for 34 MB and for 175 MB alike, so
+ * under 2 × 16 MB a second worker cannot win back its cost even with a core to itself.
  */
-export const MIN_BYTES_PER_WORKER = 8 * 1024 * 1024;
+export const MIN_BYTES_PER_WORKER = 16 * 1024 * 1024;
 
 /** Worker threads for a scan of `totalBytes`: below 2 the main thread does it alone. */
 export function workerCount(jobs: number, totalBytes: number, files: number): number {
