@@ -57,7 +57,8 @@ else
   echo "npm packages: all ${#NPM_PACKAGES[@]} installed"
 fi
 
-# Per language: files, MB and lines, counted the way both scanners see them (by extension).
+# Per language: files, MB and lines of every file with an analysed extension. The bench reports the same for the
+# files the scanners actually read (both skip nested node_modules, dist, build, … folders).
 summary() {
   local label=$1 dir=$2
   shift 2
