@@ -2,10 +2,10 @@
 // shows on a terminal only, never in the results.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { MIN_BYTES_PER_WORKER } from '../../server/src/cli/check';
 import { REPO_ROOT } from '../support/analyzer';
 import { runCli } from '../support/cli';
@@ -63,6 +63,8 @@ describe('dbus-lint check over a workspace', () => {
   before(() => {
     dir = makeWorkspace();
   });
+  // 33 MB of generated code: not left behind in /tmp.
+  after(() => rmSync(dir, { recursive: true, force: true }));
 
   for (const format of ['text', 'json', 'sarif']) {
     it(`prints the same ${format} output with --jobs 1 and --jobs 2`, async () => {

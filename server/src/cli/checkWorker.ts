@@ -15,10 +15,13 @@ if (!port) throw new Error('checkWorker.js runs only as a worker thread of dbus-
 let queue = Promise.resolve();
 port.on('message', (message: WorkerInput) => {
   queue = queue.then(async () => {
-    const outcomes: BatchDone['outcomes'] = [];
+    const done: BatchDone = { batch: message.batch, outcomes: [], clean: [], cleanPastPrefilter: [] };
     for (const { index, file, path } of message.files) {
-      outcomes.push({ index, outcome: await checkFile(analyzer, file, path, setup.options) });
+      const outcome = await checkFile(analyzer, file, path, setup.options);
+      if (outcome.kind === 'analysed' && outcome.result.findings.length === 0) {
+        (outcome.pastPrefilter ? done.cleanPastPrefilter : done.clean).push(index);
+      } else done.outcomes.push({ index, outcome });
     }
-    port.postMessage({ batch: message.batch, outcomes } satisfies BatchDone);
+    port.postMessage(done);
   });
 });

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { languageForPath, type LanguageId } from '../analysis/index';
 import type { FileOutcome } from './checkFile';
 import type { BatchDone, WorkerInput, WorkerSetup } from './workerProtocol';
 
@@ -68,6 +69,11 @@ export async function checkInWorkers(
   onOutcome: (index: number, outcome: FileOutcome) => void,
 ): Promise<void> {
   const queue = batches(files);
+  const byIndex = new Map(files.map((file) => [file.index, file]));
+  const cleanOutcome = (index: number, pastPrefilter: boolean): FileOutcome => {
+    const { file, path } = byIndex.get(index) as PoolFile;
+    return { kind: 'analysed', result: { path, language: languageForPath(file) as LanguageId, text: '', findings: [] }, pastPrefilter };
+  };
   const workers: Worker[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
@@ -87,6 +93,8 @@ export async function checkInWorkers(
         workers.push(worker);
         worker.on('message', (done: BatchDone) => {
           for (const { index, outcome } of done.outcomes) onOutcome(index, outcome);
+          for (const index of done.clean) onOutcome(index, cleanOutcome(index, false));
+          for (const index of done.cleanPastPrefilter) onOutcome(index, cleanOutcome(index, true));
           if (--pending === 0) resolve();
           else feed(worker);
         });

@@ -14,8 +14,15 @@ export interface WorkerInput {
   files: { index: number; file: string; path: string }[];
 }
 
-/** Worker → main: one outcome per file of the batch. */
+/**
+ * Worker → main: one outcome per file of the batch. Most files have no finding: they come as bare indexes,
+ * since copying an outcome object per file cost a worker more than reading the file.
+ */
 export interface BatchDone {
   batch: number;
   outcomes: { index: number; outcome: FileOutcome }[];
+  /** Analysed, no finding, stopped at the prefilter. */
+  clean: number[];
+  /** Analysed, no finding, went through the rules. */
+  cleanPastPrefilter: number[];
 }
