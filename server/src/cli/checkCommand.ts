@@ -19,8 +19,8 @@ Analyses .rs .ts .tsx .mts .cts .js .mjs .cjs .jsx files (directories are walked
   --max-file-size N          skip files over N characters (default ${DEFAULT_MAX_FILE_SIZE})
   --jobs N                   worker threads at most (default: the available cores); a scan under
                              ${MIN_BYTES_PER_WORKER / 1024 / 1024} MB per worker runs on fewer, a small one on the main thread
-Files that mention nothing of D-Bus (no bus, D-Bus library, socket protocol word or suppression
-comment) are read but never parsed. On a terminal, a scan that takes over a second shows its
+Files that mention nothing of D-Bus (no dbus/D-Bus in any case, session or system bus, D-Bus library,
+protocol word such as MethodCall, or suppression comment) are read but never parsed. On a terminal, a scan that takes over a second shows its
 progress on stderr.
 Exit codes: 0 no findings, 1 findings at warning or above, 2 usage or I/O error.`;
 
