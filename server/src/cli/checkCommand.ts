@@ -20,8 +20,8 @@ Analyses .rs .ts .tsx .mts .cts .js .mjs .cjs .jsx files (directories are walked
   --jobs N                   worker threads at most (default: the available cores); a scan under
                              ${MIN_BYTES_PER_WORKER / 1024 / 1024} MB per worker runs on fewer, a small one on the main thread
 Files that mention nothing of D-Bus (no dbus/D-Bus in any case, session or system bus, D-Bus library,
-protocol word such as MethodCall, or suppression comment) are read but never parsed. On a terminal, a scan that takes over a second shows its
-progress on stderr.
+protocol word such as MethodCall, or suppression comment) are read but never parsed. On a terminal,
+a scan that takes over a second shows its progress on stderr.
 Exit codes: 0 no findings, 1 findings at warning or above, 2 usage or I/O error.`;
 
 function parseRuleOverride(spec: string): [RuleId, SeveritySetting] {
