@@ -49,7 +49,7 @@ export class Analyzer {
       const setting: SeveritySetting = options.severities?.[rule.id] ?? ruleMeta(rule.id).defaultSeverity;
       return rule.languages.includes(language) && setting !== 'off' ? [{ rule, severity: setting }] : [];
     });
-    const rules = enabled.filter(({ rule }) => rule.mayApply(text, language));
+    const rules = options.skipPrefilter ? enabled : enabled.filter(({ rule }) => rule.mayApply(text, language));
     const findings: Finding[] = [];
     if (rules.length > 0) {
       const tree = await this.pool.parse(language, text);

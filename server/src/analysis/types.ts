@@ -86,6 +86,11 @@ export interface AnalyzeOptions {
   severities?: Partial<Record<RuleId, SeveritySetting>>;
   /** Files larger than this (in UTF-16 code units) are not parsed; `analyze` throws FileTooLargeError. */
   maxFileSize?: number;
+  /**
+   * Run every enabled rule's check on the file even where its `mayApply` text test says it cannot apply.
+   * Only for proving that those tests (and the CLI's prefilter) never drop a finding: it parses every file.
+   */
+  skipPrefilter?: boolean;
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
