@@ -98,9 +98,9 @@ export async function checkInWorkers(
           if (--pending === 0) resolve();
           else feed(worker);
         });
-        worker.on('error', (error) => reject(new Error(`a check worker failed: ${error.message}`)));
+        worker.on('error', (error) => reject(new Error(`a check worker failed: ${error.message}; run again with --jobs 1 to check on the main thread`)));
         worker.on('exit', (code) => {
-          if (pending > 0) reject(new Error(`a check worker exited (code ${code}) with files still to check`));
+          if (pending > 0) reject(new Error(`a check worker exited (code ${code}) with files still to check; run again with --jobs 1 to check on the main thread`));
         });
       }
       // Round robin, so a small scan's few batches still reach every worker.
