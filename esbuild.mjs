@@ -1,4 +1,4 @@
-// Bundles the extension, the language server and the CLI, and copies the grammar wasm into grammars/.
+// Bundles the extension, the language server and the CLI (with its worker), and copies the grammar wasm into grammars/.
 // Usage: node esbuild.mjs [--production] [--watch]
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -41,9 +41,15 @@ const common = {
 };
 
 const builds = [
+  // dist/extension.js loads dist/client.js through V8's code cache, and dist/client.js loads dist/replay.js
+  // on the replay command's first use: activation compiles and runs as little as it can.
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...common, entryPoints: ['client/src/client.ts'], outfile: 'dist/client.js', external: ['vscode'] },
+  { ...common, entryPoints: ['client/src/commands/replayCall.ts'], outfile: 'dist/replay.js', external: ['vscode'] },
   { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
   { ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // The CLI's worker threads (dbus-lint check --jobs): loaded by path from next to dist/cli.js.
+  { ...common, entryPoints: ['server/src/cli/checkWorker.ts'], outfile: 'dist/checkWorker.js' },
 ];
 
 copyGrammars();

@@ -9,7 +9,7 @@ import { zipEntries } from '../support/zip';
 
 /** What an installed extension needs, and nothing else (the .vscodeignore allowlist). */
 const ALLOWED = [
-  /^extension\/dist\/(extension|server)\.js$/,
+  /^extension\/dist\/(extension|client|replay|server)\.js$/,
   /^extension\/grammars\/[\w-]+\.wasm$/,
   /^extension\/grammars\/queries\/(rust|typescript)\/[\w-]+\.scm$/,
   /^extension\/grammars\/README\.md$/,
@@ -34,7 +34,7 @@ describe('the .vsix', () => {
     const entries = zipEntries(out);
     const unexpected = entries.filter((name) => !ALLOWED.some((pattern) => pattern.test(name)));
     assert.deepEqual(unexpected, [], 'files outside the allowlist');
-    for (const required of ['extension/dist/extension.js', 'extension/dist/server.js', 'extension/grammars/tree-sitter-rust.wasm', 'extension/grammars/web-tree-sitter.wasm']) {
+    for (const required of ['extension/dist/extension.js', 'extension/dist/client.js', 'extension/dist/replay.js', 'extension/dist/server.js', 'extension/grammars/tree-sitter-rust.wasm', 'extension/grammars/web-tree-sitter.wasm']) {
       assert.ok(entries.includes(required), `${required} missing`);
     }
     const size = statSync(out).size;

@@ -96,7 +96,7 @@ describe('suppressions', () => {
     let text = withLine(CALL, CALL_LINE, '  // dbus-lint-ignore-next-line call-without-timeout: reviewed');
     text = withLine(text, 2, '// dbus-lint-ignore-next-line call-without-timeout: stale');
     const findings = await testAnalyzer().analyze(text, 'typescript');
-    const result: CheckResult = { files: [{ path: 'x.ts', language: 'typescript', text, findings }], skipped: [], ioErrors: [] };
+    const result: CheckResult = { files: [{ path: 'x.ts', language: 'typescript', text, findings }], skipped: [], ioErrors: [], filesPastPrefilter: 1 };
     assert.match(formatText(result), /x\.ts:3:1: hint \[call-without-timeout\] unused suppression[^\n]*\n0 findings in 1 file \(1 suppressed in source\); 1 unused suppression/);
     const json = JSON.parse(formatJson(result)) as { findings: { kind: string; suppressed: boolean }[] };
     assert.deepEqual(

@@ -1,6 +1,8 @@
 // "D-Bus Lint: Replay Call…": from a finding (code action, cursor, workspace pick) or a call typed by
 // hand to a live replay in the sequence view. Refused in untrusted workspaces; asks for what the code
 // does not say; shows the exact call in a modal before anything is sent.
+// The entry of its own bundle, dist/replay.js, which client.ts loads on the command's first use: the
+// D-Bus client and the webview code cost activation nothing.
 import * as vscode from 'vscode';
 import { parseCallArguments } from '../../../server/src/cli/callArguments';
 import { argumentHint, completeTypes, signatureFromLiterals } from '../replay/args';
@@ -10,7 +12,6 @@ import { dbusBackend } from '../replay/dbusBackend';
 import { DEFAULT_TIMEOUT_MS, runReplay, type ReplayBackend } from '../replay/engine';
 import { ReplayPanel } from '../replay/panel/replayPanel';
 
-export const REPLAY_COMMAND = 'dbusLint.replayCall';
 const SOURCE = 'dbus-lint';
 const LAST_ADDRESS_KEY = 'dbusLint.replay.lastAddress';
 
@@ -273,7 +274,8 @@ async function replayCommand(context: vscode.ExtensionContext, output: vscode.Lo
   }
 }
 
-export function registerReplayCommand(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): vscode.Disposable {
+/** The command's handler; one D-Bus backend serves every replay of the session. */
+export function replayHandler(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): (argument: unknown) => Promise<void> {
   const backend = dbusBackend();
-  return vscode.commands.registerCommand(REPLAY_COMMAND, (argument: unknown) => replayCommand(context, output, backend, argument));
+  return (argument) => replayCommand(context, output, backend, argument);
 }

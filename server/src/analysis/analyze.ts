@@ -3,6 +3,7 @@ import { VersionFacts } from './facts';
 import { TopLevelItems } from './items';
 import { ParserPool, type GrammarSource } from './parser';
 import { analysePass } from './pass';
+import { mayMatter } from './prefilter';
 import { DEFAULT_MAX_FILE_SIZE, FileTooLargeError, type AnalyzeOptions, type Finding, type LanguageId } from './types';
 
 /** The one query per language every rule shares (grammars/queries/<lang>/dbus.scm). */
@@ -31,6 +32,9 @@ export class Analyzer {
 
   async analyze(text: string, language: LanguageId, options: AnalyzeOptions = {}): Promise<Finding[]> {
     checkSize(text, options);
+    // Where no rule can apply (no rule's file test can pass: see prefilter.ts) and no suppression comment
+    // exists, the answer is no finding: the parse is skipped.
+    if (!options.skipPrefilter && !mayMatter(text)) return [];
     const tree = await this.pool.parse(language, text, options.maxParseMs);
     try {
       const items = TopLevelItems.fresh(tree);

@@ -3,6 +3,7 @@ export { Analyzer } from './analyze';
 export type { AnalysisDocument, AnalysisStats, DocumentChange } from './document';
 export { textFacts, type FileFacts } from './facts';
 export type { GrammarSource } from './parser';
+export { mayMatter } from './prefilter';
 export { ANALYSED_EXTENSIONS, languageForLspId, languageForPath } from './languages';
 export { RULES, ruleDocsUrl, ruleMeta, isRuleId, type RuleMeta } from './rules/registry';
 export * from './types';

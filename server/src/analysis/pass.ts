@@ -67,7 +67,7 @@ export function enabledRules(language: LanguageId, options: AnalyzeOptions): { r
 export function analysePass(input: PassInput): PassOutput {
   const { language, text, facts, options } = input;
   const enabled = enabledRules(language, options);
-  const rules = enabled.filter(({ rule }) => rule.mayApply(facts, language));
+  const rules = options.skipPrefilter ? enabled : enabled.filter(({ rule }) => rule.mayApply(facts, language));
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const pass = new PassState(input, eol);
   const cache: ResultCache = new Map();

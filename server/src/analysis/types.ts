@@ -88,6 +88,11 @@ export interface AnalyzeOptions {
   maxFileSize?: number;
   /** A parse taking longer than this (ms) is abandoned; `analyze` throws ParseTimeoutError. */
   maxParseMs?: number;
+  /**
+   * Run every enabled rule's check on the file even where its `mayApply` text test says it cannot apply.
+   * Only for proving that those tests (and the CLI's prefilter) never drop a finding: it parses every file.
+   */
+  skipPrefilter?: boolean;
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;

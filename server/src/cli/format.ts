@@ -58,7 +58,13 @@ export function formatJson(result: CheckResult): string {
   );
   return (
     JSON.stringify(
-      { findings, filesAnalysed: result.files.length, skipped: result.skipped, errors: result.ioErrors },
+      {
+        findings,
+        filesAnalysed: result.files.length,
+        filesPastPrefilter: result.filesPastPrefilter,
+        skipped: result.skipped,
+        errors: result.ioErrors,
+      },
       null,
       2,
     ) + '\n'

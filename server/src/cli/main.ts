@@ -53,6 +53,7 @@ if (require.main === module) {
   void main(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
+    stderrIsTTY: process.stderr.isTTY === true,
     cwd: process.cwd(),
     env: process.env,
   }).then((code) => {

@@ -9,6 +9,8 @@ export class UsageError extends Error {
 export interface Io {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** Whether stderr is a terminal (a long check then shows a progress line there). */
+  stderrIsTTY?: boolean;
   cwd: string;
   env: NodeJS.ProcessEnv;
 }

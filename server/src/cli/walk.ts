@@ -1,9 +1,15 @@
-import { readdir, stat } from 'node:fs/promises';
+import { readdirSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { languageForPath } from '../analysis/index';
 
 /** Folders never walked: dependencies, build output, VCS metadata. */
 const SKIPPED_DIRS = new Set(['node_modules', 'target', '.git', 'dist', 'out', 'build', '.hg', '.svn', 'coverage']);
+
+/** A file to analyse and its size in bytes (from the walk's stat, so scheduling needs no second one). */
+export interface WalkedFile {
+  path: string;
+  size: number;
+}
 
 export interface WalkProblem {
   path: string;
@@ -13,22 +19,24 @@ export interface WalkProblem {
 /**
  * Expands PATH arguments into analysable files. A file named explicitly is kept even with an unknown
  * extension only if its extension is analysable; unreadable entries become problems, not crashes.
+ * Synchronous: a workspace has tens of thousands of entries, and a promise per stat made the walk
+ * cost as much as reading every file.
  */
-export async function collectFiles(paths: string[], problems: WalkProblem[]): Promise<string[]> {
-  const files: string[] = [];
-  async function visit(path: string, explicit: boolean): Promise<void> {
-    let info;
+export function collectFiles(paths: string[], problems: WalkProblem[]): WalkedFile[] {
+  const files: WalkedFile[] = [];
+  function visit(path: string, explicit: boolean): void {
+    let info: Stats;
     try {
-      info = await stat(path);
+      info = statSync(path);
     } catch (error) {
       problems.push({ path, message: describeIoError(error) });
       return;
     }
     if (info.isDirectory()) {
       if (!explicit && SKIPPED_DIRS.has(path.split('/').pop() ?? '')) return;
-      let entries;
+      let entries: Dirent[];
       try {
-        entries = await readdir(path, { withFileTypes: true });
+        entries = readdirSync(path, { withFileTypes: true });
       } catch (error) {
         problems.push({ path, message: describeIoError(error) });
         return;
@@ -37,15 +45,15 @@ export async function collectFiles(paths: string[], problems: WalkProblem[]): Pr
       for (const entry of entries) {
         if (entry.isSymbolicLink()) continue;
         if (entry.isDirectory() || (entry.isFile() && languageForPath(entry.name))) {
-          await visit(join(path, entry.name), false);
+          visit(join(path, entry.name), false);
         }
       }
     } else if (info.isFile()) {
-      if (languageForPath(path)) files.push(path);
+      if (languageForPath(path)) files.push({ path, size: info.size });
       else if (explicit) problems.push({ path, message: 'not a Rust, TypeScript or JavaScript file; skipped' });
     }
   }
-  for (const path of paths) await visit(path, true);
+  for (const path of paths) visit(path, true);
   return files;
 }
 

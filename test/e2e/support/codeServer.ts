@@ -49,7 +49,7 @@ export interface CodeServerOptions {
   /** Names the run folder, for humans reading logs. */
   name: string;
   /** Installed with `code-server --install-extension` into the fresh extensions folder. */
-  vsix?: string;
+  vsix?: string | readonly string[];
   /** `disabled`: everything trusted. `untrusted`: trust enabled, the folder never trusted (restricted mode). */
   trust: 'disabled' | 'untrusted';
   /** Extra user settings on top of the quiet defaults. */
@@ -120,11 +120,11 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   };
   const common = ['--config', config, '--user-data-dir', dataDir, '--extensions-dir', extensionsDir];
 
-  if (options.vsix) {
+  for (const vsix of [options.vsix ?? []].flat()) {
     const started = Date.now();
-    const { stdout } = await run(bin, [...common, '--install-extension', options.vsix], { env, timeout: 60_000 });
-    if (!/successfully installed/.test(stdout)) throw new Error(`installing ${options.vsix} failed:\n${stdout}`);
-    progress(`installed the vsix in ${Date.now() - started} ms`);
+    const { stdout } = await run(bin, [...common, '--install-extension', vsix], { env, timeout: 60_000 });
+    if (!/successfully installed/.test(stdout)) throw new Error(`installing ${vsix} failed:\n${stdout}`);
+    progress(`installed ${vsix} in ${Date.now() - started} ms`);
   }
 
   const started = Date.now();

@@ -45,7 +45,8 @@ export interface Rule {
   languages: readonly LanguageId[];
   /**
    * Cheap text test run before parsing: a file that cannot hold what the rule looks for
-   * (no D-Bus library, no socket API) is never parsed for it.
+   * (no D-Bus library, no socket API) is never parsed for it. It must only say yes where the
+   * workspace scan's `mayMatter` (prefilter.ts) does, which skips a file before any rule sees it.
    */
   mayApply(file: FileFacts, language: LanguageId): boolean;
   /**

@@ -1,0 +1,66 @@
+// Runs inside code-server's extension host (workbench payload `extensionTestsPath`, bundled by
+// ../activation.bench.ts): activates each extension named in the driver's request, in the order given,
+// timing `activate()` from before the call to its resolution (loading the bundle included). Answers
+// through the result file named in the request, written atomically.
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import * as vscode from 'vscode';
+
+export interface ActivationRequest {
+  /** Extension ids, activated one after the other in this order. */
+  order: string[];
+  result: string;
+  /**
+   * A folder where a `*.v8cache` file must exist before the window may close: the extension stores its code
+   * cache once its language server has started, after activation, and the next window should find it.
+   */
+  settleWhenCacheIn?: string;
+}
+
+export interface ActivationResult {
+  id: string;
+  ms: number;
+  /** Set when the extension was already active (nothing measured) or its activation threw. */
+  error?: string;
+}
+
+async function timeActivation(id: string): Promise<ActivationResult> {
+  const extension = vscode.extensions.getExtension(id);
+  if (!extension) return { id, ms: Number.NaN, error: `${id} is not installed` };
+  if (extension.isActive) return { id, ms: Number.NaN, error: `${id} was already active` };
+  const started = performance.now();
+  try {
+    await extension.activate();
+    return { id, ms: performance.now() - started };
+  } catch (error) {
+    return { id, ms: Number.NaN, error: String(error) };
+  }
+}
+
+export async function run(): Promise<void> {
+  const requestFile = process.env.DBUS_LINT_BENCH_REQUEST;
+  if (!requestFile) throw new Error('DBUS_LINT_BENCH_REQUEST is not set');
+  const request = JSON.parse(readFileSync(requestFile, 'utf8')) as ActivationRequest;
+  const results: ActivationResult[] = [];
+  for (const id of request.order) results.push(await timeActivation(id));
+  // The driver closes the window once the results are there.
+  if (request.settleWhenCacheIn) await cacheStored(request.settleWhenCacheIn);
+  writeFileSync(`${request.result}.tmp`, JSON.stringify(results));
+  renameSync(`${request.result}.tmp`, request.result);
+}
+
+const CACHE_WAIT_MS = 30_000;
+
+function cacheStored(dir: string): Promise<void> {
+  const stored = () => existsSync(dir) && readdirSync(dir).some((name) => name.endsWith('.v8cache'));
+  return new Promise((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (stored()) done(resolve);
+    }, 50);
+    const bound = setTimeout(() => done(() => reject(new Error(`no code cache in ${dir} within ${CACHE_WAIT_MS} ms`))), CACHE_WAIT_MS);
+    const done = (settle: () => void) => {
+      clearInterval(timer);
+      clearTimeout(bound);
+      settle();
+    };
+  });
+}

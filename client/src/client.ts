@@ -1,0 +1,108 @@
+// What activation sets up: the bundled language server over IPC, the commands and the status item. The
+// entry of dist/client.js, which ./extension.ts loads through the code cache. Activation is on the
+// editor's clock, so it waits for neither the server's handshake nor the replay code.
+import * as vscode from 'vscode';
+import {
+  LanguageClient,
+  RevealOutputChannelOn,
+  State,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+import { STATUS_NOTIFICATION, type ServerStatus } from '../../server/src/lsp/status';
+import type { replayHandler } from './commands/replayCall';
+import { createStatusItem, showStatus } from './statusItem';
+
+const DOCUMENT_SELECTOR = ['rust', 'typescript', 'typescriptreact', 'javascript', 'javascriptreact'].map(
+  (language) => ({ scheme: 'file', language }),
+);
+
+const REPLAY_COMMAND = 'dbusLint.replayCall';
+
+let client: LanguageClient | undefined;
+
+/**
+ * "Replay Call…" is registered now and its code (the D-Bus client, the webview) loaded from its own bundle,
+ * dist/replay.js, on first use: most sessions never replay, and every session activates.
+ */
+function registerReplayCommand(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): vscode.Disposable {
+  let handler: ReturnType<typeof replayHandler> | undefined;
+  return vscode.commands.registerCommand(REPLAY_COMMAND, (argument: unknown) => {
+    if (!handler) {
+      const replay = require(context.asAbsolutePath('dist/replay.js')) as { replayHandler: typeof replayHandler };
+      handler = replay.replayHandler(context, output);
+    }
+    return handler(argument);
+  });
+}
+
+/** The user learns that the server is not running, why (the output), and gets the way out. */
+async function reportStartFailure(output: vscode.LogOutputChannel, error: unknown): Promise<void> {
+  output.error(`the language server failed to start: ${String(error)}`);
+  const choice = await vscode.window.showErrorMessage(
+    `D-Bus Lint: the language server failed to start (${error instanceof Error ? error.message : String(error)}). No D-Bus findings will be shown until it runs.`,
+    'Show Output',
+    'Restart Server',
+  );
+  if (choice === 'Show Output') output.show(true);
+  if (choice === 'Restart Server') await vscode.commands.executeCommand('dbusLint.restartServer');
+}
+
+/** `started` runs once the server is up: the start's code is compiled by then, and worth caching. */
+export function activate(context: vscode.ExtensionContext, started: () => void): void {
+  const output = vscode.window.createOutputChannel('D-Bus Lint', { log: true });
+  const statusItem = createStatusItem(DOCUMENT_SELECTOR);
+  context.subscriptions.push(output, statusItem);
+
+  const serverModule = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: DOCUMENT_SELECTOR,
+    outputChannel: output,
+    revealOutputChannelOn: RevealOutputChannelOn.Never,
+    synchronize: { configurationSection: 'dbusLint' },
+    // replayCommand: this client registers dbusLint.replayCall, so the server may offer "Replay this call".
+    initializationOptions: { settings: vscode.workspace.getConfiguration('dbusLint'), replayCommand: true },
+  };
+  client = new LanguageClient('dbusLint', 'D-Bus Lint', serverOptions, clientOptions);
+  context.subscriptions.push(
+    client.onNotification(STATUS_NOTIFICATION, (status: ServerStatus) => showStatus(statusItem, status)),
+    client.onDidChangeState(({ newState }) => {
+      if (newState === State.Stopped) {
+        showStatus(statusItem, {
+          state: 'error',
+          filesAnalysed: 0,
+          message: 'the language server stopped; run "D-Bus Lint: Restart Server" (the output shows why it stopped)',
+        });
+      }
+    }),
+    vscode.commands.registerCommand('dbusLint.restartServer', async () => {
+      output.info('restarting the language server');
+      await client?.restart();
+    }),
+    vscode.commands.registerCommand('dbusLint.showOutput', () => output.show(true)),
+    registerReplayCommand(context, output),
+  );
+  // Not awaited: the spawn and the initialize handshake go on after activation returns; the status item
+  // says "starting" until the server reports, and a failure still reaches the user.
+  void client.start().then(
+    () => {
+      output.info('language server started');
+      try {
+        started();
+      } catch (error) {
+        output.warn(`could not store the code cache, so the next activation compiles from source: ${String(error)}`);
+      }
+    },
+    (error: unknown) => reportStartFailure(output, error),
+  );
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}
