@@ -77,9 +77,11 @@ export function analysePass(input: PassInput): PassOutput {
   for (const { rule, severity } of rules) {
     const before = input.previous?.get(rule.id);
     const now = new Map<number, ItemResult>();
-    const moved = before ? movedResults(before) : undefined;
+    // Built for the first item that moved (same text, new position): only line breaks above code need it.
+    let moved: Map<number, ItemResult> | undefined;
     for (const item of input.items.list) {
-      let result = before?.get(item.id) ?? moved?.get(item.textId);
+      let result = before?.get(item.id);
+      if (!result && before && input.items.previous?.hasText(item.textId)) result = (moved ??= movedResults(before)).get(item.textId);
       if (result && pass.holds(result)) reused++;
       else {
         result = pass.check(rule, item);
