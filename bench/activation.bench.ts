@@ -7,10 +7,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { EXTENSION_ID } from '../test/e2e/support/fixtures';
 import { codeServerBinary, packagedVsix, startCodeServer, type CodeServer } from '../test/e2e/support/codeServer';
 import { waitForFile } from '../test/e2e/support/files';
+import { bundleForExtensionHost } from '../test/e2e/support/hostBundle';
 import type { Page } from 'playwright-core';
 import { Workbench } from '../test/e2e/support/workbench';
 import { REPO_ROOT } from '../test/support/analyzer';
@@ -62,18 +62,7 @@ function driverExtension(dir: string): string {
 }
 
 async function inHostSuite(dir: string): Promise<string> {
-  const outfile = join(dir, 'inHost.js');
-  await build({
-    entryPoints: [join(__dirname, 'activation', 'inHost.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    external: ['vscode'],
-    logLevel: 'warning',
-  });
-  return outfile;
+  return bundleForExtensionHost(join(__dirname, 'activation', 'inHost.ts'), join(dir, 'inHost.js'));
 }
 
 /**

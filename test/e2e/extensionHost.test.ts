@@ -6,12 +6,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { REPO_ROOT } from '../support/analyzer';
 import type { CheckResult } from './extension-host/inHost';
 import { progress } from './support/artifacts';
 import { editorSuite } from './support/editorSuite';
 import { waitForFile } from './support/files';
+import { bundleForExtensionHost } from './support/hostBundle';
 
 const scratch = mkdtempSync(join(tmpdir(), 'dbus-lint-inhost-'));
 const resultFile = join(scratch, 'result.json');
@@ -30,16 +30,7 @@ editorSuite(
       // The extension under development is the repo itself: its dist/ must be current.
       execFileSync(process.execPath, ['esbuild.mjs'], { cwd: REPO_ROOT, stdio: 'inherit' });
       const suite = join(scratch, 'inHost.js');
-      await build({
-        entryPoints: [join(__dirname, 'extension-host', 'inHost.ts')],
-        outfile: suite,
-        bundle: true,
-        platform: 'node',
-        target: 'node20',
-        format: 'cjs',
-        external: ['vscode'],
-        logLevel: 'warning',
-      });
+      await bundleForExtensionHost(join(__dirname, 'extension-host', 'inHost.ts'), suite);
       return [
         ['extensionDevelopmentPath', remote(REPO_ROOT)],
         ['extensionTestsPath', remote(suite)],
