@@ -4,7 +4,7 @@ import { TopLevelItems } from './items';
 import { ParserPool, type GrammarSource } from './parser';
 import { analysePass } from './pass';
 import { mayMatter } from './prefilter';
-import { DEFAULT_MAX_FILE_SIZE, FileTooLargeError, type AnalyzeOptions, type Finding, type LanguageId } from './types';
+import { sizeCapError, type AnalyzeOptions, type Finding, type LanguageId } from './types';
 
 /** The one query per language every rule shares (grammars/queries/<lang>/dbus.scm). */
 export const COMBINED_QUERY = 'dbus';
@@ -60,6 +60,6 @@ export class Analyzer {
 export type { DocumentChange };
 
 function checkSize(text: string, options: AnalyzeOptions): void {
-  const limit = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  if (text.length > limit) throw new FileTooLargeError(text.length, limit);
+  const error = sizeCapError(text, options);
+  if (error) throw error;
 }

@@ -109,6 +109,12 @@ export class ParseTimeoutError extends Error {
   }
 }
 
+/** The error for a text over the size cap (`maxFileSize`), or undefined when it fits. */
+export function sizeCapError(text: string, options: AnalyzeOptions): FileTooLargeError | undefined {
+  const limit = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  return text.length > limit ? new FileTooLargeError(text.length, limit) : undefined;
+}
+
 export class FileTooLargeError extends Error {
   constructor(
     readonly size: number,

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import {
-  DEFAULT_MAX_FILE_SIZE,
-  FileTooLargeError,
   languageForPath,
   mayMatter,
+  sizeCapError,
   type Analyzer,
   type AnalyzeOptions,
   type Finding,
@@ -50,8 +49,8 @@ export async function checkFile(analyzer: Analyzer, file: string, path: string, 
   if (looksBinary(bytes)) return { kind: 'skipped', problem: { path, message: 'binary file (NUL bytes); skipped' } };
   const text = bytes.toString('utf8');
   // The size cap comes before the prefilter, as in `analyze`: a file over it is reported either way.
-  const limit = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  if (text.length > limit) return { kind: 'skipped', problem: { path, message: new FileTooLargeError(text.length, limit).message } };
+  const tooLarge = sizeCapError(text, options);
+  if (tooLarge) return { kind: 'skipped', problem: { path, message: tooLarge.message } };
   if (!options.skipPrefilter && !mayMatter(text)) return { kind: 'analysed', result: { path, language, text: '', findings: [] }, pastPrefilter: false };
   try {
     const findings = await analyzer.analyze(text, language, options);
