@@ -2,7 +2,7 @@
 // version's result for an item when everything that result read is provably the same. A full analysis is
 // this pass with nothing to reuse, so the incremental and the full answer come from the same code.
 import type { Node, Query, Tree } from 'web-tree-sitter';
-import { readsHold, RecordingFacts, type FactRead, type FileFacts, type VersionFacts } from './facts';
+import { readsHold, RecordingFacts, type FactRead, type VersionFacts } from './facts';
 import { childAt, type TopLevelItem, type TopLevelItems } from './items';
 import { RULE_IMPLEMENTATIONS } from './rules/index';
 import { ruleMeta } from './rules/registry';
@@ -238,7 +238,7 @@ class PassState {
       if (before) context.reusable = false;
       return suppressionFix(before ? this.lineText(0, 0, line) : this.lineText(item.start, item.row, line), line, rule.id, this.eol);
     });
-    const reads = [anchorReads, context.recorder.reads];
+    const reads = [anchorReads, context.reads];
     const items = [...context.otherItems];
     return {
       reports,
@@ -289,9 +289,8 @@ class PassState {
   }
 }
 
-/** The RuleContext of one rule in one item; records what the check reads outside the item. */
-class ItemContext implements RuleContext {
-  readonly recorder: RecordingFacts;
+/** The RuleContext of one rule in one item; records (as RecordingFacts) what the check reads outside the item. */
+class ItemContext extends RecordingFacts implements RuleContext {
   readonly otherItems = new Set<number>();
   reusable = true;
   readonly language: LanguageId;
@@ -303,28 +302,8 @@ class ItemContext implements RuleContext {
     private readonly item: TopLevelItem,
     readonly scopes: readonly Node[],
   ) {
-    this.recorder = new RecordingFacts(pass.facts, pass.record);
+    super(pass.facts, pass.record);
     this.language = pass.language;
-  }
-
-  has(pattern: RegExp): boolean {
-    return this.recorder.has(pattern);
-  }
-
-  matches(pattern: RegExp): readonly RegExpExecArray[] {
-    return this.recorder.matches(pattern);
-  }
-
-  eachItem<T>(each: (itemText: string) => T): readonly T[] {
-    return this.recorder.eachItem(each);
-  }
-
-  textAt(start: number, end: number): string {
-    return this.recorder.textAt(start, end);
-  }
-
-  fact<A extends string[], T>(derive: (file: FileFacts, ...args: A) => T, ...args: A): T {
-    return this.recorder.fact(derive, ...args);
   }
 
   nodes(name: CaptureName): readonly Node[] {
