@@ -4,7 +4,7 @@
 // same server (didOpen to publishDiagnostics).
 import { loadavg } from 'node:os';
 import { LspTestClient } from '../test/support/lspClient';
-import { seeded } from '../test/support/randomEdits';
+import { lspChange, seeded } from '../test/support/randomEdits';
 import type { ServerStatus } from '../server/src/lsp/status';
 import { benchFile } from './corpus';
 import { median, quantile, runIfMain, type BenchRow } from './report';
@@ -18,16 +18,6 @@ interface Keystroke {
   end: number;
   text: string;
   kind: string;
-}
-
-function position(text: string, offset: number): { line: number; character: number } {
-  let line = 0;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, character: offset - lineStart };
 }
 
 /**
@@ -103,7 +93,7 @@ async function measure(language: 'rust' | 'typescript'): Promise<LanguageResult>
   for (const group of keystrokes(random, original)) {
     for (const stroke of group) {
       const v = ++version;
-      const change = { range: { start: position(text, stroke.start), end: position(text, stroke.end) }, text: stroke.text };
+      const change = lspChange(text, stroke);
       text = text.slice(0, stroke.start) + stroke.text + text.slice(stroke.end);
       const started = performance.now();
       await client.change(uri, v, [change]);

@@ -7,16 +7,10 @@ import { toDiagnostic } from '../../server/src/lsp/diagnostics';
 import { REPO_ROOT, testAnalyzer } from '../support/analyzer';
 import { loadFixtures } from '../support/fixtures';
 import { LspTestClient } from '../support/lspClient';
-import { applyOffsetEdit, randomEdit, seeded } from '../support/randomEdits';
+import { applyOffsetEdit, lspChange, randomEdit, seeded } from '../support/randomEdits';
 import { pathToFileURL } from 'node:url';
 
 const EDITS = 60;
-
-function position(text: string, offset: number): { line: number; character: number } {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length - 1;
-  return { line, character: offset - (before.lastIndexOf('\n') + 1) };
-}
 
 describe('language server: each published version equals a full analysis', () => {
   let client: LspTestClient;
@@ -38,7 +32,7 @@ describe('language server: each published version equals a full analysis', () =>
       const random = seeded(31);
       for (let version = 2; version < EDITS + 2; version++) {
         const edit = randomEdit(random, text);
-        const change = { range: { start: position(text, edit.start), end: position(text, edit.end) }, text: edit.text };
+        const change = lspChange(text, edit);
         text = applyOffsetEdit(text, edit);
         await client.change(uri, version, [change]);
         const published = await client.diagnostics(uri, (p) => p.version === version);

@@ -66,3 +66,23 @@ export function randomEdit(random: () => number, text: string): OffsetEdit {
 export function applyOffsetEdit(text: string, edit: OffsetEdit): string {
   return text.slice(0, edit.start) + edit.text + text.slice(edit.end);
 }
+
+/** `edit` as an LSP didChange content change (line and UTF-16 character, as LSP and the text count). */
+export function lspChange(text: string, edit: OffsetEdit): { range: { start: LspPosition; end: LspPosition }; text: string } {
+  return { range: { start: lspPosition(text, edit.start), end: lspPosition(text, edit.end) }, text: edit.text };
+}
+
+interface LspPosition {
+  line: number;
+  character: number;
+}
+
+function lspPosition(text: string, offset: number): LspPosition {
+  let line = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, character: offset - lineStart };
+}
