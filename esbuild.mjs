@@ -4,6 +4,7 @@ import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
+import { eagerModules } from './scripts/eagerModules.mjs';
 
 const require = createRequire(import.meta.url);
 const production = process.argv.includes('--production');
@@ -44,7 +45,14 @@ const builds = [
   // dist/extension.js loads dist/client.js through V8's code cache, and dist/client.js loads dist/replay.js
   // on the replay command's first use: activation compiles and runs as little as it can.
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
-  { ...common, entryPoints: ['client/src/client.ts'], outfile: 'dist/client.js', external: ['vscode'] },
+  // Its module bodies compile eagerly in production (./scripts/eagerModules.mjs): activation runs nearly all.
+  {
+    ...common,
+    entryPoints: ['client/src/client.ts'],
+    outfile: 'dist/client.js',
+    external: ['vscode'],
+    plugins: production ? [eagerModules] : [],
+  },
   { ...common, entryPoints: ['client/src/commands/replayCall.ts'], outfile: 'dist/replay.js', external: ['vscode'] },
   { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
   { ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },

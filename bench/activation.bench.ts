@@ -136,7 +136,7 @@ export async function run(): Promise<BenchRow[]> {
       const cache = i % 2 === 0 ? 'cold' : 'warm';
       if (cache === 'cold') rmSync(cacheDir, { recursive: true, force: true });
       const order = Math.floor(i / 2) % 2 === 0 ? [EXTENSION_ID, TRIVIAL_ID] : [TRIVIAL_ID, EXTENSION_ID];
-      const run = await activationRun(browser, url, dir, { order, result: join(dir, `result-${i}.json`), settleWhenCacheIn: cacheDir });
+      const run = await activationRun(browser, url, dir, { order, result: join(dir, `result-${i}.json`), settleWhenCacheIn: cacheDir, profileDir: process.env.BENCH_PROFILE_DIR });
       browser = run.browser;
       for (const result of run.results) {
         if (result.error) throw new Error(`run ${i}: ${result.error}`);

@@ -3,6 +3,8 @@
 // timing `activate()` from before the call to its resolution (loading the bundle included). Answers
 // through the result file named in the request, written atomically.
 import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 
 export interface ActivationRequest {
@@ -14,6 +16,8 @@ export interface ActivationRequest {
    * cache once its language server has started, after activation, and the next window should find it.
    */
   settleWhenCacheIn?: string;
+  /** A folder for a V8 CPU profile of each activation (BENCH_PROFILE_DIR): where the milliseconds go. */
+  profileDir?: string;
 }
 
 export interface ActivationResult {
@@ -25,15 +29,17 @@ export interface ActivationResult {
   error?: string;
 }
 
-async function timeActivation(id: string): Promise<ActivationResult> {
+async function timeActivation(id: string, profileDir?: string): Promise<ActivationResult> {
   const extension = vscode.extensions.getExtension(id);
   if (!extension) return { id, ms: Number.NaN, cpuMs: Number.NaN, error: `${id} is not installed` };
   if (extension.isActive) return { id, ms: Number.NaN, cpuMs: Number.NaN, error: `${id} was already active` };
+  const profiler = profileDir ? await startProfiler() : undefined;
   const started = performance.now();
   const cpu = process.cpuUsage();
   try {
     await extension.activate();
     const used = process.cpuUsage(cpu);
+    if (profiler && profileDir) await profiler.stop(join(profileDir, `${id}-${Date.now()}.cpuprofile`));
     return { id, ms: performance.now() - started, cpuMs: (used.user + used.system) / 1000 };
   } catch (error) {
     return { id, ms: Number.NaN, cpuMs: Number.NaN, error: String(error) };
@@ -48,7 +54,7 @@ export async function run(): Promise<void> {
   // The payload starts while the window is still loading (built-in extensions, the workbench): measured
   // then, both extensions mostly time that contention.
   await quietHost();
-  for (const id of request.order) results.push(await timeActivation(id));
+  for (const id of request.order) results.push(await timeActivation(id, request.profileDir));
   // The driver closes the window once the results are there.
   if (request.settleWhenCacheIn) await cacheStored(request.settleWhenCacheIn);
   writeFileSync(`${request.result}.tmp`, JSON.stringify(results));
@@ -91,4 +97,22 @@ function cacheStored(dir: string): Promise<void> {
       settle();
     };
   });
+}
+
+/** V8's sampling profiler on this thread, started before activate() (its own cost is outside the figure's interest). */
+async function startProfiler(): Promise<{ stop(file: string): Promise<void> }> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) => session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 100 });
+  await post('Profiler.start');
+  return {
+    async stop(file) {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
 }
