@@ -76,10 +76,31 @@ export class ParserPool {
  */
 export function parseWithin(parser: Parser, text: string, old: Tree | undefined, maxParseMs = DEFAULT_MAX_PARSE_MS): Tree {
   const deadline = performance.now() + maxParseMs;
-  const tree = parser.parse(text, old, { progressCallback: () => performance.now() > deadline });
+  const tree = parser.parse(chunkedInput(text), old, { progressCallback: () => performance.now() > deadline });
   if (!tree) {
     parser.reset();
     throw new ParseTimeoutError(maxParseMs);
   }
   return tree;
+}
+
+/** The first chunk after a jump, and the largest (web-tree-sitter's input buffer holds 5,119 characters). */
+const FIRST_CHUNK = 64;
+const LARGEST_CHUNK = 4096;
+
+/**
+ * The parser's input. Given a string, web-tree-sitter answers every request with the rest of the text and
+ * copies up to 5,119 characters of it into wasm memory, one by one. A reparse after a keystroke requests
+ * text at a few dozen scattered offsets (around the edit, and wherever a reused node ends) and reads a few
+ * characters at each: ~100,000 characters copied to use ~1,000. Chunks here start small and double while
+ * the parser reads on from where the last one ended, so a fresh parse still gets large ones.
+ */
+function chunkedInput(text: string): (index: number) => string {
+  let next = -1;
+  let size = FIRST_CHUNK;
+  return (index) => {
+    size = index === next ? Math.min(2 * size, LARGEST_CHUNK) : FIRST_CHUNK;
+    next = index + size;
+    return text.slice(index, next);
+  };
 }
