@@ -23,6 +23,7 @@ export interface FileFacts {
 
 /** One recorded read: its key, the value seen, and how to read it again in a later version. */
 export interface FactRead {
+  /** Names the read: two reads with one key read the same thing (in one version, the same value). */
   key: string;
   value: unknown;
   /** The value is read at a file offset: it changes when code moves. */
@@ -92,6 +93,16 @@ export class VersionFacts implements FileFacts {
 
   /** Derived facts of this version with the reads they were derived from. */
   private readonly derived = new Map<string, { value: unknown; reads: FactRead[] }>();
+  /** What each recorded read (by key) reads in this version: many cached results share their reads. */
+  private readonly rereads = new Map<string, unknown>();
+
+  /** The value `read` gives in this version, read once per key (a key names one read, see FactRead). */
+  reread(read: FactRead): unknown {
+    if (this.rereads.has(read.key)) return this.rereads.get(read.key);
+    const value = read.reread(this);
+    this.rereads.set(read.key, value);
+    return value;
+  }
 
   /**
    * True when `pattern`'s matches are the previous version's: every item that went away had none, and so
@@ -274,7 +285,7 @@ export class RecordingFacts implements FileFacts {
   eachItem<T>(each: (itemText: string) => T): readonly T[] {
     // The values in file order are all a reader can see (no positions): unchanged items give the same objects.
     const value = this.version.eachItem(each);
-    if (this.record) this.reads.push({ key: 'e', value, reread: (v) => v.eachItem(each) });
+    if (this.record) this.reads.push({ key: `e${deriveKey(each, [])}`, value, reread: (v) => v.eachItem(each) });
     return value;
   }
 
@@ -295,7 +306,7 @@ export class RecordingFacts implements FileFacts {
 /** True when every recorded read gives the same value in `version`. */
 export function readsHold(reads: readonly FactRead[], version: VersionFacts): boolean {
   for (const read of reads) {
-    const now = read.reread(version);
+    const now = version.reread(read);
     if (now !== read.value && !sameValue(now, read.value)) return false;
   }
   return true;
