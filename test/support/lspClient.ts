@@ -14,6 +14,11 @@ import type {
 } from 'vscode-languageserver-protocol';
 import { REPO_ROOT } from './analyzer';
 
+/** Node options for the spawned server from DBUS_LINT_SERVER_NODE_OPTIONS (e.g. `--cpu-prof` for a bench run). */
+function serverNodeOptions(): string[] {
+  return (process.env.DBUS_LINT_SERVER_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
+}
+
 /**
  * A minimal LSP client over stdio for tests: spawns the built server (dist/server.js --stdio), answers
  * workspace/configuration from `settings`, and lets tests wait for diagnostics with a bound.
@@ -27,7 +32,7 @@ export class LspTestClient {
   settings: Record<string, unknown> = {};
 
   constructor(serverPath = join(REPO_ROOT, 'dist', 'server.js')) {
-    this.process = spawn(process.execPath, [serverPath, '--stdio'], { stdio: 'pipe' });
+    this.process = spawn(process.execPath, [...serverNodeOptions(), serverPath, '--stdio'], { stdio: 'pipe' });
     this.process.stderr.on('data', (chunk: Buffer) => this.stderr.push(chunk.toString()));
     this.connection = createProtocolConnection(
       new StreamMessageReader(this.process.stdout),

@@ -13,7 +13,18 @@ import { sizeCapError, type AnalyzeOptions, type Finding, type LanguageId } from
  * web-tree-sitter count) and their replacement; without offsets, the whole text. Hosts convert their own
  * positions (LSP line/character) with their own document model.
  */
-export type DocumentChange = { start: number; end: number; text: string } | { start?: undefined; end?: undefined; text: string };
+export type DocumentChange =
+  | {
+      start: number;
+      end: number;
+      text: string;
+      /**
+       * The whole text after this change, when the host already built it (an LSP server's own document
+       * model does): copying a large file costs more than the rest of a keystroke's bookkeeping.
+       */
+      after?: string;
+    }
+  | { start?: undefined; end?: undefined; text: string };
 
 /** How the last analysis went: what a status line or a benchmark reports. */
 export interface AnalysisStats {
@@ -102,10 +113,15 @@ export class AnalysisDocument {
         lastBreak < 0
           ? { row: startPosition.row, column: startPosition.column + change.text.length }
           : { row: startPosition.row + countBreaks(change.text), column: change.text.length - lastBreak - 1 };
-      this.currentText = this.currentText.slice(0, start) + change.text + this.currentText.slice(oldEnd);
+      const length = this.currentText.length - (oldEnd - start) + change.text.length;
+      this.currentText =
+        change.after?.length === length ? change.after : this.currentText.slice(0, start) + change.text + this.currentText.slice(oldEnd);
       this.updateLineStarts(startPosition.row, oldEndPosition.row, start, change.text, newEnd - oldEnd);
-      this.tree?.edit(new Edit({ startIndex: start, oldEndIndex: oldEnd, newEndIndex: newEnd, startPosition, oldEndPosition, newEndPosition }));
-      this.pending?.push({ start, oldEnd, newEnd });
+      if (this.tree) {
+        this.tree.edit(new Edit({ startIndex: start, oldEndIndex: oldEnd, newEndIndex: newEnd, startPosition, oldEndPosition, newEndPosition }));
+        this.forgetLeftContext(start, startPosition);
+      }
+      this.pending?.push({ start, oldEnd, newEnd, rows: newEndPosition.row - oldEndPosition.row });
     }
     if (changes.length > 0) this.needsAnalysis = true;
   }
@@ -166,6 +182,25 @@ export class AnalysisDocument {
     return marked;
   }
 
+  /**
+   * Marks the code before an edit as edited too (onto itself), back to the start of the last line before it
+   * that holds code. The reparse reuses a node whose own text and lookahead the edit left alone, but which
+   * token follows it past comments and blank lines is also what decided how it was reduced: typing the rest
+   * of a line comment onto its next line (`a = ()` then `// x` + `.f()`) once left `(a = ()).f()` where a
+   * fresh parse reads `a = ().f()`.
+   */
+  private forgetLeftContext(start: number, position: Point): void {
+    let row = position.row;
+    let from = this.lineStarts[row] ?? 0;
+    while (row > 0 && !holdsCode(this.currentText, from, row === position.row ? start : (this.lineStarts[row + 1] ?? start))) {
+      row--;
+      from = this.lineStarts[row] ?? 0;
+    }
+    if (from >= start) return;
+    const startPosition = { row, column: 0 };
+    this.tree?.edit(new Edit({ startIndex: from, oldEndIndex: start, newEndIndex: start, startPosition, oldEndPosition: position, newEndPosition: position }));
+  }
+
   private parse(old: Tree | undefined): Tree {
     return parseWithin(this.parser, this.currentText, old, this.options.maxParseMs);
   }
@@ -223,6 +258,12 @@ function lineStartsOf(text: string): number[] {
   const starts = [0];
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
   return starts;
+}
+
+/** Whether text[from, to) holds something other than blanks and comment lines (`//`, or `/*` and `*` lines). */
+function holdsCode(text: string, from: number, to: number): boolean {
+  const line = text.slice(from, to).trim();
+  return line !== '' && !line.startsWith('//') && !line.startsWith('/*') && !line.startsWith('*');
 }
 
 function countBreaks(text: string): number {

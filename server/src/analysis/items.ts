@@ -21,6 +21,8 @@ export interface EditSpan {
   start: number;
   oldEnd: number;
   newEnd: number;
+  /** Lines the edit added (negative: removed). */
+  rows: number;
 }
 
 /** Ranges of the new text where something changed (edited text and changed syntax), closed at both ends. */
@@ -59,7 +61,7 @@ export class TopLevelItems {
 
   /** Items of `tree`, each with a fresh id. */
   static fresh(tree: Tree): TopLevelItems {
-    return new TopLevelItems(groups(tree).map((nodes) => item(nodes, nextId++)));
+    return new TopLevelItems(groups(tree.rootNode.children).map((nodes) => item(nodes, nextId++)));
   }
 
   /** The whole text as one item (what a plain string without a tree is read as). */
@@ -73,21 +75,7 @@ export class TopLevelItems {
    * pre-edit twin had the same extent and start position keeps the twin's id.
    */
   static after(previous: TopLevelItems, tree: Tree, edit: EditSpan, dirty: DirtyRanges): TopLevelItems {
-    const delta = edit.newEnd - edit.oldEnd;
-    const byStart = new Map(previous.list.map((old) => [old.start, old]));
-    const list = groups(tree).map((nodes) => {
-        const fresh = item(nodes, 0);
-        const { start, end } = fresh;
-        const touched = dirty.some((range) => start <= range.end && end >= range.start);
-        const oldStart = start < edit.start ? start : start - delta;
-        const twin = touched ? undefined : byStart.get(oldStart);
-        const same = twin && twin.end === (end <= edit.start ? end : end - delta);
-        const keep = same && twin.row === fresh.row && twin.column === fresh.column;
-        // Moved by a line break above it: the same text (its text facts stand), not the same positions.
-        return { ...fresh, id: keep ? twin.id : nextId++, textId: same ? twin.textId : nextId++ };
-      });
-    const ids = new Set(list.map((item) => item.id));
-    return new TopLevelItems(list, previous, previous.list.filter((old) => !ids.has(old.id)).map((old) => old.id));
+    return afterInWindow(previous, tree, edit, dirty) ?? afterAll(previous, tree, edit, dirty);
   }
 
   has(id: number): boolean {
@@ -110,14 +98,126 @@ export class TopLevelItems {
   }
 }
 
+/** `after` by reading every root child of the new tree (a few hundred in a large file). */
+function afterAll(previous: TopLevelItems, tree: Tree, edit: EditSpan, dirty: DirtyRanges): TopLevelItems {
+  const delta = edit.newEnd - edit.oldEnd;
+  const byStart = new Map(previous.list.map((old) => [old.start, old]));
+  const list = groups(tree.rootNode.children).map((nodes) => {
+    const fresh = item(nodes, 0);
+    const twin = touches(dirty, fresh.start, fresh.end) ? undefined : byStart.get(fresh.start < edit.start ? fresh.start : fresh.start - delta);
+    return withTwin(fresh, twin, fresh.end <= edit.start ? fresh.end : fresh.end - delta);
+  });
+  return derived(previous, list);
+}
+
+/**
+ * `after` reading only the root children around the dirty ranges: the items before and after them are the
+ * previous version's, moved by the edit (what the reparse reused). Undefined when the window's edges do not
+ * fall between items of both versions; `afterAll` answers then.
+ */
+function afterInWindow(previous: TopLevelItems, tree: Tree, edit: EditSpan, dirty: DirtyRanges): TopLevelItems | undefined {
+  const delta = edit.newEnd - edit.oldEnd;
+  // Old offsets in the new text; offsets inside replaced text land at its end.
+  const moved = (offset: number) => (offset <= edit.start ? offset : offset >= edit.oldEnd ? offset + delta : edit.newEnd);
+  let low = Infinity;
+  let high = -Infinity;
+  for (const range of dirty) {
+    low = Math.min(low, range.start);
+    high = Math.max(high, range.end);
+  }
+  for (const old of previous.list) {
+    const start = moved(old.start);
+    const end = moved(old.end);
+    if (start <= high && end >= low) {
+      low = Math.min(low, start);
+      high = Math.max(high, end);
+    }
+  }
+  if (low > high) return undefined;
+  // The root children touching [low, high], widened to whole items (leading comments and attributes).
+  const root = tree.rootNode;
+  let first = root.firstChildForIndex(Math.max(0, low - 1));
+  for (let before = first?.previousSibling; first && before && LEADING.has(before.type); before = before.previousSibling) first = before;
+  const children: Node[] = [];
+  for (let child = first; child; child = child.nextSibling) {
+    const open = children.length > 0 && LEADING.has(children[children.length - 1]?.type ?? '');
+    if (child.startIndex > high && !open) break;
+    children.push(child);
+  }
+  const windowStart = Math.min(low, children[0]?.startIndex ?? low);
+  const windowEnd = Math.max(high, children[children.length - 1]?.endIndex ?? high);
+  const before: TopLevelItem[] = [];
+  const after: TopLevelItem[] = [];
+  const inside = new Map<number, TopLevelItem>();
+  for (const old of previous.list) {
+    const start = moved(old.start);
+    const end = moved(old.end);
+    const within = start >= windowStart && end <= windowEnd;
+    // Every item the edit can have changed must be read again from the new tree.
+    if (!within && touches(dirty, start, end)) return undefined;
+    if (end <= windowStart && old.end <= edit.start) before.push(old);
+    else if (start >= windowEnd && old.start >= edit.oldEnd) after.push(old);
+    else if (!within) return undefined;
+    else inside.set(old.start, old);
+  }
+  const list: TopLevelItem[] = before.map((old) => lazyItem(tree, old, old.id, old.start, old.end, old.row));
+  for (const nodes of groups(children)) {
+    const fresh = item(nodes, 0);
+    const twin = touches(dirty, fresh.start, fresh.end) ? undefined : inside.get(fresh.start < edit.start ? fresh.start : fresh.start - delta);
+    list.push(withTwin(fresh, twin, fresh.end <= edit.start ? fresh.end : fresh.end - delta));
+  }
+  for (const old of after) {
+    // Moved down or up by a line break: the same text (its text facts stand), not the same positions.
+    const id = edit.rows === 0 ? old.id : nextId++;
+    list.push(lazyItem(tree, old, id, old.start + delta, old.end + delta, old.row + edit.rows));
+  }
+  return derived(previous, list);
+}
+
+function touches(dirty: DirtyRanges, start: number, end: number): boolean {
+  return dirty.some((range) => start <= range.end && end >= range.start);
+}
+
+/** `fresh` with its twin's ids when the twin had the same extent (`twinEnd`: fresh's end in old offsets) and position. */
+function withTwin(fresh: TopLevelItem, twin: TopLevelItem | undefined, twinEnd: number): TopLevelItem {
+  const same = twin && twin.end === twinEnd;
+  const keep = same && twin.row === fresh.row && twin.column === fresh.column;
+  return { ...fresh, id: keep ? twin.id : nextId++, textId: same ? twin.textId : nextId++ };
+}
+
+/** An unchanged item of the previous version at its new place, whose root children are read from `tree` when asked for. */
+function lazyItem(tree: Tree, old: TopLevelItem, id: number, start: number, end: number, row: number): TopLevelItem {
+  let nodes: Node[] | undefined;
+  return {
+    id,
+    textId: old.textId,
+    start,
+    end,
+    row,
+    column: old.column,
+    get nodes(): Node[] {
+      if (!nodes) {
+        nodes = [];
+        for (let child = tree.rootNode.firstChildForIndex(start); child && child.startIndex < end; child = child.nextSibling) nodes.push(child);
+      }
+      return nodes;
+    },
+  };
+}
+
+function derived(previous: TopLevelItems, list: TopLevelItem[]): TopLevelItems {
+  const ids = new Set(list.map((item) => item.id));
+  return new TopLevelItems(list, previous, previous.list.filter((old) => !ids.has(old.id)).map((old) => old.id));
+}
+
 /** What is attached to the item after it rather than standing alone. */
 const LEADING = new Set(['attribute_item', 'line_comment', 'block_comment', 'comment']);
 
-/** The root's children grouped into items: leading attributes and comments join the next child. */
-function groups(tree: Tree): Node[][] {
+/** Root children grouped into items: leading attributes and comments join the next child. */
+function groups(children: readonly (Node | null)[]): Node[][] {
   const out: Node[][] = [];
   let leading: Node[] = [];
-  for (const child of tree.rootNode.children) {
+  for (const child of children) {
     if (!child) continue;
     leading.push(child);
     if (LEADING.has(child.type)) continue;

@@ -47,11 +47,13 @@ export class OpenDocuments {
         // A reversed range is taken as its well-formed twin, as TextDocument.update does.
         const a = document.text.offsetAt(change.range.start);
         const b = document.text.offsetAt(change.range.end);
-        applied.push({ start: Math.min(a, b), end: Math.max(a, b), text: change.text });
+        document.text = TextDocument.update(document.text, [change], version);
+        // The analysis takes the text TextDocument built rather than building its own copy.
+        applied.push({ start: Math.min(a, b), end: Math.max(a, b), text: change.text, after: document.text.getText() });
       } else {
+        document.text = TextDocument.update(document.text, [change], version);
         applied.push({ text: change.text });
       }
-      document.text = TextDocument.update(document.text, [change], version);
     }
     document.analysis?.edit(applied);
     // Touch for the LRU order: the most recently edited document is the last one.
