@@ -145,16 +145,10 @@ export class AnalysisDocument {
     old?.delete();
     this.tree = tree;
     const facts = new VersionFacts(this.currentText, items, reuse ? this.facts : undefined);
-    const output = analysePass({
-      language: this.language,
-      text: this.currentText,
-      tree,
-      items,
-      facts,
-      query: this.query,
-      options: this.options,
-      previous: reuse ? this.cache : undefined,
-    });
+    const previous = reuse ? this.cache : undefined;
+    // The pass updates the previous results in place: if it fails half-way they are nobody's.
+    this.cache = undefined;
+    const output = analysePass({ language: this.language, text: this.currentText, tree, items, facts, query: this.query, options: this.options, previous });
     this.items = items;
     this.facts = facts;
     this.cache = output.cache;

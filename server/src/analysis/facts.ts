@@ -261,6 +261,8 @@ export function textFacts(text: string): FileFacts {
 /** A FileFacts that records every read into `reads` (an analysis result's inputs). */
 export class RecordingFacts implements FileFacts {
   readonly reads: FactRead[] = [];
+  /** Keys recorded: a check reads the same fact over and over, and one record of it is enough to reread. */
+  private readonly recorded = new Set<string>();
 
   /** @param record false for a one-shot analysis: nothing will be reused, so nothing is recorded. */
   constructor(
@@ -270,36 +272,40 @@ export class RecordingFacts implements FileFacts {
 
   has(pattern: RegExp): boolean {
     const value = this.version.has(pattern);
-    if (this.record) this.reads.push({ key: patternKey('h', pattern), value, reread: (v) => v.has(pattern) });
+    if (this.record) this.note(patternKey('h', pattern), value, (v) => v.has(pattern));
     return value;
   }
 
   matches(pattern: RegExp): readonly RegExpExecArray[] {
-    if (this.record) {
-      const value = this.version.matchShape(pattern);
-      this.reads.push({ key: patternKey('s', pattern), value, reread: (v) => v.matchShape(pattern) });
-    }
+    const key = patternKey('s', pattern);
+    if (this.record && !this.recorded.has(key)) this.note(key, this.version.matchShape(pattern), (v) => v.matchShape(pattern));
     return this.version.matches(pattern);
   }
 
   eachItem<T>(each: (itemText: string) => T): readonly T[] {
     // The values in file order are all a reader can see (no positions): unchanged items give the same objects.
     const value = this.version.eachItem(each);
-    if (this.record) this.reads.push({ key: `e${deriveKey(each, [])}`, value, reread: (v) => v.eachItem(each) });
+    if (this.record) this.note(`e${deriveKey(each, [])}`, value, (v) => v.eachItem(each));
     return value;
   }
 
   textAt(start: number, end: number): string {
     const value = this.version.textAt(start, end);
-    if (this.record) this.reads.push({ key: `t${start}:${end}`, value, positional: true, reread: (v) => v.textAt(start, end) });
+    if (this.record) this.note(`t${start}:${end}`, value, (v) => v.textAt(start, end), true);
     return value;
   }
 
   fact<A extends FactArg[], T>(derive: (file: FileFacts, ...args: A) => T, ...args: A): T {
     const value = this.version.fact(derive, ...args);
     const key = deriveKey(derive, args);
-    if (this.record) this.reads.push({ key, value, reread: (v) => v.factByKey(key, derive, args) });
+    if (this.record) this.note(key, value, (v) => v.factByKey(key, derive, args));
     return value;
+  }
+
+  private note(key: string, value: unknown, reread: (version: VersionFacts) => unknown, positional?: true): void {
+    if (this.recorded.has(key)) return;
+    this.recorded.add(key);
+    this.reads.push(positional ? { key, value, positional, reread } : { key, value, reread });
   }
 }
 

@@ -31,7 +31,7 @@ export type DirtyRanges = readonly { start: number; end: number }[];
 let nextId = 1;
 
 export class TopLevelItems {
-  private readonly ids: Set<number>;
+  private readonly byId: Map<number, TopLevelItem>;
   /** Items new in this version (all of them unless built from a previous version by `after`). */
   readonly fresh: readonly TopLevelItem[];
   /** Items whose text is new in this version, and text ids of the previous version's that are gone. */
@@ -48,7 +48,7 @@ export class TopLevelItems {
     readonly previous?: TopLevelItems,
     readonly removed: readonly number[] = [],
   ) {
-    this.ids = new Set(list.map((item) => item.id));
+    this.byId = new Map(list.map((item) => [item.id, item]));
     this.textIds = new Set(list.map((item) => item.textId));
     this.fresh = previous ? list.filter((item) => !previous.has(item.id)) : list;
     this.freshText = previous ? list.filter((item) => !previous.hasText(item.textId)) : list;
@@ -79,7 +79,11 @@ export class TopLevelItems {
   }
 
   has(id: number): boolean {
-    return this.ids.has(id);
+    return this.byId.has(id);
+  }
+
+  get(id: number): TopLevelItem | undefined {
+    return this.byId.get(id);
   }
 
   /** The item holding [start, end), or undefined when the range is outside every item or spans two. */
@@ -187,22 +191,32 @@ function withTwin(fresh: TopLevelItem, twin: TopLevelItem | undefined, twinEnd: 
 
 /** An unchanged item of the previous version at its new place, whose root children are read from `tree` when asked for. */
 function lazyItem(tree: Tree, old: TopLevelItem, id: number, start: number, end: number, row: number): TopLevelItem {
-  let nodes: Node[] | undefined;
-  return {
-    id,
-    textId: old.textId,
-    start,
-    end,
-    row,
-    column: old.column,
-    get nodes(): Node[] {
-      if (!nodes) {
-        nodes = [];
-        for (let child = tree.rootNode.firstChildForIndex(start); child && child.startIndex < end; child = child.nextSibling) nodes.push(child);
+  return new MovedItem(tree, id, old.textId, start, end, row, old.column);
+}
+
+/** A class rather than an object literal with a getter: hundreds are made per keystroke. */
+class MovedItem implements TopLevelItem {
+  private children: Node[] | undefined;
+
+  constructor(
+    private readonly tree: Tree,
+    readonly id: number,
+    readonly textId: number,
+    readonly start: number,
+    readonly end: number,
+    readonly row: number,
+    readonly column: number,
+  ) {}
+
+  get nodes(): readonly Node[] {
+    if (!this.children) {
+      this.children = [];
+      for (let child = this.tree.rootNode.firstChildForIndex(this.start); child && child.startIndex < this.end; child = child.nextSibling) {
+        this.children.push(child);
       }
-      return nodes;
-    },
-  };
+    }
+    return this.children;
+  }
 }
 
 function derived(previous: TopLevelItems, list: TopLevelItem[]): TopLevelItems {

@@ -30,7 +30,30 @@ export interface ItemResult {
   movable: boolean;
 }
 
-export type ResultCache = Map<RuleId, Map<number, ItemResult>>;
+/** One rule's results in one version, indexed so that a keystroke's pass visits only what it can change. */
+export interface RuleResults {
+  byItem: Map<number, ItemResult>;
+  /**
+   * Results whose only input is the anchor reads of a pass, by a group of such reads: most items of a file
+   * have no anchor hit, and one check of their group stands for all of them. A result from a later pass joins
+   * a group that held in that pass (its reads then read the same), so there is mostly one group.
+   */
+  byAnchors: Map<FactRead[], Set<number>>;
+  /** The group in `byAnchors` each such result is filed under. */
+  anchorGroup: Map<number, FactRead[]>;
+  /** The other results (their own reads, other items, not reusable): checked one by one. */
+  others: Set<number>;
+  /** Items whose result reports something. */
+  reporting: Set<number>;
+  /** The line ending the results' suppress fixes were written with. */
+  eol: string;
+}
+
+/**
+ * Results by rule. The pass that is given one updates it in place and returns it: the previous version's
+ * cache is not valid after that (its owner keeps only the latest).
+ */
+export type ResultCache = Map<RuleId, RuleResults>;
 
 export interface PassInput {
   language: LanguageId;
@@ -40,7 +63,7 @@ export interface PassInput {
   facts: VersionFacts;
   query: Query | null;
   options: AnalyzeOptions;
-  /** The previous version's results; omitted for a full analysis. */
+  /** The previous version's results, updated in place; omitted for a full analysis. */
   previous?: ResultCache;
   /** False for a one-shot analysis whose results nobody keeps: inputs are not recorded. */
   record?: boolean;
@@ -65,7 +88,7 @@ export function enabledRules(language: LanguageId, options: AnalyzeOptions): { r
 }
 
 export function analysePass(input: PassInput): PassOutput {
-  const { language, text, facts, options } = input;
+  const { language, text, facts, options, items } = input;
   const enabled = enabledRules(language, options);
   const rules = options.skipPrefilter ? enabled : enabled.filter(({ rule }) => rule.mayApply(facts, language));
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
@@ -73,21 +96,17 @@ export function analysePass(input: PassInput): PassOutput {
   const cache: ResultCache = new Map();
   const findings: Finding[] = [];
   let checked = 0;
-  let reused = 0;
   for (const { rule, severity } of rules) {
     const before = input.previous?.get(rule.id);
-    const now = new Map<number, ItemResult>();
-    // Built for the first item that moved (same text, new position): only line breaks above code need it.
-    let moved: Map<number, ItemResult> | undefined;
-    for (const item of input.items.list) {
-      let result = before?.get(item.id);
-      if (!result && before && input.items.previous?.hasText(item.textId)) result = (moved ??= movedResults(before)).get(item.textId);
-      if (result && pass.holds(result)) reused++;
-      else {
-        result = pass.check(rule, item);
-        checked++;
-      }
-      now.set(item.id, result);
+    const update = before && before.eol === eol ? updateResults(pass, rule, before) : allResults(pass, rule);
+    checked += update.checked;
+    cache.set(rule.id, update.results);
+    // In file order, as a full pass meets them (the order dedupe and the final sort keep for ties).
+    const reporting = [...update.results.reporting].map((id) => items.get(id)).filter((item) => item !== undefined);
+    reporting.sort((a, b) => a.start - b.start);
+    for (const item of reporting) {
+      const result = update.results.byItem.get(item.id);
+      if (!result) continue;
       result.reports.forEach((report, i) => {
         findings.push({
           ruleId: rule.id,
@@ -101,11 +120,103 @@ export function analysePass(input: PassInput): PassOutput {
         });
       });
     }
-    cache.set(rule.id, now);
   }
   const all = applySuppressions(dedupe(findings), parseSuppressions(text), new Set(enabled.map(({ rule }) => rule.id)));
   all.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-  return { findings: all, cache, checked, reused, applicable: rules.length };
+  return { findings: all, cache, checked, reused: rules.length * items.list.length - checked, applicable: rules.length };
+}
+
+/** Every item checked. */
+function allResults(pass: PassState, rule: Rule): { results: RuleResults; checked: number } {
+  const results: RuleResults = { byItem: new Map(), byAnchors: new Map(), anchorGroup: new Map(), others: new Set(), reporting: new Set(), eol: pass.eol };
+  for (const item of pass.items.list) store(results, item.id, pass.check(rule, item), undefined);
+  return { results, checked: pass.items.list.length };
+}
+
+/**
+ * `before` brought to this version: results of items that went away are dropped, results whose inputs
+ * changed and items that are new are checked, the rest stand. Visits the new and changed items and one
+ * entry per anchor group, not every item.
+ */
+function updateResults(pass: PassState, rule: Rule, before: RuleResults): { results: RuleResults; checked: number } {
+  const { items } = pass;
+  const recheck = new Set<number>();
+  // Before anything is dropped: an item moved by a line break above it is new by id, its text is not.
+  let moved: Map<number, ItemResult> | undefined;
+  const found = new Map<number, ItemResult>();
+  for (const item of items.fresh) {
+    const result = items.previous?.hasText(item.textId) ? (moved ??= movedResults(before.byItem)).get(item.textId) : undefined;
+    if (result && pass.holds(result)) found.set(item.id, result);
+    else recheck.add(item.id);
+  }
+  for (const id of items.removed) forget(before, id);
+  // The group that holds (merging any other that does into it) takes this pass's anchor-only results.
+  let held: FactRead[] | undefined;
+  for (const [group, ids] of before.byAnchors) {
+    if (!pass.groupHolds(group)) {
+      for (const id of ids) recheck.add(id);
+      before.byAnchors.delete(group);
+    } else if (!held) held = group;
+    else {
+      const into = before.byAnchors.get(held);
+      for (const id of ids) {
+        into?.add(id);
+        before.anchorGroup.set(id, held);
+      }
+      before.byAnchors.delete(group);
+    }
+  }
+  for (const id of before.others) {
+    const result = before.byItem.get(id);
+    if (!result || !pass.holds(result)) recheck.add(id);
+  }
+  for (const [id, result] of found) store(before, id, result, held);
+  let checked = 0;
+  for (const id of recheck) {
+    const item = items.get(id);
+    if (!item) continue;
+    store(before, id, pass.check(rule, item), held);
+    checked++;
+  }
+  return { results: before, checked };
+}
+
+/** The anchor group a result depends on when that is all it depends on. */
+function anchorsOnly(result: ItemResult): FactRead[] | undefined {
+  if (!result.reusable || result.items.length > 0) return undefined;
+  const [anchors, own] = result.reads;
+  if (!anchors || result.reads.length > 2 || (own && own.length > 0)) return undefined;
+  return anchors;
+}
+
+/**
+ * Files `result` as the result of item `id`. `held`: a group that holds in this pass, which an anchor-only
+ * result (whose own group holds by construction) joins.
+ */
+function store(results: RuleResults, id: number, result: ItemResult, held: FactRead[] | undefined): void {
+  forget(results, id);
+  results.byItem.set(id, result);
+  const anchors = anchorsOnly(result);
+  if (anchors) {
+    const group = held ?? anchors;
+    let ids = results.byAnchors.get(group);
+    if (!ids) results.byAnchors.set(group, (ids = new Set()));
+    ids.add(id);
+    results.anchorGroup.set(id, group);
+  } else results.others.add(id);
+  if (result.reports.length > 0) results.reporting.add(id);
+}
+
+function forget(results: RuleResults, id: number): void {
+  if (!results.byItem.delete(id)) return;
+  const group = results.anchorGroup.get(id);
+  if (group) {
+    const ids = results.byAnchors.get(group);
+    ids?.delete(id);
+    if (ids?.size === 0) results.byAnchors.delete(group);
+    results.anchorGroup.delete(id);
+  } else results.others.delete(id);
+  results.reporting.delete(id);
 }
 
 /**
@@ -146,21 +257,40 @@ class PassState {
   private readonly captured = new Map<number, Captures>();
   private readonly callees = new Map<number, Callee | undefined>();
   private readonly heldGroups = new Map<FactRead[], boolean>();
+  private readonly groupsByKeys = new Map<string, FactRead[][]>();
 
   constructor(
     private readonly input: PassInput,
-    private readonly eol: string,
+    readonly eol: string,
   ) {}
 
   holds(result: ItemResult): boolean {
     if (!result.reusable || result.eol !== this.eol) return false;
     for (const id of result.items) if (!this.input.items.has(id)) return false;
-    for (const group of result.reads) {
-      let held = this.heldGroups.get(group);
-      if (held === undefined) this.heldGroups.set(group, (held = readsHold(group, this.input.facts)));
-      if (!held) return false;
-    }
+    for (const group of result.reads) if (!this.groupHolds(group)) return false;
     return true;
+  }
+
+  /**
+   * One group object for equal reads (same keys, identical values) in this pass: most checks of a rule read
+   * the same few facts, and a group's verdict is worked out once per pass.
+   */
+  private interned(reads: FactRead[]): FactRead[] {
+    if (reads.length === 0) return reads;
+    const key = reads.map((read) => read.key).join('\u0000');
+    let groups = this.groupsByKeys.get(key);
+    if (!groups) this.groupsByKeys.set(key, (groups = []));
+    const same = groups.find((group) => group.every((read, i) => read.value === reads[i]?.value));
+    if (same) return same;
+    groups.push(reads);
+    return reads;
+  }
+
+  /** Whether every read of `group` gives the same value in this version (once per group and pass). */
+  groupHolds(group: FactRead[]): boolean {
+    let held = this.heldGroups.get(group);
+    if (held === undefined) this.heldGroups.set(group, (held = readsHold(group, this.input.facts)));
+    return held;
   }
 
   private anchoringOf(rule: Rule): Anchoring {
@@ -238,7 +368,7 @@ class PassState {
       if (before) context.reusable = false;
       return suppressionFix(before ? this.lineText(0, 0, line) : this.lineText(item.start, item.row, line), line, rule.id, this.eol);
     });
-    const reads = [anchorReads, context.reads];
+    const reads = [anchorReads, this.interned(context.reads)];
     const items = [...context.otherItems];
     return {
       reports,
