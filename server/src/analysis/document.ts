@@ -243,6 +243,11 @@ export class AnalysisDocument {
   private updateLineStarts(startRow: number, endRow: number, start: number, inserted: string, delta: number): void {
     const added: number[] = [];
     for (let i = inserted.indexOf('\n'); i >= 0; i = inserted.indexOf('\n', i + 1)) added.push(start + i + 1);
+    if (added.length === 0 && startRow === endRow) {
+      // Most keystrokes: the same lines, the later ones moved (in place, no new array of ten thousand).
+      for (let row = endRow + 1; row < this.lineStarts.length; row++) this.lineStarts[row] = (this.lineStarts[row] ?? 0) + delta;
+      return;
+    }
     const tail = this.lineStarts.slice(endRow + 1).map((offset) => offset + delta);
     this.lineStarts = this.lineStarts.slice(0, startRow + 1).concat(added, tail);
   }
