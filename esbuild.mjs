@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { eagerModules } from './scripts/eagerModules.mjs';
+import { vscodeNamespace } from './scripts/vscodeNamespace.mjs';
 
 const require = createRequire(import.meta.url);
 const production = process.argv.includes('--production');
@@ -51,9 +52,9 @@ const builds = [
     entryPoints: ['client/src/client.ts'],
     outfile: 'dist/client.js',
     external: ['vscode'],
-    plugins: production ? [eagerModules] : [],
+    plugins: production ? [vscodeNamespace, eagerModules] : [vscodeNamespace],
   },
-  { ...common, entryPoints: ['client/src/commands/replayCall.ts'], outfile: 'dist/replay.js', external: ['vscode'] },
+  { ...common, entryPoints: ['client/src/commands/replayCall.ts'], outfile: 'dist/replay.js', external: ['vscode'], plugins: [vscodeNamespace] },
   { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
   { ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   // The CLI's worker threads (dbus-lint check --jobs): loaded by path from next to dist/cli.js.
