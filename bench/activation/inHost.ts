@@ -2,9 +2,9 @@
 // ../activation.bench.ts): activates each extension named in the driver's request, in the order given,
 // timing `activate()` from before the call to its resolution (loading the bundle included). Answers
 // through the result file named in the request, written atomically.
-import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 
 export interface ActivationRequest {
@@ -111,6 +111,7 @@ async function startProfiler(): Promise<{ stop(file: string): Promise<void> }> {
   return {
     async stop(file) {
       const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, JSON.stringify(profile));
       session.disconnect();
     },
