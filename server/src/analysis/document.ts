@@ -170,7 +170,7 @@ export class AnalysisDocument {
     for (const child of old.rootNode.children) {
       if (!child?.hasError) continue;
       const { startIndex, endIndex, startPosition, endPosition } = child;
-      old.edit(new Edit({ startIndex, oldEndIndex: endIndex, newEndIndex: endIndex, startPosition, oldEndPosition: endPosition, newEndPosition: endPosition }));
+      markEdited(old, startIndex, endIndex, startPosition, endPosition);
       marked.push({ start: startIndex, end: endIndex });
     }
     return marked;
@@ -191,8 +191,7 @@ export class AnalysisDocument {
       from = this.lineStarts[row] ?? 0;
     }
     if (from >= start) return;
-    const startPosition = { row, column: 0 };
-    this.tree?.edit(new Edit({ startIndex: from, oldEndIndex: start, newEndIndex: start, startPosition, oldEndPosition: position, newEndPosition: position }));
+    if (this.tree) markEdited(this.tree, from, start, { row, column: 0 }, position);
   }
 
   private parse(old: Tree | undefined): Tree {
@@ -251,6 +250,14 @@ export class AnalysisDocument {
     const tail = this.lineStarts.slice(endRow + 1).map((offset) => offset + delta);
     this.lineStarts = this.lineStarts.slice(0, startRow + 1).concat(added, tail);
   }
+}
+
+/**
+ * An edit of [start, end) onto itself: the text stays, and the reparse reuses no node overlapping the range
+ * (how forgetErrors and forgetLeftContext keep tree-sitter from reusing what it must not).
+ */
+function markEdited(tree: Tree, start: number, end: number, startPosition: Point, endPosition: Point): void {
+  tree.edit(new Edit({ startIndex: start, oldEndIndex: end, newEndIndex: end, startPosition, oldEndPosition: endPosition, newEndPosition: endPosition }));
 }
 
 function lineStartsOf(text: string): number[] {

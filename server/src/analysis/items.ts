@@ -164,7 +164,7 @@ function afterInWindow(previous: TopLevelItems, tree: Tree, edit: EditSpan, dirt
     else if (!within) return undefined;
     else inside.set(old.start, old);
   }
-  const list: TopLevelItem[] = before.map((old) => lazyItem(tree, old, old.id, old.start, old.end, old.row));
+  const list: TopLevelItem[] = before.map((old) => new MovedItem(tree, old, old.id, old.start, old.end, old.row));
   for (const nodes of groups(children)) {
     const fresh = item(nodes, 0);
     const twin = touches(dirty, fresh.start, fresh.end) ? undefined : inside.get(fresh.start < edit.start ? fresh.start : fresh.start - delta);
@@ -173,7 +173,7 @@ function afterInWindow(previous: TopLevelItems, tree: Tree, edit: EditSpan, dirt
   for (const old of after) {
     // Moved down or up by a line break: the same text (its text facts stand), not the same positions.
     const id = edit.rows === 0 ? old.id : nextId++;
-    list.push(lazyItem(tree, old, id, old.start + delta, old.end + delta, old.row + edit.rows));
+    list.push(new MovedItem(tree, old, id, old.start + delta, old.end + delta, old.row + edit.rows));
   }
   return derived(previous, list);
 }
@@ -189,24 +189,26 @@ function withTwin(fresh: TopLevelItem, twin: TopLevelItem | undefined, twinEnd: 
   return { ...fresh, id: keep ? twin.id : nextId++, textId: same ? twin.textId : nextId++ };
 }
 
-/** An unchanged item of the previous version at its new place, whose root children are read from `tree` when asked for. */
-function lazyItem(tree: Tree, old: TopLevelItem, id: number, start: number, end: number, row: number): TopLevelItem {
-  return new MovedItem(tree, id, old.textId, start, end, row, old.column);
-}
-
-/** A class rather than an object literal with a getter: hundreds are made per keystroke. */
+/**
+ * An unchanged item of the previous version (`old`) at its new place, whose root children are read from
+ * `tree` when asked for. A class rather than an object literal with a getter: hundreds are made per keystroke.
+ */
 class MovedItem implements TopLevelItem {
   private children: Node[] | undefined;
+  readonly textId: number;
+  readonly column: number;
 
   constructor(
     private readonly tree: Tree,
+    old: TopLevelItem,
     readonly id: number,
-    readonly textId: number,
     readonly start: number,
     readonly end: number,
     readonly row: number,
-    readonly column: number,
-  ) {}
+  ) {
+    this.textId = old.textId;
+    this.column = old.column;
+  }
 
   get nodes(): readonly Node[] {
     if (!this.children) {
