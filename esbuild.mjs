@@ -56,9 +56,9 @@ const builds = [
   },
   { ...common, entryPoints: ['client/src/commands/replayCall.ts'], outfile: 'dist/replay.js', external: ['vscode'], plugins: [vscodeNamespace] },
   { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
-  { ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: ['cli/src/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   // The CLI's worker threads (dbus-lint check --jobs): loaded by path from next to dist/cli.js.
-  { ...common, entryPoints: ['server/src/cli/checkWorker.ts'], outfile: 'dist/checkWorker.js' },
+  { ...common, entryPoints: ['cli/src/checkWorker.ts'], outfile: 'dist/checkWorker.js' },
 ];
 
 copyGrammars();

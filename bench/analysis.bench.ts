@@ -1,7 +1,7 @@
 // Target 2 (single file): full analysis of a ~10k-line file next to the bare parse of the same file,
 // measured in the same run (paired, alternating), per language. Goal: ≤ 1.3× the bare parse, with all
 // rules on; each rule alone is reported in the note.
-import { RULES, type LanguageId, type RuleId, type SeveritySetting } from '../server/src/analysis/index';
+import { RULES, type LanguageId, type RuleId, type SeveritySetting } from '../core/src/index';
 import { testAnalyzer } from '../test/support/analyzer';
 import { benchFile } from './corpus';
 import { median, runIfMain, type BenchRow } from './report';

@@ -4,7 +4,7 @@
 // median of per-round ratios (ours vs dbus-next; > 1 means ours is faster) and the load average.
 import { cpus, loadavg } from 'node:os';
 import * as dbusNext from 'dbus-next';
-import { BUS_NAME, BUS_PATH, Connection } from '../client/src/dbus/index';
+import { BUS_NAME, BUS_PATH, Connection } from '../wire/src/index';
 import { startDbusDaemon } from '../test/support/privateBus';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);

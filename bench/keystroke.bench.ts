@@ -5,7 +5,7 @@
 import { loadavg } from 'node:os';
 import { LspTestClient } from '../test/support/lspClient';
 import { lspChange, seeded } from '../test/support/randomEdits';
-import type { ServerStatus } from '../server/src/lsp/status';
+import type { ServerStatus } from '../protocol/src/index';
 import { benchFile } from './corpus';
 import { median, quantile, runIfMain, type BenchRow } from './report';
 

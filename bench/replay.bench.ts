@@ -5,9 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-import { dbusBackend } from '../client/src/replay/dbusBackend';
-import { runReplay } from '../client/src/replay/engine';
-import { renderReplayHtml } from '../client/src/replay/html';
+import { dbusBackend, renderReplayHtml, runReplay } from '../replay/src/index';
 import { startDbusDaemon } from '../test/support/privateBus';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);

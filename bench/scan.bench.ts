@@ -7,8 +7,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { homedir, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { languageForPath } from '../server/src/analysis/index';
-import { collectFiles } from '../server/src/cli/walk';
+import { languageForPath } from '../core/src/index';
+import { collectFiles } from '../cli/src/walk';
 import { median, runIfMain, type BenchRow } from './report';
 
 const ROOT = join(__dirname, '..');

@@ -10,15 +10,13 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { STATUS_NOTIFICATION, type ServerStatus } from '../../server/src/lsp/status';
+import { REPLAY_CALL_COMMAND, STATUS_NOTIFICATION, type InitializationOptions, type ServerStatus } from '../../protocol/src/index';
 import type { replayHandler } from './commands/replayCall';
 import { createStatusItem, showStatus } from './statusItem';
 
 const DOCUMENT_SELECTOR = ['rust', 'typescript', 'typescriptreact', 'javascript', 'javascriptreact'].map(
   (language) => ({ scheme: 'file', language }),
 );
-
-const REPLAY_COMMAND = 'dbusLint.replayCall';
 
 let client: LanguageClient | undefined;
 
@@ -28,7 +26,7 @@ let client: LanguageClient | undefined;
  */
 function registerReplayCommand(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): vscode.Disposable {
   let handler: ReturnType<typeof replayHandler> | undefined;
-  return vscode.commands.registerCommand(REPLAY_COMMAND, (argument: unknown) => {
+  return vscode.commands.registerCommand(REPLAY_CALL_COMMAND, (argument: unknown) => {
     if (!handler) {
       const replay = require(context.asAbsolutePath('dist/replay.js')) as { replayHandler: typeof replayHandler };
       handler = replay.replayHandler(context, output);
@@ -66,7 +64,7 @@ export function activate(context: vscode.ExtensionContext, started: () => void):
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     synchronize: { configurationSection: 'dbusLint' },
     // replayCommand: this client registers dbusLint.replayCall, so the server may offer "Replay this call".
-    initializationOptions: { settings: vscode.workspace.getConfiguration('dbusLint'), replayCommand: true },
+    initializationOptions: { settings: vscode.workspace.getConfiguration('dbusLint'), replayCommand: true } satisfies InitializationOptions,
   };
   client = new LanguageClient('dbusLint', 'D-Bus Lint', serverOptions, clientOptions);
   context.subscriptions.push(

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ServerStatus } from '../../server/src/lsp/status';
+import type { ServerStatus } from '../../protocol/src/index';
 
 export function createStatusItem(selector: vscode.DocumentSelector): vscode.LanguageStatusItem {
   const item = vscode.languages.createLanguageStatusItem('dbusLint.status', selector);

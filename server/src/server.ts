@@ -6,15 +6,14 @@ import {
   TextDocumentSyncKind,
   type InitializeResult,
 } from 'vscode-languageserver/node';
-import { Analyzer, FileTooLargeError, languageForLspId, ParseTimeoutError, type DocumentChange, type Finding } from './analysis/index';
-import { defaultGrammarDir, grammarFolder, localDocsDir as findLocalDocs } from './grammarFiles';
-import { codeActionsFor, documentationTarget, SHOW_DOCUMENTATION_COMMAND } from './lsp/codeActions';
+import { Analyzer, FileTooLargeError, languageForLspId, ParseTimeoutError, VERSION, type DocumentChange, type Finding } from '../../core/src/index';
+import { defaultGrammarDir, grammarFolder, localDocsDir as findLocalDocs } from '../../host/src/index';
+import { codeActionsFor, documentationTarget } from './lsp/codeActions';
 import { OpenDocuments, type OpenDocument } from './lsp/documents';
 import { hoverAt } from './lsp/hover';
 import { notAnalysedDiagnostic, toDiagnostic } from './lsp/diagnostics';
 import { DEFAULT_SETTINGS, parseSettings, type ServerSettings } from './lsp/settings';
-import { STATUS_NOTIFICATION, type ServerStatus } from './lsp/status';
-import { VERSION } from './version';
+import { SHOW_DOCUMENTATION_COMMAND, STATUS_NOTIFICATION, type InitializationOptions, type ServerStatus } from '../../protocol/src/index';
 
 // createConnection picks the transport from argv: --stdio (Neovim, other editors) or --node-ipc (VS Code).
 const connection = createConnection(ProposedFeatures.all);
@@ -43,7 +42,7 @@ connection.onInitialize((params): InitializeResult => {
   const capabilities = params.capabilities;
   supportsConfiguration = !!capabilities.workspace?.configuration;
   supportsRelatedInformation = !!capabilities.textDocument?.publishDiagnostics?.relatedInformation;
-  const initOptions = params.initializationOptions as { settings?: unknown; replayCommand?: unknown } | undefined;
+  const initOptions = params.initializationOptions as InitializationOptions | undefined;
   globalSettings = parseSettings(initOptions?.settings);
   clientCanReplay = initOptions?.replayCommand === true;
   return {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { test } from 'node:test';
-import { BUS_NAME, BUS_PATH, CallTimeoutError, Connection, DBusErrorReply, DisconnectedError, Recorder } from '../../client/src/dbus/index';
+import { BUS_NAME, BUS_PATH, CallTimeoutError, Connection, DBusErrorReply, DisconnectedError, Recorder } from '../../wire/src/index';
 import { forEachBus } from '../support/busSuite';
 import { startTestToolPeer } from '../support/privateBus';
 import { PEER, peerAndClient, startTypesPeer } from '../support/typesPeer';

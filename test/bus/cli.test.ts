@@ -1,8 +1,8 @@
 // `dbus-lint call` end to end on a live bus, in-process through the CLI's main().
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { CallRecording, StressSummary } from '../../client/src/dbus/index';
-import { main } from '../../server/src/cli/main';
+import type { CallRecording, StressSummary } from '../../wire/src/index';
+import { main } from '../../cli/src/main';
 import { forEachBus } from '../support/busSuite';
 import { startTestToolPeer } from '../support/privateBus';
 import { PEER, startTypesPeer } from '../support/typesPeer';

@@ -2,7 +2,7 @@
 // calls while calls are in flight, with nothing taken as a reply and nothing dropped.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BUS_NAME, BUS_PATH, Connection, type Message } from '../../client/src/dbus/index';
+import { BUS_NAME, BUS_PATH, Connection, type Message } from '../../wire/src/index';
 import { forEachBus } from '../support/busSuite';
 import { runSpam } from '../support/privateBus';
 import { PEER, peerAndClient } from '../support/typesPeer';

@@ -2,7 +2,7 @@
 // alternatives tried in order.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BUS_NAME, BUS_PATH, Connection, ConnectError, Recorder } from '../../client/src/dbus/index';
+import { BUS_NAME, BUS_PATH, Connection, ConnectError, Recorder } from '../../wire/src/index';
 import { startDbusDaemon } from '../support/privateBus';
 
 const getId = { destination: BUS_NAME, path: BUS_PATH, interface: BUS_NAME, member: 'GetId' };

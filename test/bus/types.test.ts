@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { test } from 'node:test';
-import { Connection, Recorder } from '../../client/src/dbus/index';
+import { Connection, Recorder } from '../../wire/src/index';
 import { forEachBus } from '../support/busSuite';
 import { EVERY_TYPE } from '../support/everyType';
 import { PEER, peerAndClient, startTypesPeer } from '../support/typesPeer';

@@ -4,7 +4,7 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { RULES } from '../../server/src/analysis/index';
+import { RULES } from '../../core/src/index';
 import { REPO_ROOT } from '../support/analyzer';
 import { runCli } from '../support/cli';
 

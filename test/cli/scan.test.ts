@@ -6,7 +6,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { MIN_BYTES_PER_WORKER } from '../../server/src/cli/check';
+import { MIN_BYTES_PER_WORKER } from '../../cli/src/check';
 import { REPO_ROOT } from '../support/analyzer';
 import { runCli } from '../support/cli';
 

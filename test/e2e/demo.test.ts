@@ -1,6 +1,6 @@
 // `npm run demo` (scripts/demo.sh): without a terminal it starts everything, checks and stops (so it cannot
 // hang CI); with --serve it keeps running until Ctrl-C (SIGINT), which must stop everything it started.
-// DBUS_LINT_SKIP_SETUP=1: `npm test` already ran scripts/setup.sh as its pretest.
+// DBUS_LINT_SKIP_SETUP=1: `npm test` already ran scripts/setup.sh before its suites.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Diagnostic } from 'vscode-languageserver';
-import { codeActionsFor, REPLAY_CALL_COMMAND } from '../../server/src/lsp/codeActions';
-import type { DiagnosticData } from '../../server/src/lsp/diagnostics';
+import { codeActionsFor } from '../../server/src/lsp/codeActions';
+import { REPLAY_CALL_COMMAND, type DiagnosticData } from '../../protocol/src/index';
 
 function diagnostic(call: DiagnosticData['call']): Diagnostic {
   const data: DiagnosticData = { ruleId: 'single-read-receive', fixes: [], call };

@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import type { ReplayCall } from '../../client/src/replay/call';
-import { missingParts, replayable, validatePart } from '../../client/src/replay/call';
-import { busctlCommand, dbusSendCommand } from '../../client/src/replay/commandLine';
-import { naiveVerdict } from '../../client/src/replay/naive';
-import { LINKTYPE_DBUS, toPcap } from '../../client/src/replay/pcap';
-import { parseWebviewMessage } from '../../client/src/replay/protocol';
-import { completeTypes } from '../../client/src/replay/args';
-import { transcript } from '../../client/src/replay/transcript';
+import { missingParts, replayable, type ReplayCall, validatePart } from '../../replay/src/call';
+import { busctlCommand, dbusSendCommand } from '../../replay/src/commandLine';
+import { naiveVerdict } from '../../replay/src/naive';
+import { LINKTYPE_DBUS, toPcap } from '../../replay/src/pcap';
+import { parseWebviewMessage } from '../../replay/src/webviewMessages';
+import { completeTypes } from '../../replay/src/args';
+import { transcript } from '../../replay/src/transcript';
 import { GET_ID_CALL, splitRecording } from './recordings';
 
 describe('copy as command', () => {

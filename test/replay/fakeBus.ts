@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BUS_NAME, BUS_PATH, decodeMessage, encodeMessage, MessageType, type Message } from '../../client/src/dbus/index';
-import { Framer } from '../../client/src/dbus/framer';
+import { BUS_NAME, BUS_PATH, decodeMessage, encodeMessage, MessageType, type Message } from '../../wire/src/index';
+import { Framer } from '../../wire/src/framer';
 
 export interface FakeBus {
   address: string;

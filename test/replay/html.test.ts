@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { escapeHtml, renderReplayHtml, type ReplayViewModel } from '../../client/src/replay/html';
-import { naiveVerdict } from '../../client/src/replay/naive';
+import { escapeHtml, renderReplayHtml, type ReplayViewModel } from '../../replay/src/html';
+import { naiveVerdict } from '../../replay/src/naive';
 import { GET_ID_CALL, hostileRecording, splitRecording } from './recordings';
 
 const RESOURCES = { cspSource: 'vscode-webview://abc', nonce: 'N0nce123', scriptUri: 'vscode-webview://abc/media/replay.js', styleUri: 'vscode-webview://abc/media/replay.css' };
 
-function render(recording = splitRecording(), ruleId: string | null = 'single-read-receive'): string {
+function render(recording = splitRecording(), ruleId: ReplayViewModel['ruleId'] = 'single-read-receive'): string {
   const model: ReplayViewModel = { call: GET_ID_CALL, recording, verdict: naiveVerdict(recording), ruleId, elapsedMs: 3.2 };
   return renderReplayHtml(model, RESOURCES);
 }

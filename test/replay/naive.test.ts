@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { RecordedMessage } from '../../client/src/dbus/recording';
-import { naiveVerdict } from '../../client/src/replay/naive';
+import type { RecordedMessage } from '../../wire/src/recording';
+import { naiveVerdict } from '../../replay/src/naive';
 import { sameReadRecording, splitRecording } from './recordings';
 
 const outcome = (verdict: ReturnType<typeof naiveVerdict>, strategy: string) => verdict.outcomes.find((o) => o.strategy === strategy)!;

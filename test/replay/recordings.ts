@@ -1,7 +1,7 @@
 // Synthetic recordings in the shape the recorder produces, modelled on what dbus-daemon sends
 // (docs: /work/shared/notes/dbus-facts.md §2): Hello, its return, NameAcquired, the call, its reply.
-import type { DetailedRecording, RecordedMessage, RecordedRead } from '../../client/src/dbus/recording';
-import type { ReplayCall } from '../../client/src/replay/call';
+import type { DetailedRecording, RecordedMessage, RecordedRead } from '../../wire/src/recording';
+import type { ReplayCall } from '../../replay/src/call';
 
 const BUS = 'org.freedesktop.DBus';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { RecordedMessage } from '../../client/src/dbus/recording';
-import { buildSequence } from '../../client/src/replay/sequence';
+import type { RecordedMessage } from '../../wire/src/recording';
+import { buildSequence } from '../../replay/src/sequence';
 import { sameReadRecording } from './recordings';
 
 describe('sequence model', () => {

@@ -8,8 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { renderReplayHtml } from '../../client/src/replay/html';
-import { naiveVerdict } from '../../client/src/replay/naive';
+import { renderReplayHtml } from '../../replay/src/html';
+import { naiveVerdict } from '../../replay/src/naive';
 import { REPO_ROOT } from '../support/analyzer';
 import { GET_ID_CALL, hostileRecording, splitRecording } from './recordings';
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { Analyzer } from '../../server/src/analysis/index';
-import { grammarFolder } from '../../server/src/grammarFiles';
+import { Analyzer } from '../../core/src/index';
+import { grammarFolder } from '../../host/src/grammarFiles';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 

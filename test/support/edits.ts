@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Language, Parser } from 'web-tree-sitter';
-import { GRAMMAR_FILES } from '../../server/src/analysis/languages';
-import type { LanguageId, Position, TextEdit } from '../../server/src/analysis/index';
+import { GRAMMAR_FILES } from '../../core/src/languages';
+import type { LanguageId, Position, TextEdit } from '../../core/src/index';
 import { REPO_ROOT } from './analyzer';
 
 function offsetOf(text: string, position: Position): number {

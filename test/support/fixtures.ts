@@ -2,7 +2,7 @@
 // finding, `// ok: <id>` before code that must stay clean.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { languageForPath, type LanguageId, type RuleId } from '../../server/src/analysis/index';
+import { languageForPath, type LanguageId, type RuleId } from '../../core/src/index';
 import { REPO_ROOT } from './analyzer';
 
 export const FIXTURES_DIR = join(REPO_ROOT, 'test', 'fixtures');

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BUS_NAME, BUS_PATH, Connection } from '../../client/src/dbus/index';
+import { BUS_NAME, BUS_PATH, Connection } from '../../wire/src/index';
 
 export type BusKind = 'dbus-daemon' | 'dbus-broker';
 

@@ -1,5 +1,5 @@
 // A test peer written with our own client: owns com.example.Types and serves /com/example/Types.
-import { Connection, requestName, serveObjects } from '../../client/src/dbus/index';
+import { Connection, requestName, serveObjects } from '../../wire/src/index';
 
 export const PEER = { name: 'com.example.Types', path: '/com/example/Types', interface: 'com.example.Types' } as const;
 

@@ -4,22 +4,27 @@
 // The entry of its own bundle, dist/replay.js, which client.ts loads on the command's first use: the
 // D-Bus client and the webview code cost activation nothing.
 import * as vscode from 'vscode';
-import { parseCallArguments } from '../../../server/src/cli/callArguments';
-import { argumentHint, completeTypes, signatureFromLiterals } from '../replay/args';
-import { busLabel, missingParts, replayable, validatePart, type BusChoice, type CallPart, type KnownCall, type ReplayCall } from '../replay/call';
-import { toJsonSafe } from '../dbus/values';
-import { dbusBackend } from '../replay/dbusBackend';
-import { DEFAULT_TIMEOUT_MS, runReplay, type ReplayBackend } from '../replay/engine';
-import { ReplayPanel } from '../replay/panel/replayPanel';
+import { isCallData, isReplayRequest, SOURCE, type CallData, type DiagnosticData, type ReplayRequest } from '../../../protocol/src/index';
+import {
+  argumentHint,
+  busLabel,
+  completeCall,
+  completeTypes,
+  dbusBackend,
+  DEFAULT_TIMEOUT_MS,
+  parseArgumentText,
+  runReplay,
+  jsonText,
+  validatePart,
+  type BusChoice,
+  type CallPrompts,
+  type NamePart,
+  type ReplayBackend,
+  type ReplayCall,
+} from '../../../replay/src/index';
+import { ReplayPanel } from '../panel/replayPanel';
 
-const SOURCE = 'dbus-lint';
 const LAST_ADDRESS_KEY = 'dbusLint.replay.lastAddress';
-
-/** What the "Replay this call on the bus" code action passes: the diagnostic's call data. */
-export interface ReplayRequest {
-  call: KnownCall;
-  ruleId?: string;
-}
 
 interface ProbeSettings {
   allowSystemBus: boolean;
@@ -36,14 +41,6 @@ function probeSettings(): ProbeSettings {
   };
 }
 
-function isKnownCall(value: unknown): value is KnownCall {
-  return !!value && typeof value === 'object' && !Array.isArray(value);
-}
-
-function isReplayRequest(value: unknown): value is ReplayRequest {
-  return !!value && typeof value === 'object' && isKnownCall((value as ReplayRequest).call);
-}
-
 interface Flagged {
   uri: vscode.Uri;
   diagnostic: vscode.Diagnostic;
@@ -55,15 +52,15 @@ function flaggedIn(uri: vscode.Uri, diagnostics: readonly vscode.Diagnostic[]): 
   const out: Flagged[] = [];
   for (const diagnostic of diagnostics) {
     if (diagnostic.source !== SOURCE) continue;
-    const data = (diagnostic as vscode.Diagnostic & { data?: { call?: unknown } }).data;
+    const data = (diagnostic as vscode.Diagnostic & { data?: Partial<DiagnosticData> }).data;
     // Findings on hand-written clients may know nothing of the call: the command then asks for every part.
-    if (!isKnownCall(data?.call)) continue;
-    out.push({ uri, diagnostic, request: { call: data.call, ruleId: typeof diagnostic.code === 'string' ? diagnostic.code : undefined } });
+    if (!data || !isCallData(data.call)) continue;
+    out.push({ uri, diagnostic, request: { call: data.call, ruleId: data.ruleId } });
   }
   return out;
 }
 
-function callTitle(call: KnownCall): string {
+function callTitle(call: CallData): string {
   if (!call.member) return 'a D-Bus call';
   return `${call.interface ? `${call.interface}.` : ''}${call.member}`;
 }
@@ -97,7 +94,7 @@ async function chooseRequest(): Promise<ReplayRequest | undefined> {
 }
 
 /** Pre-fills for a part the code did not give, derived from what it did give. */
-function prefill(part: Exclude<CallPart, 'args'>, call: KnownCall): string {
+function prefill(part: NamePart, call: CallData): string {
   const destination = call.destination && !call.destination.startsWith(':') ? call.destination : undefined;
   switch (part) {
     case 'destination':
@@ -111,14 +108,14 @@ function prefill(part: Exclude<CallPart, 'args'>, call: KnownCall): string {
   }
 }
 
-const PART_PROMPTS: Record<Exclude<CallPart, 'args'>, string> = {
+const PART_PROMPTS: Record<NamePart, string> = {
   destination: 'Destination bus name (well-known like org.example.Service, or unique like :1.42)',
   path: 'Object path',
   interface: 'Interface',
   member: 'Method name',
 };
 
-async function askPart(part: Exclude<CallPart, 'args'>, call: KnownCall): Promise<string | undefined> {
+async function askPart(part: NamePart, call: CallData): Promise<string | undefined> {
   return vscode.window.showInputBox({
     title: `Replay ${callTitle(call)}: ${part}`,
     prompt: `${PART_PROMPTS[part]} — not known from the code`,
@@ -149,57 +146,56 @@ async function askBus(settings: ProbeSettings, context: vscode.ExtensionContext)
   return { kind: 'address', address: address.trim() };
 }
 
-/** Signature and arguments: from the code, else from introspection, else typed by the user. */
-async function completeArguments(call: Omit<ReplayCall, 'signature' | 'args'>, known: KnownCall, backend: ReplayBackend, timeoutMs: number): Promise<Pick<ReplayCall, 'signature' | 'args'> | undefined> {
-  let signature = known.signature;
-  let names: string[] = [];
-  if (signature === undefined || (known.args === undefined && signature !== '')) {
-    const described = await backend.describeMethod(call.bus, call.destination, call.path, call.interface ?? '', call.member, timeoutMs);
-    if (described) {
-      signature ??= described.signature;
-      if (described.signature === signature) names = described.argNames;
-    }
-  }
-  if (signature === undefined) {
-    signature = await vscode.window.showInputBox({
-      title: `Replay ${call.member}: signature`,
-      prompt: `${call.destination} ${call.path} could not be introspected; type the in-signature (empty for no arguments)`,
-      value: signatureFromLiterals(known.args) ?? '',
-      ignoreFocusOut: true,
-      validateInput: (value) => {
-        try {
-          completeTypes(value);
-          return undefined;
-        } catch (error) {
-          return (error as Error).message;
-        }
-      },
-    });
-    if (signature === undefined) return undefined;
-  }
-  const types = completeTypes(signature);
-  if (known.args && known.args.length === types.length) return { signature, args: known.args };
-  const args: unknown[] = [];
-  for (const [i, type] of types.entries()) {
-    const name = names[i] ?? `arg${i}`;
-    const text = await vscode.window.showInputBox({
-      title: `Replay ${call.member}: argument ${i + 1} of ${types.length}`,
-      prompt: `${name} (type ${type}): ${argumentHint(type)}`,
-      value: known.args?.[i] === undefined ? '' : typeof known.args[i] === 'string' ? (known.args[i] as string) : JSON.stringify(known.args[i]),
-      ignoreFocusOut: true,
-      validateInput: (value) => {
-        try {
-          parseCallArguments(type, [value]);
-          return undefined;
-        } catch (error) {
-          return (error as Error).message;
-        }
-      },
-    });
-    if (text === undefined) return undefined;
-    args.push(parseCallArguments(type, [text])[0]);
-  }
-  return { signature, args };
+/** The editor's way of asking for what the code does not say: input boxes, and a modal before introspecting. */
+function editorPrompts(settings: ProbeSettings, notes: string[]): CallPrompts {
+  return {
+    part: (part, known) => askPart(part, known),
+    async introspect(target) {
+      if (!settings.confirm && target.bus.kind === 'session') return true;
+      const choice = await vscode.window.showWarningMessage(
+        `Introspect ${target.destination} to learn the arguments of ${target.member}?`,
+        {
+          modal: true,
+          detail: `This sends org.freedesktop.DBus.Introspectable.Introspect to ${target.destination} ${target.path} on the ${busLabel(target.bus)}, which can start the service if it is activatable. The call itself is shown for confirmation before it is sent.`,
+        },
+        'Introspect',
+        'Type the Signature',
+      );
+      return choice === 'Introspect';
+    },
+    signature: async (target, guess, introspected) =>
+      await vscode.window.showInputBox({
+        title: `Replay ${target.member}: signature`,
+        prompt: `${target.destination} ${target.path} ${introspected ? 'could not be introspected' : 'was not introspected'}; type the in-signature (empty for no arguments)`,
+        value: guess ?? '',
+        ignoreFocusOut: true,
+        validateInput: (value) => {
+          try {
+            completeTypes(value);
+            return undefined;
+          } catch (error) {
+            return (error as Error).message;
+          }
+        },
+      }),
+    asksForArguments: true,
+    async arguments(target, types, names, known) {
+      const args: unknown[] = [];
+      for (const [i, type] of types.entries()) {
+        const text = await vscode.window.showInputBox({
+          title: `Replay ${target.member}: argument ${i + 1} of ${types.length}`,
+          prompt: `${names[i] ?? `arg${i}`} (type ${type}): ${argumentHint(type)}`,
+          value: known?.[i] === undefined ? '' : typeof known[i] === 'string' ? (known[i] as string) : jsonText(known[i]),
+          ignoreFocusOut: true,
+          validateInput: (value) => parseArgumentText(type, value).problem,
+        });
+        if (text === undefined) return undefined;
+        args.push(parseArgumentText(type, text).value);
+      }
+      return args;
+    },
+    note: (text) => notes.push(text),
+  };
 }
 
 /** The modal that shows exactly what will be sent; "Other Bus…" switches the bus and shows it again. */
@@ -210,7 +206,7 @@ async function confirmCall(call: ReplayCall, note: string | undefined): Promise<
     `Path: ${call.path}`,
     `Method: ${call.interface ? `${call.interface}.` : ''}${call.member}`,
     `Signature: "${call.signature}"`,
-    `Arguments: ${call.args.length ? JSON.stringify(toJsonSafe(call.args)) : '(none)'}`,
+    `Arguments: ${call.args.length ? jsonText(call.args) : '(none)'}`,
     ...(note ? ['', note] : []),
   ].join('\n');
   const choice = await vscode.window.showWarningMessage('Send this D-Bus call?', { modal: true, detail }, 'Send', 'Other Bus…');
@@ -231,25 +227,21 @@ async function replayCommand(context: vscode.ExtensionContext, output: vscode.Lo
   const request = isReplayRequest(argument) ? argument : await chooseRequest();
   if (!request) return;
   const settings = probeSettings();
-  const fromCode = replayable({ ...request.call });
-  const known: KnownCall = fromCode.known;
-
   let bus: BusChoice = { kind: 'session' };
-  let note: string | undefined = fromCode.note ?? undefined;
-  if (known.bus === 'system') {
+  const notes: string[] = [];
+  if (request.call.bus === 'system') {
     if (settings.allowSystemBus) bus = { kind: 'system' };
-    else note = [note, 'The code uses the system bus; replaying there needs the machine setting dbusLint.probe.allowSystemBus.'].filter(Boolean).join('\n');
+    else notes.push('The code uses the system bus; replaying there needs the machine setting dbusLint.probe.allowSystemBus.');
   }
-  for (const part of missingParts(known)) {
-    if (part === 'args') continue;
-    const value = await askPart(part, known);
-    if (value === undefined) return;
-    known[part] = value.trim();
+  let call: ReplayCall | undefined;
+  try {
+    call = await completeCall({ known: request.call, bus, backend, timeoutMs: settings.timeoutMs, prompts: editorPrompts(settings, notes) });
+  } catch (error) {
+    void vscode.window.showErrorMessage(`D-Bus Lint: cannot replay this call: ${(error as Error).message}`);
+    return;
   }
-  const target = { bus, destination: known.destination!, path: known.path!, interface: known.interface ?? null, member: known.member! };
-  const completed = await completeArguments(target, known, backend, settings.timeoutMs);
-  if (!completed) return;
-  let call: ReplayCall = { ...target, ...completed };
+  if (!call) return;
+  const note = notes.length ? notes.join('\n') : undefined;
 
   for (;;) {
     if (!settings.confirm && call.bus.kind === 'session') break;

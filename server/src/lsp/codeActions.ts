@@ -1,24 +1,26 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CodeActionKind, type CodeAction, type Diagnostic } from 'vscode-languageserver';
-import { isRuleId, ruleDocsUrl, type Fix } from '../analysis/index';
-import { SOURCE, UNUSED_SUPPRESSION_CODE, type DiagnosticData } from './diagnostics';
-
-/** Server-side command: opens a rule's docs through `window/showDocument`, so it works in any LSP client. */
-export const SHOW_DOCUMENTATION_COMMAND = 'dbusLint.showRuleDocumentation';
-
-/** Client-side command (client/src/commands/replayCall.ts): replays the call live; it asks for missing parts. */
-export const REPLAY_CALL_COMMAND = 'dbusLint.replayCall';
+import { isRuleId, ruleDocsUrl, type Fix } from '../../../core/src/index';
+import {
+  REPLAY_CALL_COMMAND,
+  SHOW_DOCUMENTATION_COMMAND,
+  SOURCE,
+  UNUSED_SUPPRESSION_CODE,
+  type DiagnosticData,
+  type ReplayRequest,
+} from '../../../protocol/src/index';
 
 /** "Replay this call on the bus", offered when the finding knows at least which method is called. */
 function replayAction(diagnostic: Diagnostic, data: DiagnosticData | undefined): CodeAction | undefined {
   if (!data?.call?.member) return undefined;
   const title = 'Replay this call on the bus';
+  const request: ReplayRequest = { call: data.call, ruleId: data.ruleId };
   return {
     title,
     kind: CodeActionKind.QuickFix,
     diagnostics: [diagnostic],
-    command: { title, command: REPLAY_CALL_COMMAND, arguments: [{ call: data.call, ruleId: data.ruleId }] },
+    command: { title, command: REPLAY_CALL_COMMAND, arguments: [request] },
   };
 }
 

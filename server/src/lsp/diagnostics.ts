@@ -1,10 +1,6 @@
 import { DiagnosticSeverity, DiagnosticTag, type Diagnostic } from 'vscode-languageserver';
-import { ruleDocsUrl, type Finding, type Severity } from '../analysis/index';
-
-export const SOURCE = 'dbus-lint';
-
-/** The diagnostic code of an in-source suppression that suppressed nothing. */
-export const UNUSED_SUPPRESSION_CODE = 'unused-suppression';
+import { ruleDocsUrl, type Finding, type Severity } from '../../../core/src/index';
+import { NOT_ANALYSED_CODE, SOURCE, UNUSED_SUPPRESSION_CODE, type DiagnosticData } from '../../../protocol/src/index';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -12,15 +8,6 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   information: DiagnosticSeverity.Information,
   hint: DiagnosticSeverity.Hint,
 };
-
-/** What a diagnostic carries in `data`, so code actions and the replay never re-parse the file. */
-export interface DiagnosticData {
-  ruleId: Finding['ruleId'];
-  fixes: Finding['fixes'];
-  /** The "Suppress <rule> on this line" edit (absent on unused-suppression hints). */
-  suppressFix?: Finding['suppressFix'];
-  call: Finding['data'];
-}
 
 export function toDiagnostic(finding: Finding, uri: string, relatedInformation: boolean): Diagnostic {
   const data: DiagnosticData = {
@@ -65,7 +52,7 @@ export function notAnalysedDiagnostic(reason: string): Diagnostic {
     range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
     severity: DiagnosticSeverity.Information,
     source: SOURCE,
-    code: 'not-analysed',
+    code: NOT_ANALYSED_CODE,
     message: reason,
   };
 }

@@ -3,7 +3,7 @@
 // anyone sees it; the incremental analysis needs each change's offsets in the text it applied to.
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
-import type { AnalysisDocument, DocumentChange } from '../analysis/index';
+import type { AnalysisDocument, DocumentChange } from '../../../core/src/index';
 
 export interface OpenDocument {
   text: TextDocument;

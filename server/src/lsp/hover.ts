@@ -1,5 +1,5 @@
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
-import { ruleDocsUrl, ruleMeta, type Finding } from '../analysis/index';
+import { ruleDocsUrl, ruleMeta, type Finding } from '../../../core/src/index';
 
 function contains(finding: Finding, position: Position): boolean {
   const { start, end } = finding.range;

@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import {
+  languageForPath,
+  mayMatter,
+  sizeCapError,
+  type Analyzer,
+  type AnalyzeOptions,
+  type Finding,
+  type LanguageId,
+} from '../../core/src/index';
+import { describeIoError, type WalkProblem } from './walk';
+
+export interface FileResult {
+  /** Path relative to the working directory, with `/` separators (what SARIF and humans want). */
+  path: string;
+  language: LanguageId;
+  /**
+   * The file's text when it has findings (SARIF fingerprints quote the flagged lines), else empty:
+   * a workspace scan keeps no text it will not print, and a worker sends none back.
+   */
+  text: string;
+  findings: Finding[];
+}
+
+/** What became of one file; plain data, so a worker can post it to the main thread. */
+export type FileOutcome =
+  | { kind: 'analysed'; result: FileResult; /** it passed `mayMatter` and went through `analyze` */ pastPrefilter: boolean }
+  | { kind: 'skipped'; problem: WalkProblem }
+  | { kind: 'ioError'; problem: WalkProblem };
+
+/** Files whose first 8 KiB hold a NUL byte are binary (what git and grep assume). */
+function looksBinary(bytes: Buffer): boolean {
+  return bytes.subarray(0, 8192).includes(0);
+}
+
+/**
+ * Reads, screens and analyses one file: the same steps, in the same order, whether the main thread or a
+ * worker runs them, so both report every file alike. `file` is the path to open, `path` the one to print.
+ */
+export async function checkFile(analyzer: Analyzer, file: string, path: string, options: AnalyzeOptions): Promise<FileOutcome> {
+  const language = languageForPath(file) as LanguageId;
+  let bytes: Buffer;
+  try {
+    // Synchronous: one read per file with no thread-pool round trip; a scan has nothing else to do meanwhile.
+    bytes = readFileSync(file);
+  } catch (error) {
+    return { kind: 'ioError', problem: { path, message: describeIoError(error) } };
+  }
+  if (looksBinary(bytes)) return { kind: 'skipped', problem: { path, message: 'binary file (NUL bytes); skipped' } };
+  const text = bytes.toString('utf8');
+  // The size cap comes before the prefilter, as in `analyze`: a file over it is reported either way.
+  const tooLarge = sizeCapError(text, options);
+  if (tooLarge) return { kind: 'skipped', problem: { path, message: tooLarge.message } };
+  if (!options.skipPrefilter && !mayMatter(text)) return { kind: 'analysed', result: { path, language, text: '', findings: [] }, pastPrefilter: false };
+  try {
+    const findings = await analyzer.analyze(text, language, options);
+    return { kind: 'analysed', result: { path, language, text: findings.length > 0 ? text : '', findings }, pastPrefilter: true };
+  } catch (error) {
+    return { kind: 'skipped', problem: { path, message: error instanceof Error ? error.message : String(error) } };
+  }
+}

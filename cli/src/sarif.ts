@@ -1,0 +1,126 @@
+import { createHash } from 'node:crypto';
+import { PROJECT_URL, RULES, ruleDocsUrl, type Severity } from '../../core/src/index';
+import type { CheckResult } from './check';
+
+export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+export const INFORMATION_URI = PROJECT_URL;
+
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
+  error: 'error',
+  warning: 'warning',
+  information: 'note',
+  hint: 'note',
+};
+
+/**
+ * A fingerprint that survives unrelated edits: rule, file and the trimmed text of the flagged line,
+ * plus the occurrence index among identical lines.
+ */
+function fingerprint(ruleId: string, path: string, lineText: string, seen: Map<string, number>): string {
+  const hash = createHash('sha256').update(`${ruleId}\0${path}\0${lineText.trim()}`).digest('hex').slice(0, 32);
+  const occurrence = (seen.get(hash) ?? 0) + 1;
+  seen.set(hash, occurrence);
+  return `${hash}:${occurrence}`;
+}
+
+export function toSarif(result: CheckResult, toolVersion: string, cwd: string): object {
+  const ruleIndex = new Map(RULES.map((rule, index) => [rule.id, index]));
+  const results = result.files.flatMap((file) => {
+    const lines = file.text.split(/\r?\n/);
+    const seen = new Map<string, number>();
+    // Unused suppressions are not results of a rule: they go to the invocation's notifications.
+    return file.findings.filter((f) => f.kind !== 'unused-suppression').map((f) => ({
+      ruleId: f.ruleId,
+      ruleIndex: ruleIndex.get(f.ruleId),
+      level: LEVEL[f.severity],
+      message: { text: f.message },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: file.path.startsWith('/')
+              ? { uri: pathToFileUri(file.path) }
+              : { uri: encodeURI(file.path), uriBaseId: '%SRCROOT%' },
+            region: {
+              startLine: f.range.start.line + 1,
+              startColumn: f.range.start.character + 1,
+              endLine: f.range.end.line + 1,
+              endColumn: f.range.end.character + 1,
+            },
+          },
+        },
+      ],
+      partialFingerprints: {
+        'dbusLint/v1': fingerprint(f.ruleId, file.path, lines[f.range.start.line] ?? '', seen),
+      },
+      ...(f.suppression
+        ? { suppressions: [{ kind: 'inSource', justification: f.suppression.justification }] }
+        : {}),
+    }));
+  });
+  return {
+    $schema: SARIF_SCHEMA,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'dbus-lint',
+            version: toolVersion,
+            semanticVersion: toolVersion,
+            informationUri: INFORMATION_URI,
+            rules: RULES.map((rule) => ({
+              id: rule.id,
+              name: rule.id.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase()),
+              shortDescription: { text: rule.title },
+              fullDescription: { text: rule.summary },
+              helpUri: ruleDocsUrl(rule.id),
+              help: { text: `${rule.summary} See ${ruleDocsUrl(rule.id)}` },
+              defaultConfiguration: { level: LEVEL[rule.defaultSeverity] },
+            })),
+          },
+        },
+        originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileUri(cwd.endsWith('/') ? cwd : cwd + '/') } },
+        columnKind: 'utf16CodeUnits',
+        results,
+        invocations: [
+          {
+            executionSuccessful: result.ioErrors.length === 0,
+            toolExecutionNotifications: [
+              ...[...result.ioErrors, ...result.skipped].map((problem) => ({
+                level: 'warning',
+                message: { text: `${problem.path}: ${problem.message}` },
+              })),
+              ...result.files.flatMap((file) =>
+                file.findings
+                  .filter((f) => f.kind === 'unused-suppression')
+                  .map((f) => ({
+                    level: 'note',
+                    message: { text: f.message },
+                    descriptor: { id: 'unused-suppression' },
+                    associatedRule: { id: f.ruleId, index: ruleIndex.get(f.ruleId) },
+                    locations: [
+                      {
+                        physicalLocation: {
+                          artifactLocation: { uri: encodeURI(file.path), uriBaseId: '%SRCROOT%' },
+                          region: {
+                            startLine: f.range.start.line + 1,
+                            startColumn: f.range.start.character + 1,
+                            endLine: f.range.end.line + 1,
+                            endColumn: f.range.end.character + 1,
+                          },
+                        },
+                      },
+                    ],
+                  })),
+              ),
+            ],
+          },
+        ],
+      },
+    ],
+  };
+}
+
+function pathToFileUri(path: string): string {
+  return 'file://' + encodeURI(path);
+}

@@ -1,0 +1,139 @@
+// What every library checker of call-without-timeout shares: "is this call bounded by a timer?",
+// the timeout fixes, and the finding shape.
+import type { Node } from 'web-tree-sitter';
+import { JS_TIMEOUT_WRAPPERS } from '../../libraries/dbus-next';
+import { RUST_TIMEOUT_WRAPPERS } from '../../libraries/zbus';
+import { escapeRegExp } from '../../resolve';
+import { callee, isFunctionBoundary } from '../../syntax';
+import type { Fix, LanguageId } from '../../types';
+import { nodeRange, type RuleContext } from '../rule';
+
+/** The timeout the quick fixes insert. */
+export const FIX_SECONDS = 25;
+
+/** Code that arms a timer a pending call can be rejected by. */
+export const TIMER = /setTimeout|AbortSignal\.timeout|\btimeout\s*\(|\.timeout\s*=|withDeadline/;
+
+/** Answers "does this same-file function bound its argument with a timer?", looking a name up only when asked. */
+export interface TimeoutHelpers {
+  has(name: string): boolean;
+}
+
+const NO_HELPERS: TimeoutHelpers = { has: () => false };
+
+/**
+ * Same-file JS helpers that bound a promise with a timer: a function whose body arms a `setTimeout`
+ * (or `AbortSignal.timeout`) and races or rejects (what counts is documented in docs/rules/call-without-timeout.md).
+ */
+export function timeoutHelpers(ctx: RuleContext): TimeoutHelpers {
+  if (ctx.language === 'rust') return NO_HELPERS;
+  const known = new Map<string, boolean>();
+  return {
+    has(name) {
+      let answer = known.get(name);
+      if (answer === undefined) known.set(name, (answer = isTimeoutHelper(ctx, name)));
+      return answer;
+    },
+  };
+}
+
+function isTimeoutHelper(ctx: RuleContext, name: string): boolean {
+  if (!/^[A-Za-z_$][\w$]*$/.test(name)) return false;
+  const id = escapeRegExp(name);
+  const definition = new RegExp(
+    `\\bfunction\\s*\\*?\\s*${id}\\s*[<(]|\\b${id}\\s*(?::[^=\\n]*)?=\\s*(?:async\\s*)?(?:function\\b|\\([^)]*\\)\\s*(?::[^=\\n]*)?=>|[A-Za-z_$][\\w$]*\\s*=>)|^\\s*(?:(?:private|public|protected|static|async)\\s+)*${id}\\s*(?:<[^>]*>)?\\s*\\(`,
+    'gm',
+  );
+  for (const m of ctx.matches(definition)) {
+    let fn: Node | null = ctx.nodeAt(m.index + m[0].length - 1);
+    while (fn && !isFunctionBoundary(fn)) fn = fn.parent;
+    if (!fn) continue;
+    const body = fn.text;
+    if (TIMER.test(body) && /race|reject|abort|clearTimeout/.test(body)) return true;
+  }
+  return false;
+}
+
+function isTimeoutCall(call: Node, language: LanguageId, helpers: TimeoutHelpers): boolean {
+  const c = callee(call);
+  if (!c) return false;
+  if (language === 'rust') return RUST_TIMEOUT_WRAPPERS.test(c.name) || /\btime::timeout$/.test(c.path);
+  return JS_TIMEOUT_WRAPPERS.test(c.name) || helpers.has(c.name);
+}
+
+/**
+ * True when a caller bounds `call` with a timer: `tokio::time::timeout(d, call)`, `call.timeout(d)`,
+ * `Promise.race([call, timer])`, a same-file timeout helper, or a `new Promise` executor that arms a timer.
+ */
+export function boundedByTimer(call: Node, ctx: RuleContext, helpers: TimeoutHelpers = NO_HELPERS, depth = 0): boolean {
+  for (let current = call.parent; current; current = current.parent) {
+    if (current.type === 'call_expression' && isTimeoutCall(current, ctx.language, helpers)) return true;
+    if (current.type === 'macro_invocation' && /^(?:select|timeout)$/.test(current.childForFieldName('macro')?.text ?? '')) return true;
+    if (!isFunctionBoundary(current)) continue;
+    // A `new Promise((resolve, reject) => …)` executor: bounded if it arms a timer, else look at who awaits the promise.
+    const promise = current.parent?.parent;
+    if (promise?.type === 'new_expression' && promise.childForFieldName('constructor')?.text === 'Promise') {
+      if (TIMER.test(current.text)) return true;
+      current = promise;
+      continue;
+    }
+    // A local helper (`const call = async (…) => bus.call(…)`) every use of which is raced against a timer.
+    if (ctx.language !== 'rust' && depth < 3 && everyUseBounded(current, ctx, helpers, depth)) return true;
+    break;
+  }
+  // `const reply = iface.Get(…); … await Promise.race([reply, timer])`
+  const binding = call.parent?.type === 'await_expression' ? call.parent.parent : call.parent;
+  // JS `const reply = iface.Get(…)`; Rust `let fut = proxy.ping();` (the future, not yet awaited).
+  if (binding?.type === 'variable_declarator' || (binding?.type === 'let_declaration' && call.parent?.type === 'let_declaration')) {
+    const name = binding.childForFieldName(binding.type === 'let_declaration' ? 'pattern' : 'name')?.text.replace(/^mut\s+/, '');
+    let fn: Node | null = binding;
+    while (fn && !isFunctionBoundary(fn)) fn = fn.parent;
+    if (name && fn) {
+      // A later use of the name inside a timeout wrapper's arguments (not merely after one, in code without semicolons).
+      for (const use of fn.descendantsOfType('identifier')) {
+        if (!use || use.text !== name || use.startIndex < binding.endIndex) continue;
+        for (let up = use.parent; up && up.id !== fn.id; up = up.parent) {
+          if (up.type === 'call_expression' && isTimeoutCall(up, ctx.language, helpers)) return true;
+          if (up.type === 'macro_invocation' && /(?:^|::)(?:select|select_biased|timeout)$/.test(up.childForFieldName('macro')?.text ?? '')) return true;
+          if (isFunctionBoundary(up) || ['expression_statement', 'lexical_declaration', 'let_declaration'].includes(up.type)) break;
+        }
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * `const call = async (…) => { … }` (or `function call(…)`) declared inside a function: true when it is called at
+ * least once there and every call is bounded by a timer, directly or through another such helper.
+ */
+function everyUseBounded(fn: Node, ctx: RuleContext, helpers: TimeoutHelpers, depth: number): boolean {
+  const declarator = fn.parent?.type === 'variable_declarator' ? fn.parent : undefined;
+  const name = (declarator ?? (fn.type === 'function_declaration' ? fn : undefined))?.childForFieldName('name')?.text;
+  if (!name) return false;
+  let scope: Node | null = (declarator ?? fn).parent;
+  while (scope && !isFunctionBoundary(scope)) scope = scope.parent;
+  if (!scope) return false;
+  let uses = 0;
+  for (const use of scope.descendantsOfType('call_expression')) {
+    if (!use || use.childForFieldName('function')?.text !== name) continue;
+    if (use.startIndex >= fn.startIndex && use.endIndex <= fn.endIndex) continue;
+    if (!boundedByTimer(use, ctx, helpers, depth + 1)) return false;
+    uses++;
+  }
+  return uses > 0;
+}
+
+/** Wraps a promise-valued call in `Promise.race` against a 25 s timer (TS gets `Promise<never>` so the type stays the call's). */
+export function raceFix(expression: Node, language: LanguageId, what: string): Fix {
+  const typeArgument = language === 'javascript' ? '' : '<never>';
+  const timer = `new Promise${typeArgument}((_, reject) => setTimeout(() => reject(new Error('D-Bus call timed out after ${FIX_SECONDS} s')), ${FIX_SECONDS}_000))`;
+  const { start, end } = nodeRange(expression);
+  return {
+    title: `Bound ${what} with a ${FIX_SECONDS} s timeout (Promise.race)`,
+    edits: [
+      { range: { start, end: start }, newText: 'Promise.race([' },
+      { range: { start: end, end }, newText: `, ${timer}])` },
+    ],
+  };
+}

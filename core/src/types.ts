@@ -1,0 +1,130 @@
+// Types shared by the analysis core and everything built on it (LSP server, CLI, replay).
+// Deliberately free of LSP types so the core stays usable from any host.
+
+/** Languages the core parses. `tsx` and `javascript` get their own grammars because TS's grammar misparses JSX. */
+export type LanguageId = 'rust' | 'typescript' | 'tsx' | 'javascript';
+
+import type { RuleId } from './rules/registry';
+
+export type { RuleId };
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+/** A severity setting: a severity, or `off` to disable the rule. */
+export type SeveritySetting = Severity | 'off';
+
+/** Every severity setting, as settings and the CLI's `--rule` accept them. */
+export const SEVERITY_SETTINGS: readonly SeveritySetting[] = ['error', 'warning', 'information', 'hint', 'off'];
+
+export function isSeveritySetting(value: unknown): value is SeveritySetting {
+  return typeof value === 'string' && (SEVERITY_SETTINGS as readonly string[]).includes(value);
+}
+
+/** 0-based line, character offset in UTF-16 code units (LSP's default and what web-tree-sitter counts). */
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+/** A mechanical fix; applying all edits must leave code that still parses. */
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+}
+
+export interface RelatedLocation {
+  range: Range;
+  message: string;
+}
+
+/** What is statically known about the D-Bus call a finding is about; the live replay reads it. */
+export interface CallData {
+  library?: string;
+  bus?: 'session' | 'system';
+  destination?: string;
+  path?: string;
+  interface?: string;
+  member?: string;
+  signature?: string;
+  args?: unknown[];
+}
+
+export interface Suppression {
+  kind: 'inSource';
+  justification: string;
+}
+
+export interface Finding {
+  ruleId: RuleId;
+  /**
+   * Absent for a rule's finding. `unused-suppression`: a `dbus-lint-ignore` comment for `ruleId`
+   * that suppressed nothing (severity `hint`; editors show it faded, CLI and SARIF list it apart).
+   */
+  kind?: 'unused-suppression';
+  severity: Severity;
+  range: Range;
+  message: string;
+  related: RelatedLocation[];
+  data: CallData;
+  fixes: Fix[];
+  /** Inserts `// dbus-lint-ignore-next-line <rule-id>: <reason>` above the finding's line, indented like it. */
+  suppressFix?: Fix;
+  /** Set when an in-source comment suppresses the finding; hosts decide whether to show it. */
+  suppression?: Suppression;
+}
+
+export interface AnalyzeOptions {
+  /** Per-rule severity overrides; a missing entry keeps the registry default. */
+  severities?: Partial<Record<RuleId, SeveritySetting>>;
+  /** Files larger than this (in UTF-16 code units) are not parsed; `analyze` throws FileTooLargeError. */
+  maxFileSize?: number;
+  /** A parse taking longer than this (ms) is abandoned; `analyze` throws ParseTimeoutError. */
+  maxParseMs?: number;
+  /**
+   * Run every enabled rule's check on the file even where its `mayApply` text test says it cannot apply.
+   * Only for proving that those tests (and the CLI's prefilter) never drop a finding: it parses every file.
+   */
+  skipPrefilter?: boolean;
+}
+
+export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
+
+/** Far above a 2 MB file's parse (≈ 0.3 s at the measured 7 MB/s): only pathological input or a stalled machine hits it. */
+export const DEFAULT_MAX_PARSE_MS = 5000;
+
+export class ParseTimeoutError extends Error {
+  constructor(readonly limitMs: number) {
+    super(
+      `file not analysed: parsing took over ${limitMs} ms, the analysis time cap (raise dbusLint.maxParseMs to wait longer, or split the file)`,
+    );
+    this.name = 'ParseTimeoutError';
+  }
+}
+
+/** The error for a text over the size cap (`maxFileSize`), or undefined when it fits. */
+export function sizeCapError(text: string, options: AnalyzeOptions): FileTooLargeError | undefined {
+  const limit = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  return text.length > limit ? new FileTooLargeError(text.length, limit) : undefined;
+}
+
+export class FileTooLargeError extends Error {
+  constructor(
+    readonly size: number,
+    readonly limit: number,
+  ) {
+    super(
+      `file not analysed: ${size} characters is over the ${limit}-character limit (raise dbusLint.maxFileSize or --max-file-size to analyse it)`,
+    );
+    this.name = 'FileTooLargeError';
+  }
+}

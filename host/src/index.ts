@@ -1,0 +1,2 @@
+// What a Node host of the core (the LSP server, the CLI, tests, benches) needs from the disk.
+export * from './grammarFiles';

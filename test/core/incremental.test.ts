@@ -1,0 +1,93 @@
+// Differential test of the incremental analysis: after every random edit, what an AnalysisDocument
+// returns must deep-equal a full analysis of the same text (ranges, related, data, fixes, suppressFix).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { LanguageId } from '../../core/src/index';
+import { benchFile } from '../../bench/corpus';
+import { testAnalyzer } from '../support/analyzer';
+import { loadFixtures } from '../support/fixtures';
+import { applyOffsetEdit, randomEdit, seeded, type OffsetEdit } from '../support/randomEdits';
+
+/** DBUS_LINT_STRESS=N runs N times the edits, DBUS_LINT_SEED=S other random sequences: for long runs by hand. */
+const STRESS = Number(process.env.DBUS_LINT_STRESS ?? 1);
+const SEED = Number(process.env.DBUS_LINT_SEED ?? 0);
+const EDITS_PER_FIXTURE = 40 * STRESS;
+const EDITS_PER_BENCH_FILE = 40 * STRESS;
+
+interface Tally {
+  edits: number;
+  incremental: number;
+  reused: number;
+}
+
+async function differential(name: string, text: string, language: LanguageId, edits: number, seed: number, tally: Tally): Promise<void> {
+  const analyzer = testAnalyzer();
+  const random = seeded(seed);
+  const document = await analyzer.open(text, language);
+  try {
+    assert.deepStrictEqual(document.findings, await analyzer.analyze(text, language), `${name}: on open`);
+    let current = text;
+    let undo: OffsetEdit | undefined;
+    for (let i = 0; i < edits; i++) {
+      // Mostly one change per update (the incremental path); sometimes two at once (the full path); most of the
+      // time (70%) the previous edit is undone, as typing then deleting does, so files stay mostly valid.
+      const changes = undo && random() < 0.7 ? [undo] : [randomEdit(random, current)];
+      if (random() < 0.05) changes.push(randomEdit(random, applyOffsetEdit(current, changes[0]!)));
+      const [first] = changes;
+      undo = changes.length === 1 && first && first !== undo ? { start: first.start, end: first.start + first.text.length, text: current.slice(first.start, first.end), kind: 'undo' } : undefined;
+      for (const change of changes) current = applyOffsetEdit(current, change);
+      const incremental = document.update(changes);
+      assert.equal(document.text, current, `${name}: edit ${i} text`);
+      const full = await analyzer.analyze(current, language);
+      assert.deepStrictEqual(
+        incremental,
+        full,
+        `${name}: edit ${i} (${changes.map((c) => `${c.kind} at ${c.start}: ${JSON.stringify(c.text)}`).join(', ')}; seed ${seed})`,
+      );
+      tally.edits++;
+      if (document.stats.incremental) tally.incremental++;
+      tally.reused += document.stats.reused;
+    }
+  } finally {
+    document.dispose();
+  }
+}
+
+describe('incremental analysis equals a full analysis after every edit', () => {
+  it('over every fixture', async () => {
+    const tally: Tally = { edits: 0, incremental: 0, reused: 0 };
+    let seed = 1 + SEED * 1000;
+    for (const fixture of loadFixtures()) await differential(fixture.path, fixture.text, fixture.language, EDITS_PER_FIXTURE, seed++, tally);
+    // The test must exercise the incremental path, not only the full one (taken for multi-change updates).
+    assert.ok(tally.incremental > tally.edits * 0.8, JSON.stringify(tally));
+    assert.ok(tally.reused > tally.incremental, JSON.stringify(tally));
+  });
+
+  for (const language of ['rust', 'typescript'] as const) {
+    it(`over the 10k-line ${language} bench file`, async () => {
+      const tally: Tally = { edits: 0, incremental: 0, reused: 0 };
+      await differential(`bench ${language}`, benchFile(language), language, EDITS_PER_BENCH_FILE, (language === 'rust' ? 101 : 202) + SEED, tally);
+      assert.ok(tally.incremental > tally.edits * 0.8 && tally.reused > tally.incremental * 100, JSON.stringify(tally));
+    });
+  }
+});
+
+describe('AnalysisDocument.edit with the host text', () => {
+  it("takes the host's text after the change when its length fits the change, and builds its own otherwise", async () => {
+    const analyzer = testAnalyzer();
+    const text = 'fn main() {\n    let x = 1;\n}\n';
+    const document = await analyzer.open(text, 'rust');
+    try {
+      const at = text.indexOf('1');
+      const after = `${text.slice(0, at)}2${text.slice(at + 1)}`;
+      document.edit([{ start: at, end: at + 1, text: '2', after }]);
+      assert.equal(document.text, after);
+      // A host text of the wrong length is not this change's result: ignored.
+      document.edit([{ start: at, end: at + 1, text: '3', after: 'not the text' }]);
+      assert.equal(document.text, `${text.slice(0, at)}3${text.slice(at + 1)}`);
+      assert.deepStrictEqual(document.analyse(), await analyzer.analyze(document.text, 'rust'));
+    } finally {
+      document.dispose();
+    }
+  });
+});
