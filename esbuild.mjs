@@ -54,7 +54,13 @@ const builds = [
     external: ['vscode'],
     plugins: production ? [vscodeNamespace, eagerModules] : [vscodeNamespace],
   },
-  { ...common, entryPoints: ['client/src/commands/replayCall.ts'], outfile: 'dist/replay.js', external: ['vscode'], plugins: [vscodeNamespace] },
+  {
+    ...common,
+    entryPoints: ['client/src/commands/replayCall.ts'],
+    outfile: 'dist/replay.js',
+    external: ['vscode'],
+    plugins: [vscodeNamespace],
+  },
   { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
   { ...common, entryPoints: ['cli/src/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   // The CLI's worker threads (dbus-lint check --jobs): loaded by path from next to dist/cli.js.

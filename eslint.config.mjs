@@ -3,7 +3,9 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const PROJECTS = ['core', 'wire', 'protocol', 'host', 'replay', 'server', 'cli', 'client', 'test'].map((dir) => `./${dir}/tsconfig.json`);
+const PROJECTS = ['core', 'wire', 'protocol', 'host', 'replay', 'server', 'cli', 'client', 'test'].map(
+  (dir) => `./${dir}/tsconfig.json`,
+);
 
 export default tseslint.config(
   {
@@ -27,7 +29,10 @@ export default tseslint.config(
     },
     rules: {
       // Unused names are tsc's job (noUnusedLocals, noUnusedParameters); `_name` marks a deliberate one.
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
     },
   },
   {
@@ -52,7 +57,13 @@ export default tseslint.config(
     files: ['media/**/*.js'],
     languageOptions: {
       sourceType: 'script',
-      globals: { window: 'readonly', document: 'readonly', acquireVsCodeApi: 'readonly', HTMLElement: 'readonly', Element: 'readonly' },
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        acquireVsCodeApi: 'readonly',
+        HTMLElement: 'readonly',
+        Element: 'readonly',
+      },
     },
   },
 );

@@ -46,7 +46,10 @@ function trivialVsix(dir: string): string {
   writeFileSync(join(root, 'README.md'), 'The activation benchmark anchor: an extension that does nothing.\n');
   copyFileSync(join(REPO_ROOT, 'LICENSE'), join(root, 'LICENSE'));
   const out = join(dir, 'trivial.vsix');
-  execFileSync(join(REPO_ROOT, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--out', out], { cwd: root, stdio: 'pipe' });
+  execFileSync(join(REPO_ROOT, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--out', out], {
+    cwd: root,
+    stdio: 'pipe',
+  });
   return out;
 }
 
@@ -56,7 +59,12 @@ function driverExtension(dir: string): string {
   mkdirSync(root);
   writeFileSync(
     join(root, 'package.json'),
-    JSON.stringify({ name: 'activation-driver', publisher: 'dbus-lint-bench', version: '0.0.1', engines: { vscode: '^1.91.0' } }),
+    JSON.stringify({
+      name: 'activation-driver',
+      publisher: 'dbus-lint-bench',
+      version: '0.0.1',
+      engines: { vscode: '^1.91.0' },
+    }),
   );
   return root;
 }
@@ -112,8 +120,14 @@ export async function run(): Promise<BenchRow[]> {
   let server: CodeServer | undefined;
   let browser: Workbench | undefined;
   /** Activation times by extension and code cache state. */
-  const times = { ours: { warm: [] as number[], cold: [] as number[] }, trivial: { warm: [] as number[], cold: [] as number[] } };
-  const cpu = { ours: { warm: [] as number[], cold: [] as number[] }, trivial: { warm: [] as number[], cold: [] as number[] } };
+  const times = {
+    ours: { warm: [] as number[], cold: [] as number[] },
+    trivial: { warm: [] as number[], cold: [] as number[] },
+  };
+  const cpu = {
+    ours: { warm: [] as number[], cold: [] as number[] },
+    trivial: { warm: [] as number[], cold: [] as number[] },
+  };
   let sizes: string;
   try {
     const vsix = await packagedVsix();
@@ -136,7 +150,12 @@ export async function run(): Promise<BenchRow[]> {
       const cache = i % 2 === 0 ? 'cold' : 'warm';
       if (cache === 'cold') rmSync(cacheDir, { recursive: true, force: true });
       const order = Math.floor(i / 2) % 2 === 0 ? [EXTENSION_ID, TRIVIAL_ID] : [TRIVIAL_ID, EXTENSION_ID];
-      const run = await activationRun(browser, url, dir, { order, result: join(dir, `result-${i}.json`), settleWhenCacheIn: cacheDir, profileDir: process.env.BENCH_PROFILE_DIR });
+      const run = await activationRun(browser, url, dir, {
+        order,
+        result: join(dir, `result-${i}.json`),
+        settleWhenCacheIn: cacheDir,
+        profileDir: process.env.BENCH_PROFILE_DIR,
+      });
       browser = run.browser;
       for (const result of run.results) {
         if (result.error) throw new Error(`run ${i}: ${result.error}`);
@@ -166,7 +185,11 @@ export async function run(): Promise<BenchRow[]> {
   };
   return [
     row('warm', 'extension activation', `code cache in place (every activation after the first per install); ${sizes}`),
-    row('cold', 'extension activation, no code cache', 'the first activation after an install or update, which compiles dist/client.js from source'),
+    row(
+      'cold',
+      'extension activation, no code cache',
+      'the first activation after an install or update, which compiles dist/client.js from source',
+    ),
   ];
 }
 

@@ -70,7 +70,12 @@ async function run(call: Call, total: number, window: number): Promise<void> {
  * Calls/s of each client, measured in alternating blocks so that both see the same moments of a
  * shared, noisy machine (a block each, in turn, until `total` calls each).
  */
-async function interleavedRates(calls: Call[], total: number, window: number, block: number): Promise<{ perSecond: number; cpuMicros: number }[]> {
+async function interleavedRates(
+  calls: Call[],
+  total: number,
+  window: number,
+  block: number,
+): Promise<{ perSecond: number; cpuMicros: number }[]> {
   const elapsed = calls.map(() => 0);
   const cpu = calls.map(() => 0);
   for (let done = 0; done < total; done += block) {
@@ -139,7 +144,9 @@ async function main(): Promise<void> {
   try {
     const clients = [ours(bus.address), next(bus.address)];
     const loadBefore = loadavg();
-    console.log(`bench:client — ${ROUNDS} rounds on a private dbus-daemon; load average before: ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
+    console.log(
+      `bench:client — ${ROUNDS} rounds on a private dbus-daemon; load average before: ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`,
+    );
     const rounds: Round[][] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const setups = await measureSetups(clients);
@@ -147,18 +154,33 @@ async function main(): Promise<void> {
       const results = clients.map((_, index): Round => ({ setupMs: median(setups[index]!), ...calls[index]! }));
       rounds.push(results);
       const [a, b] = results;
-      console.log(`round ${round + 1}: setup ${a!.setupMs.toFixed(3)} vs ${b!.setupMs.toFixed(3)} ms; seq ${a!.sequential.toFixed(0)} vs ${b!.sequential.toFixed(0)}/s (cpu ${a!.sequentialCpuMicros.toFixed(1)} vs ${b!.sequentialCpuMicros.toFixed(1)} µs/call); 16 ${a!.in16.toFixed(0)} vs ${b!.in16.toFixed(0)}/s; 256 ${a!.in256.toFixed(0)} vs ${b!.in256.toFixed(0)}/s`);
+      console.log(
+        `round ${round + 1}: setup ${a!.setupMs.toFixed(3)} vs ${b!.setupMs.toFixed(3)} ms; seq ${a!.sequential.toFixed(0)} vs ${b!.sequential.toFixed(0)}/s (cpu ${a!.sequentialCpuMicros.toFixed(1)} vs ${b!.sequentialCpuMicros.toFixed(1)} µs/call); 16 ${a!.in16.toFixed(0)} vs ${b!.in16.toFixed(0)}/s; 256 ${a!.in256.toFixed(0)} vs ${b!.in256.toFixed(0)}/s`,
+      );
     }
     const column = (index: number, key: keyof Round) => median(rounds.map((round) => round[index]![key]));
-    const ratio = (key: keyof Round) => median(rounds.map(([a, b]) => (key === 'setupMs' ? b!.setupMs / a!.setupMs : a![key] / b![key])));
+    const ratio = (key: keyof Round) =>
+      median(rounds.map(([a, b]) => (key === 'setupMs' ? b!.setupMs / a!.setupMs : a![key] / b![key])));
     console.log('');
-    console.log(`${'client'.padEnd(12)}${'setup ms'.padStart(10)}${'seq/s'.padStart(10)}${'16 in fl/s'.padStart(12)}${'256 in fl/s'.padStart(12)}`);
+    console.log(
+      `${'client'.padEnd(12)}${'setup ms'.padStart(10)}${'seq/s'.padStart(10)}${'16 in fl/s'.padStart(12)}${'256 in fl/s'.padStart(12)}`,
+    );
     for (const [index, client] of clients.entries()) {
-      console.log(`${client.name.padEnd(12)}${fmt(column(index, 'setupMs'), 3)}${fmt(column(index, 'sequential'))}${fmt(column(index, 'in16'), 0).padStart(12)}${fmt(column(index, 'in256'), 0).padStart(12)}`);
+      console.log(
+        `${client.name.padEnd(12)}${fmt(column(index, 'setupMs'), 3)}${fmt(column(index, 'sequential'))}${fmt(column(index, 'in16'), 0).padStart(12)}${fmt(column(index, 'in256'), 0).padStart(12)}`,
+      );
     }
-    console.log(`${'ratio'.padEnd(12)}${fmt(ratio('setupMs'), 2)}${fmt(ratio('sequential'), 2)}${fmt(ratio('in16'), 2).padStart(12)}${fmt(ratio('in256'), 2).padStart(12)}   (dbus-lint vs dbus-next, median of per-round ratios; > 1 = faster)`);
-    console.log(`client CPU per sequential call: dbus-lint ${column(0, 'sequentialCpuMicros').toFixed(1)} µs, dbus-next ${column(1, 'sequentialCpuMicros').toFixed(1)} µs (the rest of a call is the bus round trip)`);
-    console.log(`load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')} on ${cpus().length} CPUs`);
+    console.log(
+      `${'ratio'.padEnd(12)}${fmt(ratio('setupMs'), 2)}${fmt(ratio('sequential'), 2)}${fmt(ratio('in16'), 2).padStart(12)}${fmt(ratio('in256'), 2).padStart(12)}   (dbus-lint vs dbus-next, median of per-round ratios; > 1 = faster)`,
+    );
+    console.log(
+      `client CPU per sequential call: dbus-lint ${column(0, 'sequentialCpuMicros').toFixed(1)} µs, dbus-next ${column(1, 'sequentialCpuMicros').toFixed(1)} µs (the rest of a call is the bus round trip)`,
+    );
+    console.log(
+      `load average after: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')} on ${cpus().length} CPUs`,
+    );
   } finally {
     await bus.stop();
   }

@@ -200,7 +200,12 @@ export function benchFile(language: 'rust' | 'typescript', lines = 10_000): stri
   let next = 0;
   while (count < lines) {
     // Roughly one fixture file per nine generated modules: D-Bus code is a part of an application, not all of it.
-    const part = i % 10 === 9 && next < fixtures.length ? (fixtures[next++] ?? '') : language === 'rust' ? rustModule(i) : tsModule(i);
+    const part =
+      i % 10 === 9 && next < fixtures.length
+        ? (fixtures[next++] ?? '')
+        : language === 'rust'
+          ? rustModule(i)
+          : tsModule(i);
     parts.push(part);
     count += part.split('\n').length;
     i++;

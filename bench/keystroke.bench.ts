@@ -28,27 +28,40 @@ interface Keystroke {
  */
 export function* keystrokes(random: () => number, original: string): Generator<Keystroke[]> {
   const identifiers = [...original.matchAll(/\b[A-Za-z_]\w{2,}\b/g)].map((m) => m.index);
-  const dbusWords = [...original.matchAll(/\b(?:read|recv|send|call|invoke|Proxy|once|serial|bus|Message)\w*/g)].map((m) => m.index);
+  const dbusWords = [...original.matchAll(/\b(?:read|recv|send|call|invoke|Proxy|once|serial|bus|Message)\w*/g)].map(
+    (m) => m.index,
+  );
   const lineEnds = [...original.matchAll(/;\n/g)].map((m) => m.index + 1);
   const pick = (list: number[]) => list[Math.floor(random() * list.length)] ?? 0;
   for (;;) {
     const roll = random();
     if (roll < 0.6) {
       const at = (random() < 0.5 ? pick(dbusWords) : pick(identifiers)) + 1 + Math.floor(random() * 2);
-      yield [{ start: at, end: at, text: 'x', kind: 'identifier char' }, { start: at, end: at + 1, text: '', kind: 'identifier char undone' }];
+      yield [
+        { start: at, end: at, text: 'x', kind: 'identifier char' },
+        { start: at, end: at + 1, text: '', kind: 'identifier char undone' },
+      ];
     } else if (roll < 0.75) {
       const at = Math.floor(random() * original.length);
       const ch = '(){};,.=<>'[Math.floor(random() * 10)] ?? ';';
-      yield [{ start: at, end: at, text: ch, kind: 'punctuation' }, { start: at, end: at + 1, text: '', kind: 'punctuation undone' }];
+      yield [
+        { start: at, end: at, text: ch, kind: 'punctuation' },
+        { start: at, end: at + 1, text: '', kind: 'punctuation undone' },
+      ];
     } else if (roll < 0.85) {
       const at = pick(lineEnds);
-      yield [{ start: at, end: at, text: '\n', kind: 'line break' }, { start: at, end: at + 1, text: '', kind: 'line break undone' }];
+      yield [
+        { start: at, end: at, text: '\n', kind: 'line break' },
+        { start: at, end: at + 1, text: '', kind: 'line break undone' },
+      ];
     } else {
       const at = pick(lineEnds);
       const typed = ' let ok = 1;';
       const sequence: Keystroke[] = [];
-      for (let i = 0; i < typed.length; i++) sequence.push({ start: at + i, end: at + i, text: typed[i] ?? ' ', kind: 'typing' });
-      for (let i = typed.length - 1; i >= 0; i--) sequence.push({ start: at + i, end: at + i + 1, text: '', kind: 'backspace' });
+      for (let i = 0; i < typed.length; i++)
+        sequence.push({ start: at + i, end: at + i, text: typed[i] ?? ' ', kind: 'typing' });
+      for (let i = typed.length - 1; i >= 0; i--)
+        sequence.push({ start: at + i, end: at + i + 1, text: '', kind: 'backspace' });
       yield sequence;
     }
   }

@@ -43,7 +43,11 @@ function walk(dir: string, accept: (path: string) => boolean, out: string[] = []
 /** A fixed sample: every zbus/dbus crate file first (up to a third), then seeded picks of the rest. */
 function sample(): string[] {
   const random = seeded(2026);
-  const shuffle = (list: string[]) => list.map((p) => [random(), p] as const).sort((a, b) => a[0] - b[0]).map(([, p]) => p);
+  const shuffle = (list: string[]) =>
+    list
+      .map((p) => [random(), p] as const)
+      .sort((a, b) => a[0] - b[0])
+      .map(([, p]) => p);
   const rust = walk(RUST_ROOT, (p) => p.endsWith('.rs'));
   const dbus = rust.filter((p) => /\/(?:zbus|dbus)[^/]*\//.test(p));
   const js = walk(JS_ROOT, (p) => p.endsWith('.js') && !p.startsWith(RUST_ROOT));
@@ -55,7 +59,9 @@ function sample(): string[] {
 }
 
 function rssMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
   return Number(/(\d+)/.exec(line ?? '')?.[1] ?? NaN) / 1024;
 }
 

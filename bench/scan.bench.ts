@@ -18,7 +18,11 @@ const GOAL = 1.0;
 const AST_GREP = join(ROOT, 'node_modules', '@ast-grep', 'cli-linux-x64-gnu', 'ast-grep');
 const DEFAULT_CORPUS = [
   '/usr/share/cargo/registry',
-  join(process.env.DBUS_LINT_BENCH_DIR ?? join(homedir(), '.cache', 'dbus-lint', 'bench-corpus'), 'npm', 'node_modules'),
+  join(
+    process.env.DBUS_LINT_BENCH_DIR ?? join(homedir(), '.cache', 'dbus-lint', 'bench-corpus'),
+    'npm',
+    'node_modules',
+  ),
 ];
 /**
  * ast-grep skips files over its own size cap (the 9.1 MB typescript.js is over it, the 6.2 MB _tsc.js is
@@ -26,9 +30,18 @@ const DEFAULT_CORPUS = [
  */
 const MAX_FILE_SIZE = 8 * 1024 * 1024;
 /** What our walk skips (server/src/cli/walk.ts), excluded from ast-grep's walk too; ast-grep also reads HTML. */
-const SAME_FILES_AS_OURS = ['node_modules', 'target', 'dist', 'out', 'build', 'coverage', '.git', '.hg', '.svn', '*.html'].flatMap(
-  (glob) => ['--globs', `!${glob}`],
-);
+const SAME_FILES_AS_OURS = [
+  'node_modules',
+  'target',
+  'dist',
+  'out',
+  'build',
+  'coverage',
+  '.git',
+  '.hg',
+  '.svn',
+  '*.html',
+].flatMap((glob) => ['--globs', `!${glob}`]);
 /** ast-grep otherwise skips hidden folders and .gitignore'd files, which our walk reads. */
 const NO_IGNORE = ['hidden', 'dot', 'vcs', 'exclude', 'global', 'parent'].flatMap((kind) => ['--no-ignore', kind]);
 
@@ -49,7 +62,12 @@ function timed(command: string, args: string[], cwd: string): Promise<Run> {
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', reject);
     child.on('close', (code) =>
-      resolve({ seconds: (performance.now() - started) / 1000, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), code }),
+      resolve({
+        seconds: (performance.now() - started) / 1000,
+        stdout: Buffer.concat(out).toString(),
+        stderr: Buffer.concat(err).toString(),
+        code,
+      }),
     );
   });
 }
@@ -83,15 +101,44 @@ interface OurOutput {
 
 export async function run(): Promise<BenchRow[]> {
   const corpus = (process.env.DBUS_LINT_SCAN_CORPUS?.split(':') ?? DEFAULT_CORPUS).filter((path) => existsSync(path));
-  if (corpus.length === 0) throw new Error(`no scan corpus at ${DEFAULT_CORPUS.join(', ')}: run bash bench/scan-corpus.sh first`);
+  if (corpus.length === 0)
+    throw new Error(`no scan corpus at ${DEFAULT_CORPUS.join(', ')}: run bash bench/scan-corpus.sh first`);
   for (const needed of [join(ROOT, 'dist', 'cli.js'), join(ROOT, 'dist', 'checkWorker.js'), AST_GREP]) {
     if (!existsSync(needed)) throw new Error(`${needed} is missing: run npm install and npm run build`);
   }
   const sides = describeCorpus(corpus);
   const ours = () =>
-    timed(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'check', '--format', 'json', '--jobs', String(THREADS), '--max-file-size', String(MAX_FILE_SIZE), ...corpus], ROOT);
+    timed(
+      process.execPath,
+      [
+        join(ROOT, 'dist', 'cli.js'),
+        'check',
+        '--format',
+        'json',
+        '--jobs',
+        String(THREADS),
+        '--max-file-size',
+        String(MAX_FILE_SIZE),
+        ...corpus,
+      ],
+      ROOT,
+    );
   const astGrep = () =>
-    timed(AST_GREP, ['scan', '-j', String(THREADS), '--json=stream', '--inspect', 'summary', ...NO_IGNORE, ...SAME_FILES_AS_OURS, ...corpus], join(ROOT, 'bench', 'ast-grep'));
+    timed(
+      AST_GREP,
+      [
+        'scan',
+        '-j',
+        String(THREADS),
+        '--json=stream',
+        '--inspect',
+        'summary',
+        ...NO_IGNORE,
+        ...SAME_FILES_AS_OURS,
+        ...corpus,
+      ],
+      join(ROOT, 'bench', 'ast-grep'),
+    );
 
   const oursSeconds: number[] = [];
   const theirSeconds: number[] = [];
@@ -138,7 +185,9 @@ export async function run(): Promise<BenchRow[]> {
         `ast-grep: ${scanned?.[2] ?? '?'} of them skipped (empty or over its size cap), all others parsed, ` +
         `${theirFindings} matches of ${readRuleCount()} rules. Medians of ${RUNS} alternating rounds (ratio: median of per-round ratios); ` +
         `ours ${oursSeconds.map((s) => s.toFixed(2)).join('/')} s, ast-grep ${theirSeconds.map((s) => s.toFixed(2)).join('/')} s; ` +
-        `load average at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+        `load average at the end ${loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' ')}`,
     },
   ];
 }

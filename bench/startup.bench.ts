@@ -57,7 +57,8 @@ export async function run(): Promise<BenchRow[]> {
   for (const f of files) await serverToFirstDiagnostics(f.uri, f.language, f.text);
   for (let i = 0; i < RUNS; i++) {
     node.push(bareNode());
-    for (const f of i % 2 ? [...files].reverse() : files) starts.get(f.language)!.push(await serverToFirstDiagnostics(f.uri, f.language, f.text));
+    for (const f of i % 2 ? [...files].reverse() : files)
+      starts.get(f.language)!.push(await serverToFirstDiagnostics(f.uri, f.language, f.text));
   }
   const n = median(node);
   return files.map((f) => {

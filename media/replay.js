@@ -32,7 +32,8 @@
     'copy-dbus-send': { type: 'copyCommand', tool: 'dbus-send' },
     'stress-cancel': { type: 'cancelStress' },
   };
-  for (const [id, message] of Object.entries(buttons)) byId(id).addEventListener('click', () => vscode.postMessage(message));
+  for (const [id, message] of Object.entries(buttons))
+    byId(id).addEventListener('click', () => vscode.postMessage(message));
 
   const stress = byId('stress');
   const runInput = /** @type {HTMLInputElement} */ (byId('stress-n'));

@@ -20,7 +20,12 @@ export function eagerModuleFactories(source, ts = require('typescript')) {
   const edits = [];
   let skipped = 0;
   const visit = (node) => {
-    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && helpers.has(node.expression.text) && node.arguments.length === 1) {
+    if (
+      ts.isCallExpression(node) &&
+      ts.isIdentifier(node.expression) &&
+      helpers.has(node.expression.text) &&
+      node.arguments.length === 1
+    ) {
       const factory = node.arguments[0];
       if (ts.isArrowFunction(factory) && ts.isBlock(factory.body)) {
         // An arrow shares `this`, `arguments`, `super` and `new.target` with its surroundings; a function
@@ -29,7 +34,11 @@ export function eagerModuleFactories(source, ts = require('typescript')) {
           skipped++;
         } else {
           const params = factory.parameters.map((p) => p.getText(file)).join(',');
-          edits.push({ start: factory.getStart(file), end: factory.body.getStart(file) + 1, text: `(function(${params}){` });
+          edits.push({
+            start: factory.getStart(file),
+            end: factory.body.getStart(file) + 1,
+            text: `(function(${params}){`,
+          });
           edits.push({ start: factory.end - 1, end: factory.end, text: '})' });
         }
       }
@@ -53,9 +62,12 @@ function moduleHelpers(file, ts) {
     if (!ts.isVariableStatement(statement)) continue;
     for (const declaration of statement.declarationList.declarations) {
       const init = declaration.initializer;
-      if (!ts.isIdentifier(declaration.name) || !init || !ts.isArrowFunction(init) || init.parameters.length !== 2) continue;
+      if (!ts.isIdentifier(declaration.name) || !init || !ts.isArrowFunction(init) || init.parameters.length !== 2)
+        continue;
       const inner = init.body;
-      const returnsFactory = ts.isArrowFunction(inner) || (ts.isFunctionExpression(inner) && /^__(require|init)$/.test(inner.name?.text ?? ''));
+      const returnsFactory =
+        ts.isArrowFunction(inner) ||
+        (ts.isFunctionExpression(inner) && /^__(require|init)$/.test(inner.name?.text ?? ''));
       if (returnsFactory && inner.parameters.length === 0) names.add(declaration.name.text);
     }
   }
@@ -66,7 +78,11 @@ function usesEnclosingBindings(body, ts) {
   let found = false;
   const visit = (node) => {
     if (found) return;
-    if (node.kind === ts.SyntaxKind.ThisKeyword || node.kind === ts.SyntaxKind.SuperKeyword || ts.isMetaProperty(node)) {
+    if (
+      node.kind === ts.SyntaxKind.ThisKeyword ||
+      node.kind === ts.SyntaxKind.SuperKeyword ||
+      ts.isMetaProperty(node)
+    ) {
       found = true;
       return;
     }
@@ -81,7 +97,12 @@ function usesEnclosingBindings(body, ts) {
       for (const member of node.members) if (member.name && ts.isComputedPropertyName(member.name)) visit(member.name);
       return;
     }
-    if (ts.isMethodDeclaration(node) || ts.isGetAccessor(node) || ts.isSetAccessor(node) || ts.isConstructorDeclaration(node)) {
+    if (
+      ts.isMethodDeclaration(node) ||
+      ts.isGetAccessor(node) ||
+      ts.isSetAccessor(node) ||
+      ts.isConstructorDeclaration(node)
+    ) {
       if (node.name && ts.isComputedPropertyName(node.name)) visit(node.name);
       return;
     }

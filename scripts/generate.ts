@@ -16,12 +16,16 @@ type Json = Record<string, unknown>;
 function between(text: string, file: string, start: string, end: string, body: string): string {
   const from = text.indexOf(start);
   const to = text.indexOf(end, from + start.length);
-  if (from < 0 || to < 0) throw new Error(`${file}: the markers "${start}" and "${end}" are missing; add them where the generated text goes`);
+  if (from < 0 || to < 0)
+    throw new Error(`${file}: the markers "${start}" and "${end}" are missing; add them where the generated text goes`);
   return text.slice(0, from + start.length) + '\n' + body + text.slice(to);
 }
 
 function packageJson(text: string): string {
-  const manifest = JSON.parse(text) as Json & { contributes: { configuration: { properties: Json } }; scripts: Record<string, string> };
+  const manifest = JSON.parse(text) as Json & {
+    contributes: { configuration: { properties: Json } };
+    scripts: Record<string, string>;
+  };
   const properties = manifest.contributes.configuration.properties;
   const generated: Json = {};
   for (const rule of RULES) {
@@ -46,25 +50,47 @@ function packageJson(text: string): string {
 }
 
 function readme(text: string): string {
-  const rows = RULES.map((rule) => `| [\`${rule.id}\`](${ruleDocsPath(rule.id)}) | ${rule.summary} | ${rule.defaultSeverity} |`);
+  const rows = RULES.map(
+    (rule) => `| [\`${rule.id}\`](${ruleDocsPath(rule.id)}) | ${rule.summary} | ${rule.defaultSeverity} |`,
+  );
   const table = ['| rule | what it catches | default |', '|---|---|---|', ...rows].join('\n') + '\n';
-  return between(text, 'README.md', '<!-- rules table: generated from the rule registry by `npm run generate` -->', '<!-- end of rules table -->', table);
+  return between(
+    text,
+    'README.md',
+    '<!-- rules table: generated from the rule registry by `npm run generate` -->',
+    '<!-- end of rules table -->',
+    table,
+  );
 }
 
 function docHeader(rule: (typeof RULES)[number]): string {
-  const fixes = rule.quickFixes.length === 0 ? 'Quick fix: none' : `Quick fix${rule.quickFixes.length === 1 ? '' : 'es'}: ${rule.quickFixes.join(', ')}`;
+  const fixes =
+    rule.quickFixes.length === 0
+      ? 'Quick fix: none'
+      : `Quick fix${rule.quickFixes.length === 1 ? '' : 'es'}: ${rule.quickFixes.join(', ')}`;
   const note = rule.quickFixNote ? ` (${rule.quickFixNote})` : '';
   const severity = rule.defaultSeverity[0]!.toUpperCase() + rule.defaultSeverity.slice(1);
-  return [`# ${rule.id}`, '', `**${rule.title}.** ${rule.description}`, '', `Default severity: ${severity.toLowerCase()}. ${fixes}${note}. Suppressible.`, ''].join('\n');
+  return [
+    `# ${rule.id}`,
+    '',
+    `**${rule.title}.** ${rule.description}`,
+    '',
+    `Default severity: ${severity.toLowerCase()}. ${fixes}${note}. Suppressible.`,
+    '',
+  ].join('\n');
 }
 
-const DOC_START = '<!-- header: generated from the rule registry by `npm run generate`; edit the rule file, not this -->';
+const DOC_START =
+  '<!-- header: generated from the rule registry by `npm run generate`; edit the rule file, not this -->';
 const DOC_END = '<!-- end of header -->';
 
 const outputs: [string, (text: string) => string][] = [
   ['package.json', packageJson],
   ['README.md', readme],
-  ...RULES.map((rule): [string, (text: string) => string] => [ruleDocsPath(rule.id), (text) => between(text, ruleDocsPath(rule.id), DOC_START, DOC_END, docHeader(rule))]),
+  ...RULES.map((rule): [string, (text: string) => string] => [
+    ruleDocsPath(rule.id),
+    (text) => between(text, ruleDocsPath(rule.id), DOC_START, DOC_END, docHeader(rule)),
+  ]),
 ];
 
 const stale: string[] = [];
@@ -77,7 +103,11 @@ for (const [file, generate] of outputs) {
   if (!check) writeFileSync(path, after);
 }
 if (check && stale.length > 0) {
-  console.error(`generate --check: ${stale.join(', ')} disagree${stale.length === 1 ? 's' : ''} with the rule registry; run \`npm run generate\` and commit the result`);
+  console.error(
+    `generate --check: ${stale.join(', ')} disagree${stale.length === 1 ? 's' : ''} with the rule registry; run \`npm run generate\` and commit the result`,
+  );
   process.exit(1);
 }
-console.log(stale.length === 0 ? 'generate: everything matches the rule registry' : `generate: wrote ${stale.join(', ')}`);
+console.log(
+  stale.length === 0 ? 'generate: everything matches the rule registry' : `generate: wrote ${stale.join(', ')}`,
+);

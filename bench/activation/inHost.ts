@@ -90,7 +90,10 @@ function cacheStored(dir: string): Promise<void> {
     const timer = setInterval(() => {
       if (stored()) done(resolve);
     }, 50);
-    const bound = setTimeout(() => done(() => reject(new Error(`no code cache in ${dir} within ${CACHE_WAIT_MS} ms`))), CACHE_WAIT_MS);
+    const bound = setTimeout(
+      () => done(() => reject(new Error(`no code cache in ${dir} within ${CACHE_WAIT_MS} ms`))),
+      CACHE_WAIT_MS,
+    );
     const done = (settle: () => void) => {
       clearInterval(timer);
       clearTimeout(bound);
@@ -104,7 +107,9 @@ async function startProfiler(): Promise<{ stop(file: string): Promise<void> }> {
   const session = new Session();
   session.connect();
   const post = (method: string, params?: object) =>
-    new Promise<unknown>((resolve, reject) => session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))),
+    );
   await post('Profiler.enable');
   await post('Profiler.setSamplingInterval', { interval: 100 });
   await post('Profiler.start');

@@ -1,5 +1,18 @@
 import { parseArgs } from 'node:util';
-import { type CallOutcome, Connection, type ConnectOptions, type DetailedRecording, findMethods, introspect, isDBusClientError, outcomeOf, parseCallArguments, recordCall, type RecordCallOptions, type RecordedMessage } from '../../wire/src/index';
+import {
+  type CallOutcome,
+  Connection,
+  type ConnectOptions,
+  type DetailedRecording,
+  findMethods,
+  introspect,
+  isDBusClientError,
+  outcomeOf,
+  parseCallArguments,
+  recordCall,
+  type RecordCallOptions,
+  type RecordedMessage,
+} from '../../wire/src/index';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { stress, toPcap } from '../../replay/src/index';
@@ -36,31 +49,55 @@ function connectOptions(values: BusFlags, env: NodeJS.ProcessEnv): ConnectOption
 }
 
 /** Finds the method's signature by introspection, and tells the user where it came from. */
-async function introspectSignature(connect: ConnectOptions, call: { destination: string; path: string; interface?: string; member: string }, argCount: number, timeoutMs: number | undefined, io: Io): Promise<string> {
+async function introspectSignature(
+  connect: ConnectOptions,
+  call: { destination: string; path: string; interface?: string; member: string },
+  argCount: number,
+  timeoutMs: number | undefined,
+  io: Io,
+): Promise<string> {
   const where = `${call.destination} ${call.path} ${call.interface ? call.interface + '.' : ''}${call.member}`;
   let found: ReturnType<typeof findMethods>;
   const connection = await Connection.open(connect);
   try {
-    found = findMethods(await introspect(connection, call.destination, call.path, timeoutMs), call.member, call.interface);
+    found = findMethods(
+      await introspect(connection, call.destination, call.path, timeoutMs),
+      call.member,
+      call.interface,
+    );
   } catch (error) {
-    if (argCount > 0) throw new UsageError(`no --signature, and introspecting ${where} failed (${(error as Error).message}): pass --signature`);
-    io.stderr(`dbus-lint call: no --signature, and introspecting ${where} failed (${(error as Error).message}); calling with no arguments\n`);
+    if (argCount > 0)
+      throw new UsageError(
+        `no --signature, and introspecting ${where} failed (${(error as Error).message}): pass --signature`,
+      );
+    io.stderr(
+      `dbus-lint call: no --signature, and introspecting ${where} failed (${(error as Error).message}); calling with no arguments\n`,
+    );
     return '';
   } finally {
     await connection.close();
   }
   const signatures = [...new Set(found.map((candidate) => candidate.method.inSignature))];
   if (found.length === 0) {
-    if (argCount > 0) throw new UsageError(`no --signature, and introspection of ${call.destination} ${call.path} lists no method ${call.member}: pass --signature`);
-    io.stderr(`dbus-lint call: no --signature; introspection of ${call.destination} ${call.path} lists no method ${call.member}; calling with no arguments\n`);
+    if (argCount > 0)
+      throw new UsageError(
+        `no --signature, and introspection of ${call.destination} ${call.path} lists no method ${call.member}: pass --signature`,
+      );
+    io.stderr(
+      `dbus-lint call: no --signature; introspection of ${call.destination} ${call.path} lists no method ${call.member}; calling with no arguments\n`,
+    );
     return '';
   }
   if (signatures.length > 1) {
-    throw new UsageError(`${call.member} exists on ${found.map((candidate) => candidate.interface).join(', ')} with different signatures: pass --interface or --signature`);
+    throw new UsageError(
+      `${call.member} exists on ${found.map((candidate) => candidate.interface).join(', ')} with different signatures: pass --interface or --signature`,
+    );
   }
   const method = found[0]!;
   const args = method.method.in.map((arg) => `${arg.name ?? '?'}: ${arg.type}`).join(', ');
-  io.stderr(`dbus-lint call: no --signature; introspected ${method.interface}.${call.member}(${args}) → signature "${signatures[0]}"\n`);
+  io.stderr(
+    `dbus-lint call: no --signature; introspected ${method.interface}.${call.member}(${args}) → signature "${signatures[0]}"\n`,
+  );
   return signatures[0]!;
 }
 
@@ -73,7 +110,7 @@ function formatMessage(message: RecordedMessage, readOf: Map<number, number>, in
   const arrow = message.direction === 'sent' ? '→' : '←';
   const what =
     message.type === 'error'
-      ? message.errorName ?? ''
+      ? (message.errorName ?? '')
       : message.member
         ? `${message.path ?? ''} ${message.interface ? message.interface + '.' : ''}${message.member}`
         : '';
@@ -95,8 +132,12 @@ export function formatRecordingText(recording: DetailedRecording): string {
   recording.reads.forEach((read, i) => read.completes.forEach((index) => readOf.set(index, i)));
   const lines = recording.messages.map((message, i) => formatMessage(message, readOf, i));
   const outcome = outcomeOf(recording);
-  if (outcome === 'reply') lines.push(`reply: message ${recording.reply! + 1} ${body(recording.messages[recording.reply!]!)}`);
-  else if (recording.error) lines.push(`${outcome === 'error-reply' ? 'error reply' : outcome}: ${recording.error.name}: ${recording.error.message}`);
+  if (outcome === 'reply')
+    lines.push(`reply: message ${recording.reply! + 1} ${body(recording.messages[recording.reply!]!)}`);
+  else if (recording.error)
+    lines.push(
+      `${outcome === 'error-reply' ? 'error reply' : outcome}: ${recording.error.name}: ${recording.error.message}`,
+    );
   return lines.join('\n') + '\n';
 }
 
@@ -108,13 +149,21 @@ function toCallJson(recording: DetailedRecording): string {
 
 const ADVICE: Record<CallOutcome, string> = {
   reply: '',
-  'error-reply': 'the peer answered with a D-Bus error: check the destination, path, interface, method name and arguments',
-  timeout: 'no reply in time: the peer may be busy, hung or not reading; raise --timeout or check that the destination is alive',
+  'error-reply':
+    'the peer answered with a D-Bus error: check the destination, path, interface, method name and arguments',
+  timeout:
+    'no reply in time: the peer may be busy, hung or not reading; raise --timeout or check that the destination is alive',
   failed: 'the call failed before a reply: check that the bus and the destination are running',
 };
 
 function exitCode(outcome: CallOutcome): number {
-  return outcome === 'reply' ? EXIT.reply : outcome === 'error-reply' ? EXIT.errorReply : outcome === 'timeout' ? EXIT.timeout : EXIT.usage;
+  return outcome === 'reply'
+    ? EXIT.reply
+    : outcome === 'error-reply'
+      ? EXIT.errorReply
+      : outcome === 'timeout'
+        ? EXIT.timeout
+        : EXIT.usage;
 }
 
 export const callCommand: Command = async (args, io) => {
@@ -145,12 +194,27 @@ export const callCommand: Command = async (args, io) => {
   const target = { destination: values.dest, path: values.path, interface: values.interface, member: values.method };
 
   try {
-    const signature = values.signature ?? (await introspectSignature(connect, target, positionals.length, timeoutMs, io));
-    const options: RecordCallOptions = { ...connect, ...target, signature, body: parseCallArguments(signature, positionals), timeoutMs };
+    const signature =
+      values.signature ?? (await introspectSignature(connect, target, positionals.length, timeoutMs, io));
+    const options: RecordCallOptions = {
+      ...connect,
+      ...target,
+      signature,
+      body: parseCallArguments(signature, positionals),
+      timeoutMs,
+    };
     if (repeat !== undefined) {
-      const summary = await stress({ ...options, runs: repeat }, format === 'text' ? ({ done, summary: s }) => {
-        if (done % 10 === 0 || done === repeat) io.stderr(`\rrun ${done}/${repeat}: ok ${s.ok}, failed ${s.failed}, timeouts ${s.timeouts}, naive wrong ${s.naive.firstMessageWrong}`);
-      } : undefined);
+      const summary = await stress(
+        { ...options, runs: repeat },
+        format === 'text'
+          ? ({ done, summary: s }) => {
+              if (done % 10 === 0 || done === repeat)
+                io.stderr(
+                  `\rrun ${done}/${repeat}: ok ${s.ok}, failed ${s.failed}, timeouts ${s.timeouts}, naive wrong ${s.naive.firstMessageWrong}`,
+                );
+            }
+          : undefined,
+      );
       if (format === 'text') io.stderr('\n');
       io.stdout(JSON.stringify(summary) + '\n');
       return summary.failed > 0 ? EXIT.errorReply : summary.timeouts > 0 ? EXIT.timeout : EXIT.reply;
@@ -164,7 +228,14 @@ export const callCommand: Command = async (args, io) => {
   } catch (error) {
     if (error instanceof UsageError) throw error;
     if (isDBusClientError(error)) {
-      const hint = error.kind === 'marshal' || error.kind === 'signature' ? 'check the arguments against the signature' : error.kind === 'name' ? 'check --dest, --path, --interface and --method' : error.kind === 'auth' ? 'the bus refused us: check that it is a D-Bus bus and you may connect to it' : 'check --address / --session / --system and that the bus is running';
+      const hint =
+        error.kind === 'marshal' || error.kind === 'signature'
+          ? 'check the arguments against the signature'
+          : error.kind === 'name'
+            ? 'check --dest, --path, --interface and --method'
+            : error.kind === 'auth'
+              ? 'the bus refused us: check that it is a D-Bus bus and you may connect to it'
+              : 'check --address / --session / --system and that the bus is running';
       io.stderr(`dbus-lint call: ${error.message}\n  (${hint})\n`);
       return EXIT.usage;
     }

@@ -77,10 +77,15 @@ export async function runCheck(paths: string[], options: CheckOptions, cwd = pro
   const totalBytes = walked.reduce((sum, file) => sum + file.size, 0);
   const workers = workerCount(options.jobs, totalBytes, walked.length);
   if (workers > 1) {
-    await checkInWorkers(walked, workers, { grammarDir: options.grammarDir, options: options.analyze }, (index, outcome) => {
-      record(index, outcome);
-      report();
-    });
+    await checkInWorkers(
+      walked,
+      workers,
+      { grammarDir: options.grammarDir, options: options.analyze },
+      (index, outcome) => {
+        record(index, outcome);
+        report();
+      },
+    );
   } else {
     const analyzer = new Analyzer(grammarFolder(options.grammarDir));
     for (const { index, file, path } of walked) {

@@ -1,6 +1,15 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { DEFAULT_MAX_FILE_SIZE, isRuleId, isSeveritySetting, type RuleId, RULES, SEVERITY_SETTINGS, type SeveritySetting, VERSION } from '../../core/src/index';
+import {
+  DEFAULT_MAX_FILE_SIZE,
+  isRuleId,
+  isSeveritySetting,
+  type RuleId,
+  RULES,
+  SEVERITY_SETTINGS,
+  type SeveritySetting,
+  VERSION,
+} from '../../core/src/index';
 import { defaultGrammarDir } from '../../host/src/index';
 import { exitCodeFor, MIN_BYTES_PER_WORKER, runCheck } from './check';
 import { formatJson, formatText } from './format';
@@ -64,10 +73,16 @@ export const checkCommand: Command = async (args, io) => {
   const progress = progressLine(io);
   const result = await runCheck(
     positionals,
-    { analyze: { severities, maxFileSize }, grammarDir: defaultGrammarDir(), jobs, onProgress: (p) => progress.update(p) },
+    {
+      analyze: { severities, maxFileSize },
+      grammarDir: defaultGrammarDir(),
+      jobs,
+      onProgress: (p) => progress.update(p),
+    },
     io.cwd,
   ).finally(() => progress.finish());
-  for (const problem of [...result.ioErrors, ...result.skipped]) io.stderr(`dbus-lint: ${problem.path}: ${problem.message}\n`);
+  for (const problem of [...result.ioErrors, ...result.skipped])
+    io.stderr(`dbus-lint: ${problem.path}: ${problem.message}\n`);
   if (format === 'sarif') io.stdout(JSON.stringify(toSarif(result, VERSION, io.cwd), null, 2) + '\n');
   else if (format === 'json') io.stdout(formatJson(result));
   else io.stdout(formatText(result));

@@ -24,7 +24,11 @@ export interface FileResult {
 
 /** What became of one file; plain data, so a worker can post it to the main thread. */
 export type FileOutcome =
-  | { kind: 'analysed'; result: FileResult; /** it passed `mayMatter` and went through `analyze` */ pastPrefilter: boolean }
+  | {
+      kind: 'analysed';
+      result: FileResult;
+      /** it passed `mayMatter` and went through `analyze` */ pastPrefilter: boolean;
+    }
   | { kind: 'skipped'; problem: WalkProblem }
   | { kind: 'ioError'; problem: WalkProblem };
 
@@ -37,7 +41,12 @@ function looksBinary(bytes: Buffer): boolean {
  * Reads, screens and analyses one file: the same steps, in the same order, whether the main thread or a
  * worker runs them, so both report every file alike. `file` is the path to open, `path` the one to print.
  */
-export async function checkFile(analyzer: Analyzer, file: string, path: string, options: AnalyzeOptions): Promise<FileOutcome> {
+export async function checkFile(
+  analyzer: Analyzer,
+  file: string,
+  path: string,
+  options: AnalyzeOptions,
+): Promise<FileOutcome> {
   const language = languageForPath(file) as LanguageId;
   let bytes: Buffer;
   try {
@@ -51,10 +60,15 @@ export async function checkFile(analyzer: Analyzer, file: string, path: string, 
   // The size cap comes before the prefilter, as in `analyze`: a file over it is reported either way.
   const tooLarge = sizeCapError(text, options);
   if (tooLarge) return { kind: 'skipped', problem: { path, message: tooLarge.message } };
-  if (!options.skipPrefilter && !mayMatter(text)) return { kind: 'analysed', result: { path, language, text: '', findings: [] }, pastPrefilter: false };
+  if (!options.skipPrefilter && !mayMatter(text))
+    return { kind: 'analysed', result: { path, language, text: '', findings: [] }, pastPrefilter: false };
   try {
     const findings = await analyzer.analyze(text, language, options);
-    return { kind: 'analysed', result: { path, language, text: findings.length > 0 ? text : '', findings }, pastPrefilter: true };
+    return {
+      kind: 'analysed',
+      result: { path, language, text: findings.length > 0 ? text : '', findings },
+      pastPrefilter: true,
+    };
   } catch (error) {
     return { kind: 'skipped', problem: { path, message: error instanceof Error ? error.message : String(error) } };
   }

@@ -34,7 +34,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
   const command = COMMANDS[name];
   if (!command) {
-    io.stderr(`dbus-lint: unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')} (see dbus-lint --help)\n`);
+    io.stderr(
+      `dbus-lint: unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')} (see dbus-lint --help)\n`,
+    );
     return 2;
   }
   try {

@@ -57,7 +57,10 @@ const PART_FLAGS: Record<CallPart, string> = {
 
 function parseLocation(spec: string | undefined): { file: string; line: number } {
   const match = spec ? /^(.+):(\d+)$/.exec(spec) : null;
-  if (!match) throw new UsageError(`expected FILE:LINE (like src/main.rs:42), got ${spec === undefined ? 'nothing' : `"${spec}"`}`);
+  if (!match)
+    throw new UsageError(
+      `expected FILE:LINE (like src/main.rs:42), got ${spec === undefined ? 'nothing' : `"${spec}"`}`,
+    );
   const line = Number(match[2]);
   if (line < 1) throw new UsageError(`line numbers start at 1, got ${line}`);
   return { file: match[1]!, line };
@@ -81,7 +84,12 @@ async function findingAt(path: string, line: number, member: string | undefined)
     throw new UsageError(`cannot read ${path}: ${(error as Error).message}`);
   }
   const findings = await new Analyzer(grammarFolder(defaultGrammarDir())).analyze(text, language);
-  const here = findings.filter((f) => f.range.start.line <= line - 1 && line - 1 <= f.range.end.line && (!member || !f.data.member || f.data.member === member));
+  const here = findings.filter(
+    (f) =>
+      f.range.start.line <= line - 1 &&
+      line - 1 <= f.range.end.line &&
+      (!member || !f.data.member || f.data.member === member),
+  );
   if (here.length === 0) {
     const lines = [...new Set(findings.map((f) => f.range.start.line + 1))];
     throw new UsageError(
@@ -89,7 +97,8 @@ async function findingAt(path: string, line: number, member: string | undefined)
     );
   }
   // A finding whose call the code spells out wins over one (say, a hand-written read) that knows less.
-  const known = (f: Finding) => (['destination', 'path', 'interface', 'member'] as const).filter((part) => f.data[part]).length;
+  const known = (f: Finding) =>
+    (['destination', 'path', 'interface', 'member'] as const).filter((part) => f.data[part]).length;
   return [...here].sort((a, b) => known(b) - known(a))[0]!;
 }
 
@@ -116,19 +125,27 @@ function cliPrompts(location: { file: string; line: number }, argFlags: string[]
       if (yes) return true;
       // Introspecting is a call too (and can activate the service): never without consent.
       if (!process.stdin.isTTY) return false;
-      return askYesNo(`Introspect ${target.destination} ${target.path} on the ${target.bus.kind === 'address' ? `bus at ${target.bus.address}` : `${target.bus.kind} bus`} to learn the signature of ${target.member}?`);
+      return askYesNo(
+        `Introspect ${target.destination} ${target.path} on the ${target.bus.kind === 'address' ? `bus at ${target.bus.address}` : `${target.bus.kind} bus`} to learn the signature of ${target.member}?`,
+      );
     },
     async signature(target, guess, introspected) {
       const why = introspected ? 'could not be introspected' : 'was not introspected (pass --yes to allow it)';
       if (guess !== undefined) {
-        say(`${target.destination} ${target.path} ${why}; signature "${guess}" taken from the string arguments in the code`);
+        say(
+          `${target.destination} ${target.path} ${why}; signature "${guess}" taken from the string arguments in the code`,
+        );
         return guess;
       }
       if (argFlags.length === 0) {
-        say(`${target.destination} ${target.path} ${why}; calling ${target.member} with no arguments (pass --signature and --arg if it takes some)`);
+        say(
+          `${target.destination} ${target.path} ${why}; calling ${target.member} with no arguments (pass --signature and --arg if it takes some)`,
+        );
         return '';
       }
-      throw new UsageError(`the signature is not known from the code and ${target.destination} ${target.path} ${why}: pass --signature SIG`);
+      throw new UsageError(
+        `the signature is not known from the code and ${target.destination} ${target.path} ${why}: pass --signature SIG`,
+      );
     },
     asksForArguments: false,
     arguments(target, types) {
@@ -142,7 +159,8 @@ function cliPrompts(location: { file: string; line: number }, argFlags: string[]
 }
 
 async function confirm(call: ReplayCall): Promise<boolean> {
-  if (!process.stdin.isTTY) throw new UsageError(`not sending without confirmation: pass --yes to send ${describeCall(call)}`);
+  if (!process.stdin.isTTY)
+    throw new UsageError(`not sending without confirmation: pass --yes to send ${describeCall(call)}`);
   return askYesNo(`Send ${describeCall(call)}?`);
 }
 
@@ -177,7 +195,12 @@ export const replayCommand: Command = async (args, io) => {
   const finding = await findingAt(resolve(io.cwd, location.file), location.line, values.method);
   const analysisMs = performance.now() - started;
   const known: CallData = { ...finding.data };
-  for (const [part, flag] of [['destination', values.dest], ['path', values.path], ['interface', values.interface], ['member', values.method]] as const) {
+  for (const [part, flag] of [
+    ['destination', values.dest],
+    ['path', values.path],
+    ['interface', values.interface],
+    ['member', values.method],
+  ] as const) {
     if (flag === undefined) continue;
     const problem = validatePart(part, flag);
     if (problem) throw new UsageError(`${PART_FLAGS[part].split(' ')[0]}: "${flag}" is not ${problem}`);
@@ -185,7 +208,10 @@ export const replayCommand: Command = async (args, io) => {
   }
   if (values.signature !== undefined) known.signature = values.signature;
   const bus = chosenBus ?? { kind: 'session' };
-  if (!chosenBus && known.bus === 'system') io.stderr('dbus-lint replay: the code uses the system bus; replaying on the session bus (pass --system to replay there)\n');
+  if (!chosenBus && known.bus === 'system')
+    io.stderr(
+      'dbus-lint replay: the code uses the system bus; replaying on the session bus (pass --system to replay there)\n',
+    );
 
   const backend = dbusBackend(io.env);
   try {
@@ -208,16 +234,28 @@ export const replayCommand: Command = async (args, io) => {
     if (values.pcap) await writeFile(resolve(io.cwd, values.pcap), toPcap(recording));
     let stressSummary;
     if (repeat !== undefined) {
-      stressSummary = await backend.stress(call, repeat, timeoutMs, (done) => {
-        if (format === 'text' && (done % 50 === 0 || done === repeat)) io.stderr(`\rrun ${done}/${repeat}`);
-      }, new AbortController().signal);
+      stressSummary = await backend.stress(
+        call,
+        repeat,
+        timeoutMs,
+        (done) => {
+          if (format === 'text' && (done % 50 === 0 || done === repeat)) io.stderr(`\rrun ${done}/${repeat}`);
+        },
+        new AbortController().signal,
+      );
       if (format === 'text') io.stderr('\n');
     }
     const totalMs = performance.now() - started;
     const timing = { analysisMs: round(analysisMs), recordMs: round(result.elapsedMs), totalMs: round(totalMs) };
     if (format === 'json') {
       const output = {
-        finding: { file: location.file, line: location.line, ruleId: finding.ruleId, message: finding.message, call: finding.data },
+        finding: {
+          file: location.file,
+          line: location.line,
+          ruleId: finding.ruleId,
+          message: finding.message,
+          call: finding.data,
+        },
         call: { ...call, args: toJsonSafe(call.args) },
         recording: toCallRecording(recording),
         verdict,
@@ -229,13 +267,17 @@ export const replayCommand: Command = async (args, io) => {
       io.stdout(`Finding: ${finding.ruleId} at ${location.file}:${location.line}\n`);
       io.stdout(transcript(call, recording, verdict));
       if (stressSummary) io.stdout(`Stress: ${JSON.stringify(stressSummary)}\n`);
-      io.stdout(`Timing: analysis ${timing.analysisMs} ms, recording ${timing.recordMs} ms, total ${timing.totalMs} ms\n`);
+      io.stdout(
+        `Timing: analysis ${timing.analysisMs} ms, recording ${timing.recordMs} ms, total ${timing.totalMs} ms\n`,
+      );
     }
     return EXIT[outcomeOf(recording)];
   } catch (error) {
     if (error instanceof UsageError) throw error;
     if (isDBusClientError(error)) {
-      io.stderr(`dbus-lint replay: ${error.message}\n  (check --address / --session / --system and that the bus is running)\n`);
+      io.stderr(
+        `dbus-lint replay: ${error.message}\n  (check --address / --session / --system and that the bus is running)\n`,
+      );
       return EXIT.failed;
     }
     throw error;

@@ -29,33 +29,33 @@ export function toSarif(result: CheckResult, toolVersion: string, cwd: string): 
     const lines = file.text.split(/\r?\n/);
     const seen = new Map<string, number>();
     // Unused suppressions are not results of a rule: they go to the invocation's notifications.
-    return file.findings.filter((f) => f.kind !== 'unused-suppression').map((f) => ({
-      ruleId: f.ruleId,
-      ruleIndex: ruleIndex.get(f.ruleId),
-      level: LEVEL[f.severity],
-      message: { text: f.message },
-      locations: [
-        {
-          physicalLocation: {
-            artifactLocation: file.path.startsWith('/')
-              ? { uri: pathToFileUri(file.path) }
-              : { uri: encodeURI(file.path), uriBaseId: '%SRCROOT%' },
-            region: {
-              startLine: f.range.start.line + 1,
-              startColumn: f.range.start.character + 1,
-              endLine: f.range.end.line + 1,
-              endColumn: f.range.end.character + 1,
+    return file.findings
+      .filter((f) => f.kind !== 'unused-suppression')
+      .map((f) => ({
+        ruleId: f.ruleId,
+        ruleIndex: ruleIndex.get(f.ruleId),
+        level: LEVEL[f.severity],
+        message: { text: f.message },
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: file.path.startsWith('/')
+                ? { uri: pathToFileUri(file.path) }
+                : { uri: encodeURI(file.path), uriBaseId: '%SRCROOT%' },
+              region: {
+                startLine: f.range.start.line + 1,
+                startColumn: f.range.start.character + 1,
+                endLine: f.range.end.line + 1,
+                endColumn: f.range.end.character + 1,
+              },
             },
           },
+        ],
+        partialFingerprints: {
+          'dbusLint/v1': fingerprint(f.ruleId, file.path, lines[f.range.start.line] ?? '', seen),
         },
-      ],
-      partialFingerprints: {
-        'dbusLint/v1': fingerprint(f.ruleId, file.path, lines[f.range.start.line] ?? '', seen),
-      },
-      ...(f.suppression
-        ? { suppressions: [{ kind: 'inSource', justification: f.suppression.justification }] }
-        : {}),
-    }));
+        ...(f.suppression ? { suppressions: [{ kind: 'inSource', justification: f.suppression.justification }] } : {}),
+      }));
   });
   return {
     $schema: SARIF_SCHEMA,

@@ -72,7 +72,11 @@ export async function checkInWorkers(
   const byIndex = new Map(files.map((file) => [file.index, file]));
   const cleanOutcome = (index: number, pastPrefilter: boolean): FileOutcome => {
     const { file, path } = byIndex.get(index) as PoolFile;
-    return { kind: 'analysed', result: { path, language: languageForPath(file) as LanguageId, text: '', findings: [] }, pastPrefilter };
+    return {
+      kind: 'analysed',
+      result: { path, language: languageForPath(file) as LanguageId, text: '', findings: [] },
+      pastPrefilter,
+    };
   };
   const workers: Worker[] = [];
   try {
@@ -86,7 +90,10 @@ export async function checkInWorkers(
       const feed = (worker: Worker): void => {
         const batch = queue[next];
         if (!batch) return;
-        worker.postMessage({ batch: next++, files: batch.map(({ index, file, path }) => ({ index, file, path })) } satisfies WorkerInput);
+        worker.postMessage({
+          batch: next++,
+          files: batch.map(({ index, file, path }) => ({ index, file, path })),
+        } satisfies WorkerInput);
       };
       for (let i = 0; i < count; i++) {
         const worker = startWorker(setup);
@@ -98,9 +105,18 @@ export async function checkInWorkers(
           if (--pending === 0) resolve();
           else feed(worker);
         });
-        worker.on('error', (error) => reject(new Error(`a check worker failed: ${error.message}; run again with --jobs 1 to check on the main thread`)));
+        worker.on('error', (error) =>
+          reject(
+            new Error(`a check worker failed: ${error.message}; run again with --jobs 1 to check on the main thread`),
+          ),
+        );
         worker.on('exit', (code) => {
-          if (pending > 0) reject(new Error(`a check worker exited (code ${code}) with files still to check; run again with --jobs 1 to check on the main thread`));
+          if (pending > 0)
+            reject(
+              new Error(
+                `a check worker exited (code ${code}) with files still to check; run again with --jobs 1 to check on the main thread`,
+              ),
+            );
         });
       }
       // Round robin, so a small scan's few batches still reach every worker.

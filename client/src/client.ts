@@ -10,7 +10,12 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { REPLAY_CALL_COMMAND, STATUS_NOTIFICATION, type InitializationOptions, type ServerStatus } from '../../protocol/src/index';
+import {
+  REPLAY_CALL_COMMAND,
+  STATUS_NOTIFICATION,
+  type InitializationOptions,
+  type ServerStatus,
+} from '../../protocol/src/index';
 import type { replayHandler } from './commands/replayCall';
 import { createStatusItem, showStatus } from './statusItem';
 
@@ -56,7 +61,11 @@ export function activate(context: vscode.ExtensionContext, started: () => void):
   const serverModule = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+    debug: {
+      module: serverModule,
+      transport: TransportKind.ipc,
+      options: { execArgv: ['--nolazy', '--inspect=6011'] },
+    },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
@@ -64,7 +73,10 @@ export function activate(context: vscode.ExtensionContext, started: () => void):
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     synchronize: { configurationSection: 'dbusLint' },
     // replayCommand: this client registers dbusLint.replayCall, so the server may offer "Replay this call".
-    initializationOptions: { settings: vscode.workspace.getConfiguration('dbusLint'), replayCommand: true } satisfies InitializationOptions,
+    initializationOptions: {
+      settings: vscode.workspace.getConfiguration('dbusLint'),
+      replayCommand: true,
+    } satisfies InitializationOptions,
   };
   client = new LanguageClient('dbusLint', 'D-Bus Lint', serverOptions, clientOptions);
   context.subscriptions.push(

@@ -37,7 +37,13 @@ export function requireWithCodeCache<T>(file: string, cacheDir: string): CachedM
   const module = { exports: {} as T };
   // createRequire(file): `vscode` and node modules resolve as for a module at `file`; the extension host
   // maps `vscode` by the requiring file's path, which lies inside this extension.
-  const compiled = script.runInThisContext() as (exports: T, require: NodeRequire, module: { exports: T }, filename: string, dirname: string) => void;
+  const compiled = script.runInThisContext() as (
+    exports: T,
+    require: NodeRequire,
+    module: { exports: T },
+    filename: string,
+    dirname: string,
+  ) => void;
   compiled(module.exports, createRequire(file), module, file, dirname(file));
   return {
     exports: module.exports,
@@ -47,7 +53,8 @@ export function requireWithCodeCache<T>(file: string, cacheDir: string): CachedM
       mkdirSync(cacheDir, { recursive: true });
       // Caches of earlier builds are dead weight.
       for (const name of readdirSync(cacheDir)) {
-        if (name.startsWith(`${basename(file)}.`) && name.endsWith('.v8cache')) rmSync(join(cacheDir, name), { force: true });
+        if (name.startsWith(`${basename(file)}.`) && name.endsWith('.v8cache'))
+          rmSync(join(cacheDir, name), { force: true });
       }
       // Written aside and renamed, so a concurrent load never reads half a cache.
       const partial = `${cacheFile}.${process.pid}.tmp`;

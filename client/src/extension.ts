@@ -7,7 +7,10 @@ import { requireWithCodeCache } from './codeCache';
 let client: typeof Client | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
-  const loaded = requireWithCodeCache<typeof Client>(context.asAbsolutePath('dist/client.js'), context.globalStorageUri.fsPath);
+  const loaded = requireWithCodeCache<typeof Client>(
+    context.asAbsolutePath('dist/client.js'),
+    context.globalStorageUri.fsPath,
+  );
   client = loaded.exports;
   client.activate(context, () => loaded.saveCache());
 }

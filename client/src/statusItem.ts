@@ -20,5 +20,6 @@ export function showStatus(item: vscode.LanguageStatusItem, status: ServerStatus
   item.severity = status.message ? vscode.LanguageStatusSeverity.Warning : vscode.LanguageStatusSeverity.Information;
   item.text = status.state === 'starting' ? '$(sync~spin) D-Bus Lint' : '$(check) D-Bus Lint';
   const timing = status.lastAnalysisMs !== undefined ? `, last analysis ${status.lastAnalysisMs} ms` : '';
-  item.detail = status.message ?? `${status.filesAnalysed} file${status.filesAnalysed === 1 ? '' : 's'} analysed${timing}`;
+  item.detail =
+    status.message ?? `${status.filesAnalysed} file${status.filesAnalysed === 1 ? '' : 's'} analysed${timing}`;
 }

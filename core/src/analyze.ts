@@ -39,7 +39,16 @@ export class Analyzer {
     try {
       const items = TopLevelItems.fresh(tree);
       const query = await this.pool.query(language, COMBINED_QUERY);
-      return analysePass({ language, text, tree, items, facts: new VersionFacts(text, items, undefined, false), query, options, record: false }).findings;
+      return analysePass({
+        language,
+        text,
+        tree,
+        items,
+        facts: new VersionFacts(text, items, undefined, false),
+        query,
+        options,
+        record: false,
+      }).findings;
     } finally {
       tree.delete();
     }

@@ -16,7 +16,13 @@ export function callHints(scope: Node, file: FileFacts): CallData {
   const bus = file.fact(busHint);
   const hints: CallData = bus ? { bus } : {};
   if (literals.some((l) => l === 'Hello')) {
-    return { ...hints, destination: 'org.freedesktop.DBus', path: '/org/freedesktop/DBus', interface: 'org.freedesktop.DBus', member: 'Hello' };
+    return {
+      ...hints,
+      destination: 'org.freedesktop.DBus',
+      path: '/org/freedesktop/DBus',
+      interface: 'org.freedesktop.DBus',
+      member: 'Hello',
+    };
   }
   const destination = literals.find((l) => BUS_NAME.test(l) && l.split('.').length >= 3);
   const path = literals.find((l) => OBJECT_PATH.test(l) && l.length > 1);
@@ -27,5 +33,9 @@ export function callHints(scope: Node, file: FileFacts): CallData {
 
 /** The bus a hand-written client's file talks about, if it names one. */
 function busHint(file: FileFacts): 'system' | 'session' | undefined {
-  return file.has(/system_bus_socket|\bsystem\b|SYSTEM_BUS/) ? 'system' : file.has(/DBUS_SESSION_BUS_ADDRESS|\bsession\b/) ? 'session' : undefined;
+  return file.has(/system_bus_socket|\bsystem\b|SYSTEM_BUS/)
+    ? 'system'
+    : file.has(/DBUS_SESSION_BUS_ADDRESS|\bsession\b/)
+      ? 'session'
+      : undefined;
 }

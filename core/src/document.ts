@@ -91,7 +91,6 @@ export class AnalysisDocument {
     return this.needsAnalysis;
   }
 
-
   /** Applies changes to the text and the tree, in order (each range is in the text left by the previous one). */
   edit(changes: readonly DocumentChange[]): void {
     for (const change of changes) {
@@ -115,10 +114,21 @@ export class AnalysisDocument {
           : { row: startPosition.row + countBreaks(change.text), column: change.text.length - lastBreak - 1 };
       const length = this.currentText.length - (oldEnd - start) + change.text.length;
       this.currentText =
-        change.after?.length === length ? change.after : this.currentText.slice(0, start) + change.text + this.currentText.slice(oldEnd);
+        change.after?.length === length
+          ? change.after
+          : this.currentText.slice(0, start) + change.text + this.currentText.slice(oldEnd);
       this.updateLineStarts(startPosition.row, oldEndPosition.row, start, change.text, newEnd - oldEnd);
       if (this.tree) {
-        this.tree.edit(new Edit({ startIndex: start, oldEndIndex: oldEnd, newEndIndex: newEnd, startPosition, oldEndPosition, newEndPosition }));
+        this.tree.edit(
+          new Edit({
+            startIndex: start,
+            oldEndIndex: oldEnd,
+            newEndIndex: newEnd,
+            startPosition,
+            oldEndPosition,
+            newEndPosition,
+          }),
+        );
         this.forgetLeftContext(start, startPosition);
       }
       this.pending?.push({ start, oldEnd, newEnd, rows: newEndPosition.row - oldEndPosition.row });
@@ -148,14 +158,29 @@ export class AnalysisDocument {
     const previous = reuse ? this.cache : undefined;
     // The pass updates the previous results in place: if it fails half-way they are nobody's.
     this.cache = undefined;
-    const output = analysePass({ language: this.language, text: this.currentText, tree, items, facts, query: this.query, options: this.options, previous });
+    const output = analysePass({
+      language: this.language,
+      text: this.currentText,
+      tree,
+      items,
+      facts,
+      query: this.query,
+      options: this.options,
+      previous,
+    });
     this.items = items;
     this.facts = facts;
     this.cache = output.cache;
     this.pending = [];
     this.needsAnalysis = false;
     this.lastFindings = output.findings;
-    this.stats = { incremental: reuse, checked: output.checked, reused: output.reused, applicable: output.applicable, ms: performance.now() - started };
+    this.stats = {
+      incremental: reuse,
+      checked: output.checked,
+      reused: output.reused,
+      applicable: output.applicable,
+      ms: performance.now() - started,
+    };
     return output.findings;
   }
 
@@ -186,7 +211,10 @@ export class AnalysisDocument {
   private forgetLeftContext(start: number, position: Point): void {
     let row = position.row;
     let from = this.lineStarts[row] ?? 0;
-    while (row > 0 && !holdsCode(this.currentText, from, row === position.row ? start : (this.lineStarts[row + 1] ?? start))) {
+    while (
+      row > 0 &&
+      !holdsCode(this.currentText, from, row === position.row ? start : (this.lineStarts[row + 1] ?? start))
+    ) {
       row--;
       from = this.lineStarts[row] ?? 0;
     }
@@ -244,7 +272,8 @@ export class AnalysisDocument {
     for (let i = inserted.indexOf('\n'); i >= 0; i = inserted.indexOf('\n', i + 1)) added.push(start + i + 1);
     if (added.length === 0 && startRow === endRow) {
       // Most keystrokes: the same lines, the later ones moved (in place, no new array of ten thousand).
-      for (let row = endRow + 1; row < this.lineStarts.length; row++) this.lineStarts[row] = (this.lineStarts[row] ?? 0) + delta;
+      for (let row = endRow + 1; row < this.lineStarts.length; row++)
+        this.lineStarts[row] = (this.lineStarts[row] ?? 0) + delta;
       return;
     }
     const tail = this.lineStarts.slice(endRow + 1).map((offset) => offset + delta);
@@ -257,7 +286,16 @@ export class AnalysisDocument {
  * (how forgetErrors and forgetLeftContext keep tree-sitter from reusing what it must not).
  */
 function markEdited(tree: Tree, start: number, end: number, startPosition: Point, endPosition: Point): void {
-  tree.edit(new Edit({ startIndex: start, oldEndIndex: end, newEndIndex: end, startPosition, oldEndPosition: endPosition, newEndPosition: endPosition }));
+  tree.edit(
+    new Edit({
+      startIndex: start,
+      oldEndIndex: end,
+      newEndIndex: end,
+      startPosition,
+      oldEndPosition: endPosition,
+      newEndPosition: endPosition,
+    }),
+  );
 }
 
 function lineStartsOf(text: string): number[] {

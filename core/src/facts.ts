@@ -55,7 +55,11 @@ const globalCopies = new WeakMap<RegExp, RegExp>();
 /** A global twin of `pattern`, one per pattern object (callers reset lastIndex before each scan). */
 function globalCopy(pattern: RegExp): RegExp {
   let copy = globalCopies.get(pattern);
-  if (!copy) globalCopies.set(pattern, (copy = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`)));
+  if (!copy)
+    globalCopies.set(
+      pattern,
+      (copy = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`)),
+    );
   return copy;
 }
 
@@ -173,7 +177,10 @@ export class VersionFacts implements FileFacts {
       raw = [];
       for (const { start, list } of this.perItem(pattern)) {
         // A copy with the file offset: callers look nodes up by it.
-        for (const m of list) raw.push(Object.assign([...m], { index: start + m.index, input: m.input, groups: m.groups }) as RegExpExecArray);
+        for (const m of list)
+          raw.push(
+            Object.assign([...m], { index: start + m.index, input: m.input, groups: m.groups }) as RegExpExecArray,
+          );
       }
       this.memo.set(key, raw);
     }
@@ -278,7 +285,8 @@ export class RecordingFacts implements FileFacts {
 
   matches(pattern: RegExp): readonly RegExpExecArray[] {
     const key = patternKey('s', pattern);
-    if (this.record && !this.recorded.has(key)) this.note(key, this.version.matchShape(pattern), (v) => v.matchShape(pattern));
+    if (this.record && !this.recorded.has(key))
+      this.note(key, this.version.matchShape(pattern), (v) => v.matchShape(pattern));
     return this.version.matches(pattern);
   }
 
@@ -321,7 +329,8 @@ export function readsHold(reads: readonly FactRead[], version: VersionFacts): bo
 /** Structural equality for fact values: primitives, arrays, plain objects, Maps, Sets, RegExps. */
 export function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return Number.isNaN(a) && Number.isNaN(b);
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null)
+    return Number.isNaN(a) && Number.isNaN(b);
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;
     for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i])) return false;
@@ -342,5 +351,9 @@ export function sameValue(a: unknown, b: unknown): boolean {
   if (Object.getPrototypeOf(a) !== Object.prototype || Object.getPrototypeOf(b) !== Object.prototype) return false;
   const keys = Object.keys(a);
   if (keys.length !== Object.keys(b).length) return false;
-  return keys.every((k) => Object.prototype.hasOwnProperty.call(b, k) && sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return keys.every(
+    (k) =>
+      Object.prototype.hasOwnProperty.call(b, k) &&
+      sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
+  );
 }

@@ -5,7 +5,16 @@ export { textFacts, type FileFacts } from './facts';
 export type { GrammarSource } from './parser';
 export { mayMatter } from './prefilter';
 export { ANALYSED_EXTENSIONS, languageForLspId, languageForPath } from './languages';
-export { DOCS_BASE_URL, PROJECT_URL, RULES, ruleDocsPath, ruleDocsUrl, ruleMeta, isRuleId, type RuleMeta } from './rules/registry';
+export {
+  DOCS_BASE_URL,
+  PROJECT_URL,
+  RULES,
+  ruleDocsPath,
+  ruleDocsUrl,
+  ruleMeta,
+  isRuleId,
+  type RuleMeta,
+} from './rules/registry';
 export type { ProofFault } from './rules/rule';
 export * from './types';
 export { VERSION } from './version';

@@ -52,7 +52,9 @@ export class TopLevelItems {
     this.textIds = new Set(list.map((item) => item.textId));
     this.fresh = previous ? list.filter((item) => !previous.has(item.id)) : list;
     this.freshText = previous ? list.filter((item) => !previous.hasText(item.textId)) : list;
-    this.removedText = previous ? previous.list.filter((old) => !this.textIds.has(old.textId)).map((old) => old.textId) : [];
+    this.removedText = previous
+      ? previous.list.filter((old) => !this.textIds.has(old.textId)).map((old) => old.textId)
+      : [];
   }
 
   hasText(textId: number): boolean {
@@ -108,7 +110,9 @@ function afterAll(previous: TopLevelItems, tree: Tree, edit: EditSpan, dirty: Di
   const byStart = new Map(previous.list.map((old) => [old.start, old]));
   const list = groups(tree.rootNode.children).map((nodes) => {
     const fresh = item(nodes, 0);
-    const twin = touches(dirty, fresh.start, fresh.end) ? undefined : byStart.get(fresh.start < edit.start ? fresh.start : fresh.start - delta);
+    const twin = touches(dirty, fresh.start, fresh.end)
+      ? undefined
+      : byStart.get(fresh.start < edit.start ? fresh.start : fresh.start - delta);
     return withTwin(fresh, twin, fresh.end <= edit.start ? fresh.end : fresh.end - delta);
   });
   return derived(previous, list);
@@ -119,10 +123,16 @@ function afterAll(previous: TopLevelItems, tree: Tree, edit: EditSpan, dirty: Di
  * previous version's, moved by the edit (what the reparse reused). Undefined when the window's edges do not
  * fall between items of both versions; `afterAll` answers then.
  */
-function afterInWindow(previous: TopLevelItems, tree: Tree, edit: EditSpan, dirty: DirtyRanges): TopLevelItems | undefined {
+function afterInWindow(
+  previous: TopLevelItems,
+  tree: Tree,
+  edit: EditSpan,
+  dirty: DirtyRanges,
+): TopLevelItems | undefined {
   const delta = edit.newEnd - edit.oldEnd;
   // Old offsets in the new text; offsets inside replaced text land at its end.
-  const moved = (offset: number) => (offset <= edit.start ? offset : offset >= edit.oldEnd ? offset + delta : edit.newEnd);
+  const moved = (offset: number) =>
+    offset <= edit.start ? offset : offset >= edit.oldEnd ? offset + delta : edit.newEnd;
   let low = Infinity;
   let high = -Infinity;
   for (const range of dirty) {
@@ -141,7 +151,12 @@ function afterInWindow(previous: TopLevelItems, tree: Tree, edit: EditSpan, dirt
   // The root children touching [low, high], widened to whole items (leading comments and attributes).
   const root = tree.rootNode;
   let first = root.firstChildForIndex(Math.max(0, low - 1));
-  for (let before = first?.previousSibling; first && before && LEADING.has(before.type); before = before.previousSibling) first = before;
+  for (
+    let before = first?.previousSibling;
+    first && before && LEADING.has(before.type);
+    before = before.previousSibling
+  )
+    first = before;
   const children: Node[] = [];
   for (let child = first; child; child = child.nextSibling) {
     const open = children.length > 0 && LEADING.has(children[children.length - 1]?.type ?? '');
@@ -167,7 +182,9 @@ function afterInWindow(previous: TopLevelItems, tree: Tree, edit: EditSpan, dirt
   const list: TopLevelItem[] = before.map((old) => new MovedItem(tree, old, old.id, old.start, old.end, old.row));
   for (const nodes of groups(children)) {
     const fresh = item(nodes, 0);
-    const twin = touches(dirty, fresh.start, fresh.end) ? undefined : inside.get(fresh.start < edit.start ? fresh.start : fresh.start - delta);
+    const twin = touches(dirty, fresh.start, fresh.end)
+      ? undefined
+      : inside.get(fresh.start < edit.start ? fresh.start : fresh.start - delta);
     list.push(withTwin(fresh, twin, fresh.end <= edit.start ? fresh.end : fresh.end - delta));
   }
   for (const old of after) {
@@ -213,7 +230,11 @@ class MovedItem implements TopLevelItem {
   get nodes(): readonly Node[] {
     if (!this.children) {
       this.children = [];
-      for (let child = this.tree.rootNode.firstChildForIndex(this.start); child && child.startIndex < this.end; child = child.nextSibling) {
+      for (
+        let child = this.tree.rootNode.firstChildForIndex(this.start);
+        child && child.startIndex < this.end;
+        child = child.nextSibling
+      ) {
         this.children.push(child);
       }
     }
@@ -223,7 +244,11 @@ class MovedItem implements TopLevelItem {
 
 function derived(previous: TopLevelItems, list: TopLevelItem[]): TopLevelItems {
   const ids = new Set(list.map((item) => item.id));
-  return new TopLevelItems(list, previous, previous.list.filter((old) => !ids.has(old.id)).map((old) => old.id));
+  return new TopLevelItems(
+    list,
+    previous,
+    previous.list.filter((old) => !ids.has(old.id)).map((old) => old.id),
+  );
 }
 
 /** What is attached to the item after it rather than standing alone. */
@@ -248,12 +273,21 @@ function item(nodes: Node[], id: number): TopLevelItem {
   const first = nodes[0];
   const last = nodes[nodes.length - 1];
   if (!first || !last) throw new Error('an item is made of at least one node');
-  return { id, textId: id, nodes, start: first.startIndex, end: last.endIndex, row: first.startPosition.row, column: first.startPosition.column };
+  return {
+    id,
+    textId: id,
+    nodes,
+    start: first.startIndex,
+    end: last.endIndex,
+    row: first.startPosition.row,
+    column: first.startPosition.column,
+  };
 }
 
 /** The root child of `item` holding `index` (the last one when none does). */
 export function childAt(item: TopLevelItem, index: number): Node {
-  const found = item.nodes.find((node) => index >= node.startIndex && index < node.endIndex) ?? item.nodes[item.nodes.length - 1];
+  const found =
+    item.nodes.find((node) => index >= node.startIndex && index < node.endIndex) ?? item.nodes[item.nodes.length - 1];
   if (!found) throw new Error('an item without tree nodes reached the analysis pass');
   return found;
 }

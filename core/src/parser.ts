@@ -30,9 +30,9 @@ export class ParserPool {
   constructor(private readonly source: GrammarSource) {}
 
   private init(): Promise<void> {
-    this.runtime ??= this.source.wasm('web-tree-sitter.wasm').then((wasmBinary) =>
-      Parser.init({ wasmBinary: wasmBinary as unknown as ArrayBuffer }),
-    );
+    this.runtime ??= this.source
+      .wasm('web-tree-sitter.wasm')
+      .then((wasmBinary) => Parser.init({ wasmBinary: wasmBinary as unknown as ArrayBuffer }));
     return this.runtime;
   }
 
@@ -74,7 +74,12 @@ export class ParserPool {
  * `parser.parse(text, old)`, abandoned after `maxParseMs` (ParseTimeoutError). The caller owns the tree.
  * A cancelled parse leaves the parser mid-way: it is reset, or the next parse would resume this one.
  */
-export function parseWithin(parser: Parser, text: string, old: Tree | undefined, maxParseMs = DEFAULT_MAX_PARSE_MS): Tree {
+export function parseWithin(
+  parser: Parser,
+  text: string,
+  old: Tree | undefined,
+  maxParseMs = DEFAULT_MAX_PARSE_MS,
+): Tree {
   const deadline = performance.now() + maxParseMs;
   const tree = parser.parse(chunkedInput(text), old, { progressCallback: () => performance.now() > deadline });
   if (!tree) {

@@ -79,7 +79,10 @@ export interface PassOutput {
 }
 
 /** Each rule for this language with the severity it reports at; rules set to `off` are dropped. */
-export function enabledRules(language: LanguageId, options: AnalyzeOptions): { rule: Rule<RuleId>; severity: Severity }[] {
+export function enabledRules(
+  language: LanguageId,
+  options: AnalyzeOptions,
+): { rule: Rule<RuleId>; severity: Severity }[] {
   return RULES.flatMap((rule) => {
     const setting: SeveritySetting = options.severities?.[rule.id] ?? rule.defaultSeverity;
     return rule.languages.includes(language) && setting !== 'off' ? [{ rule, severity: setting }] : [];
@@ -122,12 +125,25 @@ export function analysePass(input: PassInput): PassOutput {
   }
   const all = applySuppressions(dedupe(findings), parseSuppressions(text), new Set(enabled.map(({ rule }) => rule.id)));
   all.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-  return { findings: all, cache, checked, reused: rules.length * items.list.length - checked, applicable: rules.length };
+  return {
+    findings: all,
+    cache,
+    checked,
+    reused: rules.length * items.list.length - checked,
+    applicable: rules.length,
+  };
 }
 
 /** Every item checked. */
 function allResults(pass: PassState, rule: Rule<RuleId>): { results: RuleResults; checked: number } {
-  const results: RuleResults = { byItem: new Map(), byAnchors: new Map(), anchorGroup: new Map(), others: new Set(), reporting: new Set(), eol: pass.eol };
+  const results: RuleResults = {
+    byItem: new Map(),
+    byAnchors: new Map(),
+    anchorGroup: new Map(),
+    others: new Set(),
+    reporting: new Set(),
+    eol: pass.eol,
+  };
   for (const item of pass.items.list) store(results, item.id, pass.check(rule, item), undefined);
   return { results, checked: pass.items.list.length };
 }
@@ -137,14 +153,20 @@ function allResults(pass: PassState, rule: Rule<RuleId>): { results: RuleResults
  * changed and items that are new are checked, the rest stand. Visits the new and changed items and one
  * entry per anchor group, not every item.
  */
-function updateResults(pass: PassState, rule: Rule<RuleId>, before: RuleResults): { results: RuleResults; checked: number } {
+function updateResults(
+  pass: PassState,
+  rule: Rule<RuleId>,
+  before: RuleResults,
+): { results: RuleResults; checked: number } {
   const { items } = pass;
   const recheck = new Set<number>();
   // Before anything is dropped: an item moved by a line break above it is new by id, its text is not.
   let moved: Map<number, ItemResult> | undefined;
   const found = new Map<number, ItemResult>();
   for (const item of items.fresh) {
-    const result = items.previous?.hasText(item.textId) ? (moved ??= movedResults(before.byItem)).get(item.textId) : undefined;
+    const result = items.previous?.hasText(item.textId)
+      ? (moved ??= movedResults(before.byItem)).get(item.textId)
+      : undefined;
     if (result && pass.holds(result)) found.set(item.id, result);
     else recheck.add(item.id);
   }
@@ -222,8 +244,18 @@ function forget(results: RuleResults, id: number): void {
  * A result with no report, no look at other items and no read of file positions does not depend on where
  * its item is: it stands for the same item text moved by a line break above it.
  */
-function movable(reports: readonly RuleReport[], reads: readonly FactRead[][], items: readonly number[], reusable: boolean): boolean {
-  return reusable && reports.length === 0 && items.length === 0 && reads.every((group) => group.every((read) => !read.positional));
+function movable(
+  reports: readonly RuleReport[],
+  reads: readonly FactRead[][],
+  items: readonly number[],
+  reusable: boolean,
+): boolean {
+  return (
+    reusable &&
+    reports.length === 0 &&
+    items.length === 0 &&
+    reads.every((group) => group.every((read) => !read.positional))
+  );
 }
 
 function movedResults(results: Map<number, ItemResult>): Map<number, ItemResult> {
@@ -356,7 +388,16 @@ class PassState {
     const scopes = this.scopesOf(rule, item);
     if (scopes.length === 0) {
       const reads = [anchorReads];
-      return { reports: [], suppressFixes: [], reads, items: [], eol: this.eol, reusable: true, textId: item.textId, movable: movable([], reads, [], true) };
+      return {
+        reports: [],
+        suppressFixes: [],
+        reads,
+        items: [],
+        eol: this.eol,
+        reusable: true,
+        textId: item.textId,
+        movable: movable([], reads, [], true),
+      };
     }
     const context = new ItemContext(this, rule, item, scopes);
     const reports = rule.check(context);
@@ -365,7 +406,12 @@ class PassState {
       // A finding before its item's first line (none today) is read from the file's start, and never reused.
       const before = line < item.row;
       if (before) context.reusable = false;
-      return suppressionFix(before ? this.lineText(0, 0, line) : this.lineText(item.start, item.row, line), line, rule.id, this.eol);
+      return suppressionFix(
+        before ? this.lineText(0, 0, line) : this.lineText(item.start, item.row, line),
+        line,
+        rule.id,
+        this.eol,
+      );
     });
     const reads = [anchorReads, this.interned(context.reads)];
     const items = [...context.otherItems];
@@ -437,7 +483,8 @@ class ItemContext extends RecordingFacts implements RuleContext {
 
   nodes(name: CaptureName): readonly Node[] {
     let list = this.flattened.get(name);
-    if (!list) this.flattened.set(name, (list = this.scopes.flatMap((scope) => this.pass.capturesOf(scope).get(name) ?? [])));
+    if (!list)
+      this.flattened.set(name, (list = this.scopes.flatMap((scope) => this.pass.capturesOf(scope).get(name) ?? [])));
     return list;
   }
 
@@ -465,7 +512,10 @@ class ItemContext extends RecordingFacts implements RuleContext {
     const item = this.itemOf(container);
     if (item === this.item) return within(this.nodes(name), container);
     const scopes = item ? this.pass.scopesOf(this.rule, item) : [];
-    return within(scopes.flatMap((scope) => this.pass.capturesOf(scope).get(name) ?? []), container);
+    return within(
+      scopes.flatMap((scope) => this.pass.capturesOf(scope).get(name) ?? []),
+      container,
+    );
   }
 
   nodeAt(start: number, end?: number): Node | null {

@@ -75,7 +75,8 @@ export function literalValue(node: Node | null | undefined, file: FileLookup): u
 export function objectProperties(node: Node | null | undefined, file: FileLookup): Map<string, Node> | undefined {
   if (!node) return undefined;
   if (node.type === 'identifier') return objectProperties(bindingValue(file, node.text), file);
-  if (node.type === 'new_expression') return objectProperties(node.childForFieldName('arguments')?.namedChildren[0], file);
+  if (node.type === 'new_expression')
+    return objectProperties(node.childForFieldName('arguments')?.namedChildren[0], file);
   if (node.type !== 'object') return undefined;
   const props = new Map<string, Node>();
   for (const child of node.namedChildren) {
@@ -97,7 +98,9 @@ export function literalList(node: Node | null | undefined, file: FileLookup): un
   let list = node;
   if (list.type === 'reference_expression') list = list.childForFieldName('value') ?? list;
   if (!['array', 'array_expression', 'tuple_expression', 'unit_expression'].includes(list.type)) return undefined;
-  const values = list.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment').map((c) => literalValue(c, file));
+  const values = list.namedChildren
+    .filter((c): c is Node => !!c && c.type !== 'comment')
+    .map((c) => literalValue(c, file));
   return values.every((v) => v !== undefined) ? values : undefined;
 }
 

@@ -88,7 +88,11 @@ function nextCodeLine(text: string, next: number, row: number): number {
  * Marks suppressed findings and appends an `unused-suppression` hint for every directive that
  * suppressed nothing, for rules that ran (a disabled rule's suppressions are not "unused").
  */
-export function applySuppressions(findings: Finding[], comments: SuppressionComment[], ranRules: ReadonlySet<RuleId>): Finding[] {
+export function applySuppressions(
+  findings: Finding[],
+  comments: SuppressionComment[],
+  ranRules: ReadonlySet<RuleId>,
+): Finding[] {
   const out = [...findings];
   for (const comment of comments) {
     for (const ruleId of comment.ruleIds) {

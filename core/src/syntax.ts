@@ -50,7 +50,6 @@ export function enclosingLoop(node: Node): Node | undefined {
   return undefined;
 }
 
-
 /**
  * The outermost function containing text offset `index` inside the top-level item `top` (or, outside
  * functions, the item itself), found by descending from the item: `Node.parent` re-descends from the root
@@ -114,13 +113,22 @@ export function callee(call: Node): Callee | undefined {
   return undefined;
 }
 
-
 export function callArguments(call: Node): Node[] {
   return call.childForFieldName('arguments')?.namedChildren.filter((n): n is Node => !!n && n.type !== 'comment') ?? [];
 }
 
 /** Methods that pass a value through a Result/Option: `recv(…).map_err(…)?` is still the read's count. */
-const RESULT_ADAPTERS = new Set(['unwrap', 'expect', 'unwrap_or_default', 'map_err', 'context', 'with_context', 'wrap_err', 'ok', 'into']);
+const RESULT_ADAPTERS = new Set([
+  'unwrap',
+  'expect',
+  'unwrap_or_default',
+  'map_err',
+  'context',
+  'with_context',
+  'wrap_err',
+  'ok',
+  'into',
+]);
 
 /** Strips `?`, `.await`, `await`, parentheses and `.unwrap()`/`.expect(…)` around an expression. */
 export function unwrapExpression(node: Node): Node {

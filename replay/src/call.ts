@@ -73,7 +73,15 @@ const BUS = 'org.freedesktop.DBus';
 export function replayable(known: CallData): { known: CallData; note: string | null } {
   if (known.member !== 'Hello' || (known.destination ?? BUS) !== BUS) return { known, note: null };
   return {
-    known: { ...known, destination: BUS, path: '/org/freedesktop/DBus', interface: BUS, member: 'GetId', signature: '', args: [] },
+    known: {
+      ...known,
+      destination: BUS,
+      path: '/org/freedesktop/DBus',
+      interface: BUS,
+      member: 'GetId',
+      signature: '',
+      args: [],
+    },
     note: 'The flagged code sends Hello, which every replay connection sends first; the replay follows it with GetId, the call whose reply a stale NameAcquired can displace.',
   };
 }

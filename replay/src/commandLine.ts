@@ -14,7 +14,8 @@ function busctlBus(bus: BusChoice): string {
 
 function dictEntries(value: unknown): [unknown, unknown][] {
   if (value instanceof Map) return [...value.entries()];
-  if (Array.isArray(value)) return value.map((entry) => (Array.isArray(entry) ? [entry[0], entry[1]] : [entry, undefined]));
+  if (Array.isArray(value))
+    return value.map((entry) => (Array.isArray(entry) ? [entry[0], entry[1]] : [entry, undefined]));
   if (value && typeof value === 'object') return Object.entries(value);
   throw new Error('expected a dict (object or list of [key, value])');
 }
@@ -51,7 +52,8 @@ function busctlWords(type: TypeNode, value: unknown): string[] {
     return [String(items.length), ...items.flatMap((v) => busctlWords(first, v))];
   }
   if (type.code === '(') {
-    if (!Array.isArray(value) || value.length !== type.children.length) throw new Error(`expected ${type.children.length} struct fields for ${type.signature}`);
+    if (!Array.isArray(value) || value.length !== type.children.length)
+      throw new Error(`expected ${type.children.length} struct fields for ${type.signature}`);
     return type.children.flatMap((field, i) => busctlWords(field, value[i]));
   }
   if (second) throw new Error(`unexpected type ${type.signature}`);
@@ -100,7 +102,12 @@ function dbusSendWord(type: TypeNode, value: unknown): string {
   if (type.code === 'a' && first?.code === '{') {
     const [key, item] = first.children;
     const prefix = `dict:${dbusSendBasic(key)}:${dbusSendBasic(item)}:`;
-    return prefix + dictEntries(value).flatMap(([k, v]) => [scalarWord(k), scalarWord(v)]).join(',');
+    return (
+      prefix +
+      dictEntries(value)
+        .flatMap(([k, v]) => [scalarWord(k), scalarWord(v)])
+        .join(',')
+    );
   }
   if (type.code === 'a') {
     const prefix = `array:${dbusSendBasic(first)}:`;
@@ -116,7 +123,15 @@ export function dbusSendCommand(call: ReplayCall): CommandLine {
   const bus = call.bus.kind === 'address' ? `--bus=${call.bus.address}` : `--${call.bus.kind}`;
   try {
     const args = parseSignature(call.signature).map((type, i) => dbusSendWord(type, call.args[i]));
-    const words = ['dbus-send', bus, '--print-reply', `--dest=${call.destination}`, call.path, `${call.interface}.${call.member}`, ...args];
+    const words = [
+      'dbus-send',
+      bus,
+      '--print-reply',
+      `--dest=${call.destination}`,
+      call.path,
+      `${call.interface}.${call.member}`,
+      ...args,
+    ];
     return { ok: true, command: words.map(shellQuote).join(' ') };
   } catch (error) {
     return { ok: false, reason: (error as Error).message };

@@ -24,7 +24,12 @@ export interface CallPrompts {
   /** Whether `arguments` asks the user; then introspection is worth its call for the argument names alone. */
   asksForArguments: boolean;
   /** Arguments for the complete types the code does not give as literals; undefined cancels. */
-  arguments(target: CallTarget, types: string[], names: string[], known: readonly unknown[] | undefined): Promise<unknown[] | undefined>;
+  arguments(
+    target: CallTarget,
+    types: string[],
+    names: string[],
+    known: readonly unknown[] | undefined,
+  ): Promise<unknown[] | undefined>;
   /** Something the user should know about how the call was completed. */
   note(text: string): void;
 }
@@ -52,18 +57,35 @@ export async function completeCall(input: CallCompletion): Promise<ReplayCall | 
     if (value === undefined) return undefined;
     known[part] = value.trim();
   }
-  const target: CallTarget = { bus: input.bus, destination: known.destination!, path: known.path!, interface: known.interface ?? null, member: known.member! };
+  const target: CallTarget = {
+    bus: input.bus,
+    destination: known.destination!,
+    path: known.path!,
+    interface: known.interface ?? null,
+    member: known.member!,
+  };
 
   let signature = known.signature;
   let names: string[] = [];
-  const askingForArguments = prompts.asksForArguments && known.args === undefined && !input.argumentWords?.length && signature !== '';
+  const askingForArguments =
+    prompts.asksForArguments && known.args === undefined && !input.argumentWords?.length && signature !== '';
   let introspected = false;
   // Introspection gives the signature, and the argument names to ask with when the code has no literals.
   if ((signature === undefined || askingForArguments) && (await prompts.introspect(target))) {
     introspected = true;
-    const described = await input.backend.describeMethod(target.bus, target.destination, target.path, target.interface ?? '', target.member, input.timeoutMs);
+    const described = await input.backend.describeMethod(
+      target.bus,
+      target.destination,
+      target.path,
+      target.interface ?? '',
+      target.member,
+      input.timeoutMs,
+    );
     if (described) {
-      if (signature === undefined) prompts.note(`introspected ${target.member}(${described.argNames.join(', ')}) → signature "${described.signature}"`);
+      if (signature === undefined)
+        prompts.note(
+          `introspected ${target.member}(${described.argNames.join(', ')}) → signature "${described.signature}"`,
+        );
       signature ??= described.signature;
       if (described.signature === signature) names = described.argNames;
     }

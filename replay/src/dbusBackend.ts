@@ -1,5 +1,12 @@
 // The production replay backend: the embedded D-Bus client (recordCall, stress, introspection).
-import { Connection, findMethods, introspect, recordCall, type ConnectOptions, type RecordCallOptions } from '../../wire/src/index';
+import {
+  Connection,
+  findMethods,
+  introspect,
+  recordCall,
+  type ConnectOptions,
+  type RecordCallOptions,
+} from '../../wire/src/index';
 import { stress } from './stress';
 import type { BusChoice, ReplayCall } from './call';
 import type { MethodDescription, ReplayBackend } from './engine';
@@ -30,9 +37,16 @@ export function dbusBackend(env: NodeJS.ProcessEnv = process.env): ReplayBackend
       let connection: Connection | undefined;
       try {
         connection = await Connection.open({ ...connectOptions(bus, env), authTimeoutMs: timeoutMs });
-        const [found] = findMethods(await introspect(connection, destination, path, timeoutMs), member, iface || undefined);
+        const [found] = findMethods(
+          await introspect(connection, destination, path, timeoutMs),
+          member,
+          iface || undefined,
+        );
         if (!found) return null;
-        return { signature: found.method.inSignature, argNames: found.method.in.map((arg, i) => arg.name ?? `arg${i}`) };
+        return {
+          signature: found.method.inSignature,
+          argNames: found.method.in.map((arg, i) => arg.name ?? `arg${i}`),
+        };
       } catch {
         // Not introspectable (no such object, no Introspectable, access denied): the caller asks instead.
         return null;

@@ -13,9 +13,22 @@ export interface MethodDescription {
 
 export interface ReplayBackend {
   record(call: ReplayCall, timeoutMs: number): Promise<DetailedRecording>;
-  stress(call: ReplayCall, runs: number, timeoutMs: number, onProgress: (done: number) => void, signal: AbortSignal): Promise<StressSummary>;
+  stress(
+    call: ReplayCall,
+    runs: number,
+    timeoutMs: number,
+    onProgress: (done: number) => void,
+    signal: AbortSignal,
+  ): Promise<StressSummary>;
   /** In-arguments of a method from introspecting the destination; null when it cannot be introspected or has no such method. */
-  describeMethod(bus: BusChoice, destination: string, path: string, iface: string, member: string, timeoutMs: number): Promise<MethodDescription | null>;
+  describeMethod(
+    bus: BusChoice,
+    destination: string,
+    path: string,
+    iface: string,
+    member: string,
+    timeoutMs: number,
+  ): Promise<MethodDescription | null>;
 }
 
 export interface ReplayResult {
@@ -26,7 +39,11 @@ export interface ReplayResult {
   elapsedMs: number;
 }
 
-export async function runReplay(call: ReplayCall, backend: ReplayBackend, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<ReplayResult> {
+export async function runReplay(
+  call: ReplayCall,
+  backend: ReplayBackend,
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+): Promise<ReplayResult> {
   const started = performance.now();
   const recording = await backend.record(call, timeoutMs);
   const elapsedMs = performance.now() - started;

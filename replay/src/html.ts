@@ -40,12 +40,17 @@ function breakableName(name: string): string {
 }
 
 function lifelineHeader(line: Lifeline): string {
-  const unique = line.unique && line.unique !== line.title ? `<span class="unique">${escapeHtml(line.unique)}</span>` : '';
+  const unique =
+    line.unique && line.unique !== line.title ? `<span class="unique">${escapeHtml(line.unique)}</span>` : '';
   return `<th scope="col" class="lifeline" data-lifeline="${line.id}" title="${escapeHtml(line.title)}"><span class="name">${breakableName(line.title)}</span>${unique}</th>`;
 }
 
 function arrowCells(row: SequenceRow, lifelines: Lifeline[]): string {
-  const column = (id: string) => Math.max(0, lifelines.findIndex((l) => l.id === id));
+  const column = (id: string) =>
+    Math.max(
+      0,
+      lifelines.findIndex((l) => l.id === id),
+    );
   const from = column(row.from);
   const to = column(row.to);
   const lo = Math.min(from, to);
@@ -95,7 +100,12 @@ function naiveMarks(verdict: NaiveVerdict, messageIndex: number): NaiveStrategy[
   return verdict.outcomes.filter((o) => o.taken === messageIndex && !o.correct).map((o) => o.strategy);
 }
 
-function sequenceRow(row: SequenceRow, model: ReplayViewModel, lifelines: Lifeline[], callToReplyMs: number | null): string {
+function sequenceRow(
+  row: SequenceRow,
+  model: ReplayViewModel,
+  lifelines: Lifeline[],
+  callToReplyMs: number | null,
+): string {
   const columns = lifelines.length + 3;
   const message = row.kind === 'message' ? model.recording.messages[row.index] : undefined;
   const read = row.read === null ? undefined : model.recording.reads[row.read];
@@ -133,13 +143,18 @@ function sequenceRow(row: SequenceRow, model: ReplayViewModel, lifelines: Lifeli
       ? ''
       : `<span class="serial">serial ${row.serial}</span>${row.replySerial === null ? '' : `<span class="reply-serial">reply serial ${row.replySerial}</span>`}`;
   const answers = row.answers ? `<span class="answers">to ${escapeHtml(row.answers)}</span>` : '';
-  const target = message && message.type !== 'method_return' && message.type !== 'error' && message.path
-    ? `<span class="target">${escapeHtml(message.path)} ${escapeHtml(qualifiedMember(message))}</span>`
-    : '';
+  const target =
+    message && message.type !== 'method_return' && message.type !== 'error' && message.path
+      ? `<span class="target">${escapeHtml(message.path)} ${escapeHtml(qualifiedMember(message))}</span>`
+      : '';
   const tags = [
     row.isCall ? '<span class="tag tag-call">the call</span>' : '',
-    row.isReply ? `<span class="tag tag-reply">the reply${callToReplyMs === null ? '' : `, ${formatMs(callToReplyMs)} ms after the call`}</span>` : '',
-    ...marks.map((s) => `<span class="tag tag-naive" data-strategy="${s}">${escapeHtml(NAIVE_LABELS[s])} takes this</span>`),
+    row.isReply
+      ? `<span class="tag tag-reply">the reply${callToReplyMs === null ? '' : `, ${formatMs(callToReplyMs)} ms after the call`}</span>`
+      : '',
+    ...marks.map(
+      (s) => `<span class="tag tag-naive" data-strategy="${s}">${escapeHtml(NAIVE_LABELS[s])} takes this</span>`,
+    ),
   ].join('');
   const label = `<td class="label"><span class="what">${escapeHtml(row.label)}</span>${answers}${serials}${target}${tags}</td>`;
   // Bustle's order: time, then what the message is, then the chart (which scrolls first in narrow panels).
@@ -198,7 +213,9 @@ export function renderReplayHtml(model: ReplayViewModel, resources: WebviewResou
   const { recording, call } = model;
   const sequence = buildSequence(recording);
   const lifelines = sequence.lifelines;
-  const csp = [`default-src 'none'`, `style-src ${resources.cspSource}`, `script-src 'nonce-${resources.nonce}'`].join('; ');
+  const csp = [`default-src 'none'`, `style-src ${resources.cspSource}`, `script-src 'nonce-${resources.nonce}'`].join(
+    '; ',
+  );
   const title = `${call.interface ? `${call.interface}.` : ''}${call.member}`;
   const facts = [
     sequence.callToReplyMs === null ? 'no reply' : `call to reply ${formatMs(sequence.callToReplyMs)} ms`,

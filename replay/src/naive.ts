@@ -52,7 +52,12 @@ interface Simulation {
   reads: number[];
 }
 
-function simulate(recording: Recording, call: number, accept: (m: RecordedMessage) => boolean, keepReading: boolean): Simulation {
+function simulate(
+  recording: Recording,
+  call: number,
+  accept: (m: RecordedMessage) => boolean,
+  keepReading: boolean,
+): Simulation {
   const { messages, reads } = recording;
   const completed = (readIndexes: number[]): number[] =>
     readIndexes.flatMap((r) => reads[r]?.completes ?? []).sort((a, b) => a - b);
@@ -108,7 +113,9 @@ function sentenceFor(strategy: NaiveStrategy, recording: Recording, sim: Simulat
   }
   if (sim.reads.length === 0) return `no read arrived after the call; ${replyPhrase}`;
   if (taken === null) {
-    const got = sim.reads.flatMap((r) => recording.reads[r]?.completes ?? []).map((i) => describeMessage(messages[i] as RecordedMessage));
+    const got = sim.reads
+      .flatMap((r) => recording.reads[r]?.completes ?? [])
+      .map((i) => describeMessage(messages[i] as RecordedMessage));
     const held = got.length ? `only ${got.join(', ')}` : 'no complete message (part of a larger one)';
     return strategy === 'first-message'
       ? `a single read after the call returned ${held}; ${replyPhrase}`
@@ -158,12 +165,23 @@ export function naiveVerdict(recording: Recording): NaiveVerdict {
   const simulated = simulateAll(recording);
   const { call } = recording;
   if (call === null || !simulated) {
-    return { call: null, reply: null, replyRead: null, outcomes: [], wrong: false, headline: 'The call was not sent, so there is nothing to compare.' };
+    return {
+      call: null,
+      reply: null,
+      replyRead: null,
+      outcomes: [],
+      wrong: false,
+      headline: 'The call was not sent, so there is nothing to compare.',
+    };
   }
   const callSerial = recording.messages[call]!.serial;
-  const outcomes = simulated.map(
-    (sim): NaiveOutcome => ({ strategy: sim.strategy, taken: sim.taken, reads: sim.reads, correct: sim.correct, sentence: sentenceFor(sim.strategy, recording, sim, callSerial) }),
-  );
+  const outcomes = simulated.map((sim): NaiveOutcome => ({
+    strategy: sim.strategy,
+    taken: sim.taken,
+    reads: sim.reads,
+    correct: sim.correct,
+    sentence: sentenceFor(sim.strategy, recording, sim, callSerial),
+  }));
   const firstWrong = outcomes.find((o) => !o.correct);
   let headline: string;
   if (recording.reply === null) headline = 'No reply arrived, so every client would have waited or failed.';
@@ -172,5 +190,12 @@ export function naiveVerdict(recording: Recording): NaiveVerdict {
     headline =
       'In this run the reply was the first message of the first read after the call, so naive clients would have got it; they fail in the runs where the bus delivers a signal first (try Run N times).';
   }
-  return { call, reply: recording.reply, replyRead: readOf(recording, recording.reply), outcomes, wrong: firstWrong !== undefined, headline };
+  return {
+    call,
+    reply: recording.reply,
+    replyRead: readOf(recording, recording.reply),
+    outcomes,
+    wrong: firstWrong !== undefined,
+    headline,
+  };
 }

@@ -47,7 +47,13 @@ export interface Sequence {
 type Input = Pick<DetailedRecording, 'messages' | 'reads' | 'auth' | 'call' | 'reply'>;
 
 function ourUniqueName(messages: RecordedMessage[]): string | null {
-  const helloReturn = messages.find((m) => m.direction === 'received' && m.type === 'method_return' && m.sender === BUS_NAME && typeof m.body[0] === 'string');
+  const helloReturn = messages.find(
+    (m) =>
+      m.direction === 'received' &&
+      m.type === 'method_return' &&
+      m.sender === BUS_NAME &&
+      typeof m.body[0] === 'string',
+  );
   if (helloReturn) return helloReturn.body[0] as string;
   return messages.find((m) => m.direction === 'received' && m.destination?.startsWith(':'))?.destination ?? null;
 }
@@ -63,7 +69,8 @@ export function buildSequence(recording: Input): Sequence {
   const call = recording.call === null ? undefined : messages[recording.call];
   const reply = recording.reply === null ? undefined : messages[recording.reply];
   const peerName = call?.destination && call.destination !== BUS_NAME ? call.destination : null;
-  const peerUnique = reply?.sender && reply.sender !== BUS_NAME ? reply.sender : peerName?.startsWith(':') ? peerName : null;
+  const peerUnique =
+    reply?.sender && reply.sender !== BUS_NAME ? reply.sender : peerName?.startsWith(':') ? peerName : null;
 
   const lifelines: Lifeline[] = [
     { id: 'us', title: 'us', unique: ourUniqueName(messages) },
@@ -74,7 +81,8 @@ export function buildSequence(recording: Input): Sequence {
   const readOf = new Map<number, number>();
   reads.forEach((read, r) => read.completes.forEach((m) => readOf.set(m, r)));
   const sentBySerial = new Map(messages.filter((m) => m.direction === 'sent').map((m) => [m.serial, m]));
-  const endpoint = (name: string | null): LifelineId => (name === null || name === BUS_NAME || !peerName ? 'bus' : 'peer');
+  const endpoint = (name: string | null): LifelineId =>
+    name === null || name === BUS_NAME || !peerName ? 'bus' : 'peer';
 
   const rows: SequenceRow[] = recording.auth.map((line, index) => ({
     kind: 'auth',
@@ -117,10 +125,25 @@ export function buildSequence(recording: Input): Sequence {
   });
   reads.forEach((read, index) => {
     if (read.completes.length > 0) return;
-    const label = isAuthRead(recording, index) ? `read of ${read.bytes} B (auth lines)` : `read of ${read.bytes} B (no complete message yet)`;
+    const label = isAuthRead(recording, index)
+      ? `read of ${read.bytes} B (auth lines)`
+      : `read of ${read.bytes} B (no complete message yet)`;
     rows.push({
-      kind: 'read', index, atMs: read.atMs, from: 'bus', to: 'us', label,
-      serial: null, replySerial: null, answers: null, read: index, firstInRead: true, broadcast: false, isCall: false, isReply: false, isError: false,
+      kind: 'read',
+      index,
+      atMs: read.atMs,
+      from: 'bus',
+      to: 'us',
+      label,
+      serial: null,
+      replySerial: null,
+      answers: null,
+      read: index,
+      firstInRead: true,
+      broadcast: false,
+      isCall: false,
+      isReply: false,
+      isError: false,
     });
   });
   // Time order shows pipelining as it happened (AUTH, BEGIN and Hello sent before OK came back).

@@ -23,7 +23,14 @@ export async function stress(
   onProgress?: (progress: StressProgress) => void,
   signal?: AbortSignal,
 ): Promise<StressSummary> {
-  const summary: StressSummary = { runs: 0, ok: 0, failed: 0, timeouts: 0, latencyMs: { p50: 0, p99: 0 }, naive: { firstMessageWrong: 0, noReplyInFirstRead: 0 } };
+  const summary: StressSummary = {
+    runs: 0,
+    ok: 0,
+    failed: 0,
+    timeouts: 0,
+    latencyMs: { p50: 0, p99: 0 },
+    naive: { firstMessageWrong: 0, noReplyInFirstRead: 0 },
+  };
   const latencies: number[] = [];
   const percentileEvery = Math.max(1, Math.floor(options.runs / 200));
   for (let run = 0; run < options.runs && !signal?.aborted; run++) {
@@ -53,7 +60,10 @@ export async function stress(
         const sorted = [...latencies].sort((a, b) => a - b);
         summary.latencyMs = { p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
       }
-      onProgress({ done: run + 1, summary: { ...summary, latencyMs: { ...summary.latencyMs }, naive: { ...summary.naive } } });
+      onProgress({
+        done: run + 1,
+        summary: { ...summary, latencyMs: { ...summary.latencyMs }, naive: { ...summary.naive } },
+      });
     }
   }
   latencies.sort((a, b) => a - b);

@@ -24,7 +24,9 @@ export function transcript(call: ReplayCall, recording: DetailedRecording, verdi
     const arrow = `${who[row.from]} → ${row.broadcast ? '(broadcast)' : who[row.to]}`.padEnd(24);
     const read = row.read === null ? ''.padEnd(8) : `read ${row.read + 1}`.padEnd(8);
     const serials =
-      row.serial === null ? '' : ` serial ${row.serial}${row.replySerial === null ? '' : ` reply_serial ${row.replySerial}`}`;
+      row.serial === null
+        ? ''
+        : ` serial ${row.serial}${row.replySerial === null ? '' : ` reply_serial ${row.replySerial}`}`;
     const answers = row.answers ? ` (to ${row.answers})` : '';
     const marks = [row.isCall ? '← the call' : '', row.isReply ? '← the reply' : ''].filter(Boolean).join(' ');
     lines.push(`${time}  ${read}${arrow} ${row.label}${answers}${serials}${marks ? `  ${marks}` : ''}`.trimEnd());

@@ -33,10 +33,14 @@ export function parseWebviewMessage(value: unknown): WebviewToExtension | null {
       return { type: message.type };
     case 'runStress': {
       const runs = message.runs;
-      return typeof runs === 'number' && Number.isInteger(runs) && runs >= 1 && runs <= MAX_STRESS_RUNS ? { type: 'runStress', runs } : null;
+      return typeof runs === 'number' && Number.isInteger(runs) && runs >= 1 && runs <= MAX_STRESS_RUNS
+        ? { type: 'runStress', runs }
+        : null;
     }
     case 'copyCommand':
-      return message.tool === 'busctl' || message.tool === 'dbus-send' ? { type: 'copyCommand', tool: message.tool } : null;
+      return message.tool === 'busctl' || message.tool === 'dbus-send'
+        ? { type: 'copyCommand', tool: message.tool }
+        : null;
     default:
       return null;
   }

@@ -6,14 +6,27 @@ import {
   TextDocumentSyncKind,
   type InitializeResult,
 } from 'vscode-languageserver/node';
-import { Analyzer, FileTooLargeError, languageForLspId, ParseTimeoutError, VERSION, type DocumentChange, type Finding } from '../../core/src/index';
+import {
+  Analyzer,
+  FileTooLargeError,
+  languageForLspId,
+  ParseTimeoutError,
+  VERSION,
+  type DocumentChange,
+  type Finding,
+} from '../../core/src/index';
 import { defaultGrammarDir, grammarFolder, localDocsDir as findLocalDocs } from '../../host/src/index';
 import { codeActionsFor, documentationTarget } from './lsp/codeActions';
 import { OpenDocuments, type OpenDocument } from './lsp/documents';
 import { hoverAt } from './lsp/hover';
 import { notAnalysedDiagnostic, toDiagnostic } from './lsp/diagnostics';
 import { DEFAULT_SETTINGS, parseSettings, type ServerSettings } from './lsp/settings';
-import { SHOW_DOCUMENTATION_COMMAND, STATUS_NOTIFICATION, type InitializationOptions, type ServerStatus } from '../../protocol/src/index';
+import {
+  SHOW_DOCUMENTATION_COMMAND,
+  STATUS_NOTIFICATION,
+  type InitializationOptions,
+  type ServerStatus,
+} from '../../protocol/src/index';
 
 // createConnection picks the transport from argv: --stdio (Neovim, other editors) or --node-ipc (VS Code).
 const connection = createConnection(ProposedFeatures.all);
@@ -91,7 +104,11 @@ async function validate(uri: string): Promise<void> {
   const settings = await settingsFor(uri);
   // Closed (or reopened) while the settings came: the newer document's own run publishes.
   if (documents.get(uri) !== document) return;
-  const options = { severities: settings.severities, maxFileSize: settings.maxFileSize, maxParseMs: settings.maxParseMs };
+  const options = {
+    severities: settings.severities,
+    maxFileSize: settings.maxFileSize,
+    maxParseMs: settings.maxParseMs,
+  };
   document.analysis?.setOptions(options);
   const version = document.text.version;
   if (document.published === version && !document.analysis?.stale) return;

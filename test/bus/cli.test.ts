@@ -10,11 +10,25 @@ import { PEER, startTypesPeer } from '../support/typesPeer';
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await main(args, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), cwd: process.cwd(), env: process.env });
+  const code = await main(args, {
+    stdout: (text) => (stdout += text),
+    stderr: (text) => (stderr += text),
+    cwd: process.cwd(),
+    env: process.env,
+  });
   return { code, stdout, stderr };
 }
 
-const getId = ['--dest', 'org.freedesktop.DBus', '--path', '/org/freedesktop/DBus', '--interface', 'org.freedesktop.DBus', '--method', 'GetId'];
+const getId = [
+  '--dest',
+  'org.freedesktop.DBus',
+  '--path',
+  '/org/freedesktop/DBus',
+  '--interface',
+  'org.freedesktop.DBus',
+  '--method',
+  'GetId',
+];
 
 forEachBus('dbus-lint call', ({ kind, need }) => {
   test('--format json on GetId: Hello (serial 1), its return (reply serial 1), NameAcquired, the GetId return', async (t) => {
@@ -24,7 +38,22 @@ forEachBus('dbus-lint call', ({ kind, need }) => {
     assert.equal(code, 0, stderr);
     const recording = JSON.parse(stdout) as CallRecording;
     assert.deepEqual(Object.keys(recording), ['messages', 'reads', 'reply', 'error']);
-    assert.deepEqual(Object.keys(recording.messages[0]!), ['direction', 'type', 'serial', 'replySerial', 'sender', 'destination', 'path', 'interface', 'member', 'errorName', 'signature', 'body', 'atMs', 'size']);
+    assert.deepEqual(Object.keys(recording.messages[0]!), [
+      'direction',
+      'type',
+      'serial',
+      'replySerial',
+      'sender',
+      'destination',
+      'path',
+      'interface',
+      'member',
+      'errorName',
+      'signature',
+      'body',
+      'atMs',
+      'size',
+    ]);
     const [hello, helloReturn] = recording.messages;
     assert.deepEqual([hello!.direction, hello!.member, hello!.serial], ['sent', 'Hello', 1]);
     assert.deepEqual([helloReturn!.type, helloReturn!.replySerial], ['method_return', 1]);
@@ -50,13 +79,43 @@ forEachBus('dbus-lint call', ({ kind, need }) => {
     assert.match(text.stdout, /NameAcquired/);
     assert.match(text.stdout, /^reply: /m);
 
-    const unknown = await cli(['call', '--address', b.address, '--dest', 'org.freedesktop.DBus', '--path', '/org/freedesktop/DBus', '--method', 'NoSuchMethod', '--signature', '', '--format', 'json']);
+    const unknown = await cli([
+      'call',
+      '--address',
+      b.address,
+      '--dest',
+      'org.freedesktop.DBus',
+      '--path',
+      '/org/freedesktop/DBus',
+      '--method',
+      'NoSuchMethod',
+      '--signature',
+      '',
+      '--format',
+      'json',
+    ]);
     assert.equal(unknown.code, 1);
     assert.equal((JSON.parse(unknown.stdout) as CallRecording).error?.name, 'org.freedesktop.DBus.Error.UnknownMethod');
 
     const peer = await startTestToolPeer(b, 'black-hole', 'com.example.CliSilent');
     t.after(() => peer.stop());
-    const timeout = await cli(['call', '--address', b.address, '--dest', peer.name, '--path', '/', '--method', 'M', '--signature', '', '--timeout', '300', '--format', 'json']);
+    const timeout = await cli([
+      'call',
+      '--address',
+      b.address,
+      '--dest',
+      peer.name,
+      '--path',
+      '/',
+      '--method',
+      'M',
+      '--signature',
+      '',
+      '--timeout',
+      '300',
+      '--format',
+      'json',
+    ]);
     assert.equal(timeout.code, 3);
     const timedOut = JSON.parse(timeout.stdout) as CallRecording;
     assert.equal(timedOut.reply, null);
@@ -65,7 +124,20 @@ forEachBus('dbus-lint call', ({ kind, need }) => {
     const noBus = await cli(['call', '--address', `unix:path=${b.dir}/nothing-here`, ...getId]);
     assert.equal(noBus.code, 2);
     assert.match(noBus.stderr, /cannot connect/);
-    const badArgs = await cli(['call', '--address', b.address, '--dest', 'org.freedesktop.DBus', '--path', '/org/freedesktop/DBus', '--method', 'NameHasOwner', '--signature', 'u', 'nope']);
+    const badArgs = await cli([
+      'call',
+      '--address',
+      b.address,
+      '--dest',
+      'org.freedesktop.DBus',
+      '--path',
+      '/org/freedesktop/DBus',
+      '--method',
+      'NameHasOwner',
+      '--signature',
+      'u',
+      'nope',
+    ]);
     assert.equal(badArgs.code, 2);
     assert.match(badArgs.stderr, /argument 1 \(type "u"\)/);
   });
@@ -76,21 +148,62 @@ forEachBus('dbus-lint call', ({ kind, need }) => {
     const peer = await startTypesPeer(b.address);
     t.after(() => peer.stop());
     const { code, stdout, stderr } = await cli([
-      'call', '--address', b.address, '--dest', PEER.name, '--path', PEER.path, '--interface', PEER.interface, '--method', 'Echo',
-      '--signature', 'sixtbasa{sv}v(ud)ay', '--format', 'json', '--',
-      'text', '-7', '-9223372036854775808', '18446744073709551615', 'yes', '["a","b"]', '{"k":{"signature":"t","value":"5"}}', '{"signature":"s","value":"v"}', '[1, 2.5]', '[104,105]',
+      'call',
+      '--address',
+      b.address,
+      '--dest',
+      PEER.name,
+      '--path',
+      PEER.path,
+      '--interface',
+      PEER.interface,
+      '--method',
+      'Echo',
+      '--signature',
+      'sixtbasa{sv}v(ud)ay',
+      '--format',
+      'json',
+      '--',
+      'text',
+      '-7',
+      '-9223372036854775808',
+      '18446744073709551615',
+      'yes',
+      '["a","b"]',
+      '{"k":{"signature":"t","value":"5"}}',
+      '{"signature":"s","value":"v"}',
+      '[1, 2.5]',
+      '[104,105]',
     ]);
     assert.equal(code, 0, stderr);
     const recording = JSON.parse(stdout) as CallRecording;
     assert.deepEqual(recording.messages[recording.reply!]!.body, [
-      'text', -7, '-9223372036854775808', '18446744073709551615', true, ['a', 'b'], { k: { signature: 't', value: '5' } }, { signature: 's', value: 'v' }, [1, 2.5], [104, 105],
+      'text',
+      -7,
+      '-9223372036854775808',
+      '18446744073709551615',
+      true,
+      ['a', 'b'],
+      { k: { signature: 't', value: '5' } },
+      { signature: 's', value: 'v' },
+      [1, 2.5],
+      [104, 105],
     ]);
   });
 
   test('--repeat 1000: no failures, naive counts reported', async (t) => {
     const b = need(t);
     if (!b) return;
-    const { code, stdout, stderr } = await cli(['call', '--address', b.address, ...getId, '--signature', '', '--repeat', '1000']);
+    const { code, stdout, stderr } = await cli([
+      'call',
+      '--address',
+      b.address,
+      ...getId,
+      '--signature',
+      '',
+      '--repeat',
+      '1000',
+    ]);
     const summary = JSON.parse(stdout) as StressSummary;
     console.log(`# ${b.kind}: --repeat 1000 → ${stdout.trim()}`);
     assert.equal(code, 0, stderr);

@@ -11,7 +11,13 @@ const echo = { destination: PEER.name, path: PEER.path, interface: PEER.interfac
 const N = 10_000;
 
 /** Resolves when `condition` holds after an event, or rejects after `timeoutMs`. */
-function waitUntil(connection: Connection, event: 'signal' | 'methodCall', condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+function waitUntil(
+  connection: Connection,
+  event: 'signal' | 'methodCall',
+  condition: () => boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     if (condition()) return resolve();
     const timer = setTimeout(() => {
@@ -41,10 +47,14 @@ forEachBus('load', ({ need }) => {
     }
     const sequentialMs = performance.now() - started;
     started = performance.now();
-    const replies = await Promise.all(Array.from({ length: N }, (_, i) => connection.call({ ...echo, signature: 'u', body: [i] })));
+    const replies = await Promise.all(
+      Array.from({ length: N }, (_, i) => connection.call({ ...echo, signature: 'u', body: [i] })),
+    );
     const pipelinedMs = performance.now() - started;
     replies.forEach((reply, i) => reply.body[0] !== i && mismatches++);
-    console.log(`# ${b.kind}: ${N} sequential in ${sequentialMs.toFixed(0)} ms, ${N} pipelined in ${pipelinedMs.toFixed(0)} ms`);
+    console.log(
+      `# ${b.kind}: ${N} sequential in ${sequentialMs.toFixed(0)} ms, ${N} pipelined in ${pipelinedMs.toFixed(0)} ms`,
+    );
     assert.equal(mismatches, 0);
     assert.equal(connection.pendingCalls, 0);
   });
@@ -53,7 +63,14 @@ forEachBus('load', ({ need }) => {
     const b = need(t);
     if (!b) return;
     const connection = await peerAndClient(t, b.address);
-    await connection.call({ destination: BUS_NAME, path: BUS_PATH, interface: BUS_NAME, member: 'AddMatch', signature: 's', body: [`type='signal',interface='${PEER.interface}',member='Tick'`] });
+    await connection.call({
+      destination: BUS_NAME,
+      path: BUS_PATH,
+      interface: BUS_NAME,
+      member: 'AddMatch',
+      signature: 's',
+      body: [`type='signal',interface='${PEER.interface}',member='Tick'`],
+    });
     const ticks: number[] = [];
     connection.on('signal', (signal: Message) => signal.member === 'Tick' && ticks.push(signal.body[0] as number));
     let spamCalls = 0;
@@ -66,8 +83,18 @@ forEachBus('load', ({ need }) => {
     const spam = runSpam(b, [`--dest=${connection.uniqueName}`, `--count=${SPAM}`, '--no-reply']);
     const calls: Promise<Message>[] = [];
     for (let round = 0; round < 5; round++) {
-      calls.push(connection.call({ destination: PEER.name, path: PEER.path, interface: PEER.interface, member: 'Storm', signature: 'u', body: [STORM / 5] }));
-      for (let i = 0; i < 200; i++) calls.push(connection.call({ ...echo, signature: 'su', body: ['in flight', round * 1000 + i] }));
+      calls.push(
+        connection.call({
+          destination: PEER.name,
+          path: PEER.path,
+          interface: PEER.interface,
+          member: 'Storm',
+          signature: 'u',
+          body: [STORM / 5],
+        }),
+      );
+      for (let i = 0; i < 200; i++)
+        calls.push(connection.call({ ...echo, signature: 'su', body: ['in flight', round * 1000 + i] }));
     }
     const replies = await Promise.all(calls);
     let mismatches = 0;
@@ -79,8 +106,20 @@ forEachBus('load', ({ need }) => {
     });
     assert.equal(mismatches, 0);
     await spam;
-    await waitUntil(connection, 'signal', () => ticks.length === STORM, 10_000, `${STORM} Tick signals (have ${ticks.length})`);
-    await waitUntil(connection, 'methodCall', () => spamCalls === SPAM, 10_000, `${SPAM} spam calls (have ${spamCalls})`);
+    await waitUntil(
+      connection,
+      'signal',
+      () => ticks.length === STORM,
+      10_000,
+      `${STORM} Tick signals (have ${ticks.length})`,
+    );
+    await waitUntil(
+      connection,
+      'methodCall',
+      () => spamCalls === SPAM,
+      10_000,
+      `${SPAM} spam calls (have ${spamCalls})`,
+    );
     assert.equal(unmatched, 0);
     // Broadcasts from one sender keep their order.
     assert.ok(ticks.every((tick, i) => i === 0 || tick === (ticks[i - 1]! + 1) % (STORM / 5)));

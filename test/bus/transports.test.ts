@@ -11,7 +11,10 @@ test('unix:abstract= on Node 20: a ConnectError that explains the padded name, a
   const bus = await startDbusDaemon({ listen: 'abstract' });
   t.after(() => bus.stop());
   assert.match(bus.address, /^unix:abstract=/);
-  await assert.rejects(Connection.open({ address: bus.address }), (error: unknown) => error instanceof ConnectError && /pads abstract socket names/.test(error.message));
+  await assert.rejects(
+    Connection.open({ address: bus.address }),
+    (error: unknown) => error instanceof ConnectError && /pads abstract socket names/.test(error.message),
+  );
   const fallback = await startDbusDaemon();
   t.after(() => fallback.stop());
   const connection = await Connection.open({ address: `${bus.address};${fallback.address}` });
@@ -28,15 +31,21 @@ test('tcp on loopback: EXTERNAL is refused, ANONYMOUS is used; a dead first alte
   t.after(() => connection.close());
   assert.match(String((await connection.call(getId)).body[0]), /^[0-9a-f]{32}$/);
   const lines = recorder.auth.map((line) => `${line.direction} ${line.line.split(' ')[0]}`);
-  assert.ok(lines.includes('sent AUTH') && lines.includes('received REJECTED') && lines.includes('received OK'), lines.join(', '));
+  assert.ok(
+    lines.includes('sent AUTH') && lines.includes('received REJECTED') && lines.includes('received OK'),
+    lines.join(', '),
+  );
   assert.ok(recorder.auth.some((line) => line.line.startsWith('AUTH ANONYMOUS')));
 });
 
 test('no alternative answers → ConnectError listing each attempt', async () => {
-  await assert.rejects(Connection.open({ address: 'unix:path=/nonexistent/a;unix:abstract=dbus-lint-nothing-here-4711' }), (error: unknown) => {
-    assert.ok(error instanceof ConnectError);
-    assert.equal(error.attempts.length, 2);
-    assert.match(error.message, /unix:path=\/nonexistent\/a: .*ENOENT/);
-    return true;
-  });
+  await assert.rejects(
+    Connection.open({ address: 'unix:path=/nonexistent/a;unix:abstract=dbus-lint-nothing-here-4711' }),
+    (error: unknown) => {
+      assert.ok(error instanceof ConnectError);
+      assert.equal(error.attempts.length, 2);
+      assert.match(error.message, /unix:path=\/nonexistent\/a: .*ENOENT/);
+      return true;
+    },
+  );
 });

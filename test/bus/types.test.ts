@@ -36,23 +36,110 @@ forEachBus('types', ({ need }) => {
     t.after(() => peer.stop());
     const { stdout: busctl } = await run(
       'busctl',
-      [`--address=${b.address}`, '--json=short', 'call', PEER.name, PEER.path, PEER.interface, 'Echo', 'ybnqiuxtdsogvas(is)a{sv}ayax', '--',
-        '255', 'true', '-32768', '65535', '-2147483648', '4294967295', '-9223372036854775808', '18446744073709551615', '3.5', 'héllo wörld', '/a/b', 'a{sv}',
-        's', 'hi', '2', 'x', 'y', '7', 'seven', '2', 'k', 'i', '42', 'l', 'as', '2', 'p', 'q', '3', '1', '2', '3', '0'],
+      [
+        `--address=${b.address}`,
+        '--json=short',
+        'call',
+        PEER.name,
+        PEER.path,
+        PEER.interface,
+        'Echo',
+        'ybnqiuxtdsogvas(is)a{sv}ayax',
+        '--',
+        '255',
+        'true',
+        '-32768',
+        '65535',
+        '-2147483648',
+        '4294967295',
+        '-9223372036854775808',
+        '18446744073709551615',
+        '3.5',
+        'héllo wörld',
+        '/a/b',
+        'a{sv}',
+        's',
+        'hi',
+        '2',
+        'x',
+        'y',
+        '7',
+        'seven',
+        '2',
+        'k',
+        'i',
+        '42',
+        'l',
+        'as',
+        '2',
+        'p',
+        'q',
+        '3',
+        '1',
+        '2',
+        '3',
+        '0',
+      ],
       { encoding: 'utf8', timeout: 10_000 },
     );
     // 64-bit extremes do not survive JSON.parse as numbers: compare them as text.
-    const parsed = JSON.parse(busctl.replace(/(?<=[[,:])(-?\d{16,})(?=[,\]}])/g, '"$1"')) as { type: string; data: unknown[] };
+    const parsed = JSON.parse(busctl.replace(/(?<=[[,:])(-?\d{16,})(?=[,\]}])/g, '"$1"')) as {
+      type: string;
+      data: unknown[];
+    };
     assert.equal(parsed.type, 'ybnqiuxtdsogvas(is)a{sv}ayax');
     assert.deepEqual(parsed.data, [
-      255, true, -32768, 65535, -2147483648, 4294967295, '-9223372036854775808', '18446744073709551615', 3.5, 'héllo wörld', '/a/b', 'a{sv}',
-      { type: 's', data: 'hi' }, ['x', 'y'], [7, 'seven'], { k: { type: 'i', data: 42 }, l: { type: 'as', data: ['p', 'q'] } }, [1, 2, 3], [],
+      255,
+      true,
+      -32768,
+      65535,
+      -2147483648,
+      4294967295,
+      '-9223372036854775808',
+      '18446744073709551615',
+      3.5,
+      'héllo wörld',
+      '/a/b',
+      'a{sv}',
+      { type: 's', data: 'hi' },
+      ['x', 'y'],
+      [7, 'seven'],
+      { k: { type: 'i', data: 42 }, l: { type: 'as', data: ['p', 'q'] } },
+      [1, 2, 3],
+      [],
     ]);
     const { stdout: gdbus } = await run(
       'gdbus',
-      ['call', '--address', b.address, '--dest', PEER.name, '--object-path', PEER.path, '--method', `${PEER.interface}.Echo`,
-        'byte 255', 'true', 'int16 -32768', 'uint16 65535', 'int32 -2147483648', 'uint32 4294967295', 'int64 -9223372036854775808', 'uint64 18446744073709551615',
-        '3.5', "'héllo'", "objectpath '/a/b'", "signature 'a{sv}'", "<'hi'>", "['x','y']", "(7,'seven')", "{'k': <42>}", '[byte 1,2,3]', '@ax []', '@a(ii) []'],
+      [
+        'call',
+        '--address',
+        b.address,
+        '--dest',
+        PEER.name,
+        '--object-path',
+        PEER.path,
+        '--method',
+        `${PEER.interface}.Echo`,
+        'byte 255',
+        'true',
+        'int16 -32768',
+        'uint16 65535',
+        'int32 -2147483648',
+        'uint32 4294967295',
+        'int64 -9223372036854775808',
+        'uint64 18446744073709551615',
+        '3.5',
+        "'héllo'",
+        "objectpath '/a/b'",
+        "signature 'a{sv}'",
+        "<'hi'>",
+        "['x','y']",
+        "(7,'seven')",
+        "{'k': <42>}",
+        '[byte 1,2,3]',
+        '@ax []',
+        '@a(ii) []',
+      ],
       { encoding: 'utf8', timeout: 10_000 },
     );
     assert.equal(
@@ -71,14 +158,30 @@ forEachBus('types', ({ need }) => {
       const connection = await Connection.open({ address: b.address, recorder });
       const size = mib * 1024 * 1024;
       const started = performance.now();
-      const reply = await connection.call({ destination: PEER.name, path: PEER.path, interface: PEER.interface, member: 'Blob', signature: 'u', body: [size], timeoutMs: 20_000 });
+      const reply = await connection.call({
+        destination: PEER.name,
+        path: PEER.path,
+        interface: PEER.interface,
+        member: 'Blob',
+        signature: 'u',
+        body: [size],
+        timeoutMs: 20_000,
+      });
       const elapsed = performance.now() - started;
       await connection.close();
       const bytes = reply.body[0] as Buffer;
       assert.equal(bytes.length, size);
-      assert.ok(bytes.every((byte, i) => byte === (i & 0xff)), 'content intact');
+      assert.ok(
+        bytes.every((byte, i) => byte === (i & 0xff)),
+        'content intact',
+      );
       const replyIndex = recorder.messages.findIndex((m) => m.type === 'method_return' && m.signature === 'ay');
-      const readsForReply = recorder.reads.filter((read, i) => i > 0 && read.atMs <= recorder.messages[replyIndex]!.atMs && read.atMs >= recorder.messages[replyIndex - 1]!.atMs);
+      const readsForReply = recorder.reads.filter(
+        (read, i) =>
+          i > 0 &&
+          read.atMs <= recorder.messages[replyIndex]!.atMs &&
+          read.atMs >= recorder.messages[replyIndex - 1]!.atMs,
+      );
       console.log(`# ${b.kind}: ${mib} MiB reply in ${elapsed.toFixed(0)} ms over ${readsForReply.length} reads`);
       assert.ok(readsForReply.length > 1, 'spread over several reads');
       assert.ok(elapsed < 5_000, `${mib} MiB took ${elapsed.toFixed(0)} ms`);

@@ -32,7 +32,9 @@ function validateSarif(path: string): { level?: string; ruleId: string; message:
   const output = join(mkdtempSync(join(tmpdir(), 'sarif-validate-')), 'validation.sarif');
   const run = spawnSync(binary, ['validate', path, '--output', output], { encoding: 'utf8', timeout: 60_000 });
   assert.equal(run.status, 0, `validator failed to run: ${run.stdout}\n${run.stderr}`);
-  const log = JSON.parse(readFileSync(output, 'utf8')) as { runs: { results?: { level?: string; ruleId: string; message: unknown }[] }[] };
+  const log = JSON.parse(readFileSync(output, 'utf8')) as {
+    runs: { results?: { level?: string; ruleId: string; message: unknown }[] }[];
+  };
   return log.runs[0]?.results ?? [];
 }
 
@@ -40,7 +42,10 @@ describe('dbus-lint check', () => {
   it('prints text findings with file:line:col and exits 1', async () => {
     const run = await runCli(['check', 'examples/']);
     assert.equal(run.code, 1, run.stderr);
-    assert.match(run.stdout, /^examples\/rust\/src\/main\.rs:\d+:\d+: warning \[call-without-timeout\] .*method_timeout/m);
+    assert.match(
+      run.stdout,
+      /^examples\/rust\/src\/main\.rs:\d+:\d+: warning \[call-without-timeout\] .*method_timeout/m,
+    );
     assert.match(run.stdout, /^examples\/ts\/src\/busId\.ts:\d+:\d+: warning \[call-without-timeout\] .*dbus-next/m);
   });
 
@@ -48,12 +53,15 @@ describe('dbus-lint check', () => {
     const run = await runCli(['check', '--format', 'json', 'examples/']);
     const out = JSON.parse(run.stdout) as { findings: { path: string; ruleId: string; line: number }[] };
     assert.deepEqual(
-      out.findings.filter((f) => f.ruleId === 'call-without-timeout').map((f) => f.path).sort(),
+      out.findings
+        .filter((f) => f.ruleId === 'call-without-timeout')
+        .map((f) => f.path)
+        .sort(),
       ['examples/rust/src/main.rs', 'examples/ts/src/busId.ts'],
     );
   });
 
-  it('writes SARIF 2.1.0 that Microsoft\'s validator accepts with no findings', async () => {
+  it("writes SARIF 2.1.0 that Microsoft's validator accepts with no findings", async () => {
     const run = await runCli(['check', '--format', 'sarif', 'examples/']);
     assert.equal(run.code, 1);
     const log = JSON.parse(run.stdout) as SarifLog;
@@ -62,7 +70,10 @@ describe('dbus-lint check', () => {
     const sarifRun = log.runs[0]!;
     assert.equal(sarifRun.tool.driver.name, 'dbus-lint');
     assert.ok(sarifRun.tool.driver.informationUri);
-    assert.deepEqual(sarifRun.tool.driver.rules.map((r) => r.id), RULES.map((r) => r.id));
+    assert.deepEqual(
+      sarifRun.tool.driver.rules.map((r) => r.id),
+      RULES.map((r) => r.id),
+    );
     assert.equal(sarifRun.columnKind, 'utf16CodeUnits');
     const seeded = sarifRun.results.filter((r) => r.ruleId === 'call-without-timeout');
     assert.deepEqual(seeded.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri).sort(), [
@@ -81,7 +92,10 @@ describe('dbus-lint check', () => {
   });
 
   it('exits 0 with no findings, and honours --rule overrides', async () => {
-    const allOff = ['single-read-receive', 'reply-serial-unchecked', 'call-without-timeout'].flatMap((id) => ['--rule', `${id}=off`]);
+    const allOff = ['single-read-receive', 'reply-serial-unchecked', 'call-without-timeout'].flatMap((id) => [
+      '--rule',
+      `${id}=off`,
+    ]);
     const off = await runCli(['check', ...allOff, 'examples/']);
     assert.equal(off.code, 0);
     assert.match(off.stdout, /^0 findings in \d+ files$/m);
@@ -105,7 +119,10 @@ describe('dbus-lint check', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dbus-lint-walk-'));
     writeFileSync(join(dir, 'blob.rs'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2]));
     mkdirSync(join(dir, 'node_modules', 'dep'), { recursive: true });
-    writeFileSync(join(dir, 'node_modules', 'dep', 'index.js'), readFileSync(join(REPO_ROOT, 'examples/ts/src/busId.ts')));
+    writeFileSync(
+      join(dir, 'node_modules', 'dep', 'index.js'),
+      readFileSync(join(REPO_ROOT, 'examples/ts/src/busId.ts')),
+    );
     writeFileSync(join(dir, 'broken.ts'), 'import dbus from "dbus-next";\nawait bus.call(((((\n');
     const run = await runCli(['check', dir]);
     assert.equal(run.code, 0, run.stdout + run.stderr);

@@ -12,7 +12,10 @@ import { runCli } from '../support/cli';
 
 /** Ordinary Rust with no D-Bus word: what most of a workspace is. About 100 KB a file. */
 function fillerModule(i: number): string {
-  const body = Array.from({ length: 1200 }, (_, k) => `    pub fn f${k}(x: u64) -> u64 { x.wrapping_mul(${k + i}) ^ (x >> 3) }`).join('\n');
+  const body = Array.from(
+    { length: 1200 },
+    (_, k) => `    pub fn f${k}(x: u64) -> u64 { x.wrapping_mul(${k + i}) ^ (x >> 3) }`,
+  ).join('\n');
   return `// generated module ${i}\npub mod m${i} {\n${body}\n}\n`;
 }
 
@@ -79,10 +82,17 @@ describe('dbus-lint check over a workspace', () => {
       assert.match(one.stderr, /blob\.rs: binary file/);
       assert.match(one.stderr, /huge\.ts: file not analysed: \d+ characters is over the 100000-character limit/);
       if (format === 'json') {
-        const out = JSON.parse(one.stdout) as { findings: unknown[]; filesAnalysed: number; filesPastPrefilter: number };
+        const out = JSON.parse(one.stdout) as {
+          findings: unknown[];
+          filesAnalysed: number;
+          filesPastPrefilter: number;
+        };
         assert.ok(out.findings.length > 50, `${out.findings.length} findings`);
         // Every fixture and example passes the prefilter; none of the plain modules does.
-        assert.ok(out.filesPastPrefilter < out.filesAnalysed / 2, JSON.stringify({ ...out, findings: out.findings.length }));
+        assert.ok(
+          out.filesPastPrefilter < out.filesAnalysed / 2,
+          JSON.stringify({ ...out, findings: out.findings.length }),
+        );
       }
     });
   }
@@ -93,7 +103,7 @@ describe('dbus-lint check over a workspace', () => {
     assert.match(run.stderr, /--jobs must be a positive integer, not "0"/);
   });
 
-  it('shows a progress line on a terminal\'s stderr, erases it, and leaves stdout clean', async () => {
+  it("shows a progress line on a terminal's stderr, erases it, and leaves stdout clean", async () => {
     const out = join(dir, 'out.json');
     const env: NodeJS.ProcessEnv = { ...process.env, DBUS_LINT_PROGRESS_DELAY_MS: '0' };
     delete env.CI;
@@ -113,7 +123,11 @@ describe('dbus-lint check over a workspace', () => {
   });
 
   it('shows no progress line when stderr is not a terminal, or under CI=true', async () => {
-    const piped = await runCli(['check', '--jobs', '2', '.'], { cwd: dir, timeoutMs: 120_000, env: { ...process.env, DBUS_LINT_PROGRESS_DELAY_MS: '0' } });
+    const piped = await runCli(['check', '--jobs', '2', '.'], {
+      cwd: dir,
+      timeoutMs: 120_000,
+      env: { ...process.env, DBUS_LINT_PROGRESS_DELAY_MS: '0' },
+    });
     assert.doesNotMatch(piped.stderr, PROGRESS);
     assert.doesNotMatch(piped.stderr, /\x1b/);
     const ci = await underTerminal(`cd ${dir} && node ${cli} check --format json . > /dev/null`, {

@@ -58,6 +58,12 @@ describe('check on worker threads', () => {
     const files = workspace();
     const dealt = batches(files);
     assert.equal(dealt[0]?.[0]?.index, 0, 'the largest file opens the first batch');
-    assert.deepEqual(dealt.flat().map((f) => f.index).sort((a, b) => a - b), files.map((f) => f.index));
+    assert.deepEqual(
+      dealt
+        .flat()
+        .map((f) => f.index)
+        .sort((a, b) => a - b),
+      files.map((f) => f.index),
+    );
   });
 });

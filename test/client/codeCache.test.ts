@@ -8,7 +8,10 @@ import { requireWithCodeCache } from '../../client/src/codeCache';
 /** A CommonJS module that uses what require() gives a module: require, module, __dirname. */
 function writeModule(dir: string, answer: number): string {
   const file = join(dir, 'bundle.js');
-  writeFileSync(file, `const { basename } = require('node:path');\nmodule.exports = { answer: ${answer}, dir: basename(__dirname), square(x) { return x * x; } };\n`);
+  writeFileSync(
+    file,
+    `const { basename } = require('node:path');\nmodule.exports = { answer: ${answer}, dir: basename(__dirname), square(x) { return x * x; } };\n`,
+  );
   return file;
 }
 

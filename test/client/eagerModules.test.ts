@@ -11,7 +11,9 @@ import { REPO_ROOT } from '../support/analyzer';
 type Rewrite = (source: string) => { code: string; rewritten: number; skipped: number };
 
 async function rewriter(): Promise<Rewrite> {
-  const module = (await import(pathToFileURL(join(REPO_ROOT, 'scripts', 'eagerModules.mjs')).href)) as { eagerModuleFactories: Rewrite };
+  const module = (await import(pathToFileURL(join(REPO_ROOT, 'scripts', 'eagerModules.mjs')).href)) as {
+    eagerModuleFactories: Rewrite;
+  };
   return module.eagerModuleFactories;
 }
 
@@ -22,14 +24,24 @@ async function rewriter(): Promise<Rewrite> {
 function bundle(minify: boolean): string {
   const dir = mkdtempSync(join(tmpdir(), 'dbus-lint-eager-'));
   writeFileSync(join(dir, 'a.js'), 'exports.twice = (x) => 2 * x;\n');
-  writeFileSync(join(dir, 'b.js'), 'const a = require("./a");\nclass B { constructor() { this.v = a.twice(21); } }\nmodule.exports = { b: new B().v };\n');
+  writeFileSync(
+    join(dir, 'b.js'),
+    'const a = require("./a");\nclass B { constructor() { this.v = a.twice(21); } }\nmodule.exports = { b: new B().v };\n',
+  );
   writeFileSync(join(dir, 'c.js'), 'var self = this;\nexports.same = self === exports;\n');
   writeFileSync(join(dir, 'd.js'), 'exports.args = typeof arguments;\n');
   writeFileSync(
     join(dir, 'entry.js'),
     'module.exports = { b: require("./b").b, same: require("./c").same, args: require("./d").args };\n',
   );
-  const result = esbuild.buildSync({ entryPoints: [join(dir, 'entry.js')], bundle: true, platform: 'node', format: 'cjs', minify, write: false });
+  const result = esbuild.buildSync({
+    entryPoints: [join(dir, 'entry.js')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    minify,
+    write: false,
+  });
   return result.outputFiles[0].text;
 }
 

@@ -8,7 +8,9 @@ import * as esbuild from 'esbuild';
 import { REPO_ROOT } from '../support/analyzer';
 
 async function plugin(): Promise<esbuild.Plugin> {
-  const module = (await import(pathToFileURL(join(REPO_ROOT, 'scripts', 'vscodeNamespace.mjs')).href)) as { vscodeNamespace: esbuild.Plugin };
+  const module = (await import(pathToFileURL(join(REPO_ROOT, 'scripts', 'vscodeNamespace.mjs')).href)) as {
+    vscodeNamespace: esbuild.Plugin;
+  };
   return module.vscodeNamespace;
 }
 

@@ -28,14 +28,19 @@ describe('analyze', () => {
   });
 
   it('analyses plain JavaScript with the JavaScript grammar', async () => {
-    const js = DBUS_NEXT_CALL.replace("import dbus, { Message } from 'dbus-next';", "const { Message } = require('dbus-next');");
+    const js = DBUS_NEXT_CALL.replace(
+      "import dbus, { Message } from 'dbus-next';",
+      "const { Message } = require('dbus-next');",
+    );
     const findings = await testAnalyzer().analyze(js, 'javascript');
     assert.equal(findings.length, 2);
   });
 
   it('honours severity overrides, including off', async () => {
     const analyzer = testAnalyzer();
-    const asError = await analyzer.analyze(DBUS_NEXT_CALL, 'typescript', { severities: { 'call-without-timeout': 'error' } });
+    const asError = await analyzer.analyze(DBUS_NEXT_CALL, 'typescript', {
+      severities: { 'call-without-timeout': 'error' },
+    });
     assert.equal(asError[0]?.severity, 'error');
     const off = await analyzer.analyze(DBUS_NEXT_CALL, 'typescript', { severities: { 'call-without-timeout': 'off' } });
     assert.deepEqual(off, []);
@@ -70,8 +75,14 @@ async fn id() -> zbus::Result<()> {
 }
 `;
     const findings = await testAnalyzer().analyze(rust, 'rust');
-    assert.deepEqual(findings.map((f) => [f.ruleId, f.range.start.line]), [['call-without-timeout', 3]]);
-    const bounded = rust.replace('Connection::session().await?', 'zbus::connection::Builder::session()?.method_timeout(std::time::Duration::from_secs(5)).build().await?');
+    assert.deepEqual(
+      findings.map((f) => [f.ruleId, f.range.start.line]),
+      [['call-without-timeout', 3]],
+    );
+    const bounded = rust.replace(
+      'Connection::session().await?',
+      'zbus::connection::Builder::session()?.method_timeout(std::time::Duration::from_secs(5)).build().await?',
+    );
     assert.deepEqual(await testAnalyzer().analyze(bounded, 'rust'), []);
   });
 
@@ -87,6 +98,9 @@ export function Hostname(): JSX.Element {
 }
 `;
     const findings = await testAnalyzer().analyze(tsx, 'tsx');
-    assert.deepEqual(findings.map((f) => [f.ruleId, f.range.start.line, f.data.member]), [['call-without-timeout', 5, 'Get']]);
+    assert.deepEqual(
+      findings.map((f) => [f.ruleId, f.range.start.line, f.data.member]),
+      [['call-without-timeout', 5, 'Get']],
+    );
   });
 });

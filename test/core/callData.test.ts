@@ -14,7 +14,7 @@ async function dataAt(fixturePath: string, line: number): Promise<CallData | und
 }
 
 describe('call data', () => {
-  it('zbus: #[proxy] attributes, PascalCase member, the connection\'s bus', async () => {
+  it("zbus: #[proxy] attributes, PascalCase member, the connection's bus", async () => {
     assert.deepEqual(await dataAt('call-without-timeout/rust/zbus_session.rs', 37), {
       library: 'zbus',
       bus: 'session',
@@ -97,7 +97,10 @@ describe('call data', () => {
     const fixture = loadFixtures().find((f) => f.path.endsWith('call-without-timeout/rust/zbus_session.rs'));
     assert.ok(fixture);
     const [first] = await testAnalyzer().analyze(fixture.text, 'rust');
-    assert.match(first?.message ?? '', /zbus connections have no method timeout unless the builder sets `method_timeout`/);
+    assert.match(
+      first?.message ?? '',
+      /zbus connections have no method timeout unless the builder sets `method_timeout`/,
+    );
     assert.match(first?.message ?? '', /connection made on line \d+/);
     assert.match(first?.related[0]?.message ?? '', /without `method_timeout`/);
     const youki = loadFixtures().find((f) => f.path.endsWith('single-read-receive/rust/nix_client.rs'));

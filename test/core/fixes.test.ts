@@ -9,7 +9,8 @@ const fixtures = loadFixtures();
 
 describe('quick fixes', () => {
   it('the fixtures start out parsing cleanly', async () => {
-    for (const fixture of fixtures) assert.equal(await syntaxError(fixture.text, fixture.language), undefined, fixture.path);
+    for (const fixture of fixtures)
+      assert.equal(await syntaxError(fixture.text, fixture.language), undefined, fixture.path);
   });
 
   it('every fix leaves code that parses and removes its finding', async () => {
@@ -23,16 +24,27 @@ describe('quick fixes', () => {
           const fixed = applyEdits(fixture.text, fix.edits);
           const where = `${fixture.path}:${finding.range.start.line + 1} "${fix.title}"`;
           assert.equal(await syntaxError(fixed, fixture.language), undefined, `${where} broke the syntax`);
-          const after = (await analyzer.analyze(fixed, fixture.language)).filter((f) => f.ruleId === finding.ruleId && !f.kind);
+          const after = (await analyzer.analyze(fixed, fixture.language)).filter(
+            (f) => f.ruleId === finding.ruleId && !f.kind,
+          );
           const before = findings.filter((f) => f.ruleId === finding.ruleId);
           assert.ok(after.length < before.length, `${where}: ${before.length} findings before, ${after.length} after`);
         }
       }
     }
     // The three mechanical fixes the issue asks for are all exercised.
-    assert.ok([...kinds].some((k) => k.includes('method_timeout')), [...kinds].join('; '));
-    assert.ok([...kinds].some((k) => k.includes('Promise.race')), [...kinds].join('; '));
-    assert.ok([...kinds].some((k) => k.includes('Timeout::Infinite')), [...kinds].join('; '));
+    assert.ok(
+      [...kinds].some((k) => k.includes('method_timeout')),
+      [...kinds].join('; '),
+    );
+    assert.ok(
+      [...kinds].some((k) => k.includes('Promise.race')),
+      [...kinds].join('; '),
+    );
+    assert.ok(
+      [...kinds].some((k) => k.includes('Timeout::Infinite')),
+      [...kinds].join('; '),
+    );
   });
 
   it('adds method_timeout to a zbus builder chain before build()', async () => {
@@ -46,7 +58,10 @@ async fn id() -> zbus::Result<()> {
     const [finding] = await testAnalyzer().analyze(text, 'rust');
     assert.ok(finding?.fixes[0]);
     const fixed = applyEdits(text, finding.fixes[0].edits);
-    assert.match(fixed, /\.name\("org\.example\.App"\)\?\.method_timeout\(std::time::Duration::from_secs\(25\)\)\.build\(\)/);
+    assert.match(
+      fixed,
+      /\.name\("org\.example\.App"\)\?\.method_timeout\(std::time::Duration::from_secs\(25\)\)\.build\(\)/,
+    );
     assert.equal(await syntaxError(fixed, 'rust'), undefined);
     assert.deepEqual(await testAnalyzer().analyze(fixed, 'rust'), []);
   });
@@ -61,7 +76,10 @@ async fn id() -> zbus::Result<()> {
 `;
     const [finding] = await testAnalyzer().analyze(text, 'rust');
     const fixed = applyEdits(text, finding?.fixes[0]?.edits ?? []);
-    assert.match(fixed, /zbus::connection::Builder::session\(\)\?\.method_timeout\(std::time::Duration::from_secs\(25\)\)\.build\(\)\.await\?/);
+    assert.match(
+      fixed,
+      /zbus::connection::Builder::session\(\)\?\.method_timeout\(std::time::Duration::from_secs\(25\)\)\.build\(\)\.await\?/,
+    );
     assert.equal(await syntaxError(fixed, 'rust'), undefined);
   });
 

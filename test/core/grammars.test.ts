@@ -16,13 +16,15 @@ interface Row {
 
 function readmeRows(): Row[] {
   const readme = readFileSync(join(REPO_ROOT, 'grammars', 'README.md'), 'utf8');
-  return [...readme.matchAll(/^\| `([^`]+\.wasm)` \| `([^`]+)` \| ([\d.]+) \| (\d+) \| `([0-9a-f]{64})` \|$/gm)].map((m) => ({
-    file: m[1]!,
-    pkg: m[2]!,
-    version: m[3]!,
-    bytes: Number(m[4]),
-    sha256: m[5]!,
-  }));
+  return [...readme.matchAll(/^\| `([^`]+\.wasm)` \| `([^`]+)` \| ([\d.]+) \| (\d+) \| `([0-9a-f]{64})` \|$/gm)].map(
+    (m) => ({
+      file: m[1]!,
+      pkg: m[2]!,
+      version: m[3]!,
+      bytes: Number(m[4]),
+      sha256: m[5]!,
+    }),
+  );
 }
 
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
@@ -43,7 +45,11 @@ describe('grammars/README.md', () => {
       const lock = JSON.parse(readFileSync(join(REPO_ROOT, 'package-lock.json'), 'utf8')) as {
         packages: Record<string, { version: string }>;
       };
-      assert.equal(lock.packages[`node_modules/${row.pkg}`]?.version, row.version, `${row.pkg} version in the lockfile`);
+      assert.equal(
+        lock.packages[`node_modules/${row.pkg}`]?.version,
+        row.version,
+        `${row.pkg} version in the lockfile`,
+      );
     });
   }
 });

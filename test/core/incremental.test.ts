@@ -20,7 +20,14 @@ interface Tally {
   reused: number;
 }
 
-async function differential(name: string, text: string, language: LanguageId, edits: number, seed: number, tally: Tally): Promise<void> {
+async function differential(
+  name: string,
+  text: string,
+  language: LanguageId,
+  edits: number,
+  seed: number,
+  tally: Tally,
+): Promise<void> {
   const analyzer = testAnalyzer();
   const random = seeded(seed);
   const document = await analyzer.open(text, language);
@@ -34,7 +41,15 @@ async function differential(name: string, text: string, language: LanguageId, ed
       const changes = undo && random() < 0.7 ? [undo] : [randomEdit(random, current)];
       if (random() < 0.05) changes.push(randomEdit(random, applyOffsetEdit(current, changes[0]!)));
       const [first] = changes;
-      undo = changes.length === 1 && first && first !== undo ? { start: first.start, end: first.start + first.text.length, text: current.slice(first.start, first.end), kind: 'undo' } : undefined;
+      undo =
+        changes.length === 1 && first && first !== undo
+          ? {
+              start: first.start,
+              end: first.start + first.text.length,
+              text: current.slice(first.start, first.end),
+              kind: 'undo',
+            }
+          : undefined;
       for (const change of changes) current = applyOffsetEdit(current, change);
       const incremental = document.update(changes);
       assert.equal(document.text, current, `${name}: edit ${i} text`);
@@ -57,7 +72,8 @@ describe('incremental analysis equals a full analysis after every edit', () => {
   it('over every fixture', async () => {
     const tally: Tally = { edits: 0, incremental: 0, reused: 0 };
     let seed = 1 + SEED * 1000;
-    for (const fixture of loadFixtures()) await differential(fixture.path, fixture.text, fixture.language, EDITS_PER_FIXTURE, seed++, tally);
+    for (const fixture of loadFixtures())
+      await differential(fixture.path, fixture.text, fixture.language, EDITS_PER_FIXTURE, seed++, tally);
     // The test must exercise the incremental path, not only the full one (taken for multi-change updates).
     assert.ok(tally.incremental > tally.edits * 0.8, JSON.stringify(tally));
     assert.ok(tally.reused > tally.incremental, JSON.stringify(tally));
@@ -66,7 +82,14 @@ describe('incremental analysis equals a full analysis after every edit', () => {
   for (const language of ['rust', 'typescript'] as const) {
     it(`over the 10k-line ${language} bench file`, async () => {
       const tally: Tally = { edits: 0, incremental: 0, reused: 0 };
-      await differential(`bench ${language}`, benchFile(language), language, EDITS_PER_BENCH_FILE, (language === 'rust' ? 101 : 202) + SEED, tally);
+      await differential(
+        `bench ${language}`,
+        benchFile(language),
+        language,
+        EDITS_PER_BENCH_FILE,
+        (language === 'rust' ? 101 : 202) + SEED,
+        tally,
+      );
       assert.ok(tally.incremental > tally.edits * 0.8 && tally.reused > tally.incremental * 100, JSON.stringify(tally));
     });
   }

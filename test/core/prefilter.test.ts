@@ -17,12 +17,18 @@ const LANGUAGES: LanguageId[] = ['rust', 'typescript', 'tsx', 'javascript'];
 const CARGO_REGISTRY = '/usr/share/cargo/registry';
 
 const key = (findings: Finding[]) =>
-  findings.map((f) => `${f.ruleId} ${f.kind ?? 'finding'} ${f.range.start.line}:${f.range.start.character} ${f.message}`);
+  findings.map(
+    (f) => `${f.ruleId} ${f.kind ?? 'finding'} ${f.range.start.line}:${f.range.start.character} ${f.message}`,
+  );
 
 /** D-Bus code by the API models' own words: a D-Bus sign (DBUS_EVIDENCE) or a D-Bus library's import. */
 function mentionsDbus(text: string): boolean {
   const file = textFacts(text);
-  return DBUS_EVIDENCE.test(text) || ASYNC_RUSTBUS_IMPORT.test(text) || [ZBUS, DBUS_RS, RUSTBUS, DBUS_NEXT, DBUS_NATIVE].some((library) => uses(library, file));
+  return (
+    DBUS_EVIDENCE.test(text) ||
+    ASYNC_RUSTBUS_IMPORT.test(text) ||
+    [ZBUS, DBUS_RS, RUSTBUS, DBUS_NEXT, DBUS_NATIVE].some((library) => uses(library, file))
+  );
 }
 
 function someRuleMayApply(text: string, language: LanguageId): boolean {
@@ -32,11 +38,34 @@ function someRuleMayApply(text: string, language: LanguageId): boolean {
 
 /** Words whose presence makes some rule's text test say yes, as users spell them (any case for the i-flagged ones). */
 const EVIDENCE = [
-  'dbus', 'D-Bus', 'org.freedesktop.DBus', 'AUTH EXTERNAL', 'NameAcquired', 'METHOD_CALL', 'MethodCall', 'MethodReturn',
-  'METHOD_RETURN', 'unix:path=/run/dbus/system_bus_socket', '/run/user/1000/bus', 'session_bus', 'systemBus', 'reply_serial',
-  'NEGOTIATE_UNIX_FD', 'BEGIN\\r\\n', "[b'l', 1, 0, 1]", 'use zbus::Connection;', 'zbus::Proxy', 'use dbus::blocking::Connection;',
-  'rustbus::RpcConn', 'async_rustbus', "require('dbus-next')", "from '@homebridge/dbus-native'", "import('dbus-final')",
-  '// dbus-lint-ignore-next-line call-without-timeout: reason', 'use nix::sys::socket; MethodReturn', "require('net') // systemBus",
+  'dbus',
+  'D-Bus',
+  'org.freedesktop.DBus',
+  'AUTH EXTERNAL',
+  'NameAcquired',
+  'METHOD_CALL',
+  'MethodCall',
+  'MethodReturn',
+  'METHOD_RETURN',
+  'unix:path=/run/dbus/system_bus_socket',
+  '/run/user/1000/bus',
+  'session_bus',
+  'systemBus',
+  'reply_serial',
+  'NEGOTIATE_UNIX_FD',
+  'BEGIN\\r\\n',
+  "[b'l', 1, 0, 1]",
+  'use zbus::Connection;',
+  'zbus::Proxy',
+  'use dbus::blocking::Connection;',
+  'rustbus::RpcConn',
+  'async_rustbus',
+  "require('dbus-next')",
+  "from '@homebridge/dbus-native'",
+  "import('dbus-final')",
+  '// dbus-lint-ignore-next-line call-without-timeout: reason',
+  'use nix::sys::socket; MethodReturn',
+  "require('net') // systemBus",
 ];
 
 describe('prefilter', () => {
@@ -56,9 +85,9 @@ describe('prefilter', () => {
 
   it('says yes wherever a rule could apply, for D-Bus words in any case inside arbitrary text', () => {
     const anyCase = (word: string) =>
-      fc.array(fc.boolean(), { minLength: word.length, maxLength: word.length }).map((upper) =>
-        [...word].map((c, i) => (upper[i] ? c.toUpperCase() : c.toLowerCase())).join(''),
-      );
+      fc
+        .array(fc.boolean(), { minLength: word.length, maxLength: word.length })
+        .map((upper) => [...word].map((c, i) => (upper[i] ? c.toUpperCase() : c.toLowerCase())).join(''));
     fc.assert(
       fc.property(
         fc.string(),
@@ -77,18 +106,27 @@ describe('prefilter', () => {
   it('keeps a file whose only finding is an unused suppression comment', async () => {
     const text = '// dbus-lint-ignore-next-line call-without-timeout: no call here any more\nfn main() {}\n';
     const findings = await testAnalyzer().analyze(text, 'rust');
-    assert.deepEqual(findings.map((f) => f.kind), ['unused-suppression']);
+    assert.deepEqual(
+      findings.map((f) => f.kind),
+      ['unused-suppression'],
+    );
     assert.ok(mayMatter(text));
   });
 
   it('says no to ordinary code, so it saves work', () => {
-    assert.equal(mayMatter('fn main() { let mut s = TcpStream::connect("example.org:80")?; s.write_all(b"GET /")?; }'), false);
+    assert.equal(
+      mayMatter('fn main() { let mut s = TcpStream::connect("example.org:80")?; s.write_all(b"GET /")?; }'),
+      false,
+    );
     assert.equal(mayMatter("import fs from 'node:fs';\nsocket.on('data', (chunk) => parse(chunk));\n"), false);
     // `bus` alone is not D-Bus.
-    assert.equal(mayMatter('/// Writes to the I2C bus; see the business rules on abuse of the omnibus.\nfn write() {}'), false);
+    assert.equal(
+      mayMatter('/// Writes to the I2C bus; see the business rules on abuse of the omnibus.\nfn write() {}'),
+      false,
+    );
   });
 
-  it('on every fixture that is D-Bus code, running every rule\'s check (text tests bypassed) finds what the normal run finds', async () => {
+  it("on every fixture that is D-Bus code, running every rule's check (text tests bypassed) finds what the normal run finds", async () => {
     const analyzer = testAnalyzer();
     const notDbus: string[] = [];
     for (const fixture of loadFixtures()) {
@@ -106,7 +144,7 @@ describe('prefilter', () => {
     assert.deepEqual(notDbus, ['test/fixtures/single-read-receive/rust/tcp_not_dbus.rs']);
   });
 
-  it('on a real corpus, drops no file with a finding, and the rules\' text tests drop none in D-Bus code', async (t) => {
+  it("on a real corpus, drops no file with a finding, and the rules' text tests drop none in D-Bus code", async (t) => {
     if (!existsSync(CARGO_REGISTRY)) {
       t.skip(`${CARGO_REGISTRY} is absent (apt-get install librust-zbus-dev, or bash bench/scan-corpus.sh)`);
       return;
@@ -134,7 +172,12 @@ describe('prefilter', () => {
         assert.deepEqual(key(bypassed), key(normal), `${path}: a rule's mayApply drops a finding`);
       }
     }
-    t.diagnostic(`${files} files: ${dropped} dropped by the prefilter, ${dbus} D-Bus files analysed with and without the rules' text tests`);
-    assert.ok(files > 1000 && dropped > files / 2 && dbus > 50, `${files} files, ${dropped} dropped, ${dbus} D-Bus: not the corpus this test expects`);
+    t.diagnostic(
+      `${files} files: ${dropped} dropped by the prefilter, ${dbus} D-Bus files analysed with and without the rules' text tests`,
+    );
+    assert.ok(
+      files > 1000 && dropped > files / 2 && dbus > 50,
+      `${files} files, ${dropped} dropped, ${dbus} D-Bus: not the corpus this test expects`,
+    );
   });
 });

@@ -6,7 +6,9 @@ import { RULES, ruleDocsPath } from '../../core/src/index';
 import { REPO_ROOT } from '../support/analyzer';
 
 interface Manifest {
-  contributes: { configuration: { properties: Record<string, { enum?: string[]; default?: unknown; scope?: string }> } };
+  contributes: {
+    configuration: { properties: Record<string, { enum?: string[]; default?: unknown; scope?: string }> };
+  };
 }
 
 const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as Manifest;
@@ -14,7 +16,10 @@ const properties = manifest.contributes.configuration.properties;
 
 describe('rule registry', () => {
   it('has exactly the three rule ids', () => {
-    assert.deepEqual(RULES.map((r) => r.id), ['single-read-receive', 'reply-serial-unchecked', 'call-without-timeout']);
+    assert.deepEqual(
+      RULES.map((r) => r.id),
+      ['single-read-receive', 'reply-serial-unchecked', 'call-without-timeout'],
+    );
   });
 
   it('package.json declares one severity setting per rule, matching the registry default', () => {

@@ -21,7 +21,27 @@ describe('robustness', () => {
 
   it('survives random deletions, duplications and junk in the fixtures', async () => {
     const analyzer = testAnalyzer();
-    const junk = fc.constantFrom('{', '}', '(', ')', '"', "'", '`', '/*', '*/', '//', '\0', 'r#"', '=>', '::', '\uFEFF', '😀', '\r\n', 'loop {', 'await');
+    const junk = fc.constantFrom(
+      '{',
+      '}',
+      '(',
+      ')',
+      '"',
+      "'",
+      '`',
+      '/*',
+      '*/',
+      '//',
+      '\0',
+      'r#"',
+      '=>',
+      '::',
+      '\uFEFF',
+      '😀',
+      '\r\n',
+      'loop {',
+      'await',
+    );
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 0, max: fixtures.length - 1 }),
@@ -44,7 +64,12 @@ describe('robustness', () => {
 
   it('handles empty, whitespace-only and comment-only files', async () => {
     for (const language of ['rust', 'typescript', 'tsx', 'javascript'] as const) {
-      for (const text of ['', '\n\n', '// dbus-lint-ignore-next-line call-without-timeout: x', 'use zbus; // org.freedesktop.DBus']) {
+      for (const text of [
+        '',
+        '\n\n',
+        '// dbus-lint-ignore-next-line call-without-timeout: x',
+        'use zbus; // org.freedesktop.DBus',
+      ]) {
         assert.ok(Array.isArray(await testAnalyzer().analyze(text, language)));
       }
     }
@@ -53,9 +78,13 @@ describe('robustness', () => {
   it('handles a very large file (a fixture repeated to ~1.5 MB) and finds every copy', async () => {
     const fixture = fixtures.find((f) => f.path.endsWith('single-read-receive/rust/nix_client.rs'));
     assert.ok(fixture);
-    const one = (await testAnalyzer().analyze(fixture.text, 'rust')).filter((f) => f.ruleId === 'single-read-receive').length;
+    const one = (await testAnalyzer().analyze(fixture.text, 'rust')).filter(
+      (f) => f.ruleId === 'single-read-receive',
+    ).length;
     const copies = Math.ceil(1_500_000 / fixture.text.length);
-    const big = Array.from({ length: copies }, (_, i) => fixture.text.replace(/\bimpl DbusConnection\b/, `impl DbusConnection${i}`)).join('\n');
+    const big = Array.from({ length: copies }, (_, i) =>
+      fixture.text.replace(/\bimpl DbusConnection\b/, `impl DbusConnection${i}`),
+    ).join('\n');
     const findings = await testAnalyzer().analyze(big, 'rust');
     assert.equal(findings.filter((f) => f.ruleId === 'single-read-receive').length, one * copies);
   });

@@ -28,20 +28,34 @@ function withLine(text: string, line: number, insert: string): string {
 
 describe('suppressions', () => {
   it('a next-line comment with the rule id suppresses the finding and keeps its reason', async () => {
-    const text = withLine(CALL, CALL_LINE, '  // dbus-lint-ignore-next-line call-without-timeout: the bus is local and always answers');
+    const text = withLine(
+      CALL,
+      CALL_LINE,
+      '  // dbus-lint-ignore-next-line call-without-timeout: the bus is local and always answers',
+    );
     const findings = await testAnalyzer().analyze(text, 'typescript');
     assert.equal(findings.length, 1);
-    assert.deepEqual(findings[0]?.suppression, { kind: 'inSource', justification: 'the bus is local and always answers' });
+    assert.deepEqual(findings[0]?.suppression, {
+      kind: 'inSource',
+      justification: 'the bus is local and always answers',
+    });
   });
 
   it('a same-line comment suppresses too', async () => {
-    const text = CALL.replace('await iface.GetId();', 'await iface.GetId(); // dbus-lint-ignore call-without-timeout: bounded by the caller');
+    const text = CALL.replace(
+      'await iface.GetId();',
+      'await iface.GetId(); // dbus-lint-ignore call-without-timeout: bounded by the caller',
+    );
     const [finding] = await testAnalyzer().analyze(text, 'typescript');
     assert.equal(finding?.suppression?.justification, 'bounded by the caller');
   });
 
   it('requires the rule id: a bare or wrong id suppresses nothing', async () => {
-    for (const comment of ['// dbus-lint-ignore-next-line', '// dbus-lint-ignore-next-line: no id', '// dbus-lint-ignore-next-line single-read-receive: wrong rule']) {
+    for (const comment of [
+      '// dbus-lint-ignore-next-line',
+      '// dbus-lint-ignore-next-line: no id',
+      '// dbus-lint-ignore-next-line single-read-receive: wrong rule',
+    ]) {
       const findings = await testAnalyzer().analyze(withLine(CALL, CALL_LINE, `  ${comment}`), 'typescript');
       const real = findings.filter((f) => !f.kind);
       assert.equal(real.length, 1, comment);
@@ -65,9 +79,11 @@ describe('suppressions', () => {
     assert.equal(cleaned, CALL);
   });
 
-  it('does not call a disabled rule\'s suppressions unused', async () => {
+  it("does not call a disabled rule's suppressions unused", async () => {
     const text = withLine(CALL, 2, '// dbus-lint-ignore-next-line call-without-timeout: stale');
-    const findings = await testAnalyzer().analyze(text, 'typescript', { severities: { 'call-without-timeout': 'off' } });
+    const findings = await testAnalyzer().analyze(text, 'typescript', {
+      severities: { 'call-without-timeout': 'off' },
+    });
     assert.deepEqual(findings, []);
   });
 
@@ -86,7 +102,10 @@ describe('suppressions', () => {
     );
     assert.equal(actions[1]?.isPreferred, false);
     const suppressed = applyEdits(CALL, actions[1]?.edit?.changes?.['file:///x.ts'] ?? []);
-    assert.match(suppressed, /\n {2}\/\/ dbus-lint-ignore-next-line call-without-timeout: <reason>\n {2}return await iface/);
+    assert.match(
+      suppressed,
+      /\n {2}\/\/ dbus-lint-ignore-next-line call-without-timeout: <reason>\n {2}return await iface/,
+    );
     const after = await testAnalyzer().analyze(suppressed, 'typescript');
     assert.equal(after.length, 1);
     assert.ok(after[0]?.suppression);
@@ -96,8 +115,16 @@ describe('suppressions', () => {
     let text = withLine(CALL, CALL_LINE, '  // dbus-lint-ignore-next-line call-without-timeout: reviewed');
     text = withLine(text, 2, '// dbus-lint-ignore-next-line call-without-timeout: stale');
     const findings = await testAnalyzer().analyze(text, 'typescript');
-    const result: CheckResult = { files: [{ path: 'x.ts', language: 'typescript', text, findings }], skipped: [], ioErrors: [], filesPastPrefilter: 1 };
-    assert.match(formatText(result), /x\.ts:3:1: hint \[call-without-timeout\] unused suppression[^\n]*\n0 findings in 1 file \(1 suppressed in source\); 1 unused suppression/);
+    const result: CheckResult = {
+      files: [{ path: 'x.ts', language: 'typescript', text, findings }],
+      skipped: [],
+      ioErrors: [],
+      filesPastPrefilter: 1,
+    };
+    assert.match(
+      formatText(result),
+      /x\.ts:3:1: hint \[call-without-timeout\] unused suppression[^\n]*\n0 findings in 1 file \(1 suppressed in source\); 1 unused suppression/,
+    );
     const json = JSON.parse(formatJson(result)) as { findings: { kind: string; suppressed: boolean }[] };
     assert.deepEqual(
       json.findings.map((f) => [f.kind, f.suppressed]),
@@ -107,7 +134,10 @@ describe('suppressions', () => {
       ],
     );
     const sarif = toSarif(result, '0.0.0', '/tmp') as {
-      runs: { results: { suppressions?: unknown[] }[]; invocations: { toolExecutionNotifications: { message: { text: string } }[] }[] }[];
+      runs: {
+        results: { suppressions?: unknown[] }[];
+        invocations: { toolExecutionNotifications: { message: { text: string } }[] }[];
+      }[];
     };
     const run = sarif.runs[0];
     assert.equal(run?.results.length, 1);
@@ -120,7 +150,11 @@ describe('suppressions', () => {
     try {
       await client.initialize();
       const uri = 'file:///tmp/dbus-lint-suppressions.ts';
-      await client.open(uri, 'typescript', withLine(CALL, 2, '// dbus-lint-ignore-next-line call-without-timeout: stale'));
+      await client.open(
+        uri,
+        'typescript',
+        withLine(CALL, 2, '// dbus-lint-ignore-next-line call-without-timeout: stale'),
+      );
       const diagnostics = await client.diagnostics(uri, (p) => p.diagnostics.length >= 2);
       const hint = diagnostics.find((d) => d.code === 'unused-suppression');
       assert.deepEqual(hint?.tags, [DiagnosticTag.Unnecessary]);

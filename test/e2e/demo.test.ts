@@ -21,7 +21,10 @@ describe('npm run demo', { timeout: 180_000 }, () => {
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     assert.equal(code, 0, output);
-    assert.match(output, /check OK: http:\/\/127\.0\.0\.1:\d+\/\?folder=\S+ answers, dbus-lint\.dbus-lint is installed, .* replays there/);
+    assert.match(
+      output,
+      /check OK: http:\/\/127\.0\.0\.1:\d+\/\?folder=\S+ answers, dbus-lint\.dbus-lint is installed, .* replays there/,
+    );
     assert.match(output, /demo: stopped/);
   });
 

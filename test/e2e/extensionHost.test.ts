@@ -38,15 +38,19 @@ editorSuite(
     },
   },
   (step) => {
-    step('in-host API checks: activation, diagnostics, code actions, commands, settings re-analyse, restart', async () => {
-      // The checks stop at the first failure: all passing at most takes a few seconds each, one failing at most
-      // IN_HOST_WAIT_MS more; extension-host startup comes on top.
-      await waitForFile(resultFile, 90_000 + IN_HOST_WAIT_MS);
-      const results = JSON.parse(readFileSync(resultFile, 'utf8')) as CheckResult[];
-      for (const result of results) progress(`  in host: ${result.outcome.padEnd(7)} ${result.name} (${result.ms} ms)`);
-      const failures = results.filter((result) => result.outcome !== 'ok');
-      assert.deepEqual(failures, [], failures.map((f) => `${f.name}:\n${f.error}`).join('\n\n'));
-      assert.ok(results.length >= 7, `all checks ran (${results.length})`);
-    });
+    step(
+      'in-host API checks: activation, diagnostics, code actions, commands, settings re-analyse, restart',
+      async () => {
+        // The checks stop at the first failure: all passing at most takes a few seconds each, one failing at most
+        // IN_HOST_WAIT_MS more; extension-host startup comes on top.
+        await waitForFile(resultFile, 90_000 + IN_HOST_WAIT_MS);
+        const results = JSON.parse(readFileSync(resultFile, 'utf8')) as CheckResult[];
+        for (const result of results)
+          progress(`  in host: ${result.outcome.padEnd(7)} ${result.name} (${result.ms} ms)`);
+        const failures = results.filter((result) => result.outcome !== 'ok');
+        assert.deepEqual(failures, [], failures.map((f) => `${f.name}:\n${f.error}`).join('\n\n'));
+        assert.ok(results.length >= 7, `all checks ran (${results.length})`);
+      },
+    );
   },
 );

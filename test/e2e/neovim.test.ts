@@ -65,7 +65,16 @@ describe('Neovim 0.7 as an LSP client', { timeout: 120_000 }, () => {
       }),
     );
     // -u NONE: no user config; -i NONE: no shada; -n: no swap files (the buffers are edited, never written).
-    const args = ['--headless', '-u', 'NONE', '-i', 'NONE', '-n', '-c', `luafile ${join(__dirname, 'neovim', 'check.lua')}`];
+    const args = [
+      '--headless',
+      '-u',
+      'NONE',
+      '-i',
+      'NONE',
+      '-n',
+      '-c',
+      `luafile ${join(__dirname, 'neovim', 'check.lua')}`,
+    ];
     const env = { ...process.env, DBUS_LINT_NVIM_PLAN: plan, DBUS_LINT_SERVER: join(REPO_ROOT, 'dist', 'server.js') };
     const result = await run('nvim', args, { cwd: E2E_WORKSPACE, env, timeout: 90_000 }).catch(
       (error: { stdout?: string; stderr?: string; message: string }) => error,
@@ -82,7 +91,10 @@ describe('Neovim 0.7 as an LSP client', { timeout: 120_000 }, () => {
       });
     const failure = records.find((r) => r.kind === 'FAIL');
     assert.equal(failure, undefined, `check.lua failed: ${JSON.stringify(failure)}; output in ${artifacts}`);
-    assert.ok(records.some((r) => r.kind === 'STOPPED'), `check.lua did not finish (${'message' in result ? result.message : ''}); output in ${artifacts}`);
+    assert.ok(
+      records.some((r) => r.kind === 'STOPPED'),
+      `check.lua did not finish (${'message' in result ? result.message : ''}); output in ${artifacts}`,
+    );
   });
 
   for (const finding of findings) {

@@ -24,7 +24,10 @@ async function expectFlagged(workbench: Workbench, finding: ExpectedFinding, sho
 /** Waits until the Problems panel no longer lists `code` on `line` and the active editor has no squiggle. */
 async function expectGone(workbench: Workbench, code: string, line: number): Promise<void> {
   const panel = await workbench.problemsPanel();
-  await panel.locator('.monaco-list-row', { hasText: code }).filter({ hasText: `[Ln ${line}, Col` }).waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+  await panel
+    .locator('.monaco-list-row', { hasText: code })
+    .filter({ hasText: `[Ln ${line}, Col` })
+    .waitFor({ state: 'detached', timeout: UI_TIMEOUT });
   await workbench.squiggles('warning').first().waitFor({ state: 'detached', timeout: UI_TIMEOUT });
 }
 
@@ -48,101 +51,135 @@ async function busWithPeer(): Promise<Services> {
 
 const STRESS_RUNS = 50;
 
-editorSuite('vsix in code-server', { installVsix: true, trust: 'disabled', readyWhen: 'rust', services: busWithPeer }, (step) => {
-  step('1a Rust: a zbus call without timeout is squiggled and listed in Problems', async ({ workbench }) => {
-    await expectFlagged(workbench, FLAGGED_RUST, 'rust');
-  });
+editorSuite(
+  'vsix in code-server',
+  { installVsix: true, trust: 'disabled', readyWhen: 'rust', services: busWithPeer },
+  (step) => {
+    step('1a Rust: a zbus call without timeout is squiggled and listed in Problems', async ({ workbench }) => {
+      await expectFlagged(workbench, FLAGGED_RUST, 'rust');
+    });
 
-  step('1b TypeScript: a dbus-next call without timeout is squiggled and listed in Problems', async ({ workbench }) => {
-    await expectFlagged(workbench, FLAGGED_TS, 'ts');
-  });
+    step(
+      '1b TypeScript: a dbus-next call without timeout is squiggled and listed in Problems',
+      async ({ workbench }) => {
+        await expectFlagged(workbench, FLAGGED_TS, 'ts');
+      },
+    );
 
-  step('1c Rust, youki-style: single-read-receive and reply-serial-unchecked are listed', async ({ workbench }) => {
-    await workbench.openFile(baseName(YOUKI_STYLE.file));
-    for (const { code, line } of YOUKI_STYLE.findings) {
-      assert.match(await (await workbench.problemRow(code, line)).innerText(), /dbus-lint/);
-    }
-    // The findings are below the first screen: going to one reveals it, and its squiggle renders.
-    await workbench.goToProblem(YOUKI_STYLE.findings[0]!.code, YOUKI_STYLE.findings[0]!.line);
-    await workbench.squiggles('warning').first().waitFor({ timeout: UI_TIMEOUT });
-    await workbench.screenshot('youki-problems');
-  });
+    step('1c Rust, youki-style: single-read-receive and reply-serial-unchecked are listed', async ({ workbench }) => {
+      await workbench.openFile(baseName(YOUKI_STYLE.file));
+      for (const { code, line } of YOUKI_STYLE.findings) {
+        assert.match(await (await workbench.problemRow(code, line)).innerText(), /dbus-lint/);
+      }
+      // The findings are below the first screen: going to one reveals it, and its squiggle renders.
+      await workbench.goToProblem(YOUKI_STYLE.findings[0]!.code, YOUKI_STYLE.findings[0]!.line);
+      await workbench.squiggles('warning').first().waitFor({ timeout: UI_TIMEOUT });
+      await workbench.screenshot('youki-problems');
+    });
 
-  step('2 quick fix: bounding the dbus-next call clears the finding and the file still parses', async ({ workbench, server }) => {
-    await workbench.openFile(baseName(FLAGGED_TS.file));
-    await workbench.applyCodeAction(FLAGGED_TS.code, FLAGGED_TS.line, /timeout \(Promise\.race\)/);
-    const fixed = 'Promise.race([bus.call(message), ';
-    await workbench.waitForEditorText(fixed);
-    await expectGone(workbench, FLAGGED_TS.code, FLAGGED_TS.line);
-    await workbench.saveIfDirty();
-    await workbench.screenshot('quick-fix-applied');
-    const text = await waitForContent(join(server.workspace, FLAGGED_TS.file), (t) => t.includes(fixed), UI_TIMEOUT);
-    assert.equal(await syntaxError(text, 'typescript'), undefined, 'the fixed file parses');
-  });
+    step(
+      '2 quick fix: bounding the dbus-next call clears the finding and the file still parses',
+      async ({ workbench, server }) => {
+        await workbench.openFile(baseName(FLAGGED_TS.file));
+        await workbench.applyCodeAction(FLAGGED_TS.code, FLAGGED_TS.line, /timeout \(Promise\.race\)/);
+        const fixed = 'Promise.race([bus.call(message), ';
+        await workbench.waitForEditorText(fixed);
+        await expectGone(workbench, FLAGGED_TS.code, FLAGGED_TS.line);
+        await workbench.saveIfDirty();
+        await workbench.screenshot('quick-fix-applied');
+        const text = await waitForContent(
+          join(server.workspace, FLAGGED_TS.file),
+          (t) => t.includes(fixed),
+          UI_TIMEOUT,
+        );
+        assert.equal(await syntaxError(text, 'typescript'), undefined, 'the fixed file parses');
+      },
+    );
 
-  step('3 suppress on this line: the finding goes away and the comment is in the file', async ({ workbench, server }) => {
-    await workbench.openFile(baseName(FLAGGED_RUST.file));
-    await workbench.applyCodeAction(FLAGGED_RUST.code, FLAGGED_RUST.line, new RegExp(`Suppress ${FLAGGED_RUST.code} on this line`));
-    const comment = `// dbus-lint-ignore-next-line ${FLAGGED_RUST.code}: `;
-    await workbench.waitForEditorText(comment);
-    // The comment goes above the call, which moves down a line.
-    await expectGone(workbench, FLAGGED_RUST.code, FLAGGED_RUST.line + 1);
-    await workbench.saveIfDirty();
-    await workbench.screenshot('suppressed');
-    const text = await waitForContent(join(server.workspace, FLAGGED_RUST.file), (t) => t.includes(comment), UI_TIMEOUT);
-    assert.match(text.split('\n')[FLAGGED_RUST.line - 1] ?? '', new RegExp(`^\\s*${comment}`));
-  });
+    step(
+      '3 suppress on this line: the finding goes away and the comment is in the file',
+      async ({ workbench, server }) => {
+        await workbench.openFile(baseName(FLAGGED_RUST.file));
+        await workbench.applyCodeAction(
+          FLAGGED_RUST.code,
+          FLAGGED_RUST.line,
+          new RegExp(`Suppress ${FLAGGED_RUST.code} on this line`),
+        );
+        const comment = `// dbus-lint-ignore-next-line ${FLAGGED_RUST.code}: `;
+        await workbench.waitForEditorText(comment);
+        // The comment goes above the call, which moves down a line.
+        await expectGone(workbench, FLAGGED_RUST.code, FLAGGED_RUST.line + 1);
+        await workbench.saveIfDirty();
+        await workbench.screenshot('suppressed');
+        const text = await waitForContent(
+          join(server.workspace, FLAGGED_RUST.file),
+          (t) => t.includes(comment),
+          UI_TIMEOUT,
+        );
+        assert.match(text.split('\n')[FLAGGED_RUST.line - 1] ?? '', new RegExp(`^\\s*${comment}`));
+      },
+    );
 
-  step(`4 replay: the call to a test peer, its message sequence with serials, and stress N=${STRESS_RUNS}`, async ({ workbench }) => {
-    await workbench.openFile(baseName(REPLAY_PEER.file));
-    await workbench.goToProblem(REPLAY_PEER.code, REPLAY_PEER.line);
-    await workbench.runCommand('D-Bus Lint: Replay Call…');
-    const dialog = await workbench.dialog();
-    const shown = await dialog.innerText();
-    assert.match(shown, new RegExp(`Destination: ${REPLAY_PEER.name}`), shown);
-    assert.match(shown, new RegExp(`Method: ${REPLAY_PEER.name}\\.${REPLAY_PEER.member}`), shown);
-    await workbench.screenshot('replay-confirm');
-    await dialog.getByRole('button', { name: 'Send', exact: true }).click();
+    step(
+      `4 replay: the call to a test peer, its message sequence with serials, and stress N=${STRESS_RUNS}`,
+      async ({ workbench }) => {
+        await workbench.openFile(baseName(REPLAY_PEER.file));
+        await workbench.goToProblem(REPLAY_PEER.code, REPLAY_PEER.line);
+        await workbench.runCommand('D-Bus Lint: Replay Call…');
+        const dialog = await workbench.dialog();
+        const shown = await dialog.innerText();
+        assert.match(shown, new RegExp(`Destination: ${REPLAY_PEER.name}`), shown);
+        assert.match(shown, new RegExp(`Method: ${REPLAY_PEER.name}\\.${REPLAY_PEER.member}`), shown);
+        await workbench.screenshot('replay-confirm');
+        await dialog.getByRole('button', { name: 'Send', exact: true }).click();
 
-    // The sequence: our Hello and the bus's reply, NameAcquired, the call and its reply (matched by serial).
-    const sequence = workbench.webview('#sequence');
-    await sequence.waitFor({ timeout: UI_TIMEOUT });
-    const row = (selector: string) => workbench.webview(`#sequence tr.row${selector}`).first();
-    await row('[data-member="Hello"]').waitFor({ timeout: UI_TIMEOUT });
-    await row('[data-member="NameAcquired"]').waitFor({ timeout: UI_TIMEOUT });
-    const call = row(`.is-call[data-member="${REPLAY_PEER.member}"]`);
-    const reply = row('.is-reply');
-    const callSerial = await call.getAttribute('data-serial');
-    assert.ok(callSerial, 'the call row shows its serial');
-    assert.equal(await reply.getAttribute('data-reply-serial'), callSerial, 'the reply answers the call by serial');
-    assert.match(await reply.innerText(), new RegExp(`reply serial ${callSerial}`));
-    await sequence.scrollIntoViewIfNeeded();
-    await workbench.screenshot('replay-sequence');
+        // The sequence: our Hello and the bus's reply, NameAcquired, the call and its reply (matched by serial).
+        const sequence = workbench.webview('#sequence');
+        await sequence.waitFor({ timeout: UI_TIMEOUT });
+        const row = (selector: string) => workbench.webview(`#sequence tr.row${selector}`).first();
+        await row('[data-member="Hello"]').waitFor({ timeout: UI_TIMEOUT });
+        await row('[data-member="NameAcquired"]').waitFor({ timeout: UI_TIMEOUT });
+        const call = row(`.is-call[data-member="${REPLAY_PEER.member}"]`);
+        const reply = row('.is-reply');
+        const callSerial = await call.getAttribute('data-serial');
+        assert.ok(callSerial, 'the call row shows its serial');
+        assert.equal(await reply.getAttribute('data-reply-serial'), callSerial, 'the reply answers the call by serial');
+        assert.match(await reply.innerText(), new RegExp(`reply serial ${callSerial}`));
+        await sequence.scrollIntoViewIfNeeded();
+        await workbench.screenshot('replay-sequence');
 
-    await workbench.webview('#stress-n').fill(String(STRESS_RUNS));
-    await workbench.webview('#stress-run').click();
-    await workbench.webview('#stress[data-state="done"]').waitFor({ timeout: 120_000 });
-    assert.equal(await workbench.webview('#stress-summary').getAttribute('data-runs'), String(STRESS_RUNS));
-    assert.match(await workbench.webview('#stress-ok').innerText(), new RegExp(`^${STRESS_RUNS} \\(100\\.0 %\\)`));
-    assert.match(await workbench.webview('#stress-failed').innerText(), /^0\b/);
-    await workbench.webview('#stress').scrollIntoViewIfNeeded();
-    await workbench.screenshot('replay-stress');
-  });
-});
+        await workbench.webview('#stress-n').fill(String(STRESS_RUNS));
+        await workbench.webview('#stress-run').click();
+        await workbench.webview('#stress[data-state="done"]').waitFor({ timeout: 120_000 });
+        assert.equal(await workbench.webview('#stress-summary').getAttribute('data-runs'), String(STRESS_RUNS));
+        assert.match(await workbench.webview('#stress-ok').innerText(), new RegExp(`^${STRESS_RUNS} \\(100\\.0 %\\)`));
+        assert.match(await workbench.webview('#stress-failed').innerText(), /^0\b/);
+        await workbench.webview('#stress').scrollIntoViewIfNeeded();
+        await workbench.screenshot('replay-stress');
+      },
+    );
+  },
+);
 
 editorSuite('restricted mode', { installVsix: true, trust: 'untrusted', readyWhen: 'rust' }, (step) => {
   step('5 restricted mode: an untrusted folder still gets diagnostics', async ({ workbench }) => {
-    await workbench.page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor({ timeout: UI_TIMEOUT });
+    await workbench.page
+      .locator('.statusbar-item', { hasText: 'Restricted Mode' })
+      .first()
+      .waitFor({ timeout: UI_TIMEOUT });
     await expectFlagged(workbench, FLAGGED_RUST, 'restricted-rust');
     await expectFlagged(workbench, FLAGGED_TS, 'restricted-ts');
   });
 
-  step('5 restricted mode: the replay is not in the command palette and its code action is refused', async ({ workbench }) => {
-    const titles = await workbench.commandPaletteTitles('D-Bus Lint:', 'D-Bus Lint: Restart Server');
-    assert.ok(!titles.some((title) => title.includes('Replay Call')), `palette: ${titles.join(' | ')}`);
-    await workbench.openFile(baseName(FLAGGED_TS.file));
-    await workbench.applyCodeAction(FLAGGED_TS.code, FLAGGED_TS.line, /Replay this call on the bus/);
-    await workbench.notification(/off in Restricted Mode/);
-    await workbench.screenshot('restricted-replay-refused');
-  });
+  step(
+    '5 restricted mode: the replay is not in the command palette and its code action is refused',
+    async ({ workbench }) => {
+      const titles = await workbench.commandPaletteTitles('D-Bus Lint:', 'D-Bus Lint: Restart Server');
+      assert.ok(!titles.some((title) => title.includes('Replay Call')), `palette: ${titles.join(' | ')}`);
+      await workbench.openFile(baseName(FLAGGED_TS.file));
+      await workbench.applyCodeAction(FLAGGED_TS.code, FLAGGED_TS.line, /Replay this call on the bus/);
+      await workbench.notification(/off in Restricted Mode/);
+      await workbench.screenshot('restricted-replay-refused');
+    },
+  );
 });

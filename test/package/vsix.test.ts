@@ -34,7 +34,14 @@ describe('the .vsix', () => {
     const entries = zipEntries(out);
     const unexpected = entries.filter((name) => !ALLOWED.some((pattern) => pattern.test(name)));
     assert.deepEqual(unexpected, [], 'files outside the allowlist');
-    for (const required of ['extension/dist/extension.js', 'extension/dist/client.js', 'extension/dist/replay.js', 'extension/dist/server.js', 'extension/grammars/tree-sitter-rust.wasm', 'extension/grammars/web-tree-sitter.wasm']) {
+    for (const required of [
+      'extension/dist/extension.js',
+      'extension/dist/client.js',
+      'extension/dist/replay.js',
+      'extension/dist/server.js',
+      'extension/grammars/tree-sitter-rust.wasm',
+      'extension/grammars/web-tree-sitter.wasm',
+    ]) {
       assert.ok(entries.includes(required), `${required} missing`);
     }
     const size = statSync(out).size;

@@ -28,29 +28,78 @@ describe('dbus-lint replay', () => {
 
   it('replays a fixture finding with --yes --format json and writes a pcap tshark reads back', async () => {
     const pcap = join(scratch, 'out.pcap');
-    const run = await runCli(['replay', `${FIXTURE}:8`, '--yes', '--format', 'json', '--address', bus.address, '--pcap', pcap]);
+    const run = await runCli([
+      'replay',
+      `${FIXTURE}:8`,
+      '--yes',
+      '--format',
+      'json',
+      '--address',
+      bus.address,
+      '--pcap',
+      pcap,
+    ]);
     assert.equal(run.code, 0, run.stderr);
     const out = JSON.parse(run.stdout);
     assert.equal(out.finding.ruleId, 'call-without-timeout');
     assert.deepEqual(out.call.args, ['hello']);
     assert.equal(out.call.destination, 'com.example.Echo');
     const { messages, reply } = out.recording;
-    assert.deepEqual(Object.keys(out.recording), ['messages', 'reads', 'reply', 'error'], 'the `dbus-lint call --format json` shape');
+    assert.deepEqual(
+      Object.keys(out.recording),
+      ['messages', 'reads', 'reply', 'error'],
+      'the `dbus-lint call --format json` shape',
+    );
     assert.equal(messages[reply].type, 'method_return');
     assert.ok(messages.some((m: { member: string | null }) => m.member === 'NameAcquired'));
     assert.equal(out.verdict.outcomes.length, 3);
     assert.ok(out.timing.recordMs > 0);
-    const fields = execFileSync('tshark', ['-r', pcap, '-T', 'fields', '-e', 'dbus.serial', '-e', 'dbus.reply_serial'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    assert.deepEqual(fields.trim().split('\n'), messages.map((m: { serial: number; replySerial: number | null }) => `${m.serial}\t${m.replySerial ?? ''}`));
+    const fields = execFileSync(
+      'tshark',
+      ['-r', pcap, '-T', 'fields', '-e', 'dbus.serial', '-e', 'dbus.reply_serial'],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    assert.deepEqual(
+      fields.trim().split('\n'),
+      messages.map((m: { serial: number; replySerial: number | null }) => `${m.serial}\t${m.replySerial ?? ''}`),
+    );
   });
 
   it('gives `dbus-lint call` a --pcap that tshark decodes, error reply included', async () => {
     const pcap = join(scratch, 'call.pcap');
-    const run = await runCli(['call', '--address', bus.address, '--dest', 'org.freedesktop.DBus', '--path', '/org/freedesktop/DBus', '--interface', 'org.freedesktop.DBus', '--method', 'NoSuchMethod', '--signature', '', '--format', 'json', '--pcap', pcap]);
+    const run = await runCli([
+      'call',
+      '--address',
+      bus.address,
+      '--dest',
+      'org.freedesktop.DBus',
+      '--path',
+      '/org/freedesktop/DBus',
+      '--interface',
+      'org.freedesktop.DBus',
+      '--method',
+      'NoSuchMethod',
+      '--signature',
+      '',
+      '--format',
+      'json',
+      '--pcap',
+      pcap,
+    ]);
     assert.equal(run.code, 1, run.stderr);
     const { messages } = JSON.parse(run.stdout);
-    const fields = execFileSync('tshark', ['-r', pcap, '-T', 'fields', '-e', 'dbus.serial', '-e', 'dbus.reply_serial', '-e', 'dbus.error_name'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    assert.deepEqual(fields.trim().split('\n'), messages.map((m: { serial: number; replySerial: number | null; errorName: string | null }) => `${m.serial}\t${m.replySerial ?? ''}\t${m.errorName ?? ''}`));
+    const fields = execFileSync(
+      'tshark',
+      ['-r', pcap, '-T', 'fields', '-e', 'dbus.serial', '-e', 'dbus.reply_serial', '-e', 'dbus.error_name'],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    assert.deepEqual(
+      fields.trim().split('\n'),
+      messages.map(
+        (m: { serial: number; replySerial: number | null; errorName: string | null }) =>
+          `${m.serial}\t${m.replySerial ?? ''}\t${m.errorName ?? ''}`,
+      ),
+    );
   });
 
   it('prints the transcript in text form, with stress numbers for --repeat', async () => {
@@ -66,10 +115,31 @@ describe('dbus-lint replay', () => {
     const missing = await runCli(['replay', `${FIXTURE}:15`, '--yes', '--address', bus.address]);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /does not say the call's destination; pass --dest NAME/);
-    const noArgs = await runCli(['replay', `${FIXTURE}:15`, '--yes', '--address', bus.address, '--dest', 'com.example.Echo']);
+    const noArgs = await runCli([
+      'replay',
+      `${FIXTURE}:15`,
+      '--yes',
+      '--address',
+      bus.address,
+      '--dest',
+      'com.example.Echo',
+    ]);
     assert.equal(noArgs.code, 2);
-    assert.match(noArgs.stderr, /Ping takes 1 argument \(signature "s"\) that the code does not give as literals: pass each with --arg VALUE/);
-    const given = await runCli(['replay', `${FIXTURE}:15`, '--yes', '--address', bus.address, '--dest', 'com.example.Echo', '--arg', 'hi']);
+    assert.match(
+      noArgs.stderr,
+      /Ping takes 1 argument \(signature "s"\) that the code does not give as literals: pass each with --arg VALUE/,
+    );
+    const given = await runCli([
+      'replay',
+      `${FIXTURE}:15`,
+      '--yes',
+      '--address',
+      bus.address,
+      '--dest',
+      'com.example.Echo',
+      '--arg',
+      'hi',
+    ]);
     assert.equal(given.code, 0, given.stderr);
   });
 

@@ -6,14 +6,32 @@ import { REPLAY_CALL_COMMAND, type DiagnosticData } from '../../protocol/src/ind
 
 function diagnostic(call: DiagnosticData['call']): Diagnostic {
   const data: DiagnosticData = { ruleId: 'single-read-receive', fixes: [], call };
-  return { range: { start: { line: 3, character: 0 }, end: { line: 3, character: 9 } }, message: 'm', source: 'dbus-lint', code: 'single-read-receive', data };
+  return {
+    range: { start: { line: 3, character: 0 }, end: { line: 3, character: 9 } },
+    message: 'm',
+    source: 'dbus-lint',
+    code: 'single-read-receive',
+    data,
+  };
 }
 
 describe('replay code action', () => {
   it('offers "Replay this call on the bus" with the call data when the method is known', () => {
-    const call = { library: 'dbus-next', destination: 'org.freedesktop.DBus', path: '/org/freedesktop/DBus', interface: 'org.freedesktop.DBus', member: 'GetId' };
-    const replay = codeActionsFor('file:///a.ts', [diagnostic(call)]).find((a) => a.title === 'Replay this call on the bus');
-    assert.deepEqual(replay?.command, { title: 'Replay this call on the bus', command: REPLAY_CALL_COMMAND, arguments: [{ call, ruleId: 'single-read-receive' }] });
+    const call = {
+      library: 'dbus-next',
+      destination: 'org.freedesktop.DBus',
+      path: '/org/freedesktop/DBus',
+      interface: 'org.freedesktop.DBus',
+      member: 'GetId',
+    };
+    const replay = codeActionsFor('file:///a.ts', [diagnostic(call)]).find(
+      (a) => a.title === 'Replay this call on the bus',
+    );
+    assert.deepEqual(replay?.command, {
+      title: 'Replay this call on the bus',
+      command: REPLAY_CALL_COMMAND,
+      arguments: [{ call, ruleId: 'single-read-receive' }],
+    });
   });
 
   it('is not offered when the finding does not know the method', () => {

@@ -23,18 +23,42 @@ function serve(socket: Socket): void {
   let text = '';
   let serial = 0;
   const framer = new Framer();
-  const send = (message: Omit<Message, 'flags' | 'serial'>) => socket.write(encodeMessage({ flags: 0, serial: 0, ...message }, ++serial));
+  const send = (message: Omit<Message, 'flags' | 'serial'>) =>
+    socket.write(encodeMessage({ flags: 0, serial: 0, ...message }, ++serial));
 
   const onMessage = (message: Message) => {
     if (message.type !== MessageType.METHOD_CALL) return;
     if (message.member === 'Hello') {
-      send({ type: MessageType.METHOD_RETURN, replySerial: message.serial, sender: BUS_NAME, destination: UNIQUE, signature: 's', body: [UNIQUE] });
+      send({
+        type: MessageType.METHOD_RETURN,
+        replySerial: message.serial,
+        sender: BUS_NAME,
+        destination: UNIQUE,
+        signature: 's',
+        body: [UNIQUE],
+      });
       return;
     }
     // NameAcquired goes out only now, in its own write, and the reply a little later in another.
-    send({ type: MessageType.SIGNAL, sender: BUS_NAME, destination: UNIQUE, path: BUS_PATH, interface: BUS_NAME, member: 'NameAcquired', signature: 's', body: [UNIQUE] });
+    send({
+      type: MessageType.SIGNAL,
+      sender: BUS_NAME,
+      destination: UNIQUE,
+      path: BUS_PATH,
+      interface: BUS_NAME,
+      member: 'NameAcquired',
+      signature: 's',
+      body: [UNIQUE],
+    });
     setTimeout(() => {
-      send({ type: MessageType.METHOD_RETURN, replySerial: message.serial, sender: BUS_NAME, destination: UNIQUE, signature: 's', body: ['fakebus0000000000000000000000000'] });
+      send({
+        type: MessageType.METHOD_RETURN,
+        replySerial: message.serial,
+        sender: BUS_NAME,
+        destination: UNIQUE,
+        signature: 's',
+        body: ['fakebus0000000000000000000000000'],
+      });
     }, SPLIT_MS);
   };
 

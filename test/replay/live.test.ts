@@ -22,7 +22,9 @@ function tsharkSerials(pcap: Buffer): string[] {
   try {
     const file = join(dir, 'out.pcap');
     writeFileSync(file, pcap);
-    const out = execFileSync('tshark', ['-r', file, '-T', 'fields', '-e', 'dbus.serial', '-e', 'dbus.reply_serial'], { encoding: 'utf8' });
+    const out = execFileSync('tshark', ['-r', file, '-T', 'fields', '-e', 'dbus.serial', '-e', 'dbus.reply_serial'], {
+      encoding: 'utf8',
+    });
     return out.trim().split('\n');
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -64,7 +66,10 @@ describe('replay on a private dbus-daemon with an echo peer', () => {
     assert.equal(reply.replySerial, recording.messages[recording.call!]!.serial);
     assert.equal(result.verdict.outcomes.length, 3);
     const html = renderReplayHtml({ ...result, ruleId: 'single-read-receive', elapsedMs: result.elapsedMs }, RESOURCES);
-    assert.match(html, /data-lifeline="peer" title="com\.example\.Echo"><span class="name">com\.<wbr>example\.<wbr>Echo<\/span><span class="unique">:1\.\d+<\/span>/);
+    assert.match(
+      html,
+      /data-lifeline="peer" title="com\.example\.Echo"><span class="name">com\.<wbr>example\.<wbr>Echo<\/span><span class="unique">:1\.\d+<\/span>/,
+    );
     assert.ok(html.includes('&quot;&lt;script&gt;&quot;'), 'the argument is shown escaped in the details');
   });
 
@@ -75,29 +80,76 @@ describe('replay on a private dbus-daemon with an echo peer', () => {
   });
 
   it('ends in the recording with an error reply for an unknown method, and with ServiceUnknown for a missing peer', async () => {
-    const unknown = await runReplay({ ...call(), destination: 'org.freedesktop.DBus', path: '/org/freedesktop/DBus', interface: 'org.freedesktop.DBus', member: 'NoSuchMethod', signature: '', args: [] }, dbusBackend(), 2000);
+    const unknown = await runReplay(
+      {
+        ...call(),
+        destination: 'org.freedesktop.DBus',
+        path: '/org/freedesktop/DBus',
+        interface: 'org.freedesktop.DBus',
+        member: 'NoSuchMethod',
+        signature: '',
+        args: [],
+      },
+      dbusBackend(),
+      2000,
+    );
     assert.equal(unknown.recording.messages[unknown.recording.reply!]!.type, 'error');
-    assert.match(renderReplayHtml({ ...unknown, ruleId: null }, RESOURCES), /class="row message error received is-error is-reply/);
+    assert.match(
+      renderReplayHtml({ ...unknown, ruleId: null }, RESOURCES),
+      /class="row message error received is-error is-reply/,
+    );
     const missing = await runReplay({ ...call(), destination: 'com.example.Missing' }, dbusBackend(), 2000);
     assert.equal(missing.recording.error?.name, 'org.freedesktop.DBus.Error.ServiceUnknown');
   });
 
   it('stresses with progress and stops early when cancelled', async () => {
     const progress: number[] = [];
-    const summary = await dbusBackend().stress(call(), 20, 2000, (done) => progress.push(done), new AbortController().signal);
+    const summary = await dbusBackend().stress(
+      call(),
+      20,
+      2000,
+      (done) => progress.push(done),
+      new AbortController().signal,
+    );
     assert.equal(summary.runs, 20);
     assert.equal(summary.ok, 20);
-    assert.deepEqual(progress, Array.from({ length: 20 }, (_, i) => i + 1));
+    assert.deepEqual(
+      progress,
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
     const abort = new AbortController();
-    const cancelled = await dbusBackend().stress(call(), 1000, 2000, (done) => done === 5 && abort.abort(), abort.signal);
+    const cancelled = await dbusBackend().stress(
+      call(),
+      1000,
+      2000,
+      (done) => done === 5 && abort.abort(),
+      abort.signal,
+    );
     assert.equal(cancelled.runs, 5);
   });
 
   it('introspects the method signature when the peer is introspectable, and says null when not', async () => {
-    const bussig = await dbusBackend().describeMethod({ kind: 'address', address: bus.address }, 'org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus', 'RequestName', 2000);
+    const bussig = await dbusBackend().describeMethod(
+      { kind: 'address', address: bus.address },
+      'org.freedesktop.DBus',
+      '/org/freedesktop/DBus',
+      'org.freedesktop.DBus',
+      'RequestName',
+      2000,
+    );
     assert.deepEqual(bussig?.signature, 'su');
     // dbus-test-tool echo answers Introspect with an empty return, not XML.
-    assert.equal(await dbusBackend().describeMethod({ kind: 'address', address: bus.address }, 'com.example.Echo', '/', 'com.example.Echo', 'Ping', 2000), null);
+    assert.equal(
+      await dbusBackend().describeMethod(
+        { kind: 'address', address: bus.address },
+        'com.example.Echo',
+        '/',
+        'com.example.Echo',
+        'Ping',
+        2000,
+      ),
+      null,
+    );
   });
 });
 
@@ -112,7 +164,15 @@ describe('replay on a bus that splits NameAcquired from the reply', () => {
 
   it('marks the NameAcquired signal as what a single read after the call returned', async () => {
     const result = await runReplay(
-      { bus: { kind: 'address', address: fake.address }, destination: 'org.freedesktop.DBus', path: '/org/freedesktop/DBus', interface: 'org.freedesktop.DBus', member: 'GetId', signature: '', args: [] },
+      {
+        bus: { kind: 'address', address: fake.address },
+        destination: 'org.freedesktop.DBus',
+        path: '/org/freedesktop/DBus',
+        interface: 'org.freedesktop.DBus',
+        member: 'GetId',
+        signature: '',
+        args: [],
+      },
       dbusBackend(),
       2000,
     );

@@ -4,7 +4,8 @@ import type { RecordedMessage } from '../../wire/src/recording';
 import { naiveVerdict } from '../../replay/src/naive';
 import { sameReadRecording, splitRecording } from './recordings';
 
-const outcome = (verdict: ReturnType<typeof naiveVerdict>, strategy: string) => verdict.outcomes.find((o) => o.strategy === strategy)!;
+const outcome = (verdict: ReturnType<typeof naiveVerdict>, strategy: string) =>
+  verdict.outcomes.find((o) => o.strategy === strategy)!;
 
 describe('naive verdict', () => {
   it('says plainly that a single read after the call returned NameAcquired when it came in its own read', () => {
@@ -18,7 +19,10 @@ describe('naive verdict', () => {
     assert.equal(outcome(verdict, 'first-message').correct, false);
     const single = outcome(verdict, 'single-read');
     assert.equal(single.taken, null);
-    assert.match(single.sentence, /no method return or error, only the NameAcquired signal \(serial 2\).*didn't get any/);
+    assert.match(
+      single.sentence,
+      /no method return or error, only the NameAcquired signal \(serial 2\).*didn't get any/,
+    );
     // Reading on until a return arrives gets this one right: there is no other return queued.
     assert.equal(outcome(verdict, 'type-only').taken, 4);
     assert.equal(outcome(verdict, 'type-only').correct, true);
@@ -54,7 +58,14 @@ describe('naive verdict', () => {
   it('catches a type-only client taking a return that answers another call', () => {
     const rec = sameReadRecording();
     // An error answering an earlier call (serial 7) is queued ahead of the reply.
-    const stale: RecordedMessage = { ...(rec.messages[4] as RecordedMessage), type: 'error', serial: 3, replySerial: 7, errorName: 'org.example.Error.Stale', atMs: 2.0 };
+    const stale: RecordedMessage = {
+      ...(rec.messages[4] as RecordedMessage),
+      type: 'error',
+      serial: 3,
+      replySerial: 7,
+      errorName: 'org.example.Error.Stale',
+      atMs: 2.0,
+    };
     rec.messages.splice(4, 0, stale);
     rec.raw.push('');
     rec.reply = 5;
@@ -66,7 +77,10 @@ describe('naive verdict', () => {
     const typeOnly = outcome(verdict, 'type-only');
     assert.equal(typeOnly.taken, 4);
     assert.equal(typeOnly.correct, false);
-    assert.match(typeOnly.sentence, /took the error org\.example\.Error\.Stale \(serial 3, reply serial 7\), which answers serial 7, not the call \(serial 2\); the reply \(reply serial 2\) came later in the same read/);
+    assert.match(
+      typeOnly.sentence,
+      /took the error org\.example\.Error\.Stale \(serial 3, reply serial 7\), which answers serial 7, not the call \(serial 2\); the reply \(reply serial 2\) came later in the same read/,
+    );
   });
 
   it('reports a reply split over reads as no complete message in the first read', () => {
@@ -77,7 +91,10 @@ describe('naive verdict', () => {
       { atMs: 2.1, bytes: 4000, completes: [4] },
     ];
     const verdict = naiveVerdict(rec);
-    assert.match(outcome(verdict, 'single-read').sentence, /no complete message \(part of a larger one\).*the reply \(reply serial 2\) came in the next read/);
+    assert.match(
+      outcome(verdict, 'single-read').sentence,
+      /no complete message \(part of a larger one\).*the reply \(reply serial 2\) came in the next read/,
+    );
     assert.equal(outcome(verdict, 'type-only').correct, true);
   });
 

@@ -5,7 +5,9 @@ import type { ReplayCall } from '../../replay/src/call';
 
 const BUS = 'org.freedesktop.DBus';
 
-function message(fields: Partial<RecordedMessage> & Pick<RecordedMessage, 'direction' | 'type' | 'serial' | 'atMs'>): RecordedMessage {
+function message(
+  fields: Partial<RecordedMessage> & Pick<RecordedMessage, 'direction' | 'type' | 'serial' | 'atMs'>,
+): RecordedMessage {
   return {
     replySerial: null,
     sender: null,
@@ -33,11 +35,61 @@ export const GET_ID_CALL: ReplayCall = {
 
 function baseMessages(member = 'GetId'): RecordedMessage[] {
   return [
-    message({ direction: 'sent', type: 'method_call', serial: 1, atMs: 1.0, destination: BUS, path: '/org/freedesktop/DBus', interface: BUS, member: 'Hello' }),
-    message({ direction: 'received', type: 'method_return', serial: 1, replySerial: 1, atMs: 1.5, sender: BUS, destination: ':1.7', signature: 's', body: [':1.7'] }),
-    message({ direction: 'received', type: 'signal', serial: 2, atMs: 1.6, sender: BUS, destination: ':1.7', path: '/org/freedesktop/DBus', interface: BUS, member: 'NameAcquired', signature: 's', body: [':1.7'] }),
-    message({ direction: 'sent', type: 'method_call', serial: 2, atMs: 1.8, destination: BUS, path: '/org/freedesktop/DBus', interface: BUS, member }),
-    message({ direction: 'received', type: 'method_return', serial: 3, replySerial: 2, atMs: 2.1, sender: BUS, destination: ':1.7', signature: 's', body: ['0123456789abcdef'] }),
+    message({
+      direction: 'sent',
+      type: 'method_call',
+      serial: 1,
+      atMs: 1.0,
+      destination: BUS,
+      path: '/org/freedesktop/DBus',
+      interface: BUS,
+      member: 'Hello',
+    }),
+    message({
+      direction: 'received',
+      type: 'method_return',
+      serial: 1,
+      replySerial: 1,
+      atMs: 1.5,
+      sender: BUS,
+      destination: ':1.7',
+      signature: 's',
+      body: [':1.7'],
+    }),
+    message({
+      direction: 'received',
+      type: 'signal',
+      serial: 2,
+      atMs: 1.6,
+      sender: BUS,
+      destination: ':1.7',
+      path: '/org/freedesktop/DBus',
+      interface: BUS,
+      member: 'NameAcquired',
+      signature: 's',
+      body: [':1.7'],
+    }),
+    message({
+      direction: 'sent',
+      type: 'method_call',
+      serial: 2,
+      atMs: 1.8,
+      destination: BUS,
+      path: '/org/freedesktop/DBus',
+      interface: BUS,
+      member,
+    }),
+    message({
+      direction: 'received',
+      type: 'method_return',
+      serial: 3,
+      replySerial: 2,
+      atMs: 2.1,
+      sender: BUS,
+      destination: ':1.7',
+      signature: 's',
+      body: ['0123456789abcdef'],
+    }),
   ];
 }
 

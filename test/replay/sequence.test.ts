@@ -15,7 +15,13 @@ describe('sequence model', () => {
     (rec.messages[0] as RecordedMessage).atMs = 0.21;
     rec.reads.unshift({ atMs: 1.1, bytes: 37, completes: [] });
     const rows = buildSequence(rec).rows.map((r) => `${r.kind}:${r.label}`);
-    assert.deepEqual(rows.slice(0, 5), ['auth:AUTH EXTERNAL 30', 'auth:BEGIN', 'message:method_call Hello', 'read:read of 37 B (auth lines)', 'auth:OK 1234abcd']);
+    assert.deepEqual(rows.slice(0, 5), [
+      'auth:AUTH EXTERNAL 30',
+      'auth:BEGIN',
+      'message:method_call Hello',
+      'read:read of 37 B (auth lines)',
+      'auth:OK 1234abcd',
+    ]);
   });
 
   it('draws a third lifeline for a peer, named by its well-known and unique names', () => {
@@ -25,7 +31,14 @@ describe('sequence model', () => {
     call.destination = 'com.example.Echo';
     reply.sender = ':1.3';
     const sequence = buildSequence(rec);
-    assert.deepEqual(sequence.lifelines.map((l) => [l.id, l.title, l.unique]), [['us', 'us', ':1.7'], ['bus', 'org.freedesktop.DBus', null], ['peer', 'com.example.Echo', ':1.3']]);
+    assert.deepEqual(
+      sequence.lifelines.map((l) => [l.id, l.title, l.unique]),
+      [
+        ['us', 'us', ':1.7'],
+        ['bus', 'org.freedesktop.DBus', null],
+        ['peer', 'com.example.Echo', ':1.3'],
+      ],
+    );
     const replyRow = sequence.rows.find((r) => r.isReply)!;
     assert.deepEqual([replyRow.from, replyRow.to, replyRow.answers], ['peer', 'us', 'org.freedesktop.DBus.GetId']);
     assert.equal(sequence.callToReplyMs?.toFixed(2), '0.30');

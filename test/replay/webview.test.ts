@@ -40,12 +40,18 @@ describe('replay view in Chromium', { skip: existsSync(CHROMIUM) ? false : `${CH
     await new Promise<void>((resolve) => server?.close(() => resolve()));
   });
 
-  const stressState = (page: Page, state: string) => page.locator(`#stress[data-state="${state}"]`).waitFor({ state: 'attached', timeout: 5000 });
+  const stressState = (page: Page, state: string) =>
+    page.locator(`#stress[data-state="${state}"]`).waitFor({ state: 'attached', timeout: 5000 });
 
   async function open(recording = splitRecording()): Promise<{ page: Page; posted: unknown[]; violations: string[] }> {
     html = renderReplayHtml(
       { call: GET_ID_CALL, recording, verdict: naiveVerdict(recording), ruleId: 'single-read-receive', elapsedMs: 2 },
-      { cspSource: origin, nonce: 'abc123', scriptUri: `${origin}/media/replay.js`, styleUri: `${origin}/media/replay.css` },
+      {
+        cspSource: origin,
+        nonce: 'abc123',
+        scriptUri: `${origin}/media/replay.js`,
+        styleUri: `${origin}/media/replay.css`,
+      },
     );
     const page = await browser.newPage();
     const posted: unknown[] = [];
@@ -82,11 +88,24 @@ describe('replay view in Chromium', { skip: existsSync(CHROMIUM) ? false : `${CH
     await page.click('#copy-busctl');
     await page.click('#export-pcap');
     await stressState(page, 'running');
-    assert.deepEqual(posted.slice(1), [{ type: 'runStress', runs: 50 }, { type: 'copyCommand', tool: 'busctl' }, { type: 'savePcap' }]);
+    assert.deepEqual(posted.slice(1), [
+      { type: 'runStress', runs: 50 },
+      { type: 'copyCommand', tool: 'busctl' },
+      { type: 'savePcap' },
+    ]);
     await page.evaluate(`window.postMessage(${JSON.stringify({ type: 'stressProgress', done: 25, total: 50 })}, '*')`);
     await page.locator('#stress-status', { hasText: '25 / 50' }).waitFor();
-    const summary = { runs: 50, ok: 50, failed: 0, timeouts: 0, latencyMs: { p50: 0.8, p99: 3.1 }, naive: { firstMessageWrong: 6, noReplyInFirstRead: 2 } };
-    await page.evaluate(`window.postMessage(${JSON.stringify({ type: 'stressDone', summary, cancelled: false })}, '*')`);
+    const summary = {
+      runs: 50,
+      ok: 50,
+      failed: 0,
+      timeouts: 0,
+      latencyMs: { p50: 0.8, p99: 3.1 },
+      naive: { firstMessageWrong: 6, noReplyInFirstRead: 2 },
+    };
+    await page.evaluate(
+      `window.postMessage(${JSON.stringify({ type: 'stressDone', summary, cancelled: false })}, '*')`,
+    );
     await stressState(page, 'done');
     assert.equal(await page.locator('#stress-summary').isVisible(), true);
     assert.equal(await page.locator('#stress-first-wrong').innerText(), '6 (12.0 %)');
@@ -96,7 +115,10 @@ describe('replay view in Chromium', { skip: existsSync(CHROMIUM) ? false : `${CH
 
   it('shows hostile bus strings as text', async () => {
     const { page, violations } = await open(hostileRecording());
-    assert.equal(await page.locator('#sequence tr.row[data-type="signal"] .what').innerText(), 'signal <script>alert(1)</script>');
+    assert.equal(
+      await page.locator('#sequence tr.row[data-type="signal"] .what').innerText(),
+      'signal <script>alert(1)</script>',
+    );
     assert.equal(await page.locator('img').count(), 0);
     assert.deepEqual(violations, []);
     await page.close();

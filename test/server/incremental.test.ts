@@ -39,7 +39,11 @@ describe('language server: each published version equals a full analysis', () =>
         const full: Diagnostic[] = (await testAnalyzer().analyze(text, fixture.language))
           .filter((finding) => !finding.suppression)
           .map((finding) => toDiagnostic(finding, uri, true));
-        assert.deepStrictEqual(published, JSON.parse(JSON.stringify(full)), `version ${version}: ${edit.kind} at ${edit.start}`);
+        assert.deepStrictEqual(
+          published,
+          JSON.parse(JSON.stringify(full)),
+          `version ${version}: ${edit.kind} at ${edit.start}`,
+        );
       }
     });
   }

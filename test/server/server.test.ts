@@ -44,16 +44,24 @@ describe('language server over stdio', () => {
 
     // Incremental edit: rename the awaited call so it is no longer a dbus-next bus call.
     const start = { line: finding.range.start.line, character: line.indexOf('bus.call') };
-    await client.change(uri, 2, [{ range: { start, end: { line: start.line, character: start.character + 8 } }, text: 'bus.cell' }]);
+    await client.change(uri, 2, [
+      { range: { start, end: { line: start.line, character: start.character + 8 } }, text: 'bus.cell' },
+    ]);
     const after = await client.diagnostics(uri, (p) => p.version === 2);
-    assert.deepEqual(after.filter((d) => d.code === 'call-without-timeout'), []);
+    assert.deepEqual(
+      after.filter((d) => d.code === 'call-without-timeout'),
+      [],
+    );
   });
 
   it('offers a documentation action for each finding', async () => {
     const uri = pathToFileURL(RUST_FILE).href;
     const diagnostics = await client.diagnostics(uri);
     const actions = await client.codeActions(uri, diagnostics);
-    assert.ok(actions.some((a) => a.title === 'Show documentation for call-without-timeout'), JSON.stringify(actions));
+    assert.ok(
+      actions.some((a) => a.title === 'Show documentation for call-without-timeout'),
+      JSON.stringify(actions),
+    );
     // This client did not say it can run dbusLint.replayCall (only our VS Code client does): no replay action.
     assert.ok(!actions.some((a) => a.title === 'Replay this call on the bus'), JSON.stringify(actions));
   });
@@ -67,7 +75,10 @@ describe('language server over stdio', () => {
     });
     assert.match(hover?.contents.value ?? '', /Method call that can wait forever/);
     assert.match(hover?.contents.value ?? '', /docs\/rules\/call-without-timeout\.md/);
-    const nothing = await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 0 } });
+    const nothing = await client.connection.sendRequest('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: 0, character: 0 },
+    });
     assert.equal(nothing, null);
   });
 

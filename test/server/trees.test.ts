@@ -7,7 +7,10 @@ import { REPO_ROOT } from '../support/analyzer';
 import { LspTestClient } from '../support/lspClient';
 import type { ServerStatus } from '../../protocol/src/status';
 
-const DBUS_FILES = [join(REPO_ROOT, 'examples', 'rust', 'src', 'main.rs'), join(REPO_ROOT, 'examples', 'ts', 'src', 'busId.ts')];
+const DBUS_FILES = [
+  join(REPO_ROOT, 'examples', 'rust', 'src', 'main.rs'),
+  join(REPO_ROOT, 'examples', 'ts', 'src', 'busId.ts'),
+];
 /** Ordinary code no rule's file test accepts: it needs no tree. */
 const PLAIN = 'export function add(a: number, b: number): number {\n  return a + b;\n}\n';
 
@@ -59,11 +62,17 @@ describe('language server keeps trees only for documents that can hold a finding
     assert.equal((await status((s) => s.treesHeld === DBUS_FILES.length)).treesHeld, DBUS_FILES.length);
 
     // A one-character edit of a kept document is analysed incrementally.
-    await client.change(uris[0]!, 2, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: ' ' }]);
+    await client.change(uris[0]!, 2, [
+      { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: ' ' },
+    ]);
     await client.diagnostics(uris[0]!, (p) => p.version === 2);
-    assert.equal((await status((s) => s.lastIncremental !== undefined && s.filesAnalysed >= uris.length + 1)).lastIncremental, true);
+    assert.equal(
+      (await status((s) => s.lastIncremental !== undefined && s.filesAnalysed >= uris.length + 1)).lastIncremental,
+      true,
+    );
 
-    for (const uri of uris) await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    for (const uri of uris)
+      await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
     assert.equal((await status((s) => s.treesHeld === 0)).treesHeld, 0);
   });
 });

@@ -53,7 +53,8 @@ function sources(dir: string): string[] {
   });
 }
 
-const SPECIFIER = /(?:^|\s)(?:import|export)\s[^'";]*?from\s*['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]|\brequire\s*\(\s*['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]/gm;
+const SPECIFIER =
+  /(?:^|\s)(?:import|export)\s[^'";]*?from\s*['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]|\brequire\s*\(\s*['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]/gm;
 
 function imports(file: string): string[] {
   const text = readFileSync(file, 'utf8');
@@ -81,14 +82,21 @@ describe('package layout', () => {
           const targetPackage = packageOf(target);
           if (!targetPackage) violations.push(`${where}: imports ${specifier}, outside every package`);
           else if (targetPackage !== pkg) {
-            if (!ALLOWED[pkg].includes(targetPackage)) violations.push(`${where}: ${pkg} must not import ${targetPackage} (${specifier})`);
+            if (!ALLOWED[pkg].includes(targetPackage))
+              violations.push(`${where}: ${pkg} must not import ${targetPackage} (${specifier})`);
             const entry = relative(join(REPO_ROOT, targetPackage), target).split(sep).join('/');
-            if (!PUBLIC[targetPackage].includes(entry)) violations.push(`${where}: imports ${targetPackage}/${entry}, not one of its public entries (${PUBLIC[targetPackage].join(', ') || 'none'})`);
+            if (!PUBLIC[targetPackage].includes(entry))
+              violations.push(
+                `${where}: imports ${targetPackage}/${entry}, not one of its public entries (${PUBLIC[targetPackage].join(', ') || 'none'})`,
+              );
           }
         } else {
-          const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!;
+          const name = specifier.startsWith('@')
+            ? specifier.split('/').slice(0, 2).join('/')
+            : specifier.split('/')[0]!;
           const builtin = name.startsWith('node:');
-          if (builtin && PURE.includes(pkg)) violations.push(`${where}: ${pkg} is pure and must not import ${specifier}`);
+          if (builtin && PURE.includes(pkg))
+            violations.push(`${where}: ${pkg} is pure and must not import ${specifier}`);
           const users = THIRD_PARTY[name];
           if (users && !users.includes(pkg)) violations.push(`${where}: only ${users.join(', ')} may import ${name}`);
         }
@@ -110,7 +118,9 @@ describe('package layout', () => {
 
   it('tsc project references match the table', () => {
     for (const pkg of PACKAGES) {
-      const config = JSON.parse(readFileSync(join(REPO_ROOT, pkg, 'tsconfig.json'), 'utf8')) as { references?: { path: string }[] };
+      const config = JSON.parse(readFileSync(join(REPO_ROOT, pkg, 'tsconfig.json'), 'utf8')) as {
+        references?: { path: string }[];
+      };
       const referenced = (config.references ?? []).map((ref) => ref.path.replace(/^\.\.\//, '')).sort();
       assert.deepEqual(referenced, [...ALLOWED[pkg]].sort(), `${pkg}/tsconfig.json references`);
     }

@@ -9,7 +9,10 @@ export interface CliRun {
 }
 
 /** Runs the built CLI (dist/cli.js) as users do, with a bound on its run time. */
-export function runCli(args: string[], options: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
+export function runCli(
+  args: string[],
+  options: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'cli.js'), ...args], {
       cwd: options.cwd ?? REPO_ROOT,
@@ -21,7 +24,9 @@ export function runCli(args: string[], options: { cwd?: string; timeoutMs?: numb
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`dbus-lint ${args.join(' ')} did not finish within ${options.timeoutMs ?? 30_000} ms\n${stderr}`));
+      reject(
+        new Error(`dbus-lint ${args.join(' ')} did not finish within ${options.timeoutMs ?? 30_000} ms\n${stderr}`),
+      );
     }, options.timeoutMs ?? 30_000);
     child.on('error', reject);
     child.on('close', (code) => {

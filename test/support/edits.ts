@@ -17,7 +17,12 @@ function offsetOf(text: string, position: Position): number {
 /** Applies LSP-style edits (positions in the original text) back to front. */
 export function applyEdits(text: string, edits: TextEdit[]): string {
   const located = edits
-    .map((edit, index) => ({ start: offsetOf(text, edit.range.start), end: offsetOf(text, edit.range.end), edit, index }))
+    .map((edit, index) => ({
+      start: offsetOf(text, edit.range.start),
+      end: offsetOf(text, edit.range.end),
+      edit,
+      index,
+    }))
     .sort((a, b) => b.start - a.start || b.index - a.index);
   let out = text;
   for (const { start, end, edit } of located) out = out.slice(0, start) + edit.newText + out.slice(end);

@@ -62,7 +62,12 @@ export class LspTestClient {
       capabilities: {
         workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } },
         textDocument: {
-          publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true, dataSupport: true },
+          publishDiagnostics: {
+            relatedInformation: true,
+            versionSupport: true,
+            codeDescriptionSupport: true,
+            dataSupport: true,
+          },
           codeAction: { dataSupport: true },
         },
       },
@@ -72,7 +77,9 @@ export class LspTestClient {
   }
 
   async open(uri: string, languageId: string, text: string, version = 1): Promise<void> {
-    await this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version, text } });
+    await this.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId, version, text },
+    });
   }
 
   async replaceAll(uri: string, version: number, text: string): Promise<void> {
@@ -83,7 +90,10 @@ export class LspTestClient {
   }
 
   async change(uri: string, version: number, contentChanges: object[]): Promise<void> {
-    await this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges });
+    await this.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges,
+    });
   }
 
   /** Resolves with the first published diagnostics for `uri` that satisfy `accept`, or rejects after `timeoutMs`. */

@@ -37,8 +37,12 @@ export function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: num
       const line = seen.split('\n').find((candidate) => pattern.test(candidate));
       if (line !== undefined) done(null, line);
     };
-    const onExit = (code: number | null) => done(new Error(`${what} exited (${code}) before printing ${pattern}; output: ${seen.trim()}`));
-    const timer = setTimeout(() => done(new Error(`${what} did not print ${pattern} within ${timeoutMs} ms; output: ${seen.trim()}`)), timeoutMs);
+    const onExit = (code: number | null) =>
+      done(new Error(`${what} exited (${code}) before printing ${pattern}; output: ${seen.trim()}`));
+    const timer = setTimeout(
+      () => done(new Error(`${what} did not print ${pattern} within ${timeoutMs} ms; output: ${seen.trim()}`)),
+      timeoutMs,
+    );
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
     // 'close', not 'exit': it comes after the output is read, so a last line is not missed.
@@ -172,7 +176,8 @@ export async function startDbusBroker(): Promise<PrivateBus | string> {
   const stopJournal = async () => {
     await stopProcess(journal);
     try {
-      if (ownInode !== null && String(statSync(JOURNAL_SOCKET).ino) === ownInode) rmSync(JOURNAL_SOCKET, { force: true });
+      if (ownInode !== null && String(statSync(JOURNAL_SOCKET).ino) === ownInode)
+        rmSync(JOURNAL_SOCKET, { force: true });
     } catch {
       // Already removed.
     }
@@ -180,16 +185,36 @@ export async function startDbusBroker(): Promise<PrivateBus | string> {
   const dir = mkdtempSync(join(tmpdir(), 'dbus-lint-broker-'));
   const socketPath = join(dir, 'bus');
   const address = `unix:path=${socketPath}`;
-  const child = spawn('systemd-socket-activate', ['-E', 'DBUS_SESSION_BUS_ADDRESS', '-E', 'XDG_RUNTIME_DIR', '-l', socketPath, 'dbus-broker-launch', '--scope', 'user'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: address, XDG_RUNTIME_DIR: dir },
-    detached: true,
-  });
+  const child = spawn(
+    'systemd-socket-activate',
+    [
+      '-E',
+      'DBUS_SESSION_BUS_ADDRESS',
+      '-E',
+      'XDG_RUNTIME_DIR',
+      '-l',
+      socketPath,
+      'dbus-broker-launch',
+      '--scope',
+      'user',
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: address, XDG_RUNTIME_DIR: dir },
+      detached: true,
+    },
+  );
   try {
     await waitForLine(child, /^Listening on/, START_TIMEOUT_MS, 'systemd-socket-activate');
     // The launcher starts on the first connection: a Hello proves the broker answers.
     const probe = await Connection.open({ address, authTimeoutMs: START_TIMEOUT_MS });
-    await probe.call({ destination: BUS_NAME, path: BUS_PATH, interface: BUS_NAME, member: 'GetId', timeoutMs: START_TIMEOUT_MS });
+    await probe.call({
+      destination: BUS_NAME,
+      path: BUS_PATH,
+      interface: BUS_NAME,
+      member: 'GetId',
+      timeoutMs: START_TIMEOUT_MS,
+    });
     await probe.close();
   } catch (error) {
     await stopProcess(child, true);
@@ -240,8 +265,22 @@ export async function waitForName(address: string, name: string, timeoutMs = STA
       });
     });
     owned.catch(() => undefined);
-    await connection.call({ destination: BUS_NAME, path: BUS_PATH, interface: BUS_NAME, member: 'AddMatch', signature: 's', body: [`type='signal',sender='${BUS_NAME}',member='NameOwnerChanged',arg0='${name}'`] });
-    const has = await connection.call({ destination: BUS_NAME, path: BUS_PATH, interface: BUS_NAME, member: 'NameHasOwner', signature: 's', body: [name] });
+    await connection.call({
+      destination: BUS_NAME,
+      path: BUS_PATH,
+      interface: BUS_NAME,
+      member: 'AddMatch',
+      signature: 's',
+      body: [`type='signal',sender='${BUS_NAME}',member='NameOwnerChanged',arg0='${name}'`],
+    });
+    const has = await connection.call({
+      destination: BUS_NAME,
+      path: BUS_PATH,
+      interface: BUS_NAME,
+      member: 'NameHasOwner',
+      signature: 's',
+      body: [name],
+    });
     if (has.body[0] !== true) await owned;
   } finally {
     await connection.close();
@@ -250,7 +289,10 @@ export async function waitForName(address: string, name: string, timeoutMs = STA
 
 /** Starts `dbus-test-tool black-hole|echo --name=NAME` on the bus and waits until it owns NAME. */
 export async function startTestToolPeer(bus: PrivateBus, mode: 'black-hole' | 'echo', name: string): Promise<Peer> {
-  const child = spawn('dbus-test-tool', [mode, '--session', `--name=${name}`], { stdio: ['ignore', 'pipe', 'pipe'], env: bus.env });
+  const child = spawn('dbus-test-tool', [mode, '--session', `--name=${name}`], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: bus.env,
+  });
   try {
     await waitForName(bus.address, name);
   } catch (error) {
@@ -262,7 +304,10 @@ export async function startTestToolPeer(bus: PrivateBus, mode: 'black-hole' | 'e
 
 /** Runs `dbus-test-tool spam` with the given options to completion (bounded), for storms. */
 export function runSpam(bus: PrivateBus, args: string[], timeoutMs = 60_000): Promise<void> {
-  const child = spawn('dbus-test-tool', ['spam', '--session', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: bus.env });
+  const child = spawn('dbus-test-tool', ['spam', '--session', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: bus.env,
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -24,7 +24,24 @@ export interface OffsetEdit {
 const IDENTIFIER = 'abcdefghijklmnopqrstuvwxyz_ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 const PUNCTUATION = '(){}[];:.,=<>!&|"\'/*-+?#@ \t';
 /** Words the rules look for: typing them (or breaking them) is what changes findings. */
-const WORDS = ['read', 'recv', 'send', 'call', 'Proxy', 'timeout', 'system', 'session', 'serial', 'method_timeout', 'once', 'await', 'fn ', 'let ', 'const ', '// dbus-lint-ignore-next-line call-without-timeout: x\n'];
+const WORDS = [
+  'read',
+  'recv',
+  'send',
+  'call',
+  'Proxy',
+  'timeout',
+  'system',
+  'session',
+  'serial',
+  'method_timeout',
+  'once',
+  'await',
+  'fn ',
+  'let ',
+  'const ',
+  '// dbus-lint-ignore-next-line call-without-timeout: x\n',
+];
 
 function pick<T>(random: () => number, list: readonly T[]): T {
   return list[Math.floor(random() * list.length)] as T;
@@ -47,7 +64,13 @@ export function randomEdit(random: () => number, text: string): OffsetEdit {
   if (roll < 0.3) return { start: at, end: at, text: pick(random, [...IDENTIFIER]), kind: 'insert identifier char' };
   if (roll < 0.45) return { start: at, end: at, text: pick(random, [...PUNCTUATION]), kind: 'insert punctuation' };
   if (roll < 0.6) return { start: at, end: Math.min(text.length, at + 1), text: '', kind: 'delete char' };
-  if (roll < 0.72) return { start: at, end: Math.min(text.length, at + 1), text: pick(random, [...IDENTIFIER, ...PUNCTUATION]), kind: 'replace char' };
+  if (roll < 0.72)
+    return {
+      start: at,
+      end: Math.min(text.length, at + 1),
+      text: pick(random, [...IDENTIFIER, ...PUNCTUATION]),
+      kind: 'replace char',
+    };
   if (roll < 0.82) return { start: at, end: at, text: random() < 0.5 ? '\n' : '\r\n', kind: 'insert line break' };
   if (roll < 0.9) return { start: at, end: at, text: pick(random, WORDS), kind: 'insert word' };
   if (roll < 0.95) {
@@ -60,7 +83,12 @@ export function randomEdit(random: () => number, text: string): OffsetEdit {
   }
   // Delete the rest of a line and maybe more (a cut).
   const end = text.indexOf('\n', at);
-  return { start: at, end: end < 0 ? text.length : Math.min(text.length, end + 1 + Math.floor(random() * 40)), text: '', kind: 'cut' };
+  return {
+    start: at,
+    end: end < 0 ? text.length : Math.min(text.length, end + 1 + Math.floor(random() * 40)),
+    text: '',
+    kind: 'cut',
+  };
 }
 
 export function applyOffsetEdit(text: string, edit: OffsetEdit): string {
@@ -68,7 +96,10 @@ export function applyOffsetEdit(text: string, edit: OffsetEdit): string {
 }
 
 /** `edit` as an LSP didChange content change (line and UTF-16 character, as LSP and the text count). */
-export function lspChange(text: string, edit: OffsetEdit): { range: { start: LspPosition; end: LspPosition }; text: string } {
+export function lspChange(
+  text: string,
+  edit: OffsetEdit,
+): { range: { start: LspPosition; end: LspPosition }; text: string } {
   return { range: { start: lspPosition(text, edit.start), end: lspPosition(text, edit.end) }, text: edit.text };
 }
 

@@ -33,14 +33,22 @@ export async function startTypesPeer(address: string): Promise<TypesPeer> {
           Delay: {
             in: 'u',
             out: 'u',
-            handler: (call) => new Promise((resolve) => setTimeout(() => resolve({ body: [call.body[0]] }), call.body[0] as number)),
+            handler: (call) =>
+              new Promise((resolve) => setTimeout(() => resolve({ body: [call.body[0]] }), call.body[0] as number)),
           },
           Storm: {
             in: 'u',
             out: 'u',
             handler: (call) => {
               const n = call.body[0] as number;
-              for (let i = 0; i < n; i++) connection.emitSignal({ path: PEER.path, interface: PEER.interface, member: 'Tick', signature: 'u', body: [i] });
+              for (let i = 0; i < n; i++)
+                connection.emitSignal({
+                  path: PEER.path,
+                  interface: PEER.interface,
+                  member: 'Tick',
+                  signature: 'u',
+                  body: [i],
+                });
               return { body: [n] };
             },
           },
@@ -53,7 +61,10 @@ export async function startTypesPeer(address: string): Promise<TypesPeer> {
 }
 
 /** Starts the peer and a client connection on `address`, both closed when the test ends. */
-export async function peerAndClient(t: { after: (fn: () => Promise<void>) => void }, address: string): Promise<Connection> {
+export async function peerAndClient(
+  t: { after: (fn: () => Promise<void>) => void },
+  address: string,
+): Promise<Connection> {
   const peer = await startTypesPeer(address);
   t.after(() => peer.stop());
   const connection = await Connection.open({ address });

@@ -4,7 +4,10 @@ import { AddressError, parseAddress, sessionBusAddress, systemBusAddress } from 
 
 test('unix path, abstract, runtime, tcp, %-escapes and alternatives in order', () => {
   assert.deepEqual(
-    parseAddress('unix:path=/tmp/a%20b,guid=0123456789abcdef0123456789abcdef;unix:abstract=/tmp/dbus-x;tcp:host=127.0.0.1,port=4000;unix:runtime=yes', { XDG_RUNTIME_DIR: '/run/user/7' }).map(({ text: _text, ...rest }) => rest),
+    parseAddress(
+      'unix:path=/tmp/a%20b,guid=0123456789abcdef0123456789abcdef;unix:abstract=/tmp/dbus-x;tcp:host=127.0.0.1,port=4000;unix:runtime=yes',
+      { XDG_RUNTIME_DIR: '/run/user/7' },
+    ).map(({ text: _text, ...rest }) => rest),
     [
       { kind: 'unix', path: '/tmp/a b', abstract: false, guid: '0123456789abcdef0123456789abcdef' },
       { kind: 'unix', path: '/tmp/dbus-x', abstract: true, guid: undefined },
@@ -28,7 +31,11 @@ test('malformed addresses name the bad part', () => {
     ['unix:path=/ok;launchd:env=X', 'launchd:env=X', /unsupported transport "launchd"/],
   ];
   for (const [address, part, pattern] of cases) {
-    assert.throws(() => parseAddress(address, {}), (error: unknown) => error instanceof AddressError && error.part === part && pattern.test(error.message), address);
+    assert.throws(
+      () => parseAddress(address, {}),
+      (error: unknown) => error instanceof AddressError && error.part === part && pattern.test(error.message),
+      address,
+    );
   }
 });
 

@@ -18,7 +18,10 @@ interface Client {
 }
 
 /** Runs `script` for the server side of one connection; returns the client side, read as the connection reads. */
-async function withServer(t: { after: (fn: () => void) => void }, script: (socket: Socket, lines: AsyncGenerator<string>) => Promise<void>): Promise<Client> {
+async function withServer(
+  t: { after: (fn: () => void) => void },
+  script: (socket: Socket, lines: AsyncGenerator<string>) => Promise<void>,
+): Promise<Client> {
   const dir = mkdtempSync(join(tmpdir(), 'dbus-lint-auth-'));
   const path = join(dir, 'sock');
   const server: Server = createServer((socket) => {
@@ -66,11 +69,19 @@ test('an OK line split byte by byte is read as one line; an unanswered step time
     assert.equal((await lines.next()).value, 'BEGIN');
   });
   const lines: string[] = [];
-  const result = await authenticate(client.socket, client.input, { ...base, timeoutMs: 300, negotiateUnixFd: true, onLine: (direction: string, line: string) => lines.push(`${direction} ${line}`) }).catch((error) => error);
+  const result = await authenticate(client.socket, client.input, {
+    ...base,
+    timeoutMs: 300,
+    negotiateUnixFd: true,
+    onLine: (direction: string, line: string) => lines.push(`${direction} ${line}`),
+  }).catch((error) => error);
   // The scripted server never answers NEGOTIATE_UNIX_FD: the auth times out with the transcript.
   assert.ok(result instanceof AuthError);
   assert.match(result.message, /within 300 ms/);
-  assert.deepEqual(result.lines.map((line: { line: string }) => line.line.split(' ')[0]), ['AUTH', 'OK', 'NEGOTIATE_UNIX_FD']);
+  assert.deepEqual(
+    result.lines.map((line: { line: string }) => line.line.split(' ')[0]),
+    ['AUTH', 'OK', 'NEGOTIATE_UNIX_FD'],
+  );
   assert.equal(lines[1], `received OK ${GUID}`);
 });
 
@@ -90,7 +101,11 @@ test('several lines in one read; bytes after the last line are handed back for t
     await lines.next();
     socket.write(Buffer.concat([Buffer.from(`OK ${GUID}\r\n`), Buffer.from([0x6c, 2, 0, 1])]));
   });
-  const fast = await authenticate(pipelined.socket, pipelined.input, { ...base, pipeline: true, afterBegin: Buffer.from('HELLO') });
+  const fast = await authenticate(pipelined.socket, pipelined.input, {
+    ...base,
+    pipeline: true,
+    afterBegin: Buffer.from('HELLO'),
+  });
   assert.deepEqual([...fast.leftover], [0x6c, 2, 0, 1]);
 });
 
@@ -107,7 +122,10 @@ test('EXTERNAL rejected → ANONYMOUS when offered; rejected outright → AuthEr
     await lines.next();
     socket.write('REJECTED DBUS_COOKIE_SHA1\r\n');
   });
-  await assert.rejects(authenticate(refused.socket, refused.input, base), (error: unknown) => error instanceof AuthError && /offers DBUS_COOKIE_SHA1/.test(error.message));
+  await assert.rejects(
+    authenticate(refused.socket, refused.input, base),
+    (error: unknown) => error instanceof AuthError && /offers DBUS_COOKIE_SHA1/.test(error.message),
+  );
 });
 
 test('a GUID different from the address guid= is refused', async (t) => {
@@ -115,12 +133,18 @@ test('a GUID different from the address guid= is refused', async (t) => {
     await lines.next();
     socket.write(`OK ${GUID}\r\n`);
   });
-  await assert.rejects(authenticate(client.socket, client.input, { ...base, expectedGuid: 'f'.repeat(32) }), /differs from the address/);
+  await assert.rejects(
+    authenticate(client.socket, client.input, { ...base, expectedGuid: 'f'.repeat(32) }),
+    /differs from the address/,
+  );
 });
 
 test('the server closing mid-auth is an AuthError, not a hang', async (t) => {
   const client = await withServer(t, async (socket) => {
     socket.end('OK no-newline');
   });
-  await assert.rejects(authenticate(client.socket, client.input, base), (error: unknown) => error instanceof AuthError && /closed the connection/.test(error.message));
+  await assert.rejects(
+    authenticate(client.socket, client.input, base),
+    (error: unknown) => error instanceof AuthError && /closed the connection/.test(error.message),
+  );
 });

@@ -5,12 +5,46 @@ import { CallArgumentError, parseCallArguments } from '../../wire/src/callArgume
 test('basic types as words, containers and variants as JSON', () => {
   assert.deepEqual(
     parseCallArguments('ybnqiuxtdsogvasa{sv}(is)ayaxa{ut}', [
-      '0xff', 'no', '-5', '65535', '-1', '7', '-9223372036854775808', '18446744073709551615', '2.5', 'text', '/a/b', 'a{sv}',
-      '{"signature":"(si)","value":["x",1]}', '["p","q"]', '{"k":{"signature":"x","value":"-2"}}', '[3,"s"]', '[1,2]', '["5", 6]', '{"1":"2"}',
+      '0xff',
+      'no',
+      '-5',
+      '65535',
+      '-1',
+      '7',
+      '-9223372036854775808',
+      '18446744073709551615',
+      '2.5',
+      'text',
+      '/a/b',
+      'a{sv}',
+      '{"signature":"(si)","value":["x",1]}',
+      '["p","q"]',
+      '{"k":{"signature":"x","value":"-2"}}',
+      '[3,"s"]',
+      '[1,2]',
+      '["5", 6]',
+      '{"1":"2"}',
     ]),
     [
-      255, false, -5, 65535, -1, 7, -(1n << 63n), (1n << 64n) - 1n, 2.5, 'text', '/a/b', 'a{sv}',
-      { signature: '(si)', value: ['x', 1] }, ['p', 'q'], new Map([['k', { signature: 'x', value: -2n }]]), [3, 's'], [1, 2], [5n, 6n], new Map([[1, 2n]]),
+      255,
+      false,
+      -5,
+      65535,
+      -1,
+      7,
+      -(1n << 63n),
+      (1n << 64n) - 1n,
+      2.5,
+      'text',
+      '/a/b',
+      'a{sv}',
+      { signature: '(si)', value: ['x', 1] },
+      ['p', 'q'],
+      new Map([['k', { signature: 'x', value: -2n }]]),
+      [3, 's'],
+      [1, 2],
+      [5n, 6n],
+      new Map([[1, 2n]]),
     ],
   );
 });
@@ -28,6 +62,10 @@ test('mistakes are CallArgumentErrors that name the argument and its type', () =
     ['ax', ['[1e300]'], /not a safe integer/],
   ];
   for (const [signature, words, pattern] of cases) {
-    assert.throws(() => parseCallArguments(signature, words), (error: unknown) => error instanceof CallArgumentError && pattern.test(error.message), `${signature} ${words}`);
+    assert.throws(
+      () => parseCallArguments(signature, words),
+      (error: unknown) => error instanceof CallArgumentError && pattern.test(error.message),
+      `${signature} ${words}`,
+    );
   }
 });

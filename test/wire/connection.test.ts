@@ -9,7 +9,10 @@ import { Connection, DisconnectedError, ProtocolError } from '../../wire/src/ind
 
 const GUID = '0123456789abcdef0123456789abcdef';
 
-async function scriptedServer(t: { after: (fn: () => void) => void }, afterBegin: (socket: Socket) => void): Promise<string> {
+async function scriptedServer(
+  t: { after: (fn: () => void) => void },
+  afterBegin: (socket: Socket) => void,
+): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'dbus-lint-conn-'));
   const path = join(dir, 'sock');
   const server = createServer((socket) => {
@@ -37,7 +40,9 @@ async function scriptedServer(t: { after: (fn: () => void) => void }, afterBegin
 test('a message over 128 MiB closes the connection with a ProtocolError; pending calls fail with the reason', async (t) => {
   const address = await scriptedServer(t, (socket) => {
     const header = Buffer.alloc(16);
-    header[0] = 0x6c; header[1] = 2; header[3] = 1;
+    header[0] = 0x6c;
+    header[1] = 2;
+    header[3] = 1;
     header.writeUInt32LE(200 * 1024 * 1024, 4);
     header.writeUInt32LE(1, 8);
     header.writeUInt32LE(8, 12);
@@ -71,10 +76,15 @@ test('serials: never 0, never a pending one, and wrap after 0xFFFFFFFF', async (
   (connection as unknown as { nextSerial: number }).nextSerial = 0xfffffffe;
   const pending = connection.call({ destination: 'org.example.X', path: '/', member: 'M', timeoutMs: 60_000 });
   pending.catch(() => undefined);
-  for (let i = 0; i < 3; i++) serials.push(connection.send({ type: 4, flags: 0, serial: 0, path: '/', interface: 'a.b', member: 'S', body: [] }));
+  for (let i = 0; i < 3; i++)
+    serials.push(connection.send({ type: 4, flags: 0, serial: 0, path: '/', interface: 'a.b', member: 'S', body: [] }));
   assert.deepEqual(serials, [0xffffffff, 1, 2]);
   (connection as unknown as { nextSerial: number }).nextSerial = 0xfffffffe;
-  assert.equal(connection.send({ type: 4, flags: 0, serial: 0, path: '/', interface: 'a.b', member: 'S', body: [] }), 0xffffffff, 'the pending 0xfffffffe is skipped');
+  assert.equal(
+    connection.send({ type: 4, flags: 0, serial: 0, path: '/', interface: 'a.b', member: 'S', body: [] }),
+    0xffffffff,
+    'the pending 0xfffffffe is skipped',
+  );
 });
 
 test('a refused pipelined EXTERNAL falls back to a step-by-step handshake on a new connection', async (t) => {

@@ -4,7 +4,21 @@ import { encodeMessage, MessageType, ProtocolError } from '../../wire/src/index'
 import { Framer } from '../../wire/src/framer';
 
 function message(i: number, size = 10): Buffer {
-  return Buffer.from(encodeMessage({ type: MessageType.SIGNAL, flags: 0, serial: 0, path: '/a', interface: 'a.b', member: 'S', signature: 'us', body: [i, 'x'.repeat(size)] }, i + 1));
+  return Buffer.from(
+    encodeMessage(
+      {
+        type: MessageType.SIGNAL,
+        flags: 0,
+        serial: 0,
+        path: '/a',
+        interface: 'a.b',
+        member: 'S',
+        signature: 'us',
+        body: [i, 'x'.repeat(size)],
+      },
+      i + 1,
+    ),
+  );
 }
 
 function frameAll(stream: Buffer, cuts: number[]): Buffer[] {
@@ -29,11 +43,19 @@ test('several messages in one read, and every way of cutting a stream in two, gi
 test('one message across many reads: byte by byte and in random pieces', () => {
   const messages = [message(0, 3000), message(1, 5)];
   const stream = Buffer.concat(messages);
-  assert.deepEqual(frameAll(stream, Array.from({ length: stream.length - 1 }, (_, i) => i + 1)), messages);
+  assert.deepEqual(
+    frameAll(
+      stream,
+      Array.from({ length: stream.length - 1 }, (_, i) => i + 1),
+    ),
+    messages,
+  );
   let seed = 7;
   const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   for (let round = 0; round < 50; round++) {
-    const cuts = [...new Set(Array.from({ length: 20 }, () => 1 + Math.floor(random() * (stream.length - 1))))].sort((a, b) => a - b);
+    const cuts = [...new Set(Array.from({ length: 20 }, () => 1 + Math.floor(random() * (stream.length - 1))))].sort(
+      (a, b) => a - b,
+    );
     assert.deepEqual(frameAll(stream, cuts), messages);
   }
 });
@@ -79,7 +101,19 @@ test('in copy mode (reused read buffer) no message aliases the read', () => {
 
 test('framing 32 MiB in 64 KiB reads is linear (well under a second)', () => {
   const size = 32 * 1024 * 1024;
-  const big = Buffer.from(encodeMessage({ type: MessageType.METHOD_RETURN, flags: 0, serial: 0, replySerial: 1, signature: 'ay', body: [Buffer.alloc(size)] }, 2));
+  const big = Buffer.from(
+    encodeMessage(
+      {
+        type: MessageType.METHOD_RETURN,
+        flags: 0,
+        serial: 0,
+        replySerial: 1,
+        signature: 'ay',
+        body: [Buffer.alloc(size)],
+      },
+      2,
+    ),
+  );
   const started = performance.now();
   const out: Buffer[] = [];
   const framer = new Framer();
@@ -92,15 +126,31 @@ test('framing 32 MiB in 64 KiB reads is linear (well under a second)', () => {
 test('limits and garbage: over 128 MiB, bad endianness, bad version → ProtocolError', () => {
   const header = (endian: number, version: number, body: number, fields: number) => {
     const b = Buffer.alloc(16);
-    b[0] = endian; b[1] = 1; b[3] = version;
-    b.writeUInt32LE(body, 4); b.writeUInt32LE(1, 8); b.writeUInt32LE(fields, 12);
+    b[0] = endian;
+    b[1] = 1;
+    b[3] = version;
+    b.writeUInt32LE(body, 4);
+    b.writeUInt32LE(1, 8);
+    b.writeUInt32LE(fields, 12);
     return b;
   };
   const push = (bytes: Buffer) => new Framer().push(bytes, []);
-  assert.throws(() => push(header(0x6c, 1, 128 * 1024 * 1024, 8)), (e: unknown) => e instanceof ProtocolError && /128 MiB/.test(e.message));
-  assert.throws(() => push(header(0x6c, 1, 0, 64 * 1024 * 1024 + 1)), (e: unknown) => e instanceof ProtocolError && /64 MiB/.test(e.message));
-  assert.throws(() => push(header(0x78, 1, 0, 0)), (e: unknown) => e instanceof ProtocolError && /endianness/.test(e.message));
-  assert.throws(() => push(header(0x6c, 2, 0, 0)), (e: unknown) => e instanceof ProtocolError && /version 2/.test(e.message));
+  assert.throws(
+    () => push(header(0x6c, 1, 128 * 1024 * 1024, 8)),
+    (e: unknown) => e instanceof ProtocolError && /128 MiB/.test(e.message),
+  );
+  assert.throws(
+    () => push(header(0x6c, 1, 0, 64 * 1024 * 1024 + 1)),
+    (e: unknown) => e instanceof ProtocolError && /64 MiB/.test(e.message),
+  );
+  assert.throws(
+    () => push(header(0x78, 1, 0, 0)),
+    (e: unknown) => e instanceof ProtocolError && /endianness/.test(e.message),
+  );
+  assert.throws(
+    () => push(header(0x6c, 2, 0, 0)),
+    (e: unknown) => e instanceof ProtocolError && /version 2/.test(e.message),
+  );
   // Just under the limit is accepted (the framer waits for the bytes).
   const framer = new Framer();
   framer.push(header(0x6c, 1, 128 * 1024 * 1024 - 24, 8), []);

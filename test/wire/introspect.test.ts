@@ -23,18 +23,44 @@ const XML = `<!DOCTYPE node PUBLIC "-//freedesktop//DTD D-BUS Object Introspecti
 
 test('interfaces, methods with in/out signatures and argument names, signals, properties, children', () => {
   const node = parseIntrospection(XML);
-  assert.deepEqual(node.interfaces.map((iface) => iface.name), ['org.freedesktop.DBus', 'org.example.Other']);
+  assert.deepEqual(
+    node.interfaces.map((iface) => iface.name),
+    ['org.freedesktop.DBus', 'org.example.Other'],
+  );
   const bus = node.interfaces[0]!;
-  assert.deepEqual(bus.methods.map((m) => [m.name, m.inSignature, m.outSignature]), [['Hello', '', 's'], ['RequestName', 'su', 'u'], ['GetId', '', 's']]);
-  assert.deepEqual(bus.methods[1]!.in.map((arg) => arg.name), ['name', 'flags']);
-  assert.deepEqual(bus.signals[0], { name: 'NameOwnerChanged', args: [{ name: null, type: 's' }, { name: null, type: 's' }, { name: null, type: 's' }] });
+  assert.deepEqual(
+    bus.methods.map((m) => [m.name, m.inSignature, m.outSignature]),
+    [
+      ['Hello', '', 's'],
+      ['RequestName', 'su', 'u'],
+      ['GetId', '', 's'],
+    ],
+  );
+  assert.deepEqual(
+    bus.methods[1]!.in.map((arg) => arg.name),
+    ['name', 'flags'],
+  );
+  assert.deepEqual(bus.signals[0], {
+    name: 'NameOwnerChanged',
+    args: [
+      { name: null, type: 's' },
+      { name: null, type: 's' },
+      { name: null, type: 's' },
+    ],
+  });
   assert.deepEqual(bus.properties, [{ name: 'Features', type: 'as', access: 'read' }]);
   assert.deepEqual(node.nodes, ['child']);
 });
 
 test('findMethods: by name, narrowed by interface', () => {
   const node = parseIntrospection(XML);
-  assert.deepEqual(findMethods(node, 'GetId').map((found) => [found.interface, found.method.inSignature]), [['org.freedesktop.DBus', ''], ['org.example.Other', 'a{sv}']]);
+  assert.deepEqual(
+    findMethods(node, 'GetId').map((found) => [found.interface, found.method.inSignature]),
+    [
+      ['org.freedesktop.DBus', ''],
+      ['org.example.Other', 'a{sv}'],
+    ],
+  );
   assert.equal(findMethods(node, 'GetId', 'org.example.Other').length, 1);
   assert.equal(findMethods(node, 'Fake').length, 0);
 });

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeMessage, encodeMessage, MarshalError, MessageType, ProtocolError, type Message } from '../../wire/src/index';
+import {
+  decodeMessage,
+  encodeMessage,
+  MarshalError,
+  MessageType,
+  ProtocolError,
+  type Message,
+} from '../../wire/src/index';
 import { marshalBody, Writer } from '../../wire/src/marshal';
 import { EVERY_TYPE } from '../support/everyType';
 
@@ -11,11 +18,22 @@ function methodReturn(signature: string, body: unknown[]): Message {
 /** A little-endian method return with a hand-made body, for inputs the encoder refuses to produce. */
 export function rawReturn(signature: string, body: Buffer): Buffer {
   const w = new Writer();
-  w.u8(0x6c); w.u8(2); w.u8(0); w.u8(1);
-  w.u32(body.length); w.u32(7); w.u32(0);
+  w.u8(0x6c);
+  w.u8(2);
+  w.u8(0);
+  w.u8(1);
+  w.u32(body.length);
+  w.u32(7);
+  w.u32(0);
   const start = w.pos;
-  w.align(8); w.u8(5); w.signature('u'); w.u32(1);
-  w.align(8); w.u8(8); w.signature('g'); w.signature(signature);
+  w.align(8);
+  w.u8(5);
+  w.signature('u');
+  w.u32(1);
+  w.align(8);
+  w.u8(8);
+  w.signature('g');
+  w.signature(signature);
   w.buf.writeUInt32LE(w.pos - start, 12);
   w.align(8);
   return Buffer.concat([w.bytes(), body]);
@@ -36,7 +54,17 @@ test('every type survives encode → decode, one by one and all together', () =>
 });
 
 test('header fields of a method call round-trip; the encoder writes little-endian, version 1', () => {
-  const call: Message = { type: MessageType.METHOD_CALL, flags: 1, serial: 0, destination: 'org.example.Dest', path: '/org/example/Obj', interface: 'org.example.Iface', member: 'Do', signature: 'as', body: [['x']] };
+  const call: Message = {
+    type: MessageType.METHOD_CALL,
+    flags: 1,
+    serial: 0,
+    destination: 'org.example.Dest',
+    path: '/org/example/Obj',
+    interface: 'org.example.Iface',
+    member: 'Do',
+    signature: 'as',
+    body: [['x']],
+  };
   const bytes = encodeMessage(call, 42);
   assert.deepEqual([...bytes.subarray(0, 4)], [0x6c, 1, 1, 1]);
   assert.equal(bytes.length % 1, 0);
@@ -46,10 +74,50 @@ test('header fields of a method call round-trip; the encoder writes little-endia
 
 test('a big-endian message written by hand per the specification decodes', () => {
   const bytes = Buffer.from([
-    0x42, 2, 0, 1, 0, 0, 0, 12, 0, 0, 0, 5, 0, 0, 0, 16, // 'B', method return, flags, v1, body 12, serial 5, fields 16
-    5, 1, 0x75, 0, 0, 0, 0, 3, // REPLY_SERIAL: u 3
-    8, 1, 0x67, 0, 2, 0x73, 0x75, 0, // SIGNATURE: g "su"
-    0, 0, 0, 2, 0x68, 0x69, 0, 0, 0, 0, 0, 7, // "hi", pad, 7
+    0x42,
+    2,
+    0,
+    1,
+    0,
+    0,
+    0,
+    12,
+    0,
+    0,
+    0,
+    5,
+    0,
+    0,
+    0,
+    16, // 'B', method return, flags, v1, body 12, serial 5, fields 16
+    5,
+    1,
+    0x75,
+    0,
+    0,
+    0,
+    0,
+    3, // REPLY_SERIAL: u 3
+    8,
+    1,
+    0x67,
+    0,
+    2,
+    0x73,
+    0x75,
+    0, // SIGNATURE: g "su"
+    0,
+    0,
+    0,
+    2,
+    0x68,
+    0x69,
+    0,
+    0,
+    0,
+    0,
+    0,
+    7, // "hi", pad, 7
   ]);
   const message = decodeMessage(bytes);
   assert.equal(message.type, MessageType.METHOD_RETURN);
@@ -88,7 +156,11 @@ test('values that do not fit their type are MarshalErrors that say where', () =>
     ['ss', ['only one'], /2 argument\(s\), got 1/],
   ];
   for (const [signature, values, pattern] of cases) {
-    assert.throws(() => marshalBody(signature, values), (error: unknown) => error instanceof MarshalError && pattern.test(error.message), `${signature} ${String(values[0])}`);
+    assert.throws(
+      () => marshalBody(signature, values),
+      (error: unknown) => error instanceof MarshalError && pattern.test(error.message),
+      `${signature} ${String(values[0])}`,
+    );
   }
 });
 
@@ -98,8 +170,17 @@ test('64-bit integers: bigint out, bigint/number/decimal string in', () => {
 });
 
 test('dicts accept Maps and plain objects; keys are converted to the key type', () => {
-  const decoded = decodeMessage(encodeMessage(methodReturn('a{is}a{bs}a{ts}', [{ 1: 'one' }, { true: 'yes' }, { '18446744073709551615': 'max' }]), 1));
-  assert.deepEqual(decoded.body, [new Map([[1, 'one']]), new Map([[true, 'yes']]), new Map([[18446744073709551615n, 'max']])]);
+  const decoded = decodeMessage(
+    encodeMessage(
+      methodReturn('a{is}a{bs}a{ts}', [{ 1: 'one' }, { true: 'yes' }, { '18446744073709551615': 'max' }]),
+      1,
+    ),
+  );
+  assert.deepEqual(decoded.body, [
+    new Map([[1, 'one']]),
+    new Map([[true, 'yes']]),
+    new Map([[18446744073709551615n, 'max']]),
+  ]);
 });
 
 test('receiver checks: bad booleans, padding, NULs, UTF-8, paths and trailing bytes are ProtocolErrors', () => {
@@ -117,12 +198,19 @@ test('receiver checks: bad booleans, padding, NULs, UTF-8, paths and trailing by
     ['ai', [5, 0, 0, 0, 1, 0, 0, 0, 2], /truncated|overrun/],
   ];
   for (const [signature, body, pattern] of cases) {
-    assert.throws(() => decodeMessage(rawReturn(signature, Buffer.from(body))), (error: unknown) => error instanceof ProtocolError && pattern.test(error.message), `${signature} ${body}`);
+    assert.throws(
+      () => decodeMessage(rawReturn(signature, Buffer.from(body))),
+      (error: unknown) => error instanceof ProtocolError && pattern.test(error.message),
+      `${signature} ${body}`,
+    );
   }
 });
 
 test('required header fields are checked per message type', () => {
-  const noMember = encodeMessage({ type: MessageType.METHOD_CALL, flags: 0, serial: 0, path: '/a', member: 'M', body: [] }, 1);
+  const noMember = encodeMessage(
+    { type: MessageType.METHOD_CALL, flags: 0, serial: 0, path: '/a', member: 'M', body: [] },
+    1,
+  );
   // Rewrite the MEMBER field code (3) to an unknown code (20): unknown fields are ignored, so MEMBER is missing.
   const index = noMember.indexOf(Buffer.from([3, 1, 0x73, 0]));
   noMember[index] = 20;

@@ -3,11 +3,29 @@ import { test } from 'node:test';
 import { isValidSignature, parseSignature, SignatureError } from '../../wire/src/index';
 
 test('valid signatures parse into complete types with their alignment', () => {
-  for (const signature of ['', 'y', 'ybnqiuxtdhsogv', 'as', 'a{sv}', 'a{oa{sa{sv}}}', '(i(s(v)))', 'aaai', 'a(yv)', 'a{ya(ii)}']) {
+  for (const signature of [
+    '',
+    'y',
+    'ybnqiuxtdhsogv',
+    'as',
+    'a{sv}',
+    'a{oa{sa{sv}}}',
+    '(i(s(v)))',
+    'aaai',
+    'a(yv)',
+    'a{ya(ii)}',
+  ]) {
     assert.ok(isValidSignature(signature), signature);
   }
   const types = parseSignature('ya{sv}(ix)');
-  assert.deepEqual(types.map((type) => [type.signature, type.align]), [['y', 1], ['a{sv}', 4], ['(ix)', 8]]);
+  assert.deepEqual(
+    types.map((type) => [type.signature, type.align]),
+    [
+      ['y', 1],
+      ['a{sv}', 4],
+      ['(ix)', 8],
+    ],
+  );
 });
 
 test('invalid signatures are SignatureErrors that say why', () => {
@@ -26,7 +44,11 @@ test('invalid signatures are SignatureErrors that say why', () => {
     ['m', /unknown/],
   ];
   for (const [signature, pattern] of cases) {
-    assert.throws(() => parseSignature(signature), (error: unknown) => error instanceof SignatureError && pattern.test(error.message), signature);
+    assert.throws(
+      () => parseSignature(signature),
+      (error: unknown) => error instanceof SignatureError && pattern.test(error.message),
+      signature,
+    );
   }
 });
 

@@ -12,12 +12,16 @@ function unescape(address: string, part: string, value: string): string {
   if (!/^([-0-9A-Za-z_\/.\\*]|%[0-9A-Fa-f]{2})*$/.test(value)) {
     throw new AddressError(address, part, 'values may hold only [-0-9A-Za-z_/.\\*] and %XX escapes');
   }
-  return Buffer.from(value.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8');
+  return Buffer.from(
+    value.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+    'latin1',
+  ).toString('utf8');
 }
 
 function parseOne(address: string, text: string, env: NodeJS.ProcessEnv): Transport {
   const colon = text.indexOf(':');
-  if (colon <= 0) throw new AddressError(address, text, 'expected "transport:key=value,…" (like unix:path=/run/user/1000/bus)');
+  if (colon <= 0)
+    throw new AddressError(address, text, 'expected "transport:key=value,…" (like unix:path=/run/user/1000/bus)');
   const kind = text.slice(0, colon);
   const keys = new Map<string, string>();
   const rest = text.slice(colon + 1);
@@ -32,7 +36,11 @@ function parseOne(address: string, text: string, env: NodeJS.ProcessEnv): Transp
   if (kind === 'unix') {
     const given = ['path', 'abstract', 'dir', 'tmpdir', 'runtime'].filter((key) => keys.has(key));
     if (given.length !== 1) {
-      throw new AddressError(address, text, 'a unix address needs exactly one of path=, abstract=, runtime=yes (dir= and tmpdir= only when they name the socket)');
+      throw new AddressError(
+        address,
+        text,
+        'a unix address needs exactly one of path=, abstract=, runtime=yes (dir= and tmpdir= only when they name the socket)',
+      );
     }
     const key = given[0]!;
     const value = keys.get(key)!;
@@ -46,7 +54,11 @@ function parseOne(address: string, text: string, env: NodeJS.ProcessEnv): Transp
     }
     // dir= and tmpdir= are listening addresses: a server picks a random socket name inside. A client
     // cannot know that name; the bus prints the resolved address (path= or abstract=) to use instead.
-    throw new AddressError(address, text, `${key}= is where a server creates a socket with a random name; connect with the address the bus printed (unix:path=… or unix:abstract=…)`);
+    throw new AddressError(
+      address,
+      text,
+      `${key}= is where a server creates a socket with a random name; connect with the address the bus printed (unix:path=… or unix:abstract=…)`,
+    );
   }
   if (kind === 'tcp') {
     const host = keys.get('host') ?? 'localhost';
@@ -71,7 +83,11 @@ export function parseAddress(address: string, env: NodeJS.ProcessEnv = process.e
 export function sessionBusAddress(env: NodeJS.ProcessEnv = process.env): string {
   if (env.DBUS_SESSION_BUS_ADDRESS) return env.DBUS_SESSION_BUS_ADDRESS;
   if (env.XDG_RUNTIME_DIR) return `unix:path=${env.XDG_RUNTIME_DIR}/bus`;
-  throw new AddressError('', 'DBUS_SESSION_BUS_ADDRESS', 'no session bus: neither DBUS_SESSION_BUS_ADDRESS nor XDG_RUNTIME_DIR is set (pass --address)');
+  throw new AddressError(
+    '',
+    'DBUS_SESSION_BUS_ADDRESS',
+    'no session bus: neither DBUS_SESSION_BUS_ADDRESS nor XDG_RUNTIME_DIR is set (pass --address)',
+  );
 }
 
 /** The system bus address: DBUS_SYSTEM_BUS_ADDRESS, else /var/run/dbus/system_bus_socket. */

@@ -119,7 +119,13 @@ export async function authenticate(socket: Socket, input: SocketInput, options: 
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new AuthError(`authentication did not finish within ${options.timeoutMs} ms (the server may be overloaded or not a D-Bus server)`, transcript)),
+      () =>
+        reject(
+          new AuthError(
+            `authentication did not finish within ${options.timeoutMs} ms (the server may be overloaded or not a D-Bus server)`,
+            transcript,
+          ),
+        ),
       options.timeoutMs,
     );
   });
@@ -135,7 +141,8 @@ export async function authenticate(socket: Socket, input: SocketInput, options: 
       const lines = [authLine('EXTERNAL'), ...(options.negotiateUnixFd ? ['NEGOTIATE_UNIX_FD'] : []), 'BEGIN'];
       send(lines, options.afterBegin, true);
       const answer = await receive();
-      if (!answer.startsWith('OK ')) throw new PipelinedAuthRejected(`pipelined EXTERNAL auth answered "${answer}"`, transcript);
+      if (!answer.startsWith('OK '))
+        throw new PipelinedAuthRejected(`pipelined EXTERNAL auth answered "${answer}"`, transcript);
       guid = answer.slice(3).trim();
       let unixFdPassing = false;
       if (options.negotiateUnixFd) unixFdPassing = (await receive()) === 'AGREE_UNIX_FD';
@@ -156,7 +163,9 @@ export async function authenticate(socket: Socket, input: SocketInput, options: 
           send([authLine(mechanism)]);
           continue;
         }
-        throw fail(`the server rejected ${mechanism} and offers ${offered.join(', ') || 'nothing'} (dbus-lint speaks EXTERNAL and ANONYMOUS)`);
+        throw fail(
+          `the server rejected ${mechanism} and offers ${offered.join(', ') || 'nothing'} (dbus-lint speaks EXTERNAL and ANONYMOUS)`,
+        );
       }
       if (answer === 'DATA' || answer.startsWith('DATA ')) {
         send(['DATA']);

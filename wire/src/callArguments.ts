@@ -26,7 +26,14 @@ function integerWord(where: string, type: TypeNode, word: string): number | bigi
 
 function fromWord(where: string, type: TypeNode, word: string): unknown {
   switch (type.code) {
-    case 'y': case 'n': case 'q': case 'i': case 'u': case 'h': case 'x': case 't':
+    case 'y':
+    case 'n':
+    case 'q':
+    case 'i':
+    case 'u':
+    case 'h':
+    case 'x':
+    case 't':
       return integerWord(where, type, word);
     case 'd': {
       const value = Number(word);
@@ -39,7 +46,9 @@ function fromWord(where: string, type: TypeNode, word: string): unknown {
       if (['false', 'no', '0'].includes(lower)) return false;
       return fail(where, type, `"${word}" is not a boolean (true|false|yes|no|1|0)`);
     }
-    case 's': case 'o': case 'g':
+    case 's':
+    case 'o':
+    case 'g':
       return word;
     default: {
       let json: unknown;
@@ -55,18 +64,38 @@ function fromWord(where: string, type: TypeNode, word: string): unknown {
 
 function fromJson(where: string, type: TypeNode, json: unknown): unknown {
   switch (type.code) {
-    case 'y': case 'n': case 'q': case 'i': case 'u': case 'h': case 'x': case 't': case 'd':
-      if (typeof json === 'number') return type.code === 'x' || type.code === 't' ? (Number.isSafeInteger(json) ? BigInt(json) : fail(where, type, `${json} is not a safe integer: write it as a string`)) : json;
+    case 'y':
+    case 'n':
+    case 'q':
+    case 'i':
+    case 'u':
+    case 'h':
+    case 'x':
+    case 't':
+    case 'd':
+      if (typeof json === 'number')
+        return type.code === 'x' || type.code === 't'
+          ? Number.isSafeInteger(json)
+            ? BigInt(json)
+            : fail(where, type, `${json} is not a safe integer: write it as a string`)
+          : json;
       if (typeof json === 'string') return fromWord(where, type, json);
       return fail(where, type, `expected a number, got ${JSON.stringify(json)}`);
     case 'b':
       if (typeof json === 'boolean') return json;
       return fail(where, type, `expected true or false, got ${JSON.stringify(json)}`);
-    case 's': case 'o': case 'g':
+    case 's':
+    case 'o':
+    case 'g':
       if (typeof json === 'string') return json;
       return fail(where, type, `expected a string, got ${JSON.stringify(json)}`);
     case 'v': {
-      if (typeof json !== 'object' || json === null || typeof (json as { signature?: unknown }).signature !== 'string' || !('value' in json)) {
+      if (
+        typeof json !== 'object' ||
+        json === null ||
+        typeof (json as { signature?: unknown }).signature !== 'string' ||
+        !('value' in json)
+      ) {
         fail(where, type, 'a variant is {"signature":"<one type>","value":<value>}');
       }
       const { signature, value } = json as { signature: string; value: unknown };
@@ -79,14 +108,21 @@ function fromJson(where: string, type: TypeNode, json: unknown): unknown {
       return { signature, value: fromJson(`${where}, variant`, inner, value) };
     }
     case '(':
-      if (!Array.isArray(json) || json.length !== type.children.length) fail(where, type, `a struct is a JSON array of ${type.children.length} fields`);
+      if (!Array.isArray(json) || json.length !== type.children.length)
+        fail(where, type, `a struct is a JSON array of ${type.children.length} fields`);
       return type.children.map((field, i) => fromJson(`${where}, field ${i}`, field, (json as unknown[])[i]));
     case 'a': {
       const element = type.children[0]!;
       if (element.code === '{') {
-        if (typeof json !== 'object' || json === null || Array.isArray(json)) fail(where, type, 'a dict is a JSON object');
+        if (typeof json !== 'object' || json === null || Array.isArray(json))
+          fail(where, type, 'a dict is a JSON object');
         const [keyType, valueType] = element.children as [TypeNode, TypeNode];
-        return new Map(Object.entries(json as Record<string, unknown>).map(([key, value]) => [fromWord(`${where}, key ${key}`, keyType, key), fromJson(`${where}, value of ${key}`, valueType, value)]));
+        return new Map(
+          Object.entries(json as Record<string, unknown>).map(([key, value]) => [
+            fromWord(`${where}, key ${key}`, keyType, key),
+            fromJson(`${where}, value of ${key}`, valueType, value),
+          ]),
+        );
       }
       if (!Array.isArray(json)) return fail(where, type, 'an array is a JSON array');
       return json.map((item, i) => fromJson(`${where}, element ${i}`, element, item));

@@ -7,7 +7,14 @@ import { readFileSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
 import { parseAddress, sessionBusAddress, systemBusAddress, type Transport } from './address';
 import { authenticate, PipelinedAuthRejected } from './auth';
-import { CallTimeoutError, ConnectError, DBusErrorReply, DisconnectedError, InvalidNameError, ProtocolError } from './errors';
+import {
+  CallTimeoutError,
+  ConnectError,
+  DBusErrorReply,
+  DisconnectedError,
+  InvalidNameError,
+  ProtocolError,
+} from './errors';
 import { Framer } from './framer';
 import { checkCallNames, decodeMessage, encodeMessage, MessageFlag, MessageType, type Message } from './message';
 import type { Recorder } from './recorder';
@@ -153,7 +160,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     const attempts: { transport: string; reason: string }[] = [];
     for (const transport of transports) {
       // A refused pipelined handshake is retried once, step by step, on a new socket.
-      for (const pipeline of options.pipelineAuth ?? true ? [true, false] : [false]) {
+      for (const pipeline of (options.pipelineAuth ?? true) ? [true, false] : [false]) {
         let socket: Socket;
         const input = new SocketInput();
         try {
@@ -209,7 +216,14 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (auth.leftover.length) this.onData(auth.leftover, true);
     this.input.consume((chunk) => this.onData(chunk, false));
     if (hello) {
-      const reply = await (helloReply ?? this.call({ destination: BUS_NAME, path: BUS_PATH, interface: BUS_NAME, member: 'Hello', timeoutMs: authTimeoutMs }));
+      const reply = await (helloReply ??
+        this.call({
+          destination: BUS_NAME,
+          path: BUS_PATH,
+          interface: BUS_NAME,
+          member: 'Hello',
+          timeoutMs: authTimeoutMs,
+        }));
       this.uniqueName = String(reply.body[0]);
     }
   }
@@ -329,16 +343,39 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /** Answers a method call we received (nothing is sent if the caller flagged NO_REPLY_EXPECTED). */
   reply(call: Message, signature = '', body: unknown[] = []): void {
     if (call.flags & MessageFlag.NO_REPLY_EXPECTED) return;
-    this.send({ type: MessageType.METHOD_RETURN, flags: MessageFlag.NO_REPLY_EXPECTED, serial: 0, replySerial: call.serial, destination: call.sender, signature, body });
+    this.send({
+      type: MessageType.METHOD_RETURN,
+      flags: MessageFlag.NO_REPLY_EXPECTED,
+      serial: 0,
+      replySerial: call.serial,
+      destination: call.sender,
+      signature,
+      body,
+    });
   }
 
   replyError(call: Message, errorName: string, text: string): void {
     if (call.flags & MessageFlag.NO_REPLY_EXPECTED) return;
-    this.send({ type: MessageType.ERROR, flags: MessageFlag.NO_REPLY_EXPECTED, serial: 0, replySerial: call.serial, destination: call.sender, errorName, signature: 's', body: [text] });
+    this.send({
+      type: MessageType.ERROR,
+      flags: MessageFlag.NO_REPLY_EXPECTED,
+      serial: 0,
+      replySerial: call.serial,
+      destination: call.sender,
+      errorName,
+      signature: 's',
+      body: [text],
+    });
   }
 
   emitSignal(spec: SignalSpec): number {
-    return this.send({ type: MessageType.SIGNAL, flags: MessageFlag.NO_REPLY_EXPECTED, serial: 0, ...spec, body: spec.body ?? [] });
+    return this.send({
+      type: MessageType.SIGNAL,
+      flags: MessageFlag.NO_REPLY_EXPECTED,
+      serial: 0,
+      ...spec,
+      body: spec.body ?? [],
+    });
   }
 
   private onData(chunk: Buffer, continuesAuthRead: boolean): void {
@@ -364,7 +401,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     const recorder = this.recorder;
     const indexes: number[] = [];
     if (recorder) {
-      for (let i = 0; i < messages.length; i++) indexes.push(recorder.message('received', messages[i]!, frames[i]!, at));
+      for (let i = 0; i < messages.length; i++)
+        indexes.push(recorder.message('received', messages[i]!, frames[i]!, at));
       if (continuesAuthRead) recorder.completeInLastRead(indexes);
       else recorder.read(chunk.length, indexes, at);
     }
@@ -403,7 +441,12 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       case MessageType.METHOD_CALL:
         if (message.interface === PEER_INTERFACE) this.answerPeer(message);
         else if (this.listenerCount('methodCall') > 0) this.emit('methodCall', message);
-        else this.replyError(message, 'org.freedesktop.DBus.Error.UnknownMethod', `no object at ${message.path} on this connection`);
+        else
+          this.replyError(
+            message,
+            'org.freedesktop.DBus.Error.UnknownMethod',
+            `no object at ${message.path} on this connection`,
+          );
         return;
     }
   }
@@ -414,8 +457,18 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     else if (call.member === 'GetMachineId') {
       const id = machineId();
       if (id) this.reply(call, 's', [id]);
-      else this.replyError(call, 'org.freedesktop.DBus.Error.FileNotFound', 'no /etc/machine-id or /var/lib/dbus/machine-id');
-    } else this.replyError(call, 'org.freedesktop.DBus.Error.UnknownMethod', `${PEER_INTERFACE} has no method ${call.member}`);
+      else
+        this.replyError(
+          call,
+          'org.freedesktop.DBus.Error.FileNotFound',
+          'no /etc/machine-id or /var/lib/dbus/machine-id',
+        );
+    } else
+      this.replyError(
+        call,
+        'org.freedesktop.DBus.Error.UnknownMethod',
+        `${PEER_INTERFACE} has no method ${call.member}`,
+      );
   }
 
   private onClose(): void {

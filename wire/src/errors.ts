@@ -111,7 +111,9 @@ export class CallTimeoutError extends DBusClientError {
     readonly timeoutMs: number,
     readonly target: string,
   ) {
-    super(`no reply to ${target} (serial ${serial}) within ${timeoutMs} ms; the peer may be busy, hung or not reading (raise --timeout to wait longer)`);
+    super(
+      `no reply to ${target} (serial ${serial}) within ${timeoutMs} ms; the peer may be busy, hung or not reading (raise --timeout to wait longer)`,
+    );
     this.name = 'CallTimeoutError';
   }
 }

@@ -49,7 +49,10 @@ interface Tag {
 
 function* tags(xml: string): Generator<Tag> {
   // Comments, the DOCTYPE and processing instructions carry nothing the call needs.
-  const stripped = xml.replace(/<!--[\s\S]*?-->/g, '').replace(/<![^>]*>/g, '').replace(/<\?[\s\S]*?\?>/g, '');
+  const stripped = xml
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/<![^>]*>/g, '')
+    .replace(/<\?[\s\S]*?\?>/g, '');
   const tagPattern = /<(\/?)([A-Za-z_][\w:.-]*)((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>/g;
   const attributePattern = /([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
   for (const match of stripped.matchAll(tagPattern)) {
@@ -100,7 +103,11 @@ export function parseIntrospection(xml: string): IntrospectedNode {
         if (tag.selfClosing) signal = null;
         break;
       case 'property':
-        iface?.properties.push({ name: tag.attributes.name ?? '', type: tag.attributes.type ?? '', access: tag.attributes.access ?? '' });
+        iface?.properties.push({
+          name: tag.attributes.name ?? '',
+          type: tag.attributes.type ?? '',
+          access: tag.attributes.access ?? '',
+        });
         break;
       case 'arg': {
         const arg = { name: tag.attributes.name ?? null, type: tag.attributes.type ?? '' };
@@ -121,16 +128,36 @@ export function parseIntrospection(xml: string): IntrospectedNode {
 }
 
 /** Calls Introspect on destination/path and parses the answer. */
-export async function introspect(connection: Connection, destination: string, path: string, timeoutMs?: number): Promise<IntrospectedNode> {
-  const reply = await connection.call({ destination, path, interface: 'org.freedesktop.DBus.Introspectable', member: 'Introspect', timeoutMs });
+export async function introspect(
+  connection: Connection,
+  destination: string,
+  path: string,
+  timeoutMs?: number,
+): Promise<IntrospectedNode> {
+  const reply = await connection.call({
+    destination,
+    path,
+    interface: 'org.freedesktop.DBus.Introspectable',
+    member: 'Introspect',
+    timeoutMs,
+  });
   const xml = reply.body[0];
-  if (typeof xml !== 'string') throw new ProtocolError(`Introspect on ${destination} ${path} returned "${reply.signature ?? ''}", not a string`);
+  if (typeof xml !== 'string')
+    throw new ProtocolError(`Introspect on ${destination} ${path} returned "${reply.signature ?? ''}", not a string`);
   return parseIntrospection(xml);
 }
 
 /** Finds a method by name (and interface, if given); returns all candidates when the name is ambiguous. */
-export function findMethods(node: IntrospectedNode, member: string, interfaceName?: string): { interface: string; method: IntrospectedMethod }[] {
+export function findMethods(
+  node: IntrospectedNode,
+  member: string,
+  interfaceName?: string,
+): { interface: string; method: IntrospectedMethod }[] {
   return node.interfaces
     .filter((candidate) => interfaceName === undefined || candidate.name === interfaceName)
-    .flatMap((candidate) => candidate.methods.filter((method) => method.name === member).map((method) => ({ interface: candidate.name, method })));
+    .flatMap((candidate) =>
+      candidate.methods
+        .filter((method) => method.name === member)
+        .map((method) => ({ interface: candidate.name, method })),
+    );
 }

@@ -82,7 +82,11 @@ function int64(where: string, value: unknown, signed: boolean): bigint {
   if (typeof value === 'bigint') n = value;
   else if (typeof value === 'number' && Number.isSafeInteger(value)) n = BigInt(value);
   else if (typeof value === 'string' && /^-?\d+$/.test(value)) n = BigInt(value);
-  else throw new MarshalError(where, `expected a 64-bit integer (bigint, safe integer or decimal string), got ${describe(value)}`);
+  else
+    throw new MarshalError(
+      where,
+      `expected a 64-bit integer (bigint, safe integer or decimal string), got ${describe(value)}`,
+    );
   const [min, max] = signed ? [-(1n << 63n), (1n << 63n) - 1n] : [0n, (1n << 64n) - 1n];
   if (n < min || n > max) throw new MarshalError(where, `${n} is out of range for "${signed ? 'x' : 't'}"`);
   return n;
@@ -98,7 +102,8 @@ function describe(value: unknown): string {
 }
 
 function text(where: string, value: unknown, code: string): string {
-  if (typeof value !== 'string') throw new MarshalError(where, `expected a string for "${code}", got ${describe(value)}`);
+  if (typeof value !== 'string')
+    throw new MarshalError(where, `expected a string for "${code}", got ${describe(value)}`);
   if (value.includes('\0')) throw new MarshalError(where, 'strings must not contain NUL characters');
   return value;
 }
@@ -109,7 +114,8 @@ function writeValue(w: Writer, type: TypeNode, value: unknown, where: string, de
       w.u8(integer(where, value, 0, 255, 'y'));
       return;
     case 'b':
-      if (typeof value !== 'boolean') throw new MarshalError(where, `expected a boolean for "b", got ${describe(value)}`);
+      if (typeof value !== 'boolean')
+        throw new MarshalError(where, `expected a boolean for "b", got ${describe(value)}`);
       w.u32(value ? 1 : 0);
       return;
     case 'n':
@@ -185,7 +191,10 @@ function writeValue(w: Writer, type: TypeNode, value: unknown, where: string, de
     }
     case '(': {
       if (!Array.isArray(value) || value.length !== type.children.length) {
-        throw new MarshalError(where, `expected an array of ${type.children.length} fields for "${type.signature}", got ${describe(value)}`);
+        throw new MarshalError(
+          where,
+          `expected an array of ${type.children.length} fields for "${type.signature}", got ${describe(value)}`,
+        );
       }
       w.align(8);
       type.children.forEach((field, i) => writeValue(w, field, value[i], `${where}, field ${i}`, depth + 1));

@@ -10,7 +10,11 @@ import type { MessageTypeName } from './recording';
 export const MessageType = { METHOD_CALL: 1, METHOD_RETURN: 2, ERROR: 3, SIGNAL: 4 } as const;
 export type MessageTypeCode = (typeof MessageType)[keyof typeof MessageType];
 
-export const MessageFlag = { NO_REPLY_EXPECTED: 0x1, NO_AUTO_START: 0x2, ALLOW_INTERACTIVE_AUTHORIZATION: 0x4 } as const;
+export const MessageFlag = {
+  NO_REPLY_EXPECTED: 0x1,
+  NO_AUTO_START: 0x2,
+  ALLOW_INTERACTIVE_AUTHORIZATION: 0x4,
+} as const;
 
 const TYPE_NAMES: Record<MessageTypeCode, MessageTypeName> = {
   1: 'method_call',
@@ -23,7 +27,17 @@ export function typeName(type: MessageTypeCode): MessageTypeName {
   return TYPE_NAMES[type];
 }
 
-const Field = { PATH: 1, INTERFACE: 2, MEMBER: 3, ERROR_NAME: 4, REPLY_SERIAL: 5, DESTINATION: 6, SENDER: 7, SIGNATURE: 8, UNIX_FDS: 9 } as const;
+const Field = {
+  PATH: 1,
+  INTERFACE: 2,
+  MEMBER: 3,
+  ERROR_NAME: 4,
+  REPLY_SERIAL: 5,
+  DESTINATION: 6,
+  SENDER: 7,
+  SIGNATURE: 8,
+  UNIX_FDS: 9,
+} as const;
 
 export interface Message {
   type: MessageTypeCode;
@@ -109,16 +123,29 @@ export function frameLength(buf: Buffer, offset: number): number {
     bodyLength = buf.readUInt32BE(offset + 4);
     fieldsLength = buf.readUInt32BE(offset + 12);
   } else {
-    throw new ProtocolError(`bad endianness byte 0x${(endian ?? 0).toString(16)} at the start of a message: the stream is not D-Bus or is out of sync`);
+    throw new ProtocolError(
+      `bad endianness byte 0x${(endian ?? 0).toString(16)} at the start of a message: the stream is not D-Bus or is out of sync`,
+    );
   }
   if (buf[offset + 3] !== 1) throw new ProtocolError(`unsupported protocol version ${buf[offset + 3]} (expected 1)`);
-  if (fieldsLength > MAX_ARRAY_LENGTH) throw new ProtocolError(`header field array of ${fieldsLength} bytes is over the 64 MiB limit`);
+  if (fieldsLength > MAX_ARRAY_LENGTH)
+    throw new ProtocolError(`header field array of ${fieldsLength} bytes is over the 64 MiB limit`);
   const total = 16 + ((fieldsLength + 7) & ~7) + bodyLength;
   if (total > MAX_MESSAGE_LENGTH) throw new ProtocolError(`message of ${total} bytes is over the 128 MiB limit`);
   return total;
 }
 
-const FIELD_SIGNATURES: Record<number, string> = { 1: 'o', 2: 's', 3: 's', 4: 's', 5: 'u', 6: 's', 7: 's', 8: 'g', 9: 'u' };
+const FIELD_SIGNATURES: Record<number, string> = {
+  1: 'o',
+  2: 's',
+  3: 's',
+  4: 's',
+  5: 'u',
+  6: 's',
+  7: 's',
+  8: 'g',
+  9: 'u',
+};
 
 /** Decodes one complete message (exactly `frame`). Throws ProtocolError on anything malformed. */
 export function decodeMessage(frame: Buffer): Message {
@@ -158,9 +185,11 @@ export function decodeMessage(frame: Buffer): Message {
   if (frame.length - body.pos !== bodyLength) throw new ProtocolError('body length does not match the header');
   checkRequiredFields(message);
   const signature = message.signature ?? '';
-  if (signature === '' && bodyLength > 0) throw new ProtocolError(`body of ${bodyLength} bytes without a SIGNATURE header field`);
+  if (signature === '' && bodyLength > 0)
+    throw new ProtocolError(`body of ${bodyLength} bytes without a SIGNATURE header field`);
   message.body = readValues(body, parseSignatureOrProtocol(signature));
-  if (body.pos !== frame.length) throw new ProtocolError(`body has ${frame.length - body.pos} byte(s) beyond its signature "${signature}"`);
+  if (body.pos !== frame.length)
+    throw new ProtocolError(`body has ${frame.length - body.pos} byte(s) beyond its signature "${signature}"`);
   return message;
 }
 
@@ -180,36 +209,52 @@ function parseSingleField(signature: string) {
 
 function assignField(message: Message, code: number, value: unknown): void {
   switch (code) {
-    case Field.PATH: message.path = value as string; break;
+    case Field.PATH:
+      message.path = value as string;
+      break;
     case Field.INTERFACE:
-      if (!isInterfaceName(value as string)) throw new ProtocolError(`invalid interface name in header: ${JSON.stringify(value)}`);
+      if (!isInterfaceName(value as string))
+        throw new ProtocolError(`invalid interface name in header: ${JSON.stringify(value)}`);
       message.interface = value as string;
       break;
     case Field.MEMBER:
-      if (!isMemberName(value as string)) throw new ProtocolError(`invalid member name in header: ${JSON.stringify(value)}`);
+      if (!isMemberName(value as string))
+        throw new ProtocolError(`invalid member name in header: ${JSON.stringify(value)}`);
       message.member = value as string;
       break;
     case Field.ERROR_NAME:
-      if (!isErrorName(value as string)) throw new ProtocolError(`invalid error name in header: ${JSON.stringify(value)}`);
+      if (!isErrorName(value as string))
+        throw new ProtocolError(`invalid error name in header: ${JSON.stringify(value)}`);
       message.errorName = value as string;
       break;
-    case Field.REPLY_SERIAL: message.replySerial = value as number; break;
+    case Field.REPLY_SERIAL:
+      message.replySerial = value as number;
+      break;
     case Field.DESTINATION:
-      if (!isBusName(value as string)) throw new ProtocolError(`invalid destination in header: ${JSON.stringify(value)}`);
+      if (!isBusName(value as string))
+        throw new ProtocolError(`invalid destination in header: ${JSON.stringify(value)}`);
       message.destination = value as string;
       break;
     case Field.SENDER:
       if (!isBusName(value as string)) throw new ProtocolError(`invalid sender in header: ${JSON.stringify(value)}`);
       message.sender = value as string;
       break;
-    case Field.SIGNATURE: message.signature = value as string; break;
-    case Field.UNIX_FDS: message.unixFds = value as number; break;
-    default: break; // unknown fields must be accepted and ignored
+    case Field.SIGNATURE:
+      message.signature = value as string;
+      break;
+    case Field.UNIX_FDS:
+      message.unixFds = value as number;
+      break;
+    default:
+      break; // unknown fields must be accepted and ignored
   }
 }
 
 function checkRequiredFields(message: Message): void {
-  const missing = (field: string) => new ProtocolError(`${typeName(message.type)} (serial ${message.serial}) without the required ${field} header field`);
+  const missing = (field: string) =>
+    new ProtocolError(
+      `${typeName(message.type)} (serial ${message.serial}) without the required ${field} header field`,
+    );
   switch (message.type) {
     case MessageType.METHOD_CALL:
       if (message.path === undefined) throw missing('PATH');
@@ -231,10 +276,17 @@ function checkRequiredFields(message: Message): void {
 }
 
 /** Validates the names in an outgoing method call, so mistakes surface before the bus disconnects us. */
-export function checkCallNames(call: { destination?: string; path: string; interface?: string; member: string }): string | null {
-  if (call.destination !== undefined && !isBusName(call.destination)) return `"${call.destination}" is not a valid bus name`;
+export function checkCallNames(call: {
+  destination?: string;
+  path: string;
+  interface?: string;
+  member: string;
+}): string | null {
+  if (call.destination !== undefined && !isBusName(call.destination))
+    return `"${call.destination}" is not a valid bus name`;
   if (!isObjectPath(call.path)) return `"${call.path}" is not a valid object path (like /org/example/Object)`;
-  if (call.interface !== undefined && !isInterfaceName(call.interface)) return `"${call.interface}" is not a valid interface name (like org.example.Iface)`;
+  if (call.interface !== undefined && !isInterfaceName(call.interface))
+    return `"${call.interface}" is not a valid interface name (like org.example.Iface)`;
   if (!isMemberName(call.member)) return `"${call.member}" is not a valid member name`;
   return null;
 }

@@ -29,14 +29,21 @@ function escapeXml(text: string): string {
 }
 
 function introspectionXml(interfaces: ExportedInterface[]): string {
-  const lines = ['<!DOCTYPE node PUBLIC "-//freedesktop//DTD D-BUS Object Introspection 1.0//EN" "http://www.freedesktop.org/standards/dbus/1.0/introspect.dtd">', '<node>'];
-  lines.push(`  <interface name="${INTROSPECTABLE}"><method name="Introspect"><arg name="xml" type="s" direction="out"/></method></interface>`);
+  const lines = [
+    '<!DOCTYPE node PUBLIC "-//freedesktop//DTD D-BUS Object Introspection 1.0//EN" "http://www.freedesktop.org/standards/dbus/1.0/introspect.dtd">',
+    '<node>',
+  ];
+  lines.push(
+    `  <interface name="${INTROSPECTABLE}"><method name="Introspect"><arg name="xml" type="s" direction="out"/></method></interface>`,
+  );
   for (const iface of interfaces) {
     lines.push(`  <interface name="${escapeXml(iface.name)}">`);
     for (const [name, method] of Object.entries(iface.methods)) {
       lines.push(`    <method name="${escapeXml(name)}">`);
-      for (const [i, type] of splitTypes(method.in ?? '').entries()) lines.push(`      <arg name="in${i}" type="${escapeXml(type)}" direction="in"/>`);
-      for (const [i, type] of splitTypes(method.out).entries()) lines.push(`      <arg name="out${i}" type="${escapeXml(type)}" direction="out"/>`);
+      for (const [i, type] of splitTypes(method.in ?? '').entries())
+        lines.push(`      <arg name="in${i}" type="${escapeXml(type)}" direction="in"/>`);
+      for (const [i, type] of splitTypes(method.out).entries())
+        lines.push(`      <arg name="out${i}" type="${escapeXml(type)}" direction="out"/>`);
       lines.push('    </method>');
     }
     lines.push('  </interface>');
@@ -71,7 +78,11 @@ export function serveObjects(connection: Connection, objects: Record<string, Exp
   return () => connection.off('methodCall', onCall);
 }
 
-async function answer(connection: Connection, objects: Record<string, ExportedInterface[]>, call: Message): Promise<void> {
+async function answer(
+  connection: Connection,
+  objects: Record<string, ExportedInterface[]>,
+  call: Message,
+): Promise<void> {
   const interfaces = objects[call.path!];
   if (!interfaces) {
     connection.replyError(call, 'org.freedesktop.DBus.Error.UnknownObject', `no object at ${call.path}`);
@@ -81,13 +92,24 @@ async function answer(connection: Connection, objects: Record<string, ExportedIn
     connection.reply(call, 's', [introspectionXml(interfaces)]);
     return;
   }
-  const found = interfaces.filter((iface) => call.interface === undefined || iface.name === call.interface).map((iface) => iface.methods[call.member!]).find((method) => method !== undefined);
+  const found = interfaces
+    .filter((iface) => call.interface === undefined || iface.name === call.interface)
+    .map((iface) => iface.methods[call.member!])
+    .find((method) => method !== undefined);
   if (!found) {
-    connection.replyError(call, 'org.freedesktop.DBus.Error.UnknownMethod', `no method ${call.interface ?? '*'}.${call.member} at ${call.path}`);
+    connection.replyError(
+      call,
+      'org.freedesktop.DBus.Error.UnknownMethod',
+      `no method ${call.interface ?? '*'}.${call.member} at ${call.path}`,
+    );
     return;
   }
   if (found.in !== null && (call.signature ?? '') !== found.in) {
-    connection.replyError(call, 'org.freedesktop.DBus.Error.InvalidArgs', `${call.member} takes "${found.in}", got "${call.signature ?? ''}"`);
+    connection.replyError(
+      call,
+      'org.freedesktop.DBus.Error.InvalidArgs',
+      `${call.member} takes "${found.in}", got "${call.signature ?? ''}"`,
+    );
     return;
   }
   try {
@@ -101,6 +123,14 @@ async function answer(connection: Connection, objects: Record<string, ExportedIn
 
 /** Requests a well-known name (DO_NOT_QUEUE); throws unless this connection became its primary owner. */
 export async function requestName(connection: Connection, name: string): Promise<void> {
-  const reply = await connection.call({ destination: BUS_NAME, path: BUS_PATH, interface: BUS_NAME, member: 'RequestName', signature: 'su', body: [name, 4] });
-  if (reply.body[0] !== 1) throw new Error(`RequestName("${name}") answered ${String(reply.body[0])}, not 1 (primary owner)`);
+  const reply = await connection.call({
+    destination: BUS_NAME,
+    path: BUS_PATH,
+    interface: BUS_NAME,
+    member: 'RequestName',
+    signature: 'su',
+    body: [name, 4],
+  });
+  if (reply.body[0] !== 1)
+    throw new Error(`RequestName("${name}") answered ${String(reply.body[0])}, not 1 (primary owner)`);
 }

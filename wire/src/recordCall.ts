@@ -19,7 +19,8 @@ export type CallOutcome = 'reply' | 'error-reply' | 'timeout' | 'failed';
 
 /** How a recorded call ended: a method return, an ERROR from the peer or bus, a local timeout, or another failure. */
 export function outcomeOf(recording: DetailedRecording): CallOutcome {
-  if (recording.reply !== null) return recording.messages[recording.reply]!.type === 'method_return' ? 'reply' : 'error-reply';
+  if (recording.reply !== null)
+    return recording.messages[recording.reply]!.type === 'method_return' ? 'reply' : 'error-reply';
   if (recording.error?.name === LOCAL_ERROR.timeout) return 'timeout';
   return 'failed';
 }
@@ -42,7 +43,12 @@ export async function recordCall(options: RecordCallOptions): Promise<DetailedRe
       reply = findReply(recorder, caught.replySerial, callIndex);
       error = { name: caught.errorName, message: caught.text };
     } else if (caught instanceof DBusClientError) {
-      const name = caught.kind === 'timeout' ? LOCAL_ERROR.timeout : caught.kind === 'disconnected' ? LOCAL_ERROR.disconnected : LOCAL_ERROR.failed;
+      const name =
+        caught.kind === 'timeout'
+          ? LOCAL_ERROR.timeout
+          : caught.kind === 'disconnected'
+            ? LOCAL_ERROR.disconnected
+            : LOCAL_ERROR.failed;
       error = { name, message: caught.message };
     } else throw caught;
   } finally {
@@ -55,7 +61,12 @@ export async function recordCall(options: RecordCallOptions): Promise<DetailedRe
 function findReply(recorder: Recorder, serial: number, from: number): number | null {
   for (let i = from; i < recorder.messages.length; i++) {
     const message = recorder.messages[i]!;
-    if (message.direction === 'received' && message.replySerial === serial && (message.type === 'method_return' || message.type === 'error')) return i;
+    if (
+      message.direction === 'received' &&
+      message.replySerial === serial &&
+      (message.type === 'method_return' || message.type === 'error')
+    )
+      return i;
   }
   return null;
 }

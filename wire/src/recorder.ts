@@ -64,7 +64,11 @@ export class Recorder {
     if (message) message.note = 'late reply: its call had already timed out';
   }
 
-  result(call: number | null, reply: number | null, error: { name: string; message: string } | null): DetailedRecording {
+  result(
+    call: number | null,
+    reply: number | null,
+    error: { name: string; message: string } | null,
+  ): DetailedRecording {
     return {
       messages: this.messages,
       reads: this.reads,

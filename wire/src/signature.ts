@@ -22,7 +22,19 @@ export interface TypeNode {
 }
 
 const BASIC_ALIGN: Record<BasicCode, number> = {
-  y: 1, b: 4, n: 2, q: 2, i: 4, u: 4, x: 8, t: 8, d: 8, h: 4, s: 4, o: 4, g: 1,
+  y: 1,
+  b: 4,
+  n: 2,
+  q: 2,
+  i: 4,
+  u: 4,
+  x: 8,
+  t: 8,
+  d: 8,
+  h: 4,
+  s: 4,
+  o: 4,
+  g: 1,
 };
 
 export function isBasicCode(code: string): code is BasicCode {

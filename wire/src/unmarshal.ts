@@ -23,7 +23,8 @@ export class Reader {
   }
 
   need(n: number, what: string): void {
-    if (this.pos + n > this.end) throw new ProtocolError(`message truncated reading ${what} at offset ${this.pos - this.base}`);
+    if (this.pos + n > this.end)
+      throw new ProtocolError(`message truncated reading ${what} at offset ${this.pos - this.base}`);
   }
 
   align(n: number): void {
@@ -32,7 +33,8 @@ export class Reader {
     if (pad === 0) return;
     this.need(pad, 'padding');
     for (let i = 0; i < pad; i++) {
-      if (this.buf[this.pos + i] !== 0) throw new ProtocolError(`non-zero padding byte at offset ${this.pos + i - this.base}`);
+      if (this.buf[this.pos + i] !== 0)
+        throw new ProtocolError(`non-zero padding byte at offset ${this.pos + i - this.base}`);
     }
     this.pos += pad;
   }
@@ -94,7 +96,14 @@ export function readValue(r: Reader, type: TypeNode, depth: number): unknown {
     case 'q': {
       r.align(2);
       r.need(2, 'an int16');
-      const n = type.code === 'n' ? (le ? buf.readInt16LE(r.pos) : buf.readInt16BE(r.pos)) : le ? buf.readUInt16LE(r.pos) : buf.readUInt16BE(r.pos);
+      const n =
+        type.code === 'n'
+          ? le
+            ? buf.readInt16LE(r.pos)
+            : buf.readInt16BE(r.pos)
+          : le
+            ? buf.readUInt16LE(r.pos)
+            : buf.readUInt16BE(r.pos);
       r.pos += 2;
       return n;
     }
@@ -114,8 +123,12 @@ export function readValue(r: Reader, type: TypeNode, depth: number): unknown {
       r.need(8, 'an int64');
       const n =
         type.code === 'x'
-          ? le ? buf.readBigInt64LE(r.pos) : buf.readBigInt64BE(r.pos)
-          : le ? buf.readBigUInt64LE(r.pos) : buf.readBigUInt64BE(r.pos);
+          ? le
+            ? buf.readBigInt64LE(r.pos)
+            : buf.readBigInt64BE(r.pos)
+          : le
+            ? buf.readBigUInt64LE(r.pos)
+            : buf.readBigUInt64BE(r.pos);
       r.pos += 8;
       return n;
     }

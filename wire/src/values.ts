@@ -10,10 +10,7 @@ export interface Variant {
 
 export function isVariant(value: unknown): value is Variant {
   return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as Variant).signature === 'string' &&
-    'value' in value
+    typeof value === 'object' && value !== null && typeof (value as Variant).signature === 'string' && 'value' in value
   );
 }
 

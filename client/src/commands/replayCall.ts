@@ -4,7 +4,14 @@
 // The entry of its own bundle, dist/replay.js, which client.ts loads on the command's first use: the
 // D-Bus client and the webview code cost activation nothing.
 import * as vscode from 'vscode';
-import { isCallData, isReplayRequest, SOURCE, type CallData, type DiagnosticData, type ReplayRequest } from '../../../protocol/src/index';
+import {
+  isCallData,
+  isReplayRequest,
+  SOURCE,
+  type CallData,
+  type DiagnosticData,
+  type ReplayRequest,
+} from '../../../protocol/src/index';
 import {
   argumentHint,
   busLabel,
@@ -65,7 +72,11 @@ function callTitle(call: CallData): string {
   return `${call.interface ? `${call.interface}.` : ''}${call.member}`;
 }
 
-async function pickFlagged(flagged: Flagged[], placeHolder: string, allowManual: boolean): Promise<ReplayRequest | undefined> {
+async function pickFlagged(
+  flagged: Flagged[],
+  placeHolder: string,
+  allowManual: boolean,
+): Promise<ReplayRequest | undefined> {
   type Item = vscode.QuickPickItem & { request: ReplayRequest };
   const items: Item[] = flagged.map((f) => ({
     label: callTitle(f.request.call),
@@ -74,7 +85,12 @@ async function pickFlagged(flagged: Flagged[], placeHolder: string, allowManual:
     request: f.request,
   }));
   if (allowManual) items.push({ label: '$(edit) Enter a call by hand…', request: { call: {} }, alwaysShow: true });
-  const picked = await vscode.window.showQuickPick(items, { title: 'D-Bus Lint: Replay Call', placeHolder, matchOnDescription: true, matchOnDetail: true });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'D-Bus Lint: Replay Call',
+    placeHolder,
+    matchOnDescription: true,
+    matchOnDetail: true,
+  });
   return picked?.request;
 }
 
@@ -90,7 +106,13 @@ async function chooseRequest(): Promise<ReplayRequest | undefined> {
     if (here.length > 1) return pickFlagged(here, 'Several calls are flagged here: pick one to replay', false);
   }
   const all = vscode.languages.getDiagnostics().flatMap(([uri, diagnostics]) => flaggedIn(uri, diagnostics));
-  return pickFlagged(all, all.length ? 'Pick a flagged call to replay, or enter one by hand' : 'No flagged calls in the workspace: enter one by hand', true);
+  return pickFlagged(
+    all,
+    all.length
+      ? 'Pick a flagged call to replay, or enter one by hand'
+      : 'No flagged calls in the workspace: enter one by hand',
+    true,
+  );
 }
 
 /** Pre-fills for a part the code did not give, derived from what it did give. */
@@ -131,7 +153,8 @@ async function askBus(settings: ProbeSettings, context: vscode.ExtensionContext)
     { label: 'Session bus', description: 'default', kind_: 'session' },
     { label: 'Custom address…', description: 'unix:path=…, tcp:host=…,port=…', kind_: 'address' },
   ];
-  if (settings.allowSystemBus) items.push({ label: 'System bus', description: 'allowed by dbusLint.probe.allowSystemBus', kind_: 'system' });
+  if (settings.allowSystemBus)
+    items.push({ label: 'System bus', description: 'allowed by dbusLint.probe.allowSystemBus', kind_: 'system' });
   const picked = await vscode.window.showQuickPick(items, { title: 'Replay on which bus?' });
   if (!picked) return undefined;
   if (picked.kind_ !== 'address') return { kind: picked.kind_ };
@@ -139,7 +162,8 @@ async function askBus(settings: ProbeSettings, context: vscode.ExtensionContext)
     title: 'D-Bus address',
     value: context.globalState.get<string>(LAST_ADDRESS_KEY) ?? process.env.DBUS_SESSION_BUS_ADDRESS ?? 'unix:path=',
     ignoreFocusOut: true,
-    validateInput: (value) => (/^[a-z]+:.+=/.test(value.trim()) ? undefined : 'an address such as unix:path=/run/user/1000/bus'),
+    validateInput: (value) =>
+      /^[a-z]+:.+=/.test(value.trim()) ? undefined : 'an address such as unix:path=/run/user/1000/bus',
   });
   if (!address) return undefined;
   await context.globalState.update(LAST_ADDRESS_KEY, address.trim());
@@ -185,7 +209,8 @@ function editorPrompts(settings: ProbeSettings, notes: string[]): CallPrompts {
         const text = await vscode.window.showInputBox({
           title: `Replay ${target.member}: argument ${i + 1} of ${types.length}`,
           prompt: `${names[i] ?? `arg${i}`} (type ${type}): ${argumentHint(type)}`,
-          value: known?.[i] === undefined ? '' : typeof known[i] === 'string' ? (known[i] as string) : jsonText(known[i]),
+          value:
+            known?.[i] === undefined ? '' : typeof known[i] === 'string' ? (known[i] as string) : jsonText(known[i]),
           ignoreFocusOut: true,
           validateInput: (value) => parseArgumentText(type, value).problem,
         });
@@ -209,7 +234,12 @@ async function confirmCall(call: ReplayCall, note: string | undefined): Promise<
     `Arguments: ${call.args.length ? jsonText(call.args) : '(none)'}`,
     ...(note ? ['', note] : []),
   ].join('\n');
-  const choice = await vscode.window.showWarningMessage('Send this D-Bus call?', { modal: true, detail }, 'Send', 'Other Bus…');
+  const choice = await vscode.window.showWarningMessage(
+    'Send this D-Bus call?',
+    { modal: true, detail },
+    'Send',
+    'Other Bus…',
+  );
   return choice === 'Send' ? 'send' : choice === 'Other Bus…' ? 'other-bus' : undefined;
 }
 
@@ -222,7 +252,12 @@ async function refuseUntrusted(): Promise<void> {
   if (choice === manage) await vscode.commands.executeCommand('workbench.trust.manage');
 }
 
-async function replayCommand(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, backend: ReplayBackend, argument: unknown): Promise<void> {
+async function replayCommand(
+  context: vscode.ExtensionContext,
+  output: vscode.LogOutputChannel,
+  backend: ReplayBackend,
+  argument: unknown,
+): Promise<void> {
   if (!vscode.workspace.isTrusted) return refuseUntrusted();
   const request = isReplayRequest(argument) ? argument : await chooseRequest();
   if (!request) return;
@@ -231,11 +266,20 @@ async function replayCommand(context: vscode.ExtensionContext, output: vscode.Lo
   const notes: string[] = [];
   if (request.call.bus === 'system') {
     if (settings.allowSystemBus) bus = { kind: 'system' };
-    else notes.push('The code uses the system bus; replaying there needs the machine setting dbusLint.probe.allowSystemBus.');
+    else
+      notes.push(
+        'The code uses the system bus; replaying there needs the machine setting dbusLint.probe.allowSystemBus.',
+      );
   }
   let call: ReplayCall | undefined;
   try {
-    call = await completeCall({ known: request.call, bus, backend, timeoutMs: settings.timeoutMs, prompts: editorPrompts(settings, notes) });
+    call = await completeCall({
+      known: request.call,
+      bus,
+      backend,
+      timeoutMs: settings.timeoutMs,
+      prompts: editorPrompts(settings, notes),
+    });
   } catch (error) {
     void vscode.window.showErrorMessage(`D-Bus Lint: cannot replay this call: ${(error as Error).message}`);
     return;
@@ -258,7 +302,12 @@ async function replayCommand(context: vscode.ExtensionContext, output: vscode.Lo
       { location: vscode.ProgressLocation.Window, title: `Replaying ${call.member} on the ${busLabel(call.bus)}` },
       () => runReplay(call, backend, settings.timeoutMs),
     );
-    ReplayPanel.show({ extensionUri: context.extensionUri, output, backend, timeoutMs: settings.timeoutMs }, result, request.ruleId ?? null, started);
+    ReplayPanel.show(
+      { extensionUri: context.extensionUri, output, backend, timeoutMs: settings.timeoutMs },
+      result,
+      request.ruleId ?? null,
+      started,
+    );
   } catch (error) {
     const message = `D-Bus Lint: could not replay ${call.member} on the ${busLabel(call.bus)}: ${(error as Error).message}`;
     output.error(message);
@@ -267,7 +316,10 @@ async function replayCommand(context: vscode.ExtensionContext, output: vscode.Lo
 }
 
 /** The command's handler; one D-Bus backend serves every replay of the session. */
-export function replayHandler(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): (argument: unknown) => Promise<void> {
+export function replayHandler(
+  context: vscode.ExtensionContext,
+  output: vscode.LogOutputChannel,
+): (argument: unknown) => Promise<void> {
   const backend = dbusBackend();
   return (argument) => replayCommand(context, output, backend, argument);
 }

@@ -50,7 +50,12 @@ export class ReplayPanel {
   }
 
   /** Shows `result` in the replay panel (reusing an open one); `commandStarted` times command → rendered view. */
-  static show(context: ReplayContext, result: ReplayResult, ruleId: ReplayViewModel['ruleId'], commandStarted: number): void {
+  static show(
+    context: ReplayContext,
+    result: ReplayResult,
+    ruleId: ReplayViewModel['ruleId'],
+    commandStarted: number,
+  ): void {
     const media = vscode.Uri.joinPath(context.extensionUri, 'media');
     let current = ReplayPanel.current;
     if (current) {
@@ -59,11 +64,16 @@ export class ReplayPanel {
       current.ruleId = ruleId;
       current.panel.reveal(vscode.ViewColumn.Beside, true);
     } else {
-      const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'D-Bus Replay', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-        enableScripts: true,
-        localResourceRoots: [media],
-        retainContextWhenHidden: true,
-      });
+      const panel = vscode.window.createWebviewPanel(
+        VIEW_TYPE,
+        'D-Bus Replay',
+        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+        {
+          enableScripts: true,
+          localResourceRoots: [media],
+          retainContextWhenHidden: true,
+        },
+      );
       current = new ReplayPanel(panel, context, result, ruleId);
       ReplayPanel.current = current;
     }
@@ -121,7 +131,9 @@ export class ReplayPanel {
       case 'savePcap':
         return this.save('pcap', () => toPcap(this.result.recording));
       case 'saveJson':
-        return this.save('json', () => Buffer.from(JSON.stringify(toCallRecording(this.result.recording), null, 2) + '\n'));
+        return this.save('json', () =>
+          Buffer.from(JSON.stringify(toCallRecording(this.result.recording), null, 2) + '\n'),
+        );
       case 'copyCommand': {
         const line = message.tool === 'busctl' ? busctlCommand(call) : dbusSendCommand(call);
         if (!line.ok) {
@@ -159,7 +171,13 @@ export class ReplayPanel {
     };
     const started = performance.now();
     try {
-      const summary = await this.context.backend.stress(this.result.call, runs, this.context.timeoutMs, onProgress, abort.signal);
+      const summary = await this.context.backend.stress(
+        this.result.call,
+        runs,
+        this.context.timeoutMs,
+        onProgress,
+        abort.signal,
+      );
       const cancelled = abort.signal.aborted;
       this.post({ type: 'stressDone', summary, cancelled });
       this.context.output.info(

@@ -15,10 +15,12 @@ export const DBUS_NEXT: LibraryModel = {
 };
 
 /** Bus constructors. */
-export const DBUS_NEXT_BUS = /(?:\b(?:const|let|var)\s+(\w+)|\bthis\.(\w+))\s*(?::\s*[\w.<>]+\s*)?=\s*(?:await\s+)?(?:\w+\.)?(session|system)Bus\s*\(/g;
+export const DBUS_NEXT_BUS =
+  /(?:\b(?:const|let|var)\s+(\w+)|\bthis\.(\w+))\s*(?::\s*[\w.<>]+\s*)?=\s*(?:await\s+)?(?:\w+\.)?(session|system)Bus\s*\(/g;
 
 /** Proxy interface methods that are not D-Bus calls (EventEmitter API, promise API). */
-export const JS_LOCAL_METHODS = /^(on|once|off|addListener|removeListener|removeAllListeners|prependListener|emit|listeners|listenerCount|then|catch|finally|bind|toString|\$\w*)$/;
+export const JS_LOCAL_METHODS =
+  /^(on|once|off|addListener|removeListener|removeAllListeners|prependListener|emit|listeners|listenerCount|then|catch|finally|bind|toString|\$\w*)$/;
 
 /** Callers that bound a promise with a timer. */
 export const JS_TIMEOUT_WRAPPERS = /^(race|any)$|timeout|deadline/i;

@@ -20,7 +20,8 @@ export const DBUS_RS_TIMEOUT_ARGUMENT: Record<string, number> = {
 };
 
 /** A timeout that never fires. */
-export const INFINITE_TIMEOUT = /Duration::MAX|(?:i32|u32|u64|i64|c_int|usize)::MAX|DBUS_TIMEOUT_INFINITE|0x7fff_?ffff/i;
+export const INFINITE_TIMEOUT =
+  /Duration::MAX|(?:i32|u32|u64|i64|c_int|usize)::MAX|DBUS_TIMEOUT_INFINITE|0x7fff_?ffff/i;
 
 /** dbus-tokio installs the timeout handler nonblock proxies rely on. */
 export const DBUS_TOKIO = /\bdbus_tokio\b/;

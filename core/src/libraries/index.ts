@@ -33,5 +33,8 @@ export const ALL_SENDS: ReadonlySet<string> = new Set([
  * file that uses no D-Bus library (there a TCP stream is some other protocol's).
  */
 export function handWrittenSocket(file: FileFacts): boolean {
-  return uses(RAW_SOCKET, file) || (file.has(/\bTcpStream\b/) && !uses(ZBUS, file) && !uses(DBUS_RS, file) && !uses(RUSTBUS, file));
+  return (
+    uses(RAW_SOCKET, file) ||
+    (file.has(/\bTcpStream\b/) && !uses(ZBUS, file) && !uses(DBUS_RS, file) && !uses(RUSTBUS, file))
+  );
 }

@@ -3,14 +3,7 @@ import type { FileFacts } from '../facts';
 // API models, one table per library: what recognises the library, which calls send and receive,
 // and what the library does about timeouts. Rules read these tables; adding a library is adding a table.
 
-export type LibraryId =
-  | 'zbus'
-  | 'dbus-rs'
-  | 'rustbus'
-  | 'raw-socket'
-  | 'dbus-next'
-  | 'dbus-native'
-  | 'net-socket';
+export type LibraryId = 'zbus' | 'dbus-rs' | 'rustbus' | 'raw-socket' | 'dbus-next' | 'dbus-native' | 'net-socket';
 
 export interface LibraryModel {
   id: LibraryId;

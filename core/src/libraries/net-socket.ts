@@ -5,7 +5,8 @@ export const NET_SOCKET: LibraryModel = {
   id: 'net-socket',
   displayName: 'net.Socket',
   language: 'js',
-  imports: /(?:from\s+|require\s*\(\s*|import\s*\(\s*)['"](?:node:)?net['"]|\bnet\.(?:Socket|createConnection|connect)\b/,
+  imports:
+    /(?:from\s+|require\s*\(\s*|import\s*\(\s*)['"](?:node:)?net['"]|\bnet\.(?:Socket|createConnection|connect)\b/,
   sends: ['write', 'end'],
   receives: ['once', 'on'],
   receiveUnit: 'bytes',
@@ -14,7 +15,8 @@ export const NET_SOCKET: LibraryModel = {
 };
 
 /** Data handlers that keep bytes across chunks (framing by the header's lengths); feeding the chunk to a framer counts too. */
-export const BUFFERING = /Buffer\.concat|\.concat\(|\+=|chunks|pending(?:Data|Bytes|Buffer)|this\.(?:buffer|buf|incoming)\b/i;
+export const BUFFERING =
+  /Buffer\.concat|\.concat\(|\+=|chunks|pending(?:Data|Bytes|Buffer)|this\.(?:buffer|buf|incoming)\b/i;
 
 /** Calls that take a chunk as one whole message. */
 export const PARSES_MESSAGE = /parse|decode|unmarshal|deserial|readMessage|handleMessage|onMessage|fromBuffer/i;

@@ -7,7 +7,8 @@ export const RAW_SOCKET: LibraryModel = {
   id: 'raw-socket',
   displayName: 'raw socket',
   language: 'rust',
-  imports: /\bnix::sys::socket\b|\buse\s+nix::|\blibc::(?:recv|send|read|write)|\bUnixStream\b|\bsocket::(?:recvmsg|sendmsg|recv|send)\b/,
+  imports:
+    /\bnix::sys::socket\b|\buse\s+nix::|\blibc::(?:recv|send|read|write)|\bUnixStream\b|\bsocket::(?:recvmsg|sendmsg|recv|send)\b/,
   sends: ['sendmsg', 'send', 'send_to', 'sendto', 'write_all', 'write', 'write_vectored', 'write_all_buf'],
   receives: ['recvmsg', 'recv', 'recv_from', 'recvfrom', 'read', 'read_buf', 'try_read', 'read_vectored'],
   receiveUnit: 'bytes',
@@ -16,7 +17,8 @@ export const RAW_SOCKET: LibraryModel = {
 };
 
 /** Evidence that the socket's reads are bounded in time. */
-export const READ_TIMEOUT = /set_read_timeout\s*\(\s*(?!None\b)[^\s)]|SO_RCVTIMEO|ReceiveTimeout|set_nonblocking\s*\(\s*true|O_NONBLOCK|SOCK_NONBLOCK|MSG_DONTWAIT/;
+export const READ_TIMEOUT =
+  /set_read_timeout\s*\(\s*(?!None\b)[^\s)]|SO_RCVTIMEO|ReceiveTimeout|set_nonblocking\s*\(\s*true|O_NONBLOCK|SOCK_NONBLOCK|MSG_DONTWAIT/;
 
 /** A `poll` timeout that waits forever. */
 export const INFINITE_POLL = /^(?:-1|None|PollTimeout::NONE|PollTimeout::MAX|c_int::MAX|i32::MAX)$/;
@@ -29,8 +31,10 @@ export const MESSAGE_RECEIVE =
   /^(?:read|recv|receive|get_next|next|pop|blocking_pop|block_until_next|read_next|try_read|await)_(?:message|msg|reply|response|socket|frame)$/;
 
 /** Receivers that are no socket: files, stdio, in-memory buffers (`File::open(…)`, `io::stdin()`, `Vec::new()`). */
-const NOT_A_SOCKET_VALUE = /\b(?:File::(?:open|create|options)|OpenOptions|Command::new|spawn\s*\(|fs::File|std(?:in|out|err)(?:_locked)?\s*\(|Cursor::new|Vec::(?:new|with_capacity)|vec!|String::new|BytesMut::)/;
-const NOT_A_SOCKET_TYPE = /^&?\s*(?:mut\s+)?(?:(?:std::)?(?:fs::|io::|fmt::|process::)?(?:Formatter(?:<[^>]*>)?|Child(?:Stdout|Stdin|Stderr)?|File|Stdin|StdinLock|Stdout|Stderr|Cursor<[^>]*>|Vec<u8>|String|BytesMut)|\[u8\]|&\s*\[u8\])\b/;
+const NOT_A_SOCKET_VALUE =
+  /\b(?:File::(?:open|create|options)|OpenOptions|Command::new|spawn\s*\(|fs::File|std(?:in|out|err)(?:_locked)?\s*\(|Cursor::new|Vec::(?:new|with_capacity)|vec!|String::new|BytesMut::)/;
+const NOT_A_SOCKET_TYPE =
+  /^&?\s*(?:mut\s+)?(?:(?:std::)?(?:fs::|io::|fmt::|process::)?(?:Formatter(?:<[^>]*>)?|Child(?:Stdout|Stdin|Stderr)?|File|Stdin|StdinLock|Stdout|Stderr|Cursor<[^>]*>|Vec<u8>|String|BytesMut)|\[u8\]|&\s*\[u8\])\b/;
 
 function rootName(receiver: string): string | undefined {
   const m = /^\(?\s*(?:&\s*(?:mut\s+)?)?(?:self\.)?([A-Za-z_]\w*)/.exec(receiver);
@@ -59,14 +63,16 @@ export function notASocket(receiver: string | undefined, scope: Node, file: File
   const scopeText = scope.text;
   if (!scopeText.includes(name)) return false;
   const binding = new RegExp(`\\blet\\s+(?:mut\\s+)?${name}\\s*(?::\\s*([^=;]+))?=([^;]*)`).exec(scopeText);
-  if (binding) return (!!binding[1] && NOT_A_SOCKET_TYPE.test(binding[1].trim())) || NOT_A_SOCKET_VALUE.test(binding[2] ?? '');
+  if (binding)
+    return (!!binding[1] && NOT_A_SOCKET_TYPE.test(binding[1].trim())) || NOT_A_SOCKET_VALUE.test(binding[2] ?? '');
   // A parameter of that name with a file/stdio/buffer type.
   const typed = new RegExp(`\\b${name}\\s*:\\s*([^,;){}=]+)`).exec(scopeText);
   return !!typed?.[1] && NOT_A_SOCKET_TYPE.test(typed[1].trim());
 }
 
 // A call with an argument (`RwLock::write()`/`read()` take none).
-const SOCKET_SEND = /\b(?:send|write)_(?:message|msg|call)\s*\(|\.(?:write_all|write|send|sendmsg|send_to|write_vectored|write_all_buf)\s*\(\s*[^)\s]|(?:^|[^.\w])(?:sendmsg|send|sendto|send_to|write)\s*(?:::<[^>]*>)?\s*\(\s*[^)\s]/;
+const SOCKET_SEND =
+  /\b(?:send|write)_(?:message|msg|call)\s*\(|\.(?:write_all|write|send|sendmsg|send_to|write_vectored|write_all_buf)\s*\(\s*[^)\s]|(?:^|[^.\w])(?:sendmsg|send|sendto|send_to|write)\s*(?:::<[^>]*>)?\s*\(\s*[^)\s]/;
 const SOCKET_RECEIVE =
   /\.(?:read|recv|recv_from|read_exact|read_buf|read_vectored|read_line|read_until)\s*\(\s*[^)\s]|(?:^|[^.\w])(?:recvmsg|recv|recvfrom|recv_from|read)\s*(?:::<[^>]*>)?\s*\(\s*[^)\s]|\b(?:read|recv|receive|get_next|next|pop|read_next)_(?:message|msg|reply|response|frame)\s*\(/;
 /** Helpers that work on files or stdio rather than a socket. */
@@ -105,7 +111,15 @@ function itemFunctions(text: string): FunctionBody[] {
     const calls = new Set<string>();
     CALLED_NAME.lastIndex = 0;
     for (let m = CALLED_NAME.exec(body); m; m = CALLED_NAME.exec(body)) if (m[1]) calls.add(m[1]);
-    return [{ name: start.name, reads: SOCKET_RECEIVE.test(body), writes: SOCKET_SEND.test(body), fileIo: FILE_IO.test(body), calls }];
+    return [
+      {
+        name: start.name,
+        reads: SOCKET_RECEIVE.test(body),
+        writes: SOCKET_SEND.test(body),
+        fileIo: FILE_IO.test(body),
+        calls,
+      },
+    ];
   });
 }
 
@@ -123,7 +137,8 @@ function findSocketHelpers(file: FileFacts): SocketHelpers {
   for (const fns of file.eachItem(itemFunctions)) {
     for (const fn of fns) {
       const known = bodies.get(fn.name);
-      if (!known) bodies.set(fn.name, { reads: fn.reads, writes: fn.writes, fileIo: fn.fileIo, calls: new Set(fn.calls) });
+      if (!known)
+        bodies.set(fn.name, { reads: fn.reads, writes: fn.writes, fileIo: fn.fileIo, calls: new Set(fn.calls) });
       else {
         known.reads ||= fn.reads;
         known.writes ||= fn.writes;
@@ -134,7 +149,20 @@ function findSocketHelpers(file: FileFacts): SocketHelpers {
   }
   const sends = new Set<string>();
   const receives = new Set<string>();
-  const excluded = new Set([...RAW_SOCKET.receives, ...RAW_SOCKET.completeReads, ...RAW_SOCKET.sends, 'main', 'new', 'drop', 'fmt', 'hello', 'call_hello', 'send_message', 'send_msg', 'write_message']);
+  const excluded = new Set([
+    ...RAW_SOCKET.receives,
+    ...RAW_SOCKET.completeReads,
+    ...RAW_SOCKET.sends,
+    'main',
+    'new',
+    'drop',
+    'fmt',
+    'hello',
+    'call_hello',
+    'send_message',
+    'send_msg',
+    'write_message',
+  ]);
   for (const [name, body] of bodies) {
     if (excluded.has(name) || body.fileIo) continue;
     if (body.reads && !body.writes) receives.add(name);
@@ -147,7 +175,8 @@ function findSocketHelpers(file: FileFacts): SocketHelpers {
   for (let round = 0; round < 3 && receives.size > 0; round++) {
     const known = new Set(receives);
     for (const [name, body] of bodies) {
-      if (excluded.has(name) || receives.has(name) || body.fileIo || body.writes || callsAny(body.calls, sends)) continue;
+      if (excluded.has(name) || receives.has(name) || body.fileIo || body.writes || callsAny(body.calls, sends))
+        continue;
       if (callsAny(body.calls, known)) receives.add(name);
     }
   }
@@ -189,7 +218,12 @@ export function ioTarget(node: Node): string | undefined {
  * The last of `sends` (sorted by position) inside `fn` that ends before `node` starts and that `accept`
  * takes (checked from the nearest back, so only candidates pay for it).
  */
-export function lastSendIn(sends: readonly Node[], fn: Node, node: Node, accept: (send: Node) => boolean = () => true): Node | undefined {
+export function lastSendIn(
+  sends: readonly Node[],
+  fn: Node,
+  node: Node,
+  accept: (send: Node) => boolean = () => true,
+): Node | undefined {
   let end = -1;
   let start = sends.length;
   for (let i = 0; i < sends.length; i++) {

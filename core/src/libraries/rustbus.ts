@@ -13,7 +13,8 @@ export const RUSTBUS: LibraryModel = {
 };
 
 /** rustbus calls a `Timeout` argument governs. */
-export const RUSTBUS_WAITING_CALLS = /^(wait_response|wait_call|wait_signal|send_hello|send_message|get_next_message|read_once|read_all|flush|write_all|try_get_response|request_name|refill_once|refill_all)$/;
+export const RUSTBUS_WAITING_CALLS =
+  /^(wait_response|wait_call|wait_signal|send_hello|send_message|get_next_message|read_once|read_all|flush|write_all|try_get_response|request_name|refill_once|refill_all)$/;
 
 /** async-rustbus (rustbus's async sibling): `conn.send_msg_w_rsp(&call).await?` gives a future that waits for the reply. */
 export const ASYNC_RUSTBUS_IMPORT = /\basync_rustbus\b/;

@@ -1,4 +1,14 @@
-import { DBUS_EVIDENCE, DBUS_NATIVE, DBUS_NEXT, DBUS_RS, handWrittenSocket, NET_SOCKET, RUSTBUS, uses, ZBUS } from '../libraries/index';
+import {
+  DBUS_EVIDENCE,
+  DBUS_NATIVE,
+  DBUS_NEXT,
+  DBUS_RS,
+  handWrittenSocket,
+  NET_SOCKET,
+  RUSTBUS,
+  uses,
+  ZBUS,
+} from '../libraries/index';
 import { typedInterfaces } from '../libraries/dbus-next';
 import { socketHelpers } from '../libraries/raw-socket';
 import { ASYNC_RUSTBUS_IMPORT } from '../libraries/rustbus';
@@ -18,7 +28,12 @@ import { checkZbus, proxyGetterNames } from './timeouts/zbus';
 
 /** Hand-written clients: a raw socket in a file with D-Bus signs and no D-Bus library. */
 const rawSocketClient = (f: FileFacts): boolean =>
-  handWrittenSocket(f) && f.has(DBUS_EVIDENCE) && !uses(ZBUS, f) && !uses(DBUS_RS, f) && !uses(RUSTBUS, f) && !serverOnly(f);
+  handWrittenSocket(f) &&
+  f.has(DBUS_EVIDENCE) &&
+  !uses(ZBUS, f) &&
+  !uses(DBUS_RS, f) &&
+  !uses(RUSTBUS, f) &&
+  !serverOnly(f);
 
 /** A bus (or mock bus) that only accepts connections waits for its clients, not for replies. */
 function serverOnly(f: FileFacts): boolean {
@@ -26,7 +41,11 @@ function serverOnly(f: FileFacts): boolean {
 }
 
 /** One checker per library, each run only when the file uses that library. */
-const CHECKERS: { language: 'rust' | 'js'; applies: (file: FileFacts) => boolean; check: (ctx: RuleContext) => RuleReport[] }[] = [
+const CHECKERS: {
+  language: 'rust' | 'js';
+  applies: (file: FileFacts) => boolean;
+  check: (ctx: RuleContext) => RuleReport[];
+}[] = [
   { language: 'rust', applies: (f) => uses(ZBUS, f), check: checkZbus },
   { language: 'rust', applies: (f) => uses(DBUS_RS, f), check: checkDbusRs },
   { language: 'rust', applies: (f) => uses(RUSTBUS, f), check: checkRustbus },
@@ -37,11 +56,14 @@ const CHECKERS: { language: 'rust' | 'js'; applies: (file: FileFacts) => boolean
   { language: 'js', applies: (f) => uses(NET_SOCKET, f) && f.has(DBUS_EVIDENCE), check: checkPendingPromises },
 ];
 
-const RUST_LIBRARY_WORDS = /\bcall_method\b|Proxy|_proxy\s*\(|\bwith_proxy\b|\bsend_with_reply_and_block\b|\bsend_msg_w_rsp\b|Timeout::Infinite|\bp?poll\b/;
-const RAW_SEND = /\b(?:sendmsg|send|send_to|sendto|write_all|write|write_vectored|send_message|send_msg|write_message|hello|call_hello)\b\s*(?:::<[^>]*>)?\(/;
+const RUST_LIBRARY_WORDS =
+  /\bcall_method\b|Proxy|_proxy\s*\(|\bwith_proxy\b|\bsend_with_reply_and_block\b|\bsend_msg_w_rsp\b|Timeout::Infinite|\bp?poll\b/;
+const RAW_SEND =
+  /\b(?:sendmsg|send|send_to|sendto|write_all|write|write_vectored|send_message|send_msg|write_message|hello|call_hello)\b\s*(?:::<[^>]*>)?\(/;
 /** `write!(sock, …)` sends only where something is read with a buffer (`RwLock::read()` takes none). */
 const WRITE_MACRO = /\bwrite(?:ln)?!\s*\(/;
-const BLOCKING_READ = /\b(?:recvmsg|recv|recv_from|read|read_exact|read_line|read_until|read_to_end|read_to_string)\s*(?:::<[^>]*>)?\(\s*[^)\s]|\b(?:read|recv|receive|get_next|next|pop|read_next)_(?:message|msg|reply|response|frame)\s*\(/;
+const BLOCKING_READ =
+  /\b(?:recvmsg|recv|recv_from|read|read_exact|read_line|read_until|read_to_end|read_to_string)\s*(?:::<[^>]*>)?\(\s*[^)\s]|\b(?:read|recv|receive|get_next|next|pop|read_next)_(?:message|msg|reply|response|frame)\s*\(/;
 
 /** Blocking reads: anchors only in hand-written clients (the raw-socket checker is the only one reading them). */
 const RAW_READS = /\b(?:recvmsg|recv|recv_from|read|read_exact|read_line|read_until|read_to_end|read_to_string)\b/;
@@ -69,11 +91,11 @@ function rustAnchors(file: FileFacts): RegExp {
     // Same-file socket helpers: calls to them send or block like the calls inside.
     const helpers = socketHelpers(file);
     words.push(RAW_READS.source);
-    if (helpers.sends.size + helpers.receives.size > 0) words.push(`\\b(?:${[...helpers.sends, ...helpers.receives].join('|')})\\b`);
+    if (helpers.sends.size + helpers.receives.size > 0)
+      words.push(`\\b(?:${[...helpers.sends, ...helpers.receives].join('|')})\\b`);
   }
   return new RegExp(words.join('|'), 'g');
 }
-
 
 /**
  * JS anchors from the file itself: the names its bus, proxy-interface and promisified-invoke variables
@@ -82,7 +104,11 @@ function rustAnchors(file: FileFacts): RegExp {
 function jsAnchors(file: FileFacts): RegExp {
   const names = new Set(file.fact(busVariableNames));
   for (const name of typedInterfaces(file)) names.add(escapeRegExp(name));
-  const words = ['\\.call\\s*\\(\\s*(?:new\\s+Message|\\w*(?:msg|message|Msg|Message)\\b)', '\\.invoke\\s*\\(', '\\.getInterface\\s*\\('];
+  const words = [
+    '\\.call\\s*\\(\\s*(?:new\\s+Message|\\w*(?:msg|message|Msg|Message)\\b)',
+    '\\.invoke\\s*\\(',
+    '\\.getInterface\\s*\\(',
+  ];
   // Pending-call promises only matter in hand-written socket clients.
   if (uses(NET_SOCKET, file)) words.push('new\\s+Promise\\b', '\\bserial\\b');
   // `iface.Method(…)`, `iface?.Method(…)`, and `iface[name](…)` (a method picked by name).
@@ -93,7 +119,8 @@ function jsAnchors(file: FileFacts): RegExp {
 /** Names of the file's bus, proxy-interface and promisified-invoke variables (escaped for a pattern). */
 function busVariableNames(file: FileFacts): Set<string> {
   const names = new Set<string>();
-  const binding = /(?:\b(?:const|let|var)\s+|\bthis\.)([A-Za-z_$][\w$]*)\s*(?::[^=\n]*)?=\s*(?:await\s+)?[\w$.]*\b(?:getInterface|sessionBus|systemBus|promisify)\s*\(/g;
+  const binding =
+    /(?:\b(?:const|let|var)\s+|\bthis\.)([A-Za-z_$][\w$]*)\s*(?::[^=\n]*)?=\s*(?:await\s+)?[\w$.]*\b(?:getInterface|sessionBus|systemBus|promisify)\s*\(/g;
   for (const m of file.matches(binding)) if (m[1]) names.add(escapeRegExp(m[1]));
   return names;
 }
@@ -105,12 +132,15 @@ function family(language: LanguageId): 'rust' | 'js' {
 export const callWithoutTimeout: Rule<'call-without-timeout'> = {
   id: 'call-without-timeout',
   title: 'Method call that can wait forever',
-  summary:
-    'A D-Bus method call with no timeout: if the peer never answers, the caller waits forever.',
+  summary: 'A D-Bus method call with no timeout: if the peer never answers, the caller waits forever.',
   description:
     'A D-Bus method call whose reply is awaited with no timeout: if the peer never answers (it hangs, deadlocks, or drops the call), the caller waits forever.',
   defaultSeverity: 'warning',
-  quickFixes: ['add `method_timeout` to a zbus connection', 'replace `Timeout::Infinite` (rustbus)', 'race a dbus-next/dbus-native promise against a timer'],
+  quickFixes: [
+    'add `method_timeout` to a zbus connection',
+    'replace `Timeout::Infinite` (rustbus)',
+    'race a dbus-next/dbus-native promise against a timer',
+  ],
   proof: { naiveVerdict: false, faults: ['drop-reply', 'delay-reply'] },
   languages: ['rust', 'typescript', 'tsx', 'javascript'],
   mayApply: (file, language) => CHECKERS.some((c) => c.language === family(language) && c.applies(file)),
@@ -125,7 +155,10 @@ export const callWithoutTimeout: Rule<'call-without-timeout'> = {
     return (scopeText) =>
       RUST_LIBRARY_WORDS.test(scopeText) ||
       (!!fields && fields.test(scopeText)) ||
-      (raw && (RAW_SEND.test(scopeText) || (WRITE_MACRO.test(scopeText) && BLOCKING_READ.test(scopeText)) || (!!helperSend && helperSend.test(scopeText))));
+      (raw &&
+        (RAW_SEND.test(scopeText) ||
+          (WRITE_MACRO.test(scopeText) && BLOCKING_READ.test(scopeText)) ||
+          (!!helperSend && helperSend.test(scopeText))));
   },
   check: (ctx) =>
     CHECKERS.filter((c) => c.language === family(ctx.language) && c.applies(ctx)).flatMap((c) => c.check(ctx)),

@@ -5,7 +5,8 @@ import { callee, descendantsOfType, isFunctionBoundary, lineOf } from '../syntax
 import { nodeRange, related, type Rule, type RuleContext, type RuleReport } from './rule';
 
 /** Names of the "method return" message type across hand-written clients and libraries' message types. */
-const METHOD_RETURN = /(?:^|::|\.)(?:MethodReturn|METHOD_RETURN|MethodReply|METHOD_REPLY|MESSAGE_TYPE_METHOD_RETURN|DBUS_MESSAGE_TYPE_METHOD_RETURN)$/;
+const METHOD_RETURN =
+  /(?:^|::|\.)(?:MethodReturn|METHOD_RETURN|MethodReply|METHOD_REPLY|MESSAGE_TYPE_METHOD_RETURN|DBUS_MESSAGE_TYPE_METHOD_RETURN)$/;
 /** rustbus calls it `MessageType::Reply`. */
 const RUSTBUS_REPLY = /(?:^|::)MessageType::Reply$/;
 /** Hand-written enums: `MsgType::Return`, `MessageKind::Reply`, `Type::MethodReturn` (any `…Type`/`…Kind` enum). */
@@ -19,7 +20,8 @@ const LIBRARY_MATCHED = {
   js: /\.call\s*\(|\.invoke\s*\(/,
 };
 /** Iterator and array methods whose predicate picks the message that is kept (not `some`/`any`: those only test). */
-const PICKERS = /^(?:find|filter|position|take_while|skip_while|find_map|filter_map|retain|partition|findIndex|findLast)$/;
+const PICKERS =
+  /^(?:find|filter|position|take_while|skip_while|find_map|filter_map|retain|partition|findIndex|findLast)$/;
 /** What a branch does when it accepts the message it tested: hands it on, returns, stops looking. */
 const ACCEPTS = /\b(?:return|break|resolve|push|insert|set|send|Some|Ok)\b/;
 
@@ -31,14 +33,27 @@ const ACCEPTS = /\b(?:return|break|resolve|push|insert|set|send|Some|Ok)\b/;
 function picksMessage(check: Node, tested: Node): boolean {
   let child = check;
   for (let current = check.parent; current; child = current, current = current.parent) {
-    if (['if_expression', 'if_statement', 'ternary_expression', 'conditional_expression', 'while_expression', 'while_statement'].includes(current.type)) {
+    if (
+      [
+        'if_expression',
+        'if_statement',
+        'ternary_expression',
+        'conditional_expression',
+        'while_expression',
+        'while_statement',
+      ].includes(current.type)
+    ) {
       const condition = current.childForFieldName('condition');
       if (!condition || condition.startIndex > child.startIndex || child.endIndex > condition.endIndex) return false;
       if (current.type.startsWith('while')) return true;
       const branch = current.childForFieldName('consequence');
       if (!branch) return false;
       const root = /^[A-Za-z_$][\w$]*/.exec(tested.text)?.[0];
-      return ACCEPTS.test(branch.text) || (!!root && descendantsOfType(branch, ['identifier', 'shorthand_property_identifier']).some((id) => id.text === root));
+      return (
+        ACCEPTS.test(branch.text) ||
+        (!!root &&
+          descendantsOfType(branch, ['identifier', 'shorthand_property_identifier']).some((id) => id.text === root))
+      );
     }
     if (isFunctionBoundary(current)) {
       const call = current.parent?.parent;
@@ -54,7 +69,12 @@ const EXPLANATION =
 
 function isMethodReturn(source: string, rustbus: boolean): boolean {
   const text = source.replace(/\s+/g, '');
-  return METHOD_RETURN.test(text) || (rustbus && RUSTBUS_REPLY.test(text)) || (!rustbus && ENUM_RETURN.test(text) && !RUSTBUS_REPLY.test(text)) || /^['"]method_return['"]$/.test(text);
+  return (
+    METHOD_RETURN.test(text) ||
+    (rustbus && RUSTBUS_REPLY.test(text)) ||
+    (!rustbus && ENUM_RETURN.test(text) && !RUSTBUS_REPLY.test(text)) ||
+    /^['"]method_return['"]$/.test(text)
+  );
 }
 
 /** The type check behind a candidate and the part of it naming the type (tight range). */
@@ -75,7 +95,10 @@ function comparisons(ctx: RuleContext, rustbus: boolean): TypeCheck[] {
       [left, right],
       [right, left],
     ] as const) {
-      if (isMethodReturn(side.text, rustbus) || (/^2$/.test(side.text) && TYPE_FIELD.test(other.text.replace(/\s+/g, '')))) {
+      if (
+        isMethodReturn(side.text, rustbus) ||
+        (/^2$/.test(side.text) && TYPE_FIELD.test(other.text.replace(/\s+/g, '')))
+      ) {
         if (picksMessage(binary, other)) out.push({ check: binary, at: side });
         break;
       }
@@ -85,8 +108,12 @@ function comparisons(ctx: RuleContext, rustbus: boolean): TypeCheck[] {
     const name = macro.childForFieldName('macro')?.text;
     if (name !== 'matches' && name !== 'assert_eq') continue;
     const words = macro.text.replace(/\s+/g, '');
-    if (/(?:MethodReturn|METHOD_RETURN|MESSAGE_TYPE_METHOD_RETURN)\b/.test(words) || (rustbus && /MessageType::Reply\b/.test(words))) {
-      if (name === 'matches' && picksMessage(macro, macro.childForFieldName('macro') ?? macro)) out.push({ check: macro, at: macro });
+    if (
+      /(?:MethodReturn|METHOD_RETURN|MESSAGE_TYPE_METHOD_RETURN)\b/.test(words) ||
+      (rustbus && /MessageType::Reply\b/.test(words))
+    ) {
+      if (name === 'matches' && picksMessage(macro, macro.childForFieldName('macro') ?? macro))
+        out.push({ check: macro, at: macro });
     }
   }
   // `match msg.message_type() { MessageType::MethodReturn => accept(msg), … }`
@@ -96,12 +123,18 @@ function comparisons(ctx: RuleContext, rustbus: boolean): TypeCheck[] {
     const scrutinee = arm.parent?.parent?.childForFieldName('value');
     if (!pattern || !value || !scrutinee || !/typ|kind/i.test(scrutinee.text)) continue;
     // `2 => return Ok(msg)` on the message's type field counts as naming METHOD_RETURN.
-    const numeric = TYPE_FIELD.test(scrutinee.text.replace(/\s+/g, '')) && pattern.text.split('|').some((alt) => /^2(?:u8)?$/.test(alt.trim()));
+    const numeric =
+      TYPE_FIELD.test(scrutinee.text.replace(/\s+/g, '')) &&
+      pattern.text.split('|').some((alt) => /^2(?:u8)?$/.test(alt.trim()));
     if (!numeric && !pattern.text.split('|').some((alt) => isMethodReturn(alt, rustbus))) continue;
     if (/^(?:\{\s*\}|\(\)|continue|\{\s*continue;?\s*\}|None|\{\s*None\s*\})$/.test(value.text.trim())) continue;
     // `MessageType::MethodReturn => Item::Return(m)`: translating the type, not accepting a reply (`Ok(m)` accepts).
     const constructor = value.type === 'call_expression' ? value.childForFieldName('function') : undefined;
-    if (constructor?.type === 'scoped_identifier' || (constructor?.type === 'identifier' && !/^(?:Ok|Some)$/.test(constructor.text))) continue;
+    if (
+      constructor?.type === 'scoped_identifier' ||
+      (constructor?.type === 'identifier' && !/^(?:Ok|Some)$/.test(constructor.text))
+    )
+      continue;
     out.push({ check: arm, at: pattern });
   }
   // `switch (msg.type) { case MessageType.METHOD_RETURN: … }`
@@ -145,7 +178,11 @@ export const replySerialUnchecked: Rule<'reply-serial-unchecked'> = {
     const flaggedScopes = new Set<number>();
     for (const { check, at } of comparisons(ctx, rustbus)) {
       const scope = ctx.scopeOf(check);
-      if (REPLY_SERIAL_WORDS.test(scope.text) || LIBRARY_MATCHED[ctx.language === 'rust' ? 'rust' : 'js'].test(scope.text)) continue;
+      if (
+        REPLY_SERIAL_WORDS.test(scope.text) ||
+        LIBRARY_MATCHED[ctx.language === 'rust' ? 'rust' : 'js'].test(scope.text)
+      )
+        continue;
       // One finding per function: the first type check is where the wrong reply gets picked.
       if (flaggedScopes.has(scope.id)) continue;
       flaggedScopes.add(scope.id);
@@ -154,8 +191,13 @@ export const replySerialUnchecked: Rule<'reply-serial-unchecked'> = {
       reports.push({
         range: nodeRange(at),
         message: `the reply is picked by its message type alone (\`${shown}\`, line ${lineOf(check)})${send ? ` after \`${callee(send)?.name ?? 'send'}\` (line ${lineOf(send)})` : ''}, with no comparison of its REPLY_SERIAL; ${EXPLANATION}`,
-        related: send ? [related(send, "the call was sent here; its serial is never compared with the reply's REPLY_SERIAL")] : [],
-        data: { library: ctx.language === 'rust' ? (rustbus ? RUSTBUS.id : RAW_SOCKET.id) : 'net-socket', ...callHints(scope, ctx) },
+        related: send
+          ? [related(send, "the call was sent here; its serial is never compared with the reply's REPLY_SERIAL")]
+          : [],
+        data: {
+          library: ctx.language === 'rust' ? (rustbus ? RUSTBUS.id : RAW_SOCKET.id) : 'net-socket',
+          ...callHints(scope, ctx),
+        },
       });
     }
     return reports;

@@ -1,7 +1,24 @@
 import type { Node } from 'web-tree-sitter';
-import { ALL_SENDS, DBUS_EVIDENCE, DBUS_RS, handWrittenSocket, NET_SOCKET, RAW_SOCKET, REPLY_SERIAL_WORDS, uses } from '../libraries/index';
+import {
+  ALL_SENDS,
+  DBUS_EVIDENCE,
+  DBUS_RS,
+  handWrittenSocket,
+  NET_SOCKET,
+  RAW_SOCKET,
+  REPLY_SERIAL_WORDS,
+  uses,
+} from '../libraries/index';
 import { BUFFERING, PARSES_MESSAGE } from '../libraries/net-socket';
-import { ioTarget, lastSendIn, MESSAGE_RECEIVE, notASocket, sendName, socketHelpers, writeMacroSends } from '../libraries/raw-socket';
+import {
+  ioTarget,
+  lastSendIn,
+  MESSAGE_RECEIVE,
+  notASocket,
+  sendName,
+  socketHelpers,
+  writeMacroSends,
+} from '../libraries/raw-socket';
 import {
   boundName,
   callArguments,
@@ -24,7 +41,8 @@ const COMPLETE_READS = new Set(RAW_SOCKET.completeReads);
 
 /** `write!(sock, …)` sends only where something is read with a buffer (`RwLock::read()` takes none). */
 const WRITE_MACRO = /\bwrite(?:ln)?!\s*\(/;
-const READ_WITH_BUFFER = /\b(?:recvmsg|recv|recv_from|recvfrom|read|read_buf|try_read|read_vectored)\s*(?:::<[^>]*>)?\(\s*[^)\s]|\b(?:read|recv|receive|get_next|next|pop|read_next)_(?:message|msg|reply|response|frame)\s*\(/;
+const READ_WITH_BUFFER =
+  /\b(?:recvmsg|recv|recv_from|recvfrom|read|read_buf|try_read|read_vectored)\s*(?:::<[^>]*>)?\(\s*[^)\s]|\b(?:read|recv|receive|get_next|next|pop|read_next)_(?:message|msg|reply|response|frame)\s*\(/;
 
 const SENDS_OR_SHORT_READ =
   /\b(?:sendmsg|send|send_to|sendto|write_all|write|write_vectored|send_message|send_msg|write_message|hello|call_hello)\b\s*(?:::<[^>]*>)?\(|\bif\s[^{]*(?:<|!=|>)[^{]*\{(?:\s|\/\/[^\n]*\n)*break\b/;
@@ -54,9 +72,17 @@ function rustReceives(ctx: RuleContext, dbusRs: boolean): { receives: Receive[];
       continue;
     }
     const message = MESSAGE_RECEIVE.test(c.name) || (dbusRsReceives.has(c.name) && !!c.receiver);
-    if (!message && !RAW_RECEIVES.has(c.name) && !ALL_SENDS.has(c.name) && c.name !== 'hello' && c.name !== 'call_hello') continue;
+    if (
+      !message &&
+      !RAW_RECEIVES.has(c.name) &&
+      !ALL_SENDS.has(c.name) &&
+      c.name !== 'hello' &&
+      c.name !== 'call_hello'
+    )
+      continue;
     const args = callArguments(call);
-    if (RAW_RECEIVES.has(c.name) && args.length > 0) receives.push({ call, name: c.name, nameNode: c.nameNode, unit: 'bytes' });
+    if (RAW_RECEIVES.has(c.name) && args.length > 0)
+      receives.push({ call, name: c.name, nameNode: c.nameNode, unit: 'bytes' });
     // A read given the call's serial (`wait_for_reply(serial)`) matches the reply itself.
     else if (message && !args.some((a) => /serial/i.test(a.text)))
       receives.push({ call, name: c.name, nameNode: c.nameNode, unit: 'message' });
@@ -70,7 +96,8 @@ function rustReceives(ctx: RuleContext, dbusRs: boolean): { receives: Receive[];
 /** `while let Ok(n) = sock.read(…)` / `if let Some(n) = …`: the name the pattern binds. */
 function conditionBinding(receive: Node): string | undefined {
   let value: Node = receive;
-  while (value.parent && ['try_expression', 'await_expression', 'parenthesized_expression'].includes(value.parent.type)) value = value.parent;
+  while (value.parent && ['try_expression', 'await_expression', 'parenthesized_expression'].includes(value.parent.type))
+    value = value.parent;
   const parent = value.parent;
   if (parent?.type !== 'let_condition') return undefined;
   return /^(?:Ok|Some)\(\s*(?:mut\s+)?([A-Za-z_]\w*)\s*\)$/.exec(parent.childForFieldName('pattern')?.text ?? '')?.[1];
@@ -86,7 +113,8 @@ function countNames(receive: Node, scope: Node): Set<string> {
     const value = decl.childForFieldName('value');
     const pattern = decl.childForFieldName('pattern');
     if (!value || !pattern || value.startIndex < receive.startIndex) continue;
-    if ([...names].some((n) => new RegExp(`\\b${n}\\b`).test(value.text))) names.add(pattern.text.replace(/^mut\s+/, ''));
+    if ([...names].some((n) => new RegExp(`\\b${n}\\b`).test(value.text)))
+      names.add(pattern.text.replace(/^mut\s+/, ''));
   }
   return names;
 }
@@ -148,7 +176,10 @@ function checkRust(ctx: RuleContext): RuleReport[] {
       reports.push({
         range: nodeRange(receive.nameNode),
         message: `reading stops at the first short ${what} (\`${shortRead.text}\`, line ${lineOf(shortRead)}): a read shorter than the buffer does not mean the reply is complete — the bus may not have written all of it yet, or have written a signal such as NameAcquired first; read the 16-byte header, compute the message length and read until all of it is there (and keep reading messages until the reply to this call arrives)`,
-        related: [related(shortRead, 'a short read is taken as the end of the reply here'), ...(send ? [related(send, 'the call was sent here')] : [])],
+        related: [
+          related(shortRead, 'a short read is taken as the end of the reply here'),
+          ...(send ? [related(send, 'the call was sent here')] : []),
+        ],
         data: { library: RAW_SOCKET.id, ...callHints(ctx.scopeOf(receive.call), ctx) },
       });
       continue;
@@ -163,7 +194,8 @@ function checkRust(ctx: RuleContext): RuleReport[] {
       continue;
     }
     if (receive.unit === 'bytes' && (readsMoreLater(receive, scopeFn, ctx) || !onSocket(receive.call))) continue;
-    if (receive.unit === 'message' && (matchesReplyItself(receive.name, ctx) || queued(receive.call, scopeFn))) continue;
+    if (receive.unit === 'message' && (matchesReplyItself(receive.name, ctx) || queued(receive.call, scopeFn)))
+      continue;
     const sent = sendName(send);
     reports.push({
       range: nodeRange(receive.nameNode),
@@ -181,13 +213,19 @@ function checkRust(ctx: RuleContext): RuleReport[] {
   return reports;
 }
 
-const SEND_WORDS = /\bwrite(?:ln)?!\s*\(|\b(?:sendmsg|send|send_to|sendto|write_all|write|write_vectored|send_message|send_msg|write_message)\b\s*(?:::<[^>]*>)?\(/;
+const SEND_WORDS =
+  /\bwrite(?:ln)?!\s*\(|\b(?:sendmsg|send|send_to|sendto|write_all|write|write_vectored|send_message|send_msg|write_message)\b\s*(?:::<[^>]*>)?\(/;
 
 /**
  * `fn fetch(&mut self) -> … { let n = self.sock.read(&mut buf)?; … }` called as `self.sock.write_all(m)?;
  * self.fetch()`: the single read is in a reader helper, the send in its caller (found from the text).
  */
-function readerHelperRead(receive: Receive, fn: Node, ctx: RuleContext, onSocket: (node: Node) => boolean): RuleReport | undefined {
+function readerHelperRead(
+  receive: Receive,
+  fn: Node,
+  ctx: RuleContext,
+  onSocket: (node: Node) => boolean,
+): RuleReport | undefined {
   if (fn.type !== 'function_item') return undefined;
   const name = fn.childForFieldName('name')?.text;
   if (!name || !socketHelpers(ctx).receives.has(name)) return undefined;
@@ -211,7 +249,9 @@ function readerHelperRead(receive: Receive, fn: Node, ctx: RuleContext, onSocket
 function queued(receive: Node, fn: Node): boolean {
   const name = boundName(receive);
   if (!name) return false;
-  return new RegExp(`\\.(?:push_back|push_front|push|insert|enqueue|send|try_send)\\s*\\([^;]*\\b${escapeRegExp(name)}\\b`).test(fn.text);
+  return new RegExp(
+    `\\.(?:push_back|push_front|push|insert|enqueue|send|try_send)\\s*\\([^;]*\\b${escapeRegExp(name)}\\b`,
+  ).test(fn.text);
 }
 
 /** A same-file helper of that name whose body matches replies by serial is not a single read. */
@@ -220,7 +260,11 @@ function matchesReplyItself(name: string, ctx: RuleContext): boolean {
   if (!definition) return false;
   let fn: Node | null = ctx.nodeAt(definition.index);
   while (fn && fn.type !== 'function_item') fn = fn.parent;
-  return !!fn && REPLY_SERIAL_WORDS.test(fn.text) && descendantsOfType(fn, ['loop_expression', 'while_expression', 'for_expression']).length > 0;
+  return (
+    !!fn &&
+    REPLY_SERIAL_WORDS.test(fn.text) &&
+    descendantsOfType(fn, ['loop_expression', 'while_expression', 'for_expression']).length > 0
+  );
 }
 
 function enclosingFunctionOf(node: Node): Node | undefined {
@@ -251,19 +295,24 @@ const SASL_TOKEN = /['"`/]\^?(?:OK|AGREE_UNIX_FD|REJECTED|DATA)\b/;
 /** The handler keeps bytes across chunks: concatenates, appends, or feeds the chunk to a framer. */
 function buffers(body: string, chunk: string): boolean {
   const c = escapeRegExp(chunk);
-  return (
-    BUFFERING.test(body) ||
-    new RegExp(`\\.(?:push|append|feed|write|enqueue|unshift)\\(\\s*${c}\\b`).test(body)
-  );
+  return BUFFERING.test(body) || new RegExp(`\\.(?:push|append|feed|write|enqueue|unshift)\\(\\s*${c}\\b`).test(body);
 }
 
 /** The chunk parameter's name of a handler function. */
 function chunkParam(handler: Node): string | undefined {
   const param = handler.childForFieldName('parameters')?.namedChildren[0] ?? handler.childForFieldName('parameter');
-  return param?.type === 'required_parameter' || param?.type === 'optional_parameter' ? param.childForFieldName('pattern')?.text : param?.text;
+  return param?.type === 'required_parameter' || param?.type === 'optional_parameter'
+    ? param.childForFieldName('pattern')?.text
+    : param?.text;
 }
 
-const METHOD_DEFINITIONS = new Set(['method_definition', 'function_declaration', 'variable_declarator', 'public_field_definition', 'field_definition']);
+const METHOD_DEFINITIONS = new Set([
+  'method_definition',
+  'function_declaration',
+  'variable_declarator',
+  'public_field_definition',
+  'field_definition',
+]);
 
 /**
  * A same-file function or method of that name (`handle(chunk) {…}`, `onData = (d) => …`, `function onData(d)`),
@@ -289,7 +338,8 @@ function definitionOf(name: string, file: FileLookup, from: Node): Node | undefi
   return fallback;
 }
 
-const DEFINED_AFTER = /^\s*(?:\([^)]*\)\s*(?::[^{;]*)?\{|(?::[^=;]*)?=\s*(?:async\s*)?(?:function\b|\(|[A-Za-z_$][\w$]*\s*=>))/;
+const DEFINED_AFTER =
+  /^\s*(?:\([^)]*\)\s*(?::[^{;]*)?\{|(?::[^=;]*)?=\s*(?:async\s*)?(?:function\b|\(|[A-Za-z_$][\w$]*\s*=>))/;
 const NAME_CHAR = /[\w$#]/;
 /** Where `name` is defined as a function, method or function-valued field (text positions). */
 function definitionSites(file: FileFacts, name: string): number[] {
@@ -317,7 +367,8 @@ function namedHandler(arg: Node | undefined): string | undefined {
   let target = arg;
   if (target.type === 'call_expression' && callee(target)?.name === 'bind') target = callee(target)?.receiver ?? target;
   if (target.type === 'identifier') return target.text;
-  if (target.type === 'member_expression' && /^this$/.test(target.childForFieldName('object')?.text ?? '')) return target.childForFieldName('property')?.text;
+  if (target.type === 'member_expression' && /^this$/.test(target.childForFieldName('object')?.text ?? ''))
+    return target.childForFieldName('property')?.text;
   return undefined;
 }
 
@@ -329,7 +380,14 @@ function unbufferedHandler(handler: Node, file: FileLookup, at: Node, depth = 0)
 }
 
 /** `body` takes `chunk` (one `data` chunk) as a whole message or SASL line. */
-function unbufferedBody(chunk: string, body: Node, handler: Node, file: FileLookup, at: Node, depth: number): Omit<RuleReport, 'data'> | undefined {
+function unbufferedBody(
+  chunk: string,
+  body: Node,
+  handler: Node,
+  file: FileLookup,
+  at: Node,
+  depth: number,
+): Omit<RuleReport, 'data'> | undefined {
   if (buffers(body.text, chunk)) return undefined;
   // `chunk`, `chunk.subarray(…)`, `chunk as Buffer`, `chunk!`, `(chunk)`.
   const chunkArg = new RegExp(`^\\(?\\s*${escapeRegExp(chunk)}(?:\\s+as\\b|\\s*!|\\s*\\)|\\.|$)`);
@@ -380,7 +438,11 @@ function isSocketExpression(node: Node, file: FileFacts): boolean {
   const name = /([A-Za-z_$][\w$]*)$/.exec(node.text)?.[1];
   if (!name || STDIO.test(node.text)) return false;
   if (/sock|conn|stream/i.test(name)) return true;
-  return file.has(new RegExp(`\\b${escapeRegExp(name)}\\s*(?::[^=\\n]*)?=\\s*(?:net\\.(?:createConnection|connect)\\b|new\\s+(?:net\\.)?Socket\\b)`));
+  return file.has(
+    new RegExp(
+      `\\b${escapeRegExp(name)}\\s*(?::[^=\\n]*)?=\\s*(?:net\\.(?:createConnection|connect)\\b|new\\s+(?:net\\.)?Socket\\b)`,
+    ),
+  );
 }
 
 /** `for await (const chunk of socket) { parse(chunk) }`: each chunk taken as one message. */
@@ -455,7 +517,12 @@ export const singleReadReceive: Rule<'single-read-receive'> = {
   languages: ['rust', 'typescript', 'tsx', 'javascript'],
   mayApply: (file, language) =>
     language === 'rust'
-      ? file.has(DBUS_EVIDENCE) && (handWrittenSocket(file) || uses(DBUS_RS, file) || file.has(/\b(?:read|recv|receive|get_next|next|pop|block_until_next|read_next)_(?:message|msg|reply|response|socket|frame)\b/))
+      ? file.has(DBUS_EVIDENCE) &&
+        (handWrittenSocket(file) ||
+          uses(DBUS_RS, file) ||
+          file.has(
+            /\b(?:read|recv|receive|get_next|next|pop|block_until_next|read_next)_(?:message|msg|reply|response|socket|frame)\b/,
+          ))
       : uses(NET_SOCKET, file) && file.has(DBUS_EVIDENCE),
   anchors: (language) =>
     language === 'rust'
@@ -468,18 +535,27 @@ export const singleReadReceive: Rule<'single-read-receive'> = {
       // A data handler can hand each chunk to a parsing method elsewhere in the file.
       const fileParses = file.has(PARSES_MESSAGE);
       return (scopeText) =>
-        /\bonce\b/.test(scopeText) || PARSES_MESSAGE.test(scopeText) || SASL_TOKEN.test(scopeText) || (fileParses && DELEGATING_HANDLER.test(scopeText));
+        /\bonce\b/.test(scopeText) ||
+        PARSES_MESSAGE.test(scopeText) ||
+        SASL_TOKEN.test(scopeText) ||
+        (fileParses && DELEGATING_HANDLER.test(scopeText));
     }
     const helpers = handWrittenSocket(file) ? socketHelpers(file) : undefined;
     const sendHelpers = helpers ? [...helpers.sends] : [];
     const readers = helpers ? [...helpers.receives] : [];
     const helperSend = sendHelpers.length > 0 ? new RegExp(`\\b(?:${sendHelpers.join('|')})\\s*\\(`) : undefined;
     // Reader helpers themselves: their single read is taken as the reply their caller waits for.
-    const reader = readers.length > 0 ? new RegExp(`^(?:pub(?:\\([^)]*\\))?\\s+)?(?:const\\s+)?(?:async\\s+)?(?:unsafe\\s+)?fn\\s+(?:${readers.join('|')})\\b`) : undefined;
+    const reader =
+      readers.length > 0
+        ? new RegExp(
+            `^(?:pub(?:\\([^)]*\\))?\\s+)?(?:const\\s+)?(?:async\\s+)?(?:unsafe\\s+)?fn\\s+(?:${readers.join('|')})\\b`,
+          )
+        : undefined;
     return (scopeText) =>
       SENDS_OR_SHORT_READ.test(scopeText) ||
       (WRITE_MACRO.test(scopeText) && READ_WITH_BUFFER.test(scopeText)) ||
-      (!!helperSend && helperSend.test(scopeText)) || (!!reader && reader.test(scopeText));
+      (!!helperSend && helperSend.test(scopeText)) ||
+      (!!reader && reader.test(scopeText));
   },
   check: (ctx) => (ctx.language === 'rust' ? checkRust(ctx) : checkJs(ctx)),
 };

@@ -42,7 +42,11 @@ export interface CodeActionOptions {
   replay: boolean;
 }
 
-export function codeActionsFor(uri: string, diagnostics: Diagnostic[], options: CodeActionOptions = { replay: true }): CodeAction[] {
+export function codeActionsFor(
+  uri: string,
+  diagnostics: Diagnostic[],
+  options: CodeActionOptions = { replay: true },
+): CodeAction[] {
   const actions: CodeAction[] = [];
   for (const diagnostic of diagnostics) {
     if (diagnostic.source !== SOURCE) continue;
@@ -60,7 +64,11 @@ export function codeActionsFor(uri: string, diagnostics: Diagnostic[], options: 
       title: `Show documentation for ${diagnostic.code}`,
       kind: CodeActionKind.QuickFix,
       diagnostics: [diagnostic],
-      command: { title: `Show documentation for ${diagnostic.code}`, command: SHOW_DOCUMENTATION_COMMAND, arguments: [diagnostic.code] },
+      command: {
+        title: `Show documentation for ${diagnostic.code}`,
+        command: SHOW_DOCUMENTATION_COMMAND,
+        arguments: [diagnostic.code],
+      },
     });
   }
   return actions;
@@ -70,7 +78,10 @@ export function codeActionsFor(uri: string, diagnostics: Diagnostic[], options: 
  * Where "Show documentation" goes: the rule's page shipped next to the server (docs/rules/ is in the vsix,
  * so it works offline), else the published page.
  */
-export function documentationTarget(ruleId: unknown, localDocsDir: string | undefined): { uri: string; external: boolean } | undefined {
+export function documentationTarget(
+  ruleId: unknown,
+  localDocsDir: string | undefined,
+): { uri: string; external: boolean } | undefined {
   if (typeof ruleId !== 'string' || !isRuleId(ruleId)) return undefined;
   if (localDocsDir) return { uri: pathToFileURL(join(localDocsDir, `${ruleId}.md`)).href, external: false };
   return { uri: ruleDocsUrl(ruleId), external: true };

@@ -1,4 +1,11 @@
-import { DEFAULT_MAX_FILE_SIZE, DEFAULT_MAX_PARSE_MS, isSeveritySetting, RULES, type RuleId, type SeveritySetting } from '../../../core/src/index';
+import {
+  DEFAULT_MAX_FILE_SIZE,
+  DEFAULT_MAX_PARSE_MS,
+  isSeveritySetting,
+  RULES,
+  type RuleId,
+  type SeveritySetting,
+} from '../../../core/src/index';
 
 /** The `dbusLint` settings section as the server uses it; package.json `contributes.configuration` declares it. */
 export interface ServerSettings {

@@ -30,7 +30,11 @@ function ours(uri: vscode.Uri): vscode.Diagnostic[] {
 }
 
 /** Resolves once `predicate` holds for our diagnostics on `uri`, checked now and on every change. */
-function diagnosticsWhere(uri: vscode.Uri, what: string, predicate: (d: vscode.Diagnostic[]) => boolean): Promise<vscode.Diagnostic[]> {
+function diagnosticsWhere(
+  uri: vscode.Uri,
+  what: string,
+  predicate: (d: vscode.Diagnostic[]) => boolean,
+): Promise<vscode.Diagnostic[]> {
   return new Promise((resolve, reject) => {
     const done = (settle: () => void) => {
       clearTimeout(timer);
@@ -45,7 +49,10 @@ function diagnosticsWhere(uri: vscode.Uri, what: string, predicate: (d: vscode.D
       if (event.uris.some((changed) => changed.toString() === uri.toString())) check();
     });
     const timer = setTimeout(
-      () => done(() => reject(new Error(`${what} on ${uri.path} not within ${TIMEOUT_MS} ms; now: ${JSON.stringify(ours(uri))}`))),
+      () =>
+        done(() =>
+          reject(new Error(`${what} on ${uri.path} not within ${TIMEOUT_MS} ms; now: ${JSON.stringify(ours(uri))}`)),
+        ),
       TIMEOUT_MS,
     );
     check();
@@ -58,7 +65,9 @@ function codeOf(diagnostic: vscode.Diagnostic): string | number | undefined {
 
 function flagged(finding: ExpectedFinding, severity = vscode.DiagnosticSeverity.Warning) {
   return (diagnostics: vscode.Diagnostic[]) =>
-    diagnostics.some((d) => codeOf(d) === finding.code && d.range.start.line === finding.line - 1 && d.severity === severity);
+    diagnostics.some(
+      (d) => codeOf(d) === finding.code && d.range.start.line === finding.line - 1 && d.severity === severity,
+    );
 }
 
 async function open(finding: ExpectedFinding): Promise<vscode.Uri> {
@@ -68,7 +77,9 @@ async function open(finding: ExpectedFinding): Promise<vscode.Uri> {
 }
 
 async function setSeverity(value: string | undefined): Promise<void> {
-  await vscode.workspace.getConfiguration('dbusLint').update(SEVERITY_SETTING, value, vscode.ConfigurationTarget.Workspace);
+  await vscode.workspace
+    .getConfiguration('dbusLint')
+    .update(SEVERITY_SETTING, value, vscode.ConfigurationTarget.Workspace);
 }
 
 const checks: [string, () => Promise<void>][] = [
@@ -98,10 +109,21 @@ const checks: [string, () => Promise<void>][] = [
       const uri = workspaceUri(FLAGGED_TS.file);
       const diagnostic = ours(uri).find((d) => codeOf(d) === FLAGGED_TS.code);
       assert.ok(diagnostic, 'the TS finding is there');
-      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic.range);
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        uri,
+        diagnostic.range,
+      );
       const titles = actions.map((action) => action.title);
-      for (const wanted of [/Promise\.race/, new RegExp(`^Suppress ${FLAGGED_TS.code} on this line$`), new RegExp(`^Show documentation for ${FLAGGED_TS.code}$`)]) {
-        assert.ok(titles.some((title) => wanted.test(title)), `an action matching ${wanted} among ${JSON.stringify(titles)}`);
+      for (const wanted of [
+        /Promise\.race/,
+        new RegExp(`^Suppress ${FLAGGED_TS.code} on this line$`),
+        new RegExp(`^Show documentation for ${FLAGGED_TS.code}$`),
+      ]) {
+        assert.ok(
+          titles.some((title) => wanted.test(title)),
+          `an action matching ${wanted} among ${JSON.stringify(titles)}`,
+        );
       }
     },
   ],
@@ -109,7 +131,8 @@ const checks: [string, () => Promise<void>][] = [
     'the commands are registered and run',
     async () => {
       const commands = await vscode.commands.getCommands(true);
-      for (const command of ['dbusLint.restartServer', 'dbusLint.showOutput', 'dbusLint.replayCall']) assert.ok(commands.includes(command), `${command} is registered`);
+      for (const command of ['dbusLint.restartServer', 'dbusLint.showOutput', 'dbusLint.replayCall'])
+        assert.ok(commands.includes(command), `${command} is registered`);
       await vscode.commands.executeCommand('dbusLint.showOutput');
     },
   ],
@@ -117,8 +140,16 @@ const checks: [string, () => Promise<void>][] = [
     'setting the rule severity to error re-analyses open files',
     async () => {
       await setSeverity('error');
-      await diagnosticsWhere(workspaceUri(FLAGGED_RUST.file), 'an Error-severity Rust finding', flagged(FLAGGED_RUST, vscode.DiagnosticSeverity.Error));
-      await diagnosticsWhere(workspaceUri(FLAGGED_TS.file), 'an Error-severity TS finding', flagged(FLAGGED_TS, vscode.DiagnosticSeverity.Error));
+      await diagnosticsWhere(
+        workspaceUri(FLAGGED_RUST.file),
+        'an Error-severity Rust finding',
+        flagged(FLAGGED_RUST, vscode.DiagnosticSeverity.Error),
+      );
+      await diagnosticsWhere(
+        workspaceUri(FLAGGED_TS.file),
+        'an Error-severity TS finding',
+        flagged(FLAGGED_TS, vscode.DiagnosticSeverity.Error),
+      );
     },
   ],
   [
@@ -126,7 +157,11 @@ const checks: [string, () => Promise<void>][] = [
     async () => {
       await setSeverity('off');
       for (const finding of [FLAGGED_RUST, FLAGGED_TS]) {
-        await diagnosticsWhere(workspaceUri(finding.file), 'no findings', (d) => !d.some((x) => codeOf(x) === finding.code));
+        await diagnosticsWhere(
+          workspaceUri(finding.file),
+          'no findings',
+          (d) => !d.some((x) => codeOf(x) === finding.code),
+        );
       }
       await setSeverity(undefined);
       for (const finding of [FLAGGED_RUST, FLAGGED_TS]) {

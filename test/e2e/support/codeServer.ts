@@ -175,7 +175,8 @@ function codeServerHandle(
       // data/logs/<session>/: remoteexthost.log, exthost1/<extension id>/<channel>.log, window logs, ...
       const logs = join(paths.dataDir, 'logs');
       if (existsSync(logs)) {
-        for (const session of readdirSync(logs)) cpSync(join(logs, session), join(dest, 'vscode-logs', session), { recursive: true });
+        for (const session of readdirSync(logs))
+          cpSync(join(logs, session), join(dest, 'vscode-logs', session), { recursive: true });
       }
     },
     async stop() {

@@ -47,7 +47,12 @@ export function editorSuite(name: string, options: SuiteOptions, define: (step: 
       try {
         const vsix = options.installVsix ? await packagedVsix() : undefined;
         services = await options.services?.();
-        server = await startCodeServer({ ...options, env: { ...options.env, ...services?.env }, name: slug(name), vsix });
+        server = await startCodeServer({
+          ...options,
+          env: { ...options.env, ...services?.env },
+          name: slug(name),
+          vsix,
+        });
         const started = Date.now();
         const payload = await options.payload?.(server);
         const workbench = await Workbench.open(server.folderUrl(payload), artifacts);

@@ -7,7 +7,10 @@ export function waitForFile(file: string, timeoutMs: number): Promise<void> {
     const watcher = watch(dirname(file), (_event, name) => {
       if (name === basename(file) && existsSync(file)) done(resolve);
     });
-    const timer = setTimeout(() => done(() => reject(new Error(`${file} did not appear within ${timeoutMs} ms`))), timeoutMs);
+    const timer = setTimeout(
+      () => done(() => reject(new Error(`${file} did not appear within ${timeoutMs} ms`))),
+      timeoutMs,
+    );
     const done = (settle: () => void) => {
       clearTimeout(timer);
       watcher.close();
@@ -26,7 +29,11 @@ export function waitForContent(file: string, accept: (text: string) => boolean, 
       if (accept(text)) done(() => resolve(text));
     };
     const watcher = watch(dirname(file), check);
-    const timer = setTimeout(() => done(() => reject(new Error(`${file} did not get the expected content within ${timeoutMs} ms:\n${read()}`))), timeoutMs);
+    const timer = setTimeout(
+      () =>
+        done(() => reject(new Error(`${file} did not get the expected content within ${timeoutMs} ms:\n${read()}`))),
+      timeoutMs,
+    );
     const done = (settle: () => void) => {
       clearTimeout(timer);
       watcher.close();

@@ -82,7 +82,10 @@ export class Workbench {
   async openFile(fileName: string): Promise<void> {
     await this.quickInput(fileName);
     // Click the matching row: Enter could race the filtering and open the previously selected (recent) file.
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first().click({ timeout: UI_TIMEOUT });
+    await this.page
+      .locator('.quick-input-list .monaco-list-row', { hasText: fileName })
+      .first()
+      .click({ timeout: UI_TIMEOUT });
     await this.activeTab(fileName).waitFor({ timeout: UI_TIMEOUT });
     await this.activeEditor().locator('.view-lines').waitFor({ timeout: UI_TIMEOUT });
   }
@@ -173,7 +176,10 @@ export class Workbench {
   /** Runs a command from the command palette by its full title, e.g. "D-Bus Lint: Show Output". */
   async runCommand(title: string): Promise<void> {
     await this.quickInput(`>${title}`);
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().click({ timeout: UI_TIMEOUT });
+    await this.page
+      .locator('.quick-input-list .monaco-list-row', { hasText: title })
+      .first()
+      .click({ timeout: UI_TIMEOUT });
   }
 
   /** The command palette's titles for `query`, read once `settled` is listed (so a missing title is really missing). */
@@ -200,14 +206,21 @@ export class Workbench {
 
   /** A notification toast containing `text`, once it has slid in (a screenshot before that shows it off-screen). */
   async notification(text: string | RegExp): Promise<Locator> {
-    const toast = this.page.locator('.notifications-toasts .notification-toast.notification-fade-in-done', { hasText: text }).first();
+    const toast = this.page
+      .locator('.notifications-toasts .notification-toast.notification-fade-in-done', { hasText: text })
+      .first();
     await toast.waitFor({ timeout: UI_TIMEOUT });
     return toast;
   }
 
   /** Closes transient UI (menus, hovers, quick input) a previous gesture may have left open. */
   async dismissTransients(): Promise<void> {
-    for (const selector of ['.quick-input-widget', '.action-widget', '.monaco-editor-overlaymessage', '.monaco-dialog-box']) {
+    for (const selector of [
+      '.quick-input-widget',
+      '.action-widget',
+      '.monaco-editor-overlaymessage',
+      '.monaco-dialog-box',
+    ]) {
       if (await this.page.locator(selector).first().isVisible()) await this.page.keyboard.press('Escape');
     }
   }

@@ -8,7 +8,8 @@ import { boundedByTimer } from './shared';
 /** `let reply = conn.send_msg_w_rsp(&call).await?;` … `timeout(d, reply)` / `select!`: the response future is raced later. */
 function racedLater(call: Node): boolean {
   let node: Node = call;
-  while (node.parent && (node.parent.type === 'await_expression' || node.parent.type === 'try_expression')) node = node.parent;
+  while (node.parent && (node.parent.type === 'await_expression' || node.parent.type === 'try_expression'))
+    node = node.parent;
   const binding = node.parent;
   if (binding?.type !== 'let_declaration') return false;
   const name = binding.childForFieldName('pattern')?.text.replace(/^mut\s+/, '');
@@ -22,7 +23,11 @@ function racedLater(call: Node): boolean {
         const c = callee(up);
         if (c && (RUST_TIMEOUT_WRAPPERS.test(c.name) || /\btime::timeout$/.test(c.path))) return true;
       }
-      if (up.type === 'macro_invocation' && /(?:^|::)(?:select|select_biased|timeout)$/.test(up.childForFieldName('macro')?.text ?? '')) return true;
+      if (
+        up.type === 'macro_invocation' &&
+        /(?:^|::)(?:select|select_biased|timeout)$/.test(up.childForFieldName('macro')?.text ?? '')
+      )
+        return true;
       if (isFunctionBoundary(up) || up.type === 'expression_statement' || up.type === 'let_declaration') break;
     }
   }

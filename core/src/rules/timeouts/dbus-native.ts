@@ -1,7 +1,14 @@
 import type { Node } from 'web-tree-sitter';
 import { DBUS_NATIVE } from '../../libraries/dbus-native';
 import { JS_LOCAL_METHODS } from '../../libraries/dbus-next';
-import { bindingValue, literalValue, messageObjectCall, objectProperties, resolveString, stripUndefined } from '../../resolve';
+import {
+  bindingValue,
+  literalValue,
+  messageObjectCall,
+  objectProperties,
+  resolveString,
+  stripUndefined,
+} from '../../resolve';
 import { callArguments, callee, isFunctionBoundary } from '../../syntax';
 import type { FileFacts } from '../../facts';
 import type { Fix } from '../../types';
@@ -19,7 +26,8 @@ function promisifiedInvokes(file: FileFacts): Set<string> {
 /** The `new Promise(…)` a callback-style invoke lives in, which is what a caller can race against a timer. */
 function enclosingPromise(call: Node): Node | undefined {
   for (let current = call.parent; current; current = current.parent) {
-    if (current.type === 'new_expression' && current.childForFieldName('constructor')?.text === 'Promise') return current;
+    if (current.type === 'new_expression' && current.childForFieldName('constructor')?.text === 'Promise')
+      return current;
     if (current.type === 'method_definition' || current.type === 'function_declaration') return undefined;
   }
   return undefined;
@@ -74,8 +82,12 @@ function serviceName(receiver: Node, ctx: RuleContext): string | undefined {
 function awaited(call: Node): boolean {
   const parent = call.parent;
   if (!parent) return false;
-  if (parent.type === 'await_expression' || parent.type === 'return_statement' || parent.type === 'arrow_function') return true;
-  return parent.type === 'member_expression' && /^(?:then|catch|finally)$/.test(parent.childForFieldName('property')?.text ?? '');
+  if (parent.type === 'await_expression' || parent.type === 'return_statement' || parent.type === 'arrow_function')
+    return true;
+  return (
+    parent.type === 'member_expression' &&
+    /^(?:then|catch|finally)$/.test(parent.childForFieldName('property')?.text ?? '')
+  );
 }
 
 /** Whether the class around `call` declares a method or field called `name`. */
@@ -106,10 +118,16 @@ export function checkDbusNative(ctx: RuleContext): RuleReport[] {
     const args = callArguments(call);
     const props = objectProperties(args[0], ctx);
     // dbus-native's invoke takes a message object; `ipcRenderer.invoke('channel', …)` and the like are not D-Bus.
-    if (isInvoke && (!args[0] || (!props && args[0].type !== 'identifier' && args[0].type !== 'member_expression'))) continue;
+    if (isInvoke && (!args[0] || (!props && args[0].type !== 'identifier' && args[0].type !== 'member_expression')))
+      continue;
     // A method return, error or signal sent with `invoke` (a service answering a call) waits for nothing; neither does
     // a call sent with no callback and nothing awaiting it.
-    if (isInvoke && props && (props.has('replySerial') || /methodReturn|\berror\b|\bsignal\b|^[234]$/i.test(props.get('type')?.text ?? ''))) continue;
+    if (
+      isInvoke &&
+      props &&
+      (props.has('replySerial') || /methodReturn|\berror\b|\bsignal\b|^[234]$/i.test(props.get('type')?.text ?? ''))
+    )
+      continue;
     if (isInvoke && args.length === 1 && !awaited(call)) continue;
     const options = args.length >= 3 ? objectProperties(args[1], ctx) : undefined;
     const timeout = options?.get('timeout');
@@ -117,7 +135,9 @@ export function checkDbusNative(ctx: RuleContext): RuleReport[] {
     if (timeout && timeoutValue !== 0) continue;
     if (boundedByTimer(call, ctx, helpers)) continue;
     const promise = isInvoke ? enclosingPromise(call) : call;
-    const fixes: Fix[] = promise ? [raceFix(promise, ctx.language, isInvoke ? 'the promise around `invoke`' : `\`${c.name}()\``)] : [];
+    const fixes: Fix[] = promise
+      ? [raceFix(promise, ctx.language, isInvoke ? 'the promise around `invoke`' : `\`${c.name}()\``)]
+      : [];
     reports.push({
       range: nodeRange(c.nameNode),
       message:

@@ -16,7 +16,10 @@ interface ProxyInterface {
 /** `const obj = await bus.getProxyObject(dest, path)`: every binding of each variable (or `this.` property) name, in order. */
 function bindingsOf(ctx: RuleContext, method: string): Map<string, Node[]> {
   const out = new Map<string, Node[]>();
-  const re = new RegExp(`(?:\\b(?:const|let|var)\\s+|\\bthis\\.)([A-Za-z_$][\\w$]*)\\s*(?::[^=\\n]*)?=\\s*(?:await\\s+)?[\\w$.\\[\\]]*\\.${method}\\s*\\(`, 'g');
+  const re = new RegExp(
+    `(?:\\b(?:const|let|var)\\s+|\\bthis\\.)([A-Za-z_$][\\w$]*)\\s*(?::[^=\\n]*)?=\\s*(?:await\\s+)?[\\w$.\\[\\]]*\\.${method}\\s*\\(`,
+    'g',
+  );
   for (const m of ctx.matches(re)) {
     let node = ctx.nodeAt(m.index + m[0].length - 1);
     while (node && node.type !== 'call_expression') node = node.parent;
@@ -91,7 +94,10 @@ export function checkDbusNext(ctx: RuleContext): RuleReport[] {
     let data: CallData;
     let what: string;
     let relatedNode: Node | undefined;
-    if (c.name === 'call' && (buses.has(receiver) || /Message\b/.test(args[0]?.text ?? '') || objectProperties(args[0], ctx)?.has('member'))) {
+    if (
+      c.name === 'call' &&
+      (buses.has(receiver) || /Message\b/.test(args[0]?.text ?? '') || objectProperties(args[0], ctx)?.has('member'))
+    ) {
       const props = objectProperties(args[0], ctx);
       // dbus-next resolves `call` at once for a message flagged NO_REPLY_EXPECTED: nothing waits.
       if (/NO_REPLY_EXPECTED|noReplyExpected/.test(props?.get('flags')?.text ?? '')) continue;
@@ -106,7 +112,10 @@ export function checkDbusNext(ctx: RuleContext): RuleReport[] {
           : undefined;
       if (!iface) continue;
       data = { bus: defaultBus, ...iface.data, member: c.name.startsWith('[') ? undefined : c.name };
-      if (iface.data.interface === 'org.freedesktop.DBus.Properties' && (c.name === 'Get' || c.name === 'Set' || c.name === 'GetAll')) {
+      if (
+        iface.data.interface === 'org.freedesktop.DBus.Properties' &&
+        (c.name === 'Get' || c.name === 'Set' || c.name === 'GetAll')
+      ) {
         data.args = args.map((a) => literalValue(a, ctx));
       }
       what = `\`${c.receiver.text}${c.name.startsWith('[') ? '' : '.'}${c.name}()\` (a dbus-next proxy call${iface.data.interface ? ` on ${iface.data.interface}` : ''})`;
@@ -114,13 +123,19 @@ export function checkDbusNext(ctx: RuleContext): RuleReport[] {
     }
     if (boundedByTimer(call, ctx, helpers)) continue;
     const expression = call;
-    const awaited = unwrapExpression(call) !== call || call.parent?.type === 'return_statement' || call.parent?.type === 'arrow_function';
+    const awaited =
+      unwrapExpression(call) !== call ||
+      call.parent?.type === 'return_statement' ||
+      call.parent?.type === 'arrow_function';
     reports.push({
       range: nodeRange(c.nameNode),
       message: `${what} can wait forever: ${DBUS_NEXT.timeoutDefault}; bound it with \`Promise.race\` and a timer (or a timeout helper)${relatedNode ? ` — proxy interface from line ${lineOf(relatedNode)}` : ''}`,
       related: relatedNode ? [related(relatedNode, 'proxy interface obtained here')] : [],
       data: { library: DBUS_NEXT.id, ...stripUndefined(data) },
-      fixes: awaited || expression.parent?.type === 'variable_declarator' ? [raceFix(expression, ctx.language, `\`${c.receiver.text}${c.name.startsWith('[') ? '' : '.'}${c.name}()\``)] : [],
+      fixes:
+        awaited || expression.parent?.type === 'variable_declarator'
+          ? [raceFix(expression, ctx.language, `\`${c.receiver.text}${c.name.startsWith('[') ? '' : '.'}${c.name}()\``)]
+          : [],
     });
   }
   return reports;

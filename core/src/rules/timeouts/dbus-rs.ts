@@ -9,7 +9,11 @@ import { boundedByTimer } from './shared';
 /** `Message::new_method_call(dest, path, iface, member)` behind a message argument. */
 function messageData(message: Node | undefined, ctx: RuleContext): CallData {
   const value = message?.type === 'identifier' ? bindingValue(ctx, message.text) : message;
-  const constructor = value ? descendantsOfType(value, 'call_expression').find((n) => /new_method_call$/.test(n.childForFieldName('function')?.text ?? '')) : undefined;
+  const constructor = value
+    ? descendantsOfType(value, 'call_expression').find((n) =>
+        /new_method_call$/.test(n.childForFieldName('function')?.text ?? ''),
+      )
+    : undefined;
   if (!constructor) return {};
   const [destination, path, iface, member] = callArguments(constructor);
   return {
@@ -37,7 +41,11 @@ function callData(name: string, call: Node, args: Node[], ctx: RuleContext): Cal
 
 export function checkDbusRs(ctx: RuleContext): RuleReport[] {
   const nonblock = ctx.has(/\bnonblock::/) && !ctx.has(DBUS_TOKIO);
-  const bus = ctx.has(/new_system\b|system\s*\(/) ? 'system' : ctx.has(/new_session\b|session\s*\(/) ? 'session' : undefined;
+  const bus = ctx.has(/new_system\b|system\s*\(/)
+    ? 'system'
+    : ctx.has(/new_session\b|session\s*\(/)
+      ? 'session'
+      : undefined;
   const reports: RuleReport[] = [];
   for (const call of ctx.nodes('call')) {
     const c = ctx.callee(call);

@@ -6,7 +6,8 @@ import { nodeRange, type RuleContext, type RuleReport } from '../rule';
 import { TIMER } from './shared';
 
 /** Storing the promise's resolve/reject in a table of pending calls. */
-const PENDING_STORE = /\.set\s*\([^)]*\b(?:resolve|reject)\b|\[[^\]]+\]\s*=\s*\{?[^;]*\b(?:resolve|reject)\b|\.set\s*\(\s*[\w$.]+\s*,\s*\{/;
+const PENDING_STORE =
+  /\.set\s*\([^)]*\b(?:resolve|reject)\b|\[[^\]]+\]\s*=\s*\{?[^;]*\b(?:resolve|reject)\b|\.set\s*\(\s*[\w$.]+\s*,\s*\{/;
 
 /** A callback parked in a table keyed by the call's serial: `cookies[msg.serial] = callback`, `pending.set(serial, cb)`. */
 const PENDING_CALLBACK =
@@ -42,7 +43,9 @@ function functionName(fn: Node): string | undefined {
   if (own) return own.text;
   const parent = fn.parent;
   const key = parent?.childForFieldName('name') ?? parent?.childForFieldName('property');
-  return parent && ['variable_declarator', 'public_field_definition', 'field_definition', 'pair'].includes(parent.type) ? key?.text : undefined;
+  return parent && ['variable_declarator', 'public_field_definition', 'field_definition', 'pair'].includes(parent.type)
+    ? key?.text
+    : undefined;
 }
 
 /**
@@ -58,7 +61,8 @@ function writingCaller(fn: Node, ctx: RuleContext): Node | undefined {
     const caller = at ? enclosingFunction(at) : undefined;
     if (!caller || caller.id === fn.id) continue;
     const text = caller.text;
-    if (/\.write\s*\(/.test(text) && !TIMER.test(text) && !/\b(?:race|timeout|deadline)\w*\s*\(/i.test(text)) return caller;
+    if (/\.write\s*\(/.test(text) && !TIMER.test(text) && !/\b(?:race|timeout|deadline)\w*\s*\(/i.test(text))
+      return caller;
   }
   return undefined;
 }
@@ -73,7 +77,11 @@ export function checkPendingPromises(ctx: RuleContext): RuleReport[] {
     const fn = enclosingFunction(expression);
     if (TIMER.test(executor.text) || (fn && TIMER.test(fn.text))) continue;
     // The call written in the executor, or by a caller of the function that parks the resolver.
-    if (!/\.write\s*\(|send/i.test(executor.text) && !(fn && /serial|pending|cookie/i.test(executor.text) && writingCaller(fn, ctx))) continue;
+    if (
+      !/\.write\s*\(|send/i.test(executor.text) &&
+      !(fn && /serial|pending|cookie/i.test(executor.text) && writingCaller(fn, ctx))
+    )
+      continue;
     const constructor = expression.childForFieldName('constructor') ?? expression;
     reports.push({
       range: nodeRange(constructor),

@@ -1,5 +1,16 @@
 import type { Node } from 'web-tree-sitter';
-import { INFINITE_POLL, ioTarget, lastSendIn, MESSAGE_RECEIVE, notASocket, RAW_SOCKET, READ_TIMEOUT, sendName, socketHelpers, writeMacroSends } from '../../libraries/raw-socket';
+import {
+  INFINITE_POLL,
+  ioTarget,
+  lastSendIn,
+  MESSAGE_RECEIVE,
+  notASocket,
+  RAW_SOCKET,
+  READ_TIMEOUT,
+  sendName,
+  socketHelpers,
+  writeMacroSends,
+} from '../../libraries/raw-socket';
 import { callArguments, callee, contains, enclosingFunction, lineOf } from '../../syntax';
 import { nodeRange, related, type RuleContext, type RuleReport } from '../rule';
 import { boundedByTimer } from './shared';
@@ -46,14 +57,20 @@ export function checkRawSocket(ctx: RuleContext): RuleReport[] {
     }
     // A same-file reader (`self.read_message()` → `read_full` → `read`) blocks as its read does.
     const helper = helpers.receives.has(c.name) || (MESSAGE_RECEIVE.test(c.name) && !!c.receiver);
-    if (helper || (BLOCKING_RECEIVES.has(c.name) && args.length > 0)) receives.push({ call, name: c.name, nameNode: c.nameNode, helper });
+    if (helper || (BLOCKING_RECEIVES.has(c.name) && args.length > 0))
+      receives.push({ call, name: c.name, nameNode: c.nameNode, helper });
   }
   sends.sort((a, b) => a.startIndex - b.startIndex);
   // The first blocking receive after a send in each function: where the caller waits for the reply.
   for (const { call, name, nameNode, helper } of receives) {
     const fn = enclosingFunction(call);
     if (!fn || flagged.has(fn.id)) continue;
-    const send = lastSendIn(sends, fn, call, (candidate) => contains(enclosingFunction(candidate) ?? fn, call) && onSocket(candidate));
+    const send = lastSendIn(
+      sends,
+      fn,
+      call,
+      (candidate) => contains(enclosingFunction(candidate) ?? fn, call) && onSocket(candidate),
+    );
     if (!send || (!helper && !onSocket(call)) || boundedByTimer(call, ctx)) continue;
     flagged.add(fn.id);
     reports.push({

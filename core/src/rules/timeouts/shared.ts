@@ -68,7 +68,11 @@ function isTimeoutCall(call: Node, language: LanguageId, helpers: TimeoutHelpers
 export function boundedByTimer(call: Node, ctx: RuleContext, helpers: TimeoutHelpers = NO_HELPERS, depth = 0): boolean {
   for (let current = call.parent; current; current = current.parent) {
     if (current.type === 'call_expression' && isTimeoutCall(current, ctx.language, helpers)) return true;
-    if (current.type === 'macro_invocation' && /^(?:select|timeout)$/.test(current.childForFieldName('macro')?.text ?? '')) return true;
+    if (
+      current.type === 'macro_invocation' &&
+      /^(?:select|timeout)$/.test(current.childForFieldName('macro')?.text ?? '')
+    )
+      return true;
     if (!isFunctionBoundary(current)) continue;
     // A `new Promise((resolve, reject) => …)` executor: bounded if it arms a timer, else look at who awaits the promise.
     const promise = current.parent?.parent;
@@ -84,8 +88,13 @@ export function boundedByTimer(call: Node, ctx: RuleContext, helpers: TimeoutHel
   // `const reply = iface.Get(…); … await Promise.race([reply, timer])`
   const binding = call.parent?.type === 'await_expression' ? call.parent.parent : call.parent;
   // JS `const reply = iface.Get(…)`; Rust `let fut = proxy.ping();` (the future, not yet awaited).
-  if (binding?.type === 'variable_declarator' || (binding?.type === 'let_declaration' && call.parent?.type === 'let_declaration')) {
-    const name = binding.childForFieldName(binding.type === 'let_declaration' ? 'pattern' : 'name')?.text.replace(/^mut\s+/, '');
+  if (
+    binding?.type === 'variable_declarator' ||
+    (binding?.type === 'let_declaration' && call.parent?.type === 'let_declaration')
+  ) {
+    const name = binding
+      .childForFieldName(binding.type === 'let_declaration' ? 'pattern' : 'name')
+      ?.text.replace(/^mut\s+/, '');
     let fn: Node | null = binding;
     while (fn && !isFunctionBoundary(fn)) fn = fn.parent;
     if (name && fn) {
@@ -94,8 +103,16 @@ export function boundedByTimer(call: Node, ctx: RuleContext, helpers: TimeoutHel
         if (!use || use.text !== name || use.startIndex < binding.endIndex) continue;
         for (let up = use.parent; up && up.id !== fn.id; up = up.parent) {
           if (up.type === 'call_expression' && isTimeoutCall(up, ctx.language, helpers)) return true;
-          if (up.type === 'macro_invocation' && /(?:^|::)(?:select|select_biased|timeout)$/.test(up.childForFieldName('macro')?.text ?? '')) return true;
-          if (isFunctionBoundary(up) || ['expression_statement', 'lexical_declaration', 'let_declaration'].includes(up.type)) break;
+          if (
+            up.type === 'macro_invocation' &&
+            /(?:^|::)(?:select|select_biased|timeout)$/.test(up.childForFieldName('macro')?.text ?? '')
+          )
+            return true;
+          if (
+            isFunctionBoundary(up) ||
+            ['expression_statement', 'lexical_declaration', 'let_declaration'].includes(up.type)
+          )
+            break;
         }
       }
     }

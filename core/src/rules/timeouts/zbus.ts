@@ -1,5 +1,13 @@
 import type { Node } from 'web-tree-sitter';
-import { ZBUS, ZBUS_CONNECTION, ZBUS_FDO_PROXIES, ZBUS_PROXY_ATTRIBUTE, ZBUS_PROXY_LOCAL_METHODS, zbusProxyFields, type ZbusProxyInfo } from '../../libraries/zbus';
+import {
+  ZBUS,
+  ZBUS_CONNECTION,
+  ZBUS_FDO_PROXIES,
+  ZBUS_PROXY_ATTRIBUTE,
+  ZBUS_PROXY_LOCAL_METHODS,
+  zbusProxyFields,
+  type ZbusProxyInfo,
+} from '../../libraries/zbus';
 import { literalList, resolveString, stripUndefined } from '../../resolve';
 import { callArguments, callee, descendantsOfType, lineOf } from '../../syntax';
 import type { FileFacts } from '../../facts';
@@ -17,7 +25,11 @@ function proxyTraits(file: FileFacts): Map<string, ProxyInfo> {
   for (const m of file.matches(ZBUS_PROXY_ATTRIBUTE)) {
     const args = m[1] ?? '';
     const value = (key: string) => new RegExp(`\\b${key}\\s*=\\s*"([^"]*)"`).exec(args)?.[1];
-    const info = { interface: value('interface') ?? value('name'), destination: value('default_service'), path: value('default_path') };
+    const info = {
+      interface: value('interface') ?? value('name'),
+      destination: value('default_service'),
+      path: value('default_path'),
+    };
     out.set(`${m[2]}Proxy`, info);
     out.set(`${m[2]}ProxyBlocking`, info);
   }
@@ -50,7 +62,11 @@ function connections(ctx: RuleContext): Connection[] {
     while (node && node.type !== 'call_expression') node = node.parent;
     if (!node) continue;
     const kind = m[1] ?? m[2] ?? m[3];
-    out.push({ node, bus: kind === 'session' || kind === 'system' ? kind : undefined, timed: METHOD_TIMEOUT.test(chainOf(node).text) });
+    out.push({
+      node,
+      bus: kind === 'session' || kind === 'system' ? kind : undefined,
+      timed: METHOD_TIMEOUT.test(chainOf(node).text),
+    });
   }
   return out;
 }
@@ -65,7 +81,8 @@ function localConnection(call: Node, all: Connection[], ctx: RuleContext): Conne
 function proxyAliases(file: FileFacts): Map<string, string> {
   const out = new Map<string, string>();
   // Matched per top-level item, once while the item is unchanged: the leading `\w*` is affordable there.
-  for (const m of file.matches(/(\w*)Proxy(Blocking)?\s+as\s+(\w+)\b/g)) if (m[3]) out.set(m[3], `${m[1] ?? ''}Proxy${m[2] ?? ''}`);
+  for (const m of file.matches(/(\w*)Proxy(Blocking)?\s+as\s+(\w+)\b/g))
+    if (m[3]) out.set(m[3], `${m[1] ?? ''}Proxy${m[2] ?? ''}`);
   const typed = /\btype\s+(\w+)\s*(?:<[^>]*>)?\s*=\s*(?:[\w:]+::)?(\w*Proxy(?:Blocking)?)\b/g;
   for (const m of file.matches(typed)) if (m[1] && m[2]) out.set(m[1], m[2]);
   return out;
@@ -77,7 +94,9 @@ function proxyReturningFunctions(file: FileFacts): Map<string, string> {
   const out = new Map<string, string>();
   for (const fns of file.eachItem(functionReturns)) {
     for (const { name, returns, direct } of fns) {
-      const aliased = direct ? undefined : [...aliases.keys()].find((a) => new RegExp(`(?:^|[<\\s(&:,])${a}\\b`).test(returns));
+      const aliased = direct
+        ? undefined
+        : [...aliases.keys()].find((a) => new RegExp(`(?:^|[<\\s(&:,])${a}\\b`).test(returns));
       const type = direct ?? (aliased ? aliases.get(aliased) : undefined);
       if (type) out.set(name, type);
     }
@@ -90,7 +109,8 @@ function functionReturns(text: string): { name: string; returns: string; direct:
   const out: { name: string; returns: string; direct: string | undefined }[] = [];
   for (const m of text.matchAll(/\bfn\s+(\w+)\s*(?:<[^>{]*>)?\s*\([^)]*\)\s*->\s*([^{;]+)/g)) {
     const returns = m[2] ?? '';
-    if (m[1]) out.push({ name: m[1], returns, direct: /(?:^|[<\s(&:,])(\w*Proxy(?:Blocking)?)\b(?!\s*::)/.exec(returns)?.[1] });
+    if (m[1])
+      out.push({ name: m[1], returns, direct: /(?:^|[<\s(&:,])(\w*Proxy(?:Blocking)?)\b(?!\s*::)/.exec(returns)?.[1] });
   }
   return out;
 }
@@ -101,24 +121,33 @@ export function proxyGetterNames(file: FileFacts): string[] {
 }
 
 /** A call whose callee is a proxy-returning same-file function, or one named for the proxy it returns (`systemd_manager_proxy()`). */
-const PROXY_GETTER_CALL = /^(?:self\.|[\w:]+::)?(\w+)\s*\([^()]*\)(?:\.await)?\s*(?:\?|\.unwrap\(\)|\.expect\([^()]*\))?\s*;?$/;
+const PROXY_GETTER_CALL =
+  /^(?:self\.|[\w:]+::)?(\w+)\s*\([^()]*\)(?:\.await)?\s*(?:\?|\.unwrap\(\)|\.expect\([^()]*\))?\s*;?$/;
 
 /**
  * Proxy variables in scope: `let p = FooProxy::new(&conn).await?`, `FooProxy::builder(&conn)….build()`, parameters typed
  * `&FooProxy`, `let p = match FooProxy::new(&conn).await { Ok(p) => p, … }`, `let p = self.manager().await?` where
  * `manager` returns a proxy.
  */
-function proxyVariables(scope: Node, getters: Map<string, string>, aliases: Map<string, string>, fields: Map<string, string>): Map<string, string> {
+function proxyVariables(
+  scope: Node,
+  getters: Map<string, string>,
+  aliases: Map<string, string>,
+  fields: Map<string, string>,
+): Map<string, string> {
   const out = new Map<string, string>();
   const builders = new Map<string, string>();
   for (const decl of descendantsOfType(scope, ['let_declaration', 'parameter', 'let_condition'])) {
     const value = decl.childForFieldName(decl.type === 'parameter' ? 'type' : 'value');
     // `if let Some(proxy) = &self.proxy` / `let proxy = self.proxy.as_ref().unwrap()`: a proxy field under another name.
-    const field = /^&?\s*self\.(\w+)(?:\.(?:as_ref|as_mut|clone|unwrap|lock|read)\(\)|\.await|\?)*$/.exec(value?.text ?? '')?.[1];
+    const field = /^&?\s*self\.(\w+)(?:\.(?:as_ref|as_mut|clone|unwrap|lock|read)\(\)|\.await|\?)*$/.exec(
+      value?.text ?? '',
+    )?.[1];
     if (decl.type !== 'parameter' && field && fields.has(field)) {
       const bound = decl.childForFieldName('pattern');
       const name = bound?.type === 'tuple_struct_pattern' ? bound.namedChildren.at(-1)?.text : bound?.text;
-      if (name && /^(?:mut\s+)?[a-z_]\w*$/.test(name)) out.set(name.replace(/^mut\s+/, ''), fields.get(field) ?? 'proxy');
+      if (name && /^(?:mut\s+)?[a-z_]\w*$/.test(name))
+        out.set(name.replace(/^mut\s+/, ''), fields.get(field) ?? 'proxy');
       continue;
     }
     if (decl.type === 'let_condition') continue;
@@ -133,7 +162,12 @@ function proxyVariables(scope: Node, getters: Map<string, string>, aliases: Map<
     } else {
       const ctor = PROXY_CONSTRUCTOR_ANY.exec(source);
       const constructed = ctor?.[1];
-      type = constructed && /Proxy(?:Blocking)?$/.test(constructed) ? constructed : constructed ? aliases.get(constructed) : undefined;
+      type =
+        constructed && /Proxy(?:Blocking)?$/.test(constructed)
+          ? constructed
+          : constructed
+            ? aliases.get(constructed)
+            : undefined;
       const built = /\.build\s*\(\s*\)/.test(source);
       // `let b = FooProxy::builder(&conn).cache_properties(…)`: a builder, whose methods call nothing, until `.build()`.
       if (type && ctor?.[2] === 'builder' && !built) {
@@ -270,7 +304,9 @@ export function checkZbus(ctx: RuleContext): RuleReport[] {
     const receiverText = c.receiver.text;
     const type =
       proxies.get(receiverText) ??
-      (receiverText.startsWith('self.') ? fields.get(receiverText.slice(5).replace(/\.(?:as_ref|lock|read)\(\)$/, '')) : undefined) ??
+      (receiverText.startsWith('self.')
+        ? fields.get(receiverText.slice(5).replace(/\.(?:as_ref|lock|read)\(\)$/, ''))
+        : undefined) ??
       constructedProxy(c.receiver);
     if (c.name === 'call_method' && !type) {
       data = callMethodData(call, ctx);
@@ -315,7 +351,8 @@ export function checkZbus(ctx: RuleContext): RuleReport[] {
 /** Proxy trait methods declared one-way: `#[zbus(no_reply)] fn notify(…)` (also `#[dbus_proxy(no_reply)]`). */
 function noReplyMethods(file: FileFacts): Set<string> {
   const out = new Set<string>();
-  const re = /#\[\s*(?:zbus|dbus_proxy)\s*\([^\]]*\bno_reply\b[^\]]*\]\s*(?:(?:#\[[^\]]*\]|\/\/\/[^\n]*)\s*)*(?:async\s+)?fn\s+(\w+)/g;
+  const re =
+    /#\[\s*(?:zbus|dbus_proxy)\s*\([^\]]*\bno_reply\b[^\]]*\]\s*(?:(?:#\[[^\]]*\]|\/\/\/[^\n]*)\s*)*(?:async\s+)?fn\s+(\w+)/g;
   for (const m of file.matches(re)) if (m[1]) out.add(m[1]);
   return out;
 }
@@ -339,14 +376,25 @@ function macroProxyCalls(
     // Only a receiver the function binds (`let p`, `Some(p)`, a parameter `p:`) can be a proxy variable.
     const scope = ctx.scopeOf(macro);
     const receivers = [...tokens.text.matchAll(MACRO_METHOD_CALL)].map((m) => m[1] ?? '');
-    if (!receivers.some((r) => new RegExp(`\\b(?:let\\s+(?:mut\\s+)?${r}\\b|Some\\(\\s*${r}\\s*\\)|${r}\\s*:)`).test(scope.text))) continue;
+    if (
+      !receivers.some((r) =>
+        new RegExp(`\\b(?:let\\s+(?:mut\\s+)?${r}\\b|Some\\(\\s*${r}\\s*\\)|${r}\\s*:)`).test(scope.text),
+      )
+    )
+      continue;
     const proxies = proxiesOf(scope);
     if (proxies.size === 0) continue;
     MACRO_METHOD_CALL.lastIndex = 0;
     for (let m = MACRO_METHOD_CALL.exec(tokens.text); m; m = MACRO_METHOD_CALL.exec(tokens.text)) {
       const [, receiver = '', method = ''] = m;
       const type = proxies.get(receiver);
-      if (!type || ZBUS_PROXY_LOCAL_METHODS.test(method) || method === 'call_noreply' || ctx.fact(noReplyMethods).has(method)) continue;
+      if (
+        !type ||
+        ZBUS_PROXY_LOCAL_METHODS.test(method) ||
+        method === 'call_noreply' ||
+        ctx.fact(noReplyMethods).has(method)
+      )
+        continue;
       if (boundedByTimer(macro, ctx)) continue;
       const local = localConnection(macro, conns, ctx);
       if (local ? local.timed : fileTimed) continue;
@@ -359,11 +407,19 @@ function macroProxyCalls(
         range: nodeRange(nameNode ?? macro),
         message: `\`${receiver}.${method}()\` (${type === 'proxy' ? 'a zbus proxy' : type}) can wait forever: ${ZBUS.timeoutDefault}${connection ? ` (connection made on line ${lineOf(connection.node)})` : ''}; set \`method_timeout\` on the connection builder or wrap the call in \`tokio::time::timeout\``,
         related: connection ? [related(connection.node, 'connection built here without `method_timeout`')] : [],
-        data: { library: ZBUS.id, bus: connection?.bus, ...stripUndefined({ destination: info?.destination, path: info?.path, interface: info?.interface, member: pascalCase(method) }) },
+        data: {
+          library: ZBUS.id,
+          bus: connection?.bus,
+          ...stripUndefined({
+            destination: info?.destination,
+            path: info?.path,
+            interface: info?.interface,
+            member: pascalCase(method),
+          }),
+        },
         fixes: fix ? [fix] : [],
       });
     }
   }
   return reports;
 }
-
