@@ -44,7 +44,7 @@ function next(address: string): Client {
       // A fresh Message per call: dbus-next keeps a preset serial, so sharing one would reuse serials.
       return {
         call: () => bus.call(new dbusNext.Message(getId)),
-        close: async () => bus.disconnect(),
+        close: () => Promise.resolve(bus.disconnect()),
       };
     },
   };
@@ -84,17 +84,17 @@ async function interleavedRates(
       const cpuStarted = process.cpuUsage();
       await run(call, block, window);
       const used = process.cpuUsage(cpuStarted);
-      elapsed[index]! += performance.now() - started;
-      cpu[index]! += used.user + used.system;
+      elapsed[index] += performance.now() - started;
+      cpu[index] += used.user + used.system;
     }
   }
-  return elapsed.map((ms, index) => ({ perSecond: total / (ms / 1000), cpuMicros: cpu[index]! / total }));
+  return elapsed.map((ms, index) => ({ perSecond: total / (ms / 1000), cpuMicros: cpu[index] / total }));
 }
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 interface Round {
@@ -112,7 +112,7 @@ async function measureSetups(clients: Client[]): Promise<number[][]> {
     for (const [index, client] of clients.entries()) {
       const started = performance.now();
       const connection = await client.connect();
-      times[index]!.push(performance.now() - started);
+      times[index].push(performance.now() - started);
       await connection.close();
     }
   }
@@ -128,10 +128,10 @@ async function measureCalls(clients: Client[]): Promise<Omit<Round, 'setupMs'>[]
   const in256 = await interleavedRates(calls, PIPELINED, 256, 2000);
   for (const connection of connections) await connection.close();
   return clients.map((_, index) => ({
-    sequential: sequential[index]!.perSecond,
-    sequentialCpuMicros: sequential[index]!.cpuMicros,
-    in16: in16[index]!.perSecond,
-    in256: in256[index]!.perSecond,
+    sequential: sequential[index].perSecond,
+    sequentialCpuMicros: sequential[index].cpuMicros,
+    in16: in16[index].perSecond,
+    in256: in256[index].perSecond,
   }));
 }
 
@@ -151,16 +151,16 @@ async function main(): Promise<void> {
     for (let round = 0; round < ROUNDS; round++) {
       const setups = await measureSetups(clients);
       const calls = await measureCalls(clients);
-      const results = clients.map((_, index): Round => ({ setupMs: median(setups[index]!), ...calls[index]! }));
+      const results = clients.map((_, index): Round => ({ setupMs: median(setups[index]), ...calls[index] }));
       rounds.push(results);
       const [a, b] = results;
       console.log(
-        `round ${round + 1}: setup ${a!.setupMs.toFixed(3)} vs ${b!.setupMs.toFixed(3)} ms; seq ${a!.sequential.toFixed(0)} vs ${b!.sequential.toFixed(0)}/s (cpu ${a!.sequentialCpuMicros.toFixed(1)} vs ${b!.sequentialCpuMicros.toFixed(1)} µs/call); 16 ${a!.in16.toFixed(0)} vs ${b!.in16.toFixed(0)}/s; 256 ${a!.in256.toFixed(0)} vs ${b!.in256.toFixed(0)}/s`,
+        `round ${round + 1}: setup ${a.setupMs.toFixed(3)} vs ${b.setupMs.toFixed(3)} ms; seq ${a.sequential.toFixed(0)} vs ${b.sequential.toFixed(0)}/s (cpu ${a.sequentialCpuMicros.toFixed(1)} vs ${b.sequentialCpuMicros.toFixed(1)} µs/call); 16 ${a.in16.toFixed(0)} vs ${b.in16.toFixed(0)}/s; 256 ${a.in256.toFixed(0)} vs ${b.in256.toFixed(0)}/s`,
       );
     }
-    const column = (index: number, key: keyof Round) => median(rounds.map((round) => round[index]![key]));
+    const column = (index: number, key: keyof Round) => median(rounds.map((round) => round[index][key]));
     const ratio = (key: keyof Round) =>
-      median(rounds.map(([a, b]) => (key === 'setupMs' ? b!.setupMs / a!.setupMs : a![key] / b![key])));
+      median(rounds.map(([a, b]) => (key === 'setupMs' ? b.setupMs / a.setupMs : a[key] / b[key])));
     console.log('');
     console.log(
       `${'client'.padEnd(12)}${'setup ms'.padStart(10)}${'seq/s'.padStart(10)}${'16 in fl/s'.padStart(12)}${'256 in fl/s'.padStart(12)}`,

@@ -2,7 +2,6 @@
 // Replay view script: expands rows, forwards button presses to the extension (a closed set of
 // messages, see client/src/replay/protocol.ts) and shows stress progress. It only ever writes text.
 (function () {
-  // eslint-disable-next-line no-undef
   const vscode = acquireVsCodeApi();
   /** @param {string} id */
   const byId = (id) => /** @type {HTMLElement} */ (document.getElementById(id));

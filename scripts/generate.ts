@@ -8,7 +8,7 @@ import { DOCS_BASE_URL, PROJECT_URL, RULES, ruleDocsPath, SEVERITY_SETTINGS } fr
 const check = process.argv.includes('--check');
 /** `--root DIR`: another copy of the files (the test's drift check); the repository by default. */
 const rootFlag = process.argv.indexOf('--root');
-const ROOT = rootFlag >= 0 ? process.argv[rootFlag + 1]! : join(__dirname, '..');
+const ROOT = rootFlag >= 0 ? process.argv[rootFlag + 1] : join(__dirname, '..');
 
 type Json = Record<string, unknown>;
 
@@ -42,7 +42,7 @@ function packageJson(text: string): string {
   manifest.contributes.configuration.properties = { ...generated, ...others };
   manifest.repository = { type: 'git', url: `${PROJECT_URL}.git` };
   manifest.homepage = PROJECT_URL;
-  manifest.scripts.package = manifest.scripts.package!.replace(
+  manifest.scripts.package = manifest.scripts.package.replace(
     /--baseContentUrl \S+ --baseImagesUrl \S+/,
     `--baseContentUrl ${DOCS_BASE_URL} --baseImagesUrl ${PROJECT_URL}/raw/main/`,
   );
@@ -69,7 +69,7 @@ function docHeader(rule: (typeof RULES)[number]): string {
       ? 'Quick fix: none'
       : `Quick fix${rule.quickFixes.length === 1 ? '' : 'es'}: ${rule.quickFixes.join(', ')}`;
   const note = rule.quickFixNote ? ` (${rule.quickFixNote})` : '';
-  const severity = rule.defaultSeverity[0]!.toUpperCase() + rule.defaultSeverity.slice(1);
+  const severity = rule.defaultSeverity[0].toUpperCase() + rule.defaultSeverity.slice(1);
   return [
     `# ${rule.id}`,
     '',

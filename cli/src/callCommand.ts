@@ -93,12 +93,12 @@ async function introspectSignature(
       `${call.member} exists on ${found.map((candidate) => candidate.interface).join(', ')} with different signatures: pass --interface or --signature`,
     );
   }
-  const method = found[0]!;
+  const method = found[0];
   const args = method.method.in.map((arg) => `${arg.name ?? '?'}: ${arg.type}`).join(', ');
   io.stderr(
     `dbus-lint call: no --signature; introspected ${method.interface}.${call.member}(${args}) → signature "${signatures[0]}"\n`,
   );
-  return signatures[0]!;
+  return signatures[0];
 }
 
 function body(message: RecordedMessage): string {
@@ -133,7 +133,7 @@ export function formatRecordingText(recording: DetailedRecording): string {
   const lines = recording.messages.map((message, i) => formatMessage(message, readOf, i));
   const outcome = outcomeOf(recording);
   if (outcome === 'reply')
-    lines.push(`reply: message ${recording.reply! + 1} ${body(recording.messages[recording.reply!]!)}`);
+    lines.push(`reply: message ${recording.reply! + 1} ${body(recording.messages[recording.reply!])}`);
   else if (recording.error)
     lines.push(
       `${outcome === 'error-reply' ? 'error reply' : outcome}: ${recording.error.name}: ${recording.error.message}`,

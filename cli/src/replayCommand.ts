@@ -22,7 +22,7 @@ import {
   type CallPrompts,
   type ReplayCall,
 } from '../../replay/src/index';
-import { Analyzer, languageForPath, type CallData, type Finding, type LanguageId } from '../../core/src/index';
+import { Analyzer, languageForPath, type CallData, type Finding } from '../../core/src/index';
 import { defaultGrammarDir, grammarFolder } from '../../host/src/index';
 import { CALL_TARGET_OPTIONS, checkOneBusFlag, positiveInteger, type BusFlags } from './options';
 import { UsageError, type Command, type Io } from './usage';
@@ -63,7 +63,7 @@ function parseLocation(spec: string | undefined): { file: string; line: number }
     );
   const line = Number(match[2]);
   if (line < 1) throw new UsageError(`line numbers start at 1, got ${line}`);
-  return { file: match[1]!, line };
+  return { file: match[1], line };
 }
 
 function busChoice(values: BusFlags): BusChoice | undefined {
@@ -75,7 +75,7 @@ function busChoice(values: BusFlags): BusChoice | undefined {
 }
 
 async function findingAt(path: string, line: number, member: string | undefined): Promise<Finding> {
-  const language = languageForPath(path) as LanguageId | undefined;
+  const language = languageForPath(path);
   if (!language) throw new UsageError(`${path}: not a file dbus-lint analyses (.rs .ts .tsx .js …)`);
   let text: string;
   try {
@@ -99,7 +99,7 @@ async function findingAt(path: string, line: number, member: string | undefined)
   // A finding whose call the code spells out wins over one (say, a hand-written read) that knows less.
   const known = (f: Finding) =>
     (['destination', 'path', 'interface', 'member'] as const).filter((part) => f.data[part]).length;
-  return [...here].sort((a, b) => known(b) - known(a))[0]!;
+  return [...here].sort((a, b) => known(b) - known(a))[0];
 }
 
 async function askYesNo(question: string): Promise<boolean> {
@@ -129,19 +129,19 @@ function cliPrompts(location: { file: string; line: number }, argFlags: string[]
         `Introspect ${target.destination} ${target.path} on the ${target.bus.kind === 'address' ? `bus at ${target.bus.address}` : `${target.bus.kind} bus`} to learn the signature of ${target.member}?`,
       );
     },
-    async signature(target, guess, introspected) {
+    signature(target, guess, introspected) {
       const why = introspected ? 'could not be introspected' : 'was not introspected (pass --yes to allow it)';
       if (guess !== undefined) {
         say(
           `${target.destination} ${target.path} ${why}; signature "${guess}" taken from the string arguments in the code`,
         );
-        return guess;
+        return Promise.resolve(guess);
       }
       if (argFlags.length === 0) {
         say(
           `${target.destination} ${target.path} ${why}; calling ${target.member} with no arguments (pass --signature and --arg if it takes some)`,
         );
-        return '';
+        return Promise.resolve('');
       }
       throw new UsageError(
         `the signature is not known from the code and ${target.destination} ${target.path} ${why}: pass --signature SIG`,

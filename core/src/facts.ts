@@ -45,7 +45,7 @@ const itemShapes = new WeakMap<RegExpExecArray[], unknown[]>();
 /** A pattern's memo key of one kind, built once per pattern object (sources can be long). */
 function patternKey(kind: string, pattern: RegExp): string {
   let keys = patternKeys.get(pattern);
-  if (!keys) patternKeys.set(pattern, (keys = new Map()));
+  if (!keys) patternKeys.set(pattern, (keys = new Map<string, string>()));
   let key = keys.get(kind);
   if (!key) keys.set(kind, (key = `${kind}/${pattern.source}/${pattern.flags}`));
   return key;
@@ -87,8 +87,8 @@ export class VersionFacts implements FileFacts {
   ) {
     // Per-item results are shared with the previous version (ids are never reused, so a gone item's entry
     // is only dead weight); a map is pruned when dead entries outnumber live ones.
-    this.itemMatches = previous?.itemMatches ?? new Map();
-    this.itemValues = previous?.itemValues ?? new Map();
+    this.itemMatches = previous?.itemMatches ?? new Map<string, Map<number, RegExpExecArray[]>>();
+    this.itemValues = previous?.itemValues ?? new Map<object, Map<number, unknown>>();
     const limit = 2 * items.list.length + 64;
     for (const byItem of [...this.itemMatches.values(), ...this.itemValues.values()]) {
       if (byItem.size > limit) for (const id of [...byItem.keys()]) if (!items.hasText(id)) byItem.delete(id);
@@ -140,7 +140,7 @@ export class VersionFacts implements FileFacts {
   private perItem(pattern: RegExp): { textId: number; start: number; list: RegExpExecArray[] }[] {
     const key = patternKey('m', pattern);
     let byItem = this.itemMatches.get(key);
-    if (!byItem) this.itemMatches.set(key, (byItem = new Map()));
+    if (!byItem) this.itemMatches.set(key, (byItem = new Map<number, RegExpExecArray[]>()));
     const out: { textId: number; start: number; list: RegExpExecArray[] }[] = [];
     for (const item of this.items.list) {
       const list = this.itemList(pattern, item, byItem);
@@ -153,7 +153,7 @@ export class VersionFacts implements FileFacts {
   private itemList(pattern: RegExp, item: TopLevelItem, known?: Map<number, RegExpExecArray[]>): RegExpExecArray[] {
     const { textId: id, start, end } = item;
     let byItem = known ?? this.itemMatches.get(patternKey('m', pattern));
-    if (!byItem) this.itemMatches.set(patternKey('m', pattern), (byItem = new Map()));
+    if (!byItem) this.itemMatches.set(patternKey('m', pattern), (byItem = new Map<number, RegExpExecArray[]>()));
     let list = byItem.get(id);
     if (!list) {
       list = [];
@@ -189,7 +189,7 @@ export class VersionFacts implements FileFacts {
 
   eachItem<T>(each: (itemText: string) => T): readonly T[] {
     let byItem = this.itemValues.get(each) as Map<number, T> | undefined;
-    if (!byItem) this.itemValues.set(each, (byItem = new Map()));
+    if (!byItem) this.itemValues.set(each, (byItem = new Map<number, T>()));
     const out: T[] = [];
     for (const item of this.items.list) {
       if (!byItem.has(item.textId)) byItem.set(item.textId, each(this.text.slice(item.start, item.end)));

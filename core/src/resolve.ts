@@ -106,7 +106,7 @@ export function literalList(node: Node | null | undefined, file: FileLookup): un
 
 /** CallData without the fields nothing could be resolved for. */
 export function stripUndefined(data: CallData): CallData {
-  return Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined)) as CallData;
+  return Object.fromEntries(Object.entries(data).filter(([, v]) => v !== undefined));
 }
 
 /**

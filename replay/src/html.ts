@@ -29,7 +29,7 @@ export interface WebviewResources {
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c] as string);
+  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
 }
 
 /** Rules whose bug is taking the wrong message as the reply: the naive marking is the point for them. */

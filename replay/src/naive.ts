@@ -62,13 +62,13 @@ function simulate(
   const completed = (readIndexes: number[]): number[] =>
     readIndexes.flatMap((r) => reads[r]?.completes ?? []).sort((a, b) => a - b);
   const firstAccepted = (readIndexes: number[]): number | null =>
-    completed(readIndexes).find((i) => accept(messages[i] as RecordedMessage)) ?? null;
+    completed(readIndexes).find((i) => accept(messages[i])) ?? null;
 
   // A naive client authenticates line by line before its first call, so auth reads are not its calls' reads.
   let next = 0;
   while (next < reads.length && isAuthRead(recording, next)) next++;
   for (let i = 0; i <= call; i++) {
-    const sent = messages[i] as RecordedMessage;
+    const sent = messages[i];
     if (sent.direction !== 'sent' || sent.type !== 'method_call') continue;
     const consumed: number[] = [];
     while (next < reads.length && (reads[next]?.atMs ?? Infinity) <= sent.atMs) consumed.push(next++);
@@ -92,7 +92,7 @@ function readOf(recording: Recording, message: number | null): number | null {
 function whereReplyCame(recording: Recording, consumed: number[]): string {
   const replyRead = readOf(recording, recording.reply);
   if (recording.reply === null || replyRead === null) return 'the reply never arrived';
-  const serial = (recording.messages[recording.reply] as RecordedMessage).replySerial;
+  const serial = recording.messages[recording.reply].replySerial;
   const last = consumed.length ? Math.max(...consumed) : -1;
   const where = consumed.includes(replyRead)
     ? 'later in the same read'
@@ -104,7 +104,7 @@ function whereReplyCame(recording: Recording, consumed: number[]): string {
 
 function sentenceFor(strategy: NaiveStrategy, recording: Recording, sim: Simulation, callSerial: number): string {
   const { messages } = recording;
-  const taken = sim.taken === null ? null : (messages[sim.taken] as RecordedMessage);
+  const taken = sim.taken === null ? null : messages[sim.taken];
   const replyPhrase = whereReplyCame(recording, sim.reads);
   if (sim.taken !== null && sim.taken === recording.reply) {
     return strategy === 'type-only'
@@ -113,9 +113,7 @@ function sentenceFor(strategy: NaiveStrategy, recording: Recording, sim: Simulat
   }
   if (sim.reads.length === 0) return `no read arrived after the call; ${replyPhrase}`;
   if (taken === null) {
-    const got = sim.reads
-      .flatMap((r) => recording.reads[r]?.completes ?? [])
-      .map((i) => describeMessage(messages[i] as RecordedMessage));
+    const got = sim.reads.flatMap((r) => recording.reads[r]?.completes ?? []).map((i) => describeMessage(messages[i]));
     const held = got.length ? `only ${got.join(', ')}` : 'no complete message (part of a larger one)';
     return strategy === 'first-message'
       ? `a single read after the call returned ${held}; ${replyPhrase}`
@@ -174,7 +172,7 @@ export function naiveVerdict(recording: Recording): NaiveVerdict {
       headline: 'The call was not sent, so there is nothing to compare.',
     };
   }
-  const callSerial = recording.messages[call]!.serial;
+  const callSerial = recording.messages[call].serial;
   const outcomes = simulated.map((sim): NaiveOutcome => ({
     strategy: sim.strategy,
     taken: sim.taken,

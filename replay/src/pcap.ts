@@ -38,7 +38,7 @@ export function toPcap(recording: Pick<DetailedRecording, 'messages' | 'raw' | '
   }
   const parts: Buffer[] = [globalHeader()];
   recording.messages.forEach((message, i) => {
-    const bytes = Buffer.from(recording.raw[i] as string, 'base64');
+    const bytes = Buffer.from(recording.raw[i], 'base64');
     parts.push(recordHeader(startUs + Math.round(message.atMs * 1000), bytes.length), bytes);
   });
   return Buffer.concat(parts);

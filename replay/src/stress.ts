@@ -11,7 +11,7 @@ export interface StressProgress {
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
   const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return Math.round(sorted[Math.max(0, index)]! * 1000) / 1000;
+  return Math.round(sorted[Math.max(0, index)] * 1000) / 1000;
 }
 
 /**
@@ -43,7 +43,7 @@ export async function stress(
       const outcome = outcomeOf(recording);
       if (outcome === 'reply') {
         summary.ok++;
-        latencies.push(recording.messages[recording.reply!]!.atMs);
+        latencies.push(recording.messages[recording.reply!].atMs);
       } else if (outcome === 'timeout') summary.timeouts++;
       else summary.failed++;
       const naive = naiveCounts(recording);

@@ -43,7 +43,7 @@ forEachBus('calls', ({ kind, need }) => {
     const names = (await connection.call({ ...bus, member: 'ListNames' })).body[0] as string[];
     assert.ok(names.includes(BUS_NAME));
     assert.ok(names.includes(connection.uniqueName!));
-    const theirs = [...dbusSend(b.address, 'ListNames').matchAll(/string "([^"]+)"/g)].map((m) => m[1]!);
+    const theirs = [...dbusSend(b.address, 'ListNames').matchAll(/string "([^"]+)"/g)].map((m) => m[1]);
     const wellKnown = (list: string[]) => list.filter((name) => !name.startsWith(':')).sort();
     assert.deepEqual(wellKnown(names), wellKnown(theirs));
 
@@ -65,15 +65,15 @@ forEachBus('calls', ({ kind, need }) => {
     const id = await connection.call({ ...bus, member: 'GetId' });
     await connection.close();
     const [hello, helloReturn] = recorder.messages;
-    assert.equal(hello!.member, 'Hello');
-    assert.equal(hello!.serial, 1);
-    assert.equal(helloReturn!.type, 'method_return');
-    assert.equal(helloReturn!.replySerial, 1);
+    assert.equal(hello.member, 'Hello');
+    assert.equal(hello.serial, 1);
+    assert.equal(helloReturn.type, 'method_return');
+    assert.equal(helloReturn.replySerial, 1);
     const acquired = recorder.messages.find((m) => m.member === 'NameAcquired');
     assert.ok(acquired, 'NameAcquired recorded');
     assert.equal(acquired.type, 'signal');
     if (kind === 'dbus-broker')
-      assert.equal(helloReturn!.serial, 0xffffffff, 'dbus-broker stamps driver messages 0xFFFFFFFF');
+      assert.equal(helloReturn.serial, 0xffffffff, 'dbus-broker stamps driver messages 0xFFFFFFFF');
     const getIdReturn = recorder.messages.find((m) => m.replySerial === 2);
     assert.deepEqual(getIdReturn?.body, id.body);
     const completed = recorder.reads.flatMap((read) => read.completes);

@@ -38,7 +38,7 @@ forEachBus('dbus-lint call', ({ kind, need }) => {
     assert.equal(code, 0, stderr);
     const recording = JSON.parse(stdout) as CallRecording;
     assert.deepEqual(Object.keys(recording), ['messages', 'reads', 'reply', 'error']);
-    assert.deepEqual(Object.keys(recording.messages[0]!), [
+    assert.deepEqual(Object.keys(recording.messages[0]), [
       'direction',
       'type',
       'serial',
@@ -55,11 +55,11 @@ forEachBus('dbus-lint call', ({ kind, need }) => {
       'size',
     ]);
     const [hello, helloReturn] = recording.messages;
-    assert.deepEqual([hello!.direction, hello!.member, hello!.serial], ['sent', 'Hello', 1]);
-    assert.deepEqual([helloReturn!.type, helloReturn!.replySerial], ['method_return', 1]);
+    assert.deepEqual([hello.direction, hello.member, hello.serial], ['sent', 'Hello', 1]);
+    assert.deepEqual([helloReturn.type, helloReturn.replySerial], ['method_return', 1]);
     assert.ok(recording.messages.some((m) => m.type === 'signal' && m.member === 'NameAcquired'));
     const call = recording.messages.find((m) => m.member === 'GetId')!;
-    const reply = recording.messages[recording.reply!]!;
+    const reply = recording.messages[recording.reply!];
     assert.equal(reply.type, 'method_return');
     assert.equal(reply.replySerial, call.serial);
     assert.match(String(reply.body[0]), /^[0-9a-f]{32}$/);
@@ -177,7 +177,7 @@ forEachBus('dbus-lint call', ({ kind, need }) => {
     ]);
     assert.equal(code, 0, stderr);
     const recording = JSON.parse(stdout) as CallRecording;
-    assert.deepEqual(recording.messages[recording.reply!]!.body, [
+    assert.deepEqual(recording.messages[recording.reply!].body, [
       'text',
       -7,
       '-9223372036854775808',

@@ -122,6 +122,6 @@ forEachBus('load', ({ need }) => {
     );
     assert.equal(unmatched, 0);
     // Broadcasts from one sender keep their order.
-    assert.ok(ticks.every((tick, i) => i === 0 || tick === (ticks[i - 1]! + 1) % (STORM / 5)));
+    assert.ok(ticks.every((tick, i) => i === 0 || tick === (ticks[i - 1] + 1) % (STORM / 5)));
   });
 });

@@ -179,8 +179,8 @@ forEachBus('types', ({ need }) => {
       const readsForReply = recorder.reads.filter(
         (read, i) =>
           i > 0 &&
-          read.atMs <= recorder.messages[replyIndex]!.atMs &&
-          read.atMs >= recorder.messages[replyIndex - 1]!.atMs,
+          read.atMs <= recorder.messages[replyIndex].atMs &&
+          read.atMs >= recorder.messages[replyIndex - 1].atMs,
       );
       console.log(`# ${b.kind}: ${mib} MiB reply in ${elapsed.toFixed(0)} ms over ${readsForReply.length} reads`);
       assert.ok(readsForReply.length > 1, 'spread over several reads');

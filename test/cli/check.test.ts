@@ -67,7 +67,7 @@ describe('dbus-lint check', () => {
     const log = JSON.parse(run.stdout) as SarifLog;
     assert.equal(log.version, '2.1.0');
     assert.match(log.$schema, /sarif-2\.1\.0/);
-    const sarifRun = log.runs[0]!;
+    const sarifRun = log.runs[0];
     assert.equal(sarifRun.tool.driver.name, 'dbus-lint');
     assert.ok(sarifRun.tool.driver.informationUri);
     assert.deepEqual(
@@ -76,14 +76,14 @@ describe('dbus-lint check', () => {
     );
     assert.equal(sarifRun.columnKind, 'utf16CodeUnits');
     const seeded = sarifRun.results.filter((r) => r.ruleId === 'call-without-timeout');
-    assert.deepEqual(seeded.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri).sort(), [
+    assert.deepEqual(seeded.map((r) => r.locations[0].physicalLocation.artifactLocation.uri).sort(), [
       'examples/rust/src/main.rs',
       'examples/ts/src/busId.ts',
     ]);
     for (const result of sarifRun.results) {
       assert.equal(result.level, 'warning');
-      const region = result.locations[0]!.physicalLocation.region;
-      for (const key of ['startLine', 'startColumn', 'endLine', 'endColumn']) assert.ok(region[key]! >= 1, key);
+      const region = result.locations[0].physicalLocation.region;
+      for (const key of ['startLine', 'startColumn', 'endLine', 'endColumn']) assert.ok(region[key] >= 1, key);
       assert.ok(Object.values(result.partialFingerprints)[0]);
     }
     const file = join(mkdtempSync(join(tmpdir(), 'sarif-')), 'out.sarif');

@@ -109,7 +109,7 @@ describe('call data', () => {
     assert.match(reads[0]?.message ?? '', /single `recv` after `send` \(line \d+\)/);
     assert.match(reads[1]?.message ?? '', /first short `recvmsg` \(`received_byte_count < REPLY_BUF_SIZE`/);
     // Tight ranges: the callee name, not the whole expression.
-    assert.equal(reads[1]?.range.end.character! - reads[1]?.range.start.character!, 'recvmsg'.length);
+    assert.equal(reads[1]?.range.end.character - reads[1]?.range.start.character, 'recvmsg'.length);
   });
 
   it('hand-written clients: Hello and literal names in the function become hints for the replay', async () => {

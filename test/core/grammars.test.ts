@@ -18,11 +18,11 @@ function readmeRows(): Row[] {
   const readme = readFileSync(join(REPO_ROOT, 'grammars', 'README.md'), 'utf8');
   return [...readme.matchAll(/^\| `([^`]+\.wasm)` \| `([^`]+)` \| ([\d.]+) \| (\d+) \| `([0-9a-f]{64})` \|$/gm)].map(
     (m) => ({
-      file: m[1]!,
-      pkg: m[2]!,
-      version: m[3]!,
+      file: m[1],
+      pkg: m[2],
+      version: m[3],
       bytes: Number(m[4]),
-      sha256: m[5]!,
+      sha256: m[5],
     }),
   );
 }

@@ -39,7 +39,7 @@ async function differential(
       // Mostly one change per update (the incremental path); sometimes two at once (the full path); most of the
       // time (70%) the previous edit is undone, as typing then deleting does, so files stay mostly valid.
       const changes = undo && random() < 0.7 ? [undo] : [randomEdit(random, current)];
-      if (random() < 0.05) changes.push(randomEdit(random, applyOffsetEdit(current, changes[0]!)));
+      if (random() < 0.05) changes.push(randomEdit(random, applyOffsetEdit(current, changes[0])));
       const [first] = changes;
       undo =
         changes.length === 1 && first && first !== undo

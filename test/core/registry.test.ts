@@ -26,7 +26,7 @@ describe('rule registry', () => {
     const severityKeys = Object.keys(properties).filter((key) => key.startsWith('dbusLint.rules.'));
     assert.deepEqual(severityKeys.sort(), RULES.map((r) => `dbusLint.rules.${r.id}.severity`).sort());
     for (const rule of RULES) {
-      const setting = properties[`dbusLint.rules.${rule.id}.severity`]!;
+      const setting = properties[`dbusLint.rules.${rule.id}.severity`];
       assert.equal(setting.default, rule.defaultSeverity, rule.id);
       assert.deepEqual(setting.enum, ['error', 'warning', 'information', 'hint', 'off']);
     }

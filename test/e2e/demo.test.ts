@@ -33,16 +33,16 @@ describe('npm run demo', { timeout: 180_000 }, () => {
     const group = startGroup('bash', [demo, '--serve'], { cwd: REPO_ROOT, env, logFile: log });
     try {
       const [, url] = await group.waitForOutput(/^\s+(http:\/\/127\.0\.0\.1:\d+\/\?folder=\S+\/examples)$/, 120_000);
-      const response = await fetch(url!, { signal: AbortSignal.timeout(10_000) });
+      const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
       assert.equal(response.status, 200);
-      const runDir = new URL(url!).searchParams.get('folder')!.replace(/\/examples$/, '');
+      const runDir = new URL(url).searchParams.get('folder')!.replace(/\/examples$/, '');
       assert.ok(existsSync(join(runDir, 'bus')), 'the private bus socket exists while the demo runs');
 
       // Ctrl-C in a terminal: SIGINT to the script (its children are in their own sessions and rely on it).
       process.kill(group.pid, 'SIGINT');
       const { code } = await group.exited;
       assert.equal(code, 130);
-      await assert.rejects(fetch(url!, { signal: AbortSignal.timeout(5_000) }), 'code-server no longer answers');
+      await assert.rejects(fetch(url, { signal: AbortSignal.timeout(5_000) }), 'code-server no longer answers');
       assert.ok(!existsSync(runDir), 'the run folder (bus socket, profile, workspace copy) is removed');
     } finally {
       await group.stop();

@@ -72,7 +72,7 @@ editorSuite(
         assert.match(await (await workbench.problemRow(code, line)).innerText(), /dbus-lint/);
       }
       // The findings are below the first screen: going to one reveals it, and its squiggle renders.
-      await workbench.goToProblem(YOUKI_STYLE.findings[0]!.code, YOUKI_STYLE.findings[0]!.line);
+      await workbench.goToProblem(YOUKI_STYLE.findings[0].code, YOUKI_STYLE.findings[0].line);
       await workbench.squiggles('warning').first().waitFor({ timeout: UI_TIMEOUT });
       await workbench.screenshot('youki-problems');
     });

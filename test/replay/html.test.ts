@@ -102,7 +102,7 @@ describe('replay view HTML', () => {
     const html = render();
     assert.match(
       html,
-      /<tr class="details" id="details-message-4" hidden>.*<dt>reply serial<\/dt><dd>2<\/dd>.*<pre class="body">\[\n  &quot;0123456789abcdef&quot;\n\]<\/pre>/s,
+      /<tr class="details" id="details-message-4" hidden>.*<dt>reply serial<\/dt><dd>2<\/dd>.*<pre class="body">\[\n {2}&quot;0123456789abcdef&quot;\n\]<\/pre>/s,
     );
   });
 });

@@ -62,8 +62,8 @@ describe('replay on a private dbus-daemon with an echo peer', () => {
     assert.ok(summary.includes('received signal NameAcquired'), summary.join(', '));
     assert.notEqual(recording.call, null);
     assert.notEqual(recording.reply, null);
-    const reply = recording.messages[recording.reply!]!;
-    assert.equal(reply.replySerial, recording.messages[recording.call!]!.serial);
+    const reply = recording.messages[recording.reply!];
+    assert.equal(reply.replySerial, recording.messages[recording.call!].serial);
     assert.equal(result.verdict.outcomes.length, 3);
     const html = renderReplayHtml({ ...result, ruleId: 'single-read-receive', elapsedMs: result.elapsedMs }, RESOURCES);
     assert.match(
@@ -93,7 +93,7 @@ describe('replay on a private dbus-daemon with an echo peer', () => {
       dbusBackend(),
       2000,
     );
-    assert.equal(unknown.recording.messages[unknown.recording.reply!]!.type, 'error');
+    assert.equal(unknown.recording.messages[unknown.recording.reply!].type, 'error');
     assert.match(
       renderReplayHtml({ ...unknown, ruleId: null }, RESOURCES),
       /class="row message error received is-error is-reply/,
@@ -183,7 +183,7 @@ describe('replay on a bus that splits NameAcquired from the reply', () => {
     assert.equal(verdict.wrong, true);
     assert.equal(
       verdict.headline,
-      `In this run, a single read after the call returned the NameAcquired signal (serial 2) — the reply (reply serial ${recording.messages[recording.call!]!.serial}) came in the next read.`,
+      `In this run, a single read after the call returned the NameAcquired signal (serial 2) — the reply (reply serial ${recording.messages[recording.call!].serial}) came in the next read.`,
     );
     const html = renderReplayHtml({ ...result, ruleId: 'single-read-receive' }, RESOURCES);
     assert.match(html, new RegExp(`<tr id="message-${signal}" [^>]*data-naive="first-message"`));

@@ -49,7 +49,7 @@ describe('naive verdict', () => {
   it('treats reads queued before the call as one read, and a late NameAcquired as the next read', () => {
     const rec = splitRecording();
     // The call goes out before NameAcquired arrives: the naive read after the call still gets the signal.
-    (rec.messages[3] as RecordedMessage).atMs = 1.55;
+    rec.messages[3].atMs = 1.55;
     const verdict = naiveVerdict(rec);
     assert.equal(outcome(verdict, 'first-message').taken, 2);
     assert.deepEqual(outcome(verdict, 'first-message').reads, [1]);
@@ -59,7 +59,7 @@ describe('naive verdict', () => {
     const rec = sameReadRecording();
     // An error answering an earlier call (serial 7) is queued ahead of the reply.
     const stale: RecordedMessage = {
-      ...(rec.messages[4] as RecordedMessage),
+      ...rec.messages[4],
       type: 'error',
       serial: 3,
       replySerial: 7,

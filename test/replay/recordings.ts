@@ -130,9 +130,9 @@ export function sameReadRecording(): DetailedRecording {
 /** A recording whose bus strings try to inject markup into the view. */
 export function hostileRecording(): DetailedRecording {
   const rec = sameReadRecording();
-  const signal = rec.messages[2] as RecordedMessage;
+  const signal = rec.messages[2];
   signal.member = '<script>alert(1)</script>';
   signal.body = ['<img src=x onerror=alert(2)>'];
-  (rec.messages[4] as RecordedMessage).sender = '"><b>';
+  rec.messages[4].sender = '"><b>';
   return rec;
 }

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { RecordedMessage } from '../../wire/src/recording';
 import { buildSequence } from '../../replay/src/sequence';
 import { sameReadRecording } from './recordings';
 
@@ -12,7 +11,7 @@ describe('sequence model', () => {
       { direction: 'sent', line: 'BEGIN', atMs: 0.21 },
       { direction: 'received', line: 'OK 1234abcd', atMs: 1.2 },
     ];
-    (rec.messages[0] as RecordedMessage).atMs = 0.21;
+    rec.messages[0].atMs = 0.21;
     rec.reads.unshift({ atMs: 1.1, bytes: 37, completes: [] });
     const rows = buildSequence(rec).rows.map((r) => `${r.kind}:${r.label}`);
     assert.deepEqual(rows.slice(0, 5), [
@@ -26,8 +25,8 @@ describe('sequence model', () => {
 
   it('draws a third lifeline for a peer, named by its well-known and unique names', () => {
     const rec = sameReadRecording();
-    const call = rec.messages[3] as RecordedMessage;
-    const reply = rec.messages[4] as RecordedMessage;
+    const call = rec.messages[3];
+    const reply = rec.messages[4];
     call.destination = 'com.example.Echo';
     reply.sender = ':1.3';
     const sequence = buildSequence(rec);

@@ -28,7 +28,7 @@ describe('language server over stdio', () => {
     assert.equal(finding.source, 'dbus-lint');
     assert.equal(finding.severity, 2);
     assert.match(finding.codeDescription?.href ?? '', /docs\/rules\/call-without-timeout\.md$/);
-    assert.match(String(finding.message), /method_timeout/);
+    assert.match(typeof finding.message === 'string' ? finding.message : finding.message.value, /method_timeout/);
     assert.match(readFileSync(RUST_FILE, 'utf8').split('\n')[finding.range.start.line] ?? '', /call_method|connection/);
   });
 
@@ -71,7 +71,7 @@ describe('language server over stdio', () => {
     const [finding] = await client.diagnostics(uri, (p) => p.diagnostics.length > 0);
     const hover = await client.connection.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', {
       textDocument: { uri },
-      position: finding!.range.start,
+      position: finding.range.start,
     });
     assert.match(hover?.contents.value ?? '', /Method call that can wait forever/);
     assert.match(hover?.contents.value ?? '', /docs\/rules\/call-without-timeout\.md/);
@@ -102,7 +102,7 @@ describe('language server over stdio', () => {
     const diagnostics = await client.diagnostics(uri);
     assert.equal(diagnostics.length, 1);
     assert.equal(diagnostics[0]?.code, 'not-analysed');
-    assert.match(String(diagnostics[0]?.message), /over the 100-character limit/);
+    assert.match(JSON.stringify(diagnostics[0]?.message), /over the 100-character limit/);
     client.settings = {};
   });
 });

@@ -62,10 +62,10 @@ describe('language server keeps trees only for documents that can hold a finding
     assert.equal((await status((s) => s.treesHeld === DBUS_FILES.length)).treesHeld, DBUS_FILES.length);
 
     // A one-character edit of a kept document is analysed incrementally.
-    await client.change(uris[0]!, 2, [
+    await client.change(uris[0], 2, [
       { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: ' ' },
     ]);
-    await client.diagnostics(uris[0]!, (p) => p.version === 2);
+    await client.diagnostics(uris[0], (p) => p.version === 2);
     assert.equal(
       (await status((s) => s.lastIncremental !== undefined && s.filesAnalysed >= uris.length + 1)).lastIncremental,
       true,

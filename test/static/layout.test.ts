@@ -58,7 +58,7 @@ const SPECIFIER =
 
 function imports(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(SPECIFIER)].map((m) => (m[1] ?? m[2] ?? m[3] ?? m[4])!);
+  return [...text.matchAll(SPECIFIER)].map((m) => m[1] ?? m[2] ?? m[3] ?? m[4]);
 }
 
 function resolveModule(from: string, specifier: string): string {
@@ -68,7 +68,7 @@ function resolveModule(from: string, specifier: string): string {
 
 function packageOf(path: string): Package | undefined {
   const top = relative(REPO_ROOT, path).split(sep)[0];
-  return (PACKAGES as readonly string[]).includes(top!) ? (top as Package) : undefined;
+  return (PACKAGES as readonly string[]).includes(top) ? (top as Package) : undefined;
 }
 
 describe('package layout', () => {
@@ -91,9 +91,7 @@ describe('package layout', () => {
               );
           }
         } else {
-          const name = specifier.startsWith('@')
-            ? specifier.split('/').slice(0, 2).join('/')
-            : specifier.split('/')[0]!;
+          const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0];
           const builtin = name.startsWith('node:');
           if (builtin && PURE.includes(pkg))
             violations.push(`${where}: ${pkg} is pure and must not import ${specifier}`);

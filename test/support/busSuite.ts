@@ -6,7 +6,7 @@ import { BUS_KINDS, startBus, type BusKind, type PrivateBus } from './privateBus
 export interface BusHandle {
   kind: BusKind;
   /** The running bus, or null after skipping the test with the reason the bus could not start. */
-  need(t: TestContext): PrivateBus | null;
+  need(this: void, t: TestContext): PrivateBus | null;
 }
 
 export function forEachBus(title: string, body: (handle: BusHandle) => void): void {

@@ -44,7 +44,7 @@ const WORDS = [
 ];
 
 function pick<T>(random: () => number, list: readonly T[]): T {
-  return list[Math.floor(random() * list.length)] as T;
+  return list[Math.floor(random() * list.length)];
 }
 
 /** Where edits land: half anywhere, half right at a word the rules anchor on (inside D-Bus code). */

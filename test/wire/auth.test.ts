@@ -140,8 +140,9 @@ test('a GUID different from the address guid= is refused', async (t) => {
 });
 
 test('the server closing mid-auth is an AuthError, not a hang', async (t) => {
-  const client = await withServer(t, async (socket) => {
+  const client = await withServer(t, (socket) => {
     socket.end('OK no-newline');
+    return Promise.resolve();
   });
   await assert.rejects(
     authenticate(client.socket, client.input, base),

@@ -65,7 +65,7 @@ test('mistakes are CallArgumentErrors that name the argument and its type', () =
     assert.throws(
       () => parseCallArguments(signature, words),
       (error: unknown) => error instanceof CallArgumentError && pattern.test(error.message),
-      `${signature} ${words}`,
+      `${signature} ${words.join(' ')}`,
     );
   }
 });

@@ -30,7 +30,7 @@ const validMessage = fc
     serial: fc.integer({ min: 1, max: 0xffffffff }),
   })
   .map(({ type, picks, serial }) => {
-    const chosen = picks.map((i) => EVERY_TYPE[i]!);
+    const chosen = picks.map((i) => EVERY_TYPE[i]);
     const message: Message = {
       type,
       flags: 0,
@@ -62,10 +62,10 @@ test('random bytes behind a valid fixed header: only ProtocolErrors', () => {
     fc.property(fc.uint8Array({ minLength: 16, maxLength: 400 }), fc.boolean(), (bytes, little) => {
       const b = Buffer.from(bytes);
       b[0] = little ? 0x6c : 0x42;
-      b[1] = 1 + (b[1]! % 4);
+      b[1] = 1 + (b[1] % 4);
       b[3] = 1;
       // Make the declared lengths fit the bytes we have, so the decoder (not the framer) gets exercised.
-      const fields = b[12]! % Math.max(1, b.length - 16);
+      const fields = b[12] % Math.max(1, b.length - 16);
       const body = Math.max(0, b.length - 16 - ((fields + 7) & ~7));
       if (little) {
         b.writeUInt32LE(body, 4);

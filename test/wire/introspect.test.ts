@@ -27,7 +27,7 @@ test('interfaces, methods with in/out signatures and argument names, signals, pr
     node.interfaces.map((iface) => iface.name),
     ['org.freedesktop.DBus', 'org.example.Other'],
   );
-  const bus = node.interfaces[0]!;
+  const bus = node.interfaces[0];
   assert.deepEqual(
     bus.methods.map((m) => [m.name, m.inSignature, m.outSignature]),
     [
@@ -37,7 +37,7 @@ test('interfaces, methods with in/out signatures and argument names, signals, pr
     ],
   );
   assert.deepEqual(
-    bus.methods[1]!.in.map((arg) => arg.name),
+    bus.methods[1].in.map((arg) => arg.name),
     ['name', 'flags'],
   );
   assert.deepEqual(bus.signals[0], {

@@ -201,7 +201,7 @@ test('receiver checks: bad booleans, padding, NULs, UTF-8, paths and trailing by
     assert.throws(
       () => decodeMessage(rawReturn(signature, Buffer.from(body))),
       (error: unknown) => error instanceof ProtocolError && pattern.test(error.message),
-      `${signature} ${body}`,
+      `${signature} ${body.join(',')}`,
     );
   }
 });

@@ -9,7 +9,7 @@ export type Transport =
 const SYSTEM_BUS_DEFAULT = 'unix:path=/var/run/dbus/system_bus_socket';
 
 function unescape(address: string, part: string, value: string): string {
-  if (!/^([-0-9A-Za-z_\/.\\*]|%[0-9A-Fa-f]{2})*$/.test(value)) {
+  if (!/^([-0-9A-Za-z_/.\\*]|%[0-9A-Fa-f]{2})*$/.test(value)) {
     throw new AddressError(address, part, 'values may hold only [-0-9A-Za-z_/.\\*] and %XX escapes');
   }
   return Buffer.from(
@@ -42,7 +42,7 @@ function parseOne(address: string, text: string, env: NodeJS.ProcessEnv): Transp
         'a unix address needs exactly one of path=, abstract=, runtime=yes (dir= and tmpdir= only when they name the socket)',
       );
     }
-    const key = given[0]!;
+    const key = given[0];
     const value = keys.get(key)!;
     if (key === 'path') return { kind: 'unix', path: value, abstract: false, guid, text };
     if (key === 'abstract') return { kind: 'unix', path: value, abstract: true, guid, text };

@@ -112,7 +112,7 @@ function fromJson(where: string, type: TypeNode, json: unknown): unknown {
         fail(where, type, `a struct is a JSON array of ${type.children.length} fields`);
       return type.children.map((field, i) => fromJson(`${where}, field ${i}`, field, (json as unknown[])[i]));
     case 'a': {
-      const element = type.children[0]!;
+      const element = type.children[0];
       if (element.code === '{') {
         if (typeof json !== 'object' || json === null || Array.isArray(json))
           fail(where, type, 'a dict is a JSON object');
@@ -143,5 +143,5 @@ export function parseCallArguments(signature: string, words: string[]): unknown[
   if (types.length !== words.length) {
     throw new CallArgumentError(`signature "${signature}" takes ${types.length} argument(s), got ${words.length}`);
   }
-  return types.map((type, i) => fromWord(`argument ${i + 1}`, type, words[i]!));
+  return types.map((type, i) => fromWord(`argument ${i + 1}`, type, words[i]));
 }

@@ -309,7 +309,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       serial = this.allocateSerial();
       bytes = encodeMessage(message, serial);
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     message.serial = serial;
     const target = `${spec.destination ?? '(no destination)'} ${spec.path} ${spec.interface ? spec.interface + '.' : ''}${spec.member}`;
@@ -401,12 +401,11 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     const recorder = this.recorder;
     const indexes: number[] = [];
     if (recorder) {
-      for (let i = 0; i < messages.length; i++)
-        indexes.push(recorder.message('received', messages[i]!, frames[i]!, at));
+      for (let i = 0; i < messages.length; i++) indexes.push(recorder.message('received', messages[i], frames[i], at));
       if (continuesAuthRead) recorder.completeInLastRead(indexes);
       else recorder.read(chunk.length, indexes, at);
     }
-    for (let i = 0; i < messages.length; i++) this.dispatch(messages[i]!, indexes[i]);
+    for (let i = 0; i < messages.length; i++) this.dispatch(messages[i], indexes[i]);
     if (failure) {
       this.closeReason = failure;
       this.socket.destroy();

@@ -57,10 +57,10 @@ function* tags(xml: string): Generator<Tag> {
   const attributePattern = /([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
   for (const match of stripped.matchAll(tagPattern)) {
     const attributes: Record<string, string> = {};
-    for (const attribute of match[3]!.matchAll(attributePattern)) {
-      attributes[attribute[1]!] = decodeEntities(attribute[2] ?? attribute[3] ?? '');
+    for (const attribute of match[3].matchAll(attributePattern)) {
+      attributes[attribute[1]] = decodeEntities(attribute[2] ?? attribute[3] ?? '');
     }
-    yield { name: match[2]!, attributes, closing: match[1] === '/', selfClosing: match[4] === '/' };
+    yield { name: match[2], attributes, closing: match[1] === '/', selfClosing: match[4] === '/' };
   }
 }
 

@@ -98,7 +98,9 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return `an array of ${value.length}`;
   if (typeof value === 'object') return `an object`;
-  return String(value);
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'symbol') return value.toString();
+  return `${value as number | boolean | undefined}`;
 }
 
 function text(where: string, value: unknown, code: string): string {
@@ -209,7 +211,7 @@ function writeValue(w: Writer, type: TypeNode, value: unknown, where: string, de
 }
 
 function writeArray(w: Writer, type: TypeNode, value: unknown, where: string, depth: number): void {
-  const element = type.children[0]!;
+  const element = type.children[0];
   if (depth + 1 > MAX_TOTAL_NESTING) throw new MarshalError(where, `nesting deeper than ${MAX_TOTAL_NESTING}`);
   w.u32(0);
   const lengthAt = w.pos - 4;
@@ -270,7 +272,7 @@ export function writeValues(w: Writer, types: readonly TypeNode[], values: reado
   if (values.length !== types.length) {
     throw new MarshalError('body', `signature has ${types.length} argument(s), got ${values.length} value(s)`);
   }
-  for (let i = 0; i < types.length; i++) writeValue(w, types[i]!, values[i], `argument ${i + 1}`, 0);
+  for (let i = 0; i < types.length; i++) writeValue(w, types[i], values[i], `argument ${i + 1}`, 0);
 }
 
 /** Marshals a body on its own (offset 0 is 8-aligned, as a body is inside a message). */

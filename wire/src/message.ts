@@ -152,13 +152,13 @@ export function decodeMessage(frame: Buffer): Message {
   const total = frameLength(frame, 0);
   if (total !== frame.length) throw new ProtocolError(`message frame of ${frame.length} bytes, header says ${total}`);
   const littleEndian = frame[0] === 0x6c;
-  const type = frame[1]!;
+  const type = frame[1];
   if (type < 1 || type > 4) throw new ProtocolError(`unknown message type ${type}`);
   const r = new Reader(frame, 0, 4, frame.length, littleEndian);
   const bodyLength = r.u32();
   const serial = r.u32();
   if (serial === 0) throw new ProtocolError('message with serial 0');
-  const message: Message = { type: type as MessageTypeCode, flags: frame[2]!, serial, body: [] };
+  const message: Message = { type: type as MessageTypeCode, flags: frame[2], serial, body: [] };
   const fieldsLength = r.u32();
   const fieldsEnd = r.pos + fieldsLength;
   const fields = new Reader(frame, 0, r.pos, fieldsEnd, littleEndian);
@@ -204,7 +204,7 @@ function parseSignatureOrProtocol(signature: string) {
 function parseSingleField(signature: string) {
   const types = parseSignatureOrProtocol(signature);
   if (types.length !== 1) throw new ProtocolError(`header field signature "${signature}" is not one complete type`);
-  return types[0]!;
+  return types[0];
 }
 
 function assignField(message: Message, code: number, value: unknown): void {

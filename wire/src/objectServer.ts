@@ -58,7 +58,7 @@ function splitTypes(signature: string): string[] {
   let depth = 0;
   let start = 0;
   for (let i = 0; i < signature.length; i++) {
-    const c = signature[i]!;
+    const c = signature[i];
     if (c === '(' || c === '{') depth++;
     else if (c === ')' || c === '}') depth--;
     if (depth === 0 && c !== 'a') {

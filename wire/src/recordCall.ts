@@ -20,7 +20,7 @@ export type CallOutcome = 'reply' | 'error-reply' | 'timeout' | 'failed';
 /** How a recorded call ended: a method return, an ERROR from the peer or bus, a local timeout, or another failure. */
 export function outcomeOf(recording: DetailedRecording): CallOutcome {
   if (recording.reply !== null)
-    return recording.messages[recording.reply]!.type === 'method_return' ? 'reply' : 'error-reply';
+    return recording.messages[recording.reply].type === 'method_return' ? 'reply' : 'error-reply';
   if (recording.error?.name === LOCAL_ERROR.timeout) return 'timeout';
   return 'failed';
 }
@@ -60,7 +60,7 @@ export async function recordCall(options: RecordCallOptions): Promise<DetailedRe
 
 function findReply(recorder: Recorder, serial: number, from: number): number | null {
   for (let i = from; i < recorder.messages.length; i++) {
-    const message = recorder.messages[i]!;
+    const message = recorder.messages[i];
     if (
       message.direction === 'received' &&
       message.replySerial === serial &&

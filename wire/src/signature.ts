@@ -118,7 +118,7 @@ export function parseSingleType(signature: string): TypeNode {
   if (types.length !== 1) {
     throw new SignatureError(signature, `must be exactly one complete type, found ${types.length}`);
   }
-  return types[0]!;
+  return types[0];
 }
 
 export function isValidSignature(signature: string): boolean {

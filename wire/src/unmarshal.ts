@@ -41,7 +41,7 @@ export class Reader {
 
   u8(): number {
     this.need(1, 'a byte');
-    return this.buf[this.pos++]!;
+    return this.buf[this.pos++];
   }
 
   u32(): number {
@@ -165,7 +165,7 @@ export function readValue(r: Reader, type: TypeNode, depth: number): unknown {
       if (depth + 1 > MAX_TOTAL_NESTING) throw new ProtocolError(`values nested deeper than ${MAX_TOTAL_NESTING}`);
       r.align(8);
       const fields = new Array<unknown>(type.children.length);
-      for (let i = 0; i < type.children.length; i++) fields[i] = readValue(r, type.children[i]!, depth + 1);
+      for (let i = 0; i < type.children.length; i++) fields[i] = readValue(r, type.children[i], depth + 1);
       return fields;
     }
     case 'a':
@@ -177,7 +177,7 @@ function readArray(r: Reader, type: TypeNode, depth: number): unknown {
   if (depth + 1 > MAX_TOTAL_NESTING) throw new ProtocolError(`values nested deeper than ${MAX_TOTAL_NESTING}`);
   const length = r.u32();
   if (length > MAX_ARRAY_LENGTH) throw new ProtocolError(`array of ${length} bytes is over the 64 MiB limit`);
-  const element = type.children[0]!;
+  const element = type.children[0];
   r.align(element.align);
   r.need(length, 'an array');
   const end = r.pos + length;
@@ -205,6 +205,6 @@ function readArray(r: Reader, type: TypeNode, depth: number): unknown {
 
 export function readValues(r: Reader, types: readonly TypeNode[]): unknown[] {
   const values = new Array<unknown>(types.length);
-  for (let i = 0; i < types.length; i++) values[i] = readValue(r, types[i]!, 0);
+  for (let i = 0; i < types.length; i++) values[i] = readValue(r, types[i], 0);
   return values;
 }

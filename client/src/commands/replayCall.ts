@@ -102,7 +102,7 @@ async function chooseRequest(): Promise<ReplayRequest | undefined> {
     const here = flaggedIn(editor.document.uri, vscode.languages.getDiagnostics(editor.document.uri)).filter(
       (f) => f.diagnostic.range.contains(position) || f.diagnostic.range.start.line === position.line,
     );
-    if (here.length === 1) return here[0]!.request;
+    if (here.length === 1) return here[0].request;
     if (here.length > 1) return pickFlagged(here, 'Several calls are flagged here: pick one to replay', false);
   }
   const all = vscode.languages.getDiagnostics().flatMap(([uri, diagnostics]) => flaggedIn(uri, diagnostics));
@@ -209,8 +209,7 @@ function editorPrompts(settings: ProbeSettings, notes: string[]): CallPrompts {
         const text = await vscode.window.showInputBox({
           title: `Replay ${target.member}: argument ${i + 1} of ${types.length}`,
           prompt: `${names[i] ?? `arg${i}`} (type ${type}): ${argumentHint(type)}`,
-          value:
-            known?.[i] === undefined ? '' : typeof known[i] === 'string' ? (known[i] as string) : jsonText(known[i]),
+          value: known?.[i] === undefined ? '' : typeof known[i] === 'string' ? known[i] : jsonText(known[i]),
           ignoreFocusOut: true,
           validateInput: (value) => parseArgumentText(type, value).problem,
         });

@@ -167,7 +167,7 @@ function codeServerHandle(
     folderUrl(payload) {
       const query = new URLSearchParams({ folder: paths.workspace });
       if (payload) query.set('payload', JSON.stringify(payload));
-      return `${paths.origin}/?${query}`;
+      return `${paths.origin}/?${query.toString()}`;
     },
     collectLogs(dest) {
       mkdirSync(dest, { recursive: true });
