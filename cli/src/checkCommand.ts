@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import {
+  DEFAULT_MAX_ANALYSIS_MS,
   DEFAULT_MAX_FILE_SIZE,
   isRuleId,
   isSeveritySetting,
@@ -18,13 +19,15 @@ import { positiveInteger } from './options';
 import { progressLine } from './progress';
 import { UsageError, type Command } from './usage';
 
-export const CHECK_USAGE = `Usage: dbus-lint check [--format text|json|sarif] [--rule <id>=<severity>]... [--max-file-size N] [--jobs N] PATH...
+export const CHECK_USAGE = `Usage: dbus-lint check [--format text|json|sarif] [--rule <id>=<severity>]... [--max-file-size N] [--max-analysis-ms N] [--jobs N] PATH...
 
 Analyses .rs .ts .tsx .mts .cts .js .mjs .cjs .jsx files (directories are walked; node_modules, target,
 .git and build output are skipped) and prints the findings.
   --format text|json|sarif   output format (default text); sarif is SARIF 2.1.0
   --rule <id>=<severity>     error|warning|information|hint|off for one rule; repeatable
   --max-file-size N          skip files over N characters (default ${DEFAULT_MAX_FILE_SIZE})
+  --max-analysis-ms N        give up on a file whose rules take over N ms (default ${DEFAULT_MAX_ANALYSIS_MS});
+                             the file is reported as not analysed
   --jobs N                   worker threads at most (default: the available cores); a scan under
                              ${MIN_BYTES_PER_WORKER / 1024 / 1024} MB per worker runs on fewer, a small one on the main thread
 Files that mention nothing of D-Bus (no dbus/D-Bus in any case, session or system bus, D-Bus library,
@@ -52,6 +55,7 @@ export const checkCommand: Command = async (args, io) => {
       format: { type: 'string', default: 'text' },
       rule: { type: 'string', multiple: true, default: [] },
       'max-file-size': { type: 'string' },
+      'max-analysis-ms': { type: 'string' },
       jobs: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -67,6 +71,7 @@ export const checkCommand: Command = async (args, io) => {
   if (positionals.length === 0) throw new UsageError('check needs at least one PATH (a file or a directory)');
   const severities = Object.fromEntries(values.rule.map(parseRuleOverride));
   const maxFileSize = positiveInteger('--max-file-size', values['max-file-size']);
+  const maxAnalysisMs = positiveInteger('--max-analysis-ms', values['max-analysis-ms']);
 
   const jobs = positiveInteger('--jobs', values.jobs) ?? availableParallelism();
 
@@ -74,7 +79,7 @@ export const checkCommand: Command = async (args, io) => {
   const result = await runCheck(
     positionals,
     {
-      analyze: { severities, maxFileSize },
+      analyze: { severities, maxFileSize, maxAnalysisMs },
       grammarDir: defaultGrammarDir(),
       jobs,
       onProgress: (p) => progress.update(p),

@@ -7,8 +7,17 @@ import { childAt, type TopLevelItem, type TopLevelItems } from './items';
 import { RULES } from './rules/registry';
 import type { CaptureName, Rule, RuleContext, RuleReport } from './rules/rule';
 import { applySuppressions, parseSuppressions, suppressionFix } from './suppressions';
-import { callee, outermostScopeIn, type Callee } from './syntax';
-import type { AnalyzeOptions, Finding, Fix, LanguageId, RuleId, Severity, SeveritySetting } from './types';
+import { callee, outermostScopeIn, withBudget, withinBudget, type Callee } from './syntax';
+import {
+  DEFAULT_MAX_ANALYSIS_MS,
+  type AnalyzeOptions,
+  type Finding,
+  type Fix,
+  type LanguageId,
+  type RuleId,
+  type Severity,
+  type SeveritySetting,
+} from './types';
 
 type Captures = Map<CaptureName, Node[]>;
 
@@ -89,7 +98,12 @@ export function enabledRules(
   });
 }
 
+/** One pass, within the analysis budget (`maxAnalysisMs`): past it, AnalysisTimeoutError. */
 export function analysePass(input: PassInput): PassOutput {
+  return withBudget(input.tree, input.options.maxAnalysisMs ?? DEFAULT_MAX_ANALYSIS_MS, () => runPass(input));
+}
+
+function runPass(input: PassInput): PassOutput {
   const { language, text, facts, options, items } = input;
   const enabled = enabledRules(language, options);
   const rules = options.skipPrefilter ? enabled : enabled.filter(({ rule }) => rule.mayApply(facts, language));
@@ -289,6 +303,8 @@ class PassState {
   private readonly callees = new Map<number, Callee | undefined>();
   private readonly heldGroups = new Map<FactRead[], boolean>();
   private readonly groupsByKeys = new Map<string, FactRead[][]>();
+  /** Offsets of line starts found so far, by 0-based line. */
+  private readonly lineStarts = new Map<number, number>();
 
   constructor(
     private readonly input: PassInput,
@@ -384,6 +400,7 @@ class PassState {
   }
 
   check(rule: Rule<RuleId>, item: TopLevelItem): ItemResult {
+    withinBudget(this.input.tree);
     const anchorReads = this.anchoringOf(rule).reads;
     const scopes = this.scopesOf(rule, item);
     if (scopes.length === 0) {
@@ -407,7 +424,7 @@ class PassState {
       const before = line < item.row;
       if (before) context.reusable = false;
       return suppressionFix(
-        before ? this.lineText(0, 0, line) : this.lineText(item.start, item.row, line),
+        before ? this.indentOf(0, 0, line) : this.indentOf(item.start, item.row, line),
         line,
         rule.id,
         this.eol,
@@ -428,19 +445,30 @@ class PassState {
   }
 
   /**
-   * The text of 0-based `line`, read forward from `offset` (on line `row`): from an item's start, so only
-   * the item is read (its first line's prefix belongs to the item's identity: edits there make it new).
+   * The indentation of 0-based `line`, found forward from `offset` (on line `row`): from an item's start, so
+   * only the item is read (its first line's prefix belongs to the item's identity: edits there make it new).
+   * Line starts are remembered for the pass and only the indentation is read: in minified code thousands
+   * of findings share one line of megabytes.
    */
-  private lineText(offset: number, row: number, line: number): string {
+  private indentOf(offset: number, row: number, line: number): string {
     const text = this.input.text;
-    let start = offset === 0 ? 0 : text.lastIndexOf('\n', offset - 1) + 1;
-    for (let at = row; at < line; at++) {
-      const next = text.indexOf('\n', start);
-      if (next < 0) return '';
-      start = next + 1;
+    let start = this.lineStarts.get(row);
+    if (start === undefined) {
+      start = offset === 0 ? 0 : text.lastIndexOf('\n', offset - 1) + 1;
+      this.lineStarts.set(row, start);
     }
-    const end = text.indexOf('\n', start);
-    return text.slice(start, end < 0 ? text.length : end).replace(/\r$/, '');
+    for (let at = row; at < line; at++) {
+      let next = this.lineStarts.get(at + 1);
+      if (next === undefined) {
+        const end = text.indexOf('\n', start);
+        if (end < 0) return '';
+        this.lineStarts.set(at + 1, (next = end + 1));
+      }
+      start = next;
+    }
+    let end = start;
+    while (text[end] === ' ' || text[end] === '\t') end++;
+    return text.slice(start, end);
   }
 
   get items(): TopLevelItems {

@@ -90,6 +90,8 @@ export interface AnalyzeOptions {
   maxFileSize?: number;
   /** A parse taking longer than this (ms) is abandoned; `analyze` throws ParseTimeoutError. */
   maxParseMs?: number;
+  /** The rules' time on one file version (ms, after the parse); past it `analyze` throws AnalysisTimeoutError. */
+  maxAnalysisMs?: number;
   /**
    * Run every enabled rule's check on the file even where its `mayApply` text test says it cannot apply.
    * Only for proving that those tests (and the CLI's prefilter) never drop a finding: it parses every file.
@@ -108,6 +110,31 @@ export class ParseTimeoutError extends Error {
       `file not analysed: parsing took over ${limitMs} ms, the analysis time cap (raise dbusLint.maxParseMs to wait longer, or split the file)`,
     );
     this.name = 'ParseTimeoutError';
+  }
+}
+
+/** Like the parse cap: far above any real file's rule time (milliseconds), reached only by pathological input. */
+export const DEFAULT_MAX_ANALYSIS_MS = 5000;
+
+export class AnalysisTimeoutError extends Error {
+  constructor(readonly limitMs: number) {
+    super(
+      `file not analysed: the rules took over ${limitMs} ms, the analysis time cap (raise dbusLint.maxAnalysisMs or --max-analysis-ms to wait longer, or split the file)`,
+    );
+    this.name = 'AnalysisTimeoutError';
+  }
+}
+
+/**
+ * The tree nests deeper than tree-sitter's queries read (their match states count depth in 16 bits): calls
+ * below that depth are invisible to every rule, so the file is reported as not analysed rather than clean.
+ */
+export class TooDeepError extends Error {
+  constructor(readonly limit: number) {
+    super(
+      `file not analysed: its syntax nests more than ${limit} levels deep, past what the analysis can read (split the deeply nested expression)`,
+    );
+    this.name = 'TooDeepError';
   }
 }
 

@@ -7,10 +7,12 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import {
+  AnalysisTimeoutError,
   Analyzer,
   FileTooLargeError,
   languageForLspId,
   ParseTimeoutError,
+  TooDeepError,
   VERSION,
   type DocumentChange,
   type Finding,
@@ -108,6 +110,7 @@ async function validate(uri: string): Promise<void> {
     severities: settings.severities,
     maxFileSize: settings.maxFileSize,
     maxParseMs: settings.maxParseMs,
+    maxAnalysisMs: settings.maxAnalysisMs,
   };
   document.analysis?.setOptions(options);
   const version = document.text.version;
@@ -149,7 +152,10 @@ async function validate(uri: string): Promise<void> {
     });
   } catch (error) {
     const reason =
-      error instanceof FileTooLargeError || error instanceof ParseTimeoutError
+      error instanceof FileTooLargeError ||
+      error instanceof ParseTimeoutError ||
+      error instanceof AnalysisTimeoutError ||
+      error instanceof TooDeepError
         ? `dbus-lint: ${error.message}`
         : `dbus-lint: file not analysed: ${error instanceof Error ? error.message : String(error)}`;
     // A document that cannot be analysed keeps no tree.
