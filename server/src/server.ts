@@ -7,12 +7,9 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import {
-  AnalysisTimeoutError,
   Analyzer,
-  FileTooLargeError,
   languageForLspId,
-  ParseTimeoutError,
-  TooDeepError,
+  NotAnalysedError,
   VERSION,
   type DocumentChange,
   type Finding,
@@ -152,10 +149,7 @@ async function validate(uri: string): Promise<void> {
     });
   } catch (error) {
     const reason =
-      error instanceof FileTooLargeError ||
-      error instanceof ParseTimeoutError ||
-      error instanceof AnalysisTimeoutError ||
-      error instanceof TooDeepError
+      error instanceof NotAnalysedError
         ? `dbus-lint: ${error.message}`
         : `dbus-lint: file not analysed: ${error instanceof Error ? error.message : String(error)}`;
     // A document that cannot be analysed keeps no tree.
