@@ -35,7 +35,8 @@ Replays the call of the finding on line LINE of FILE on a live bus, as the edito
 bus" does, and shows every message and socket read, the call-to-reply time, and what a client that reads once
 (or takes the first message, or checks only the message type) would have received.
   --session | --system | --address ADDR   which bus (default: the session bus, even when the code uses the system bus)
-  --yes                  send without asking (required when stdin is not a terminal)
+  --yes                  send without asking, and introspect the destination when the code does not say the
+                         signature (required when stdin is not a terminal: without it nothing reaches the bus)
   --dest --path --interface --method --signature   fill in or override what the code does not say
   --arg VALUE            one per complete type of the signature, in order (syntax as for \`dbus-lint call\`)
   --timeout MS           wait this long for the reply (default ${DEFAULT_TIMEOUT_MS})
@@ -126,7 +127,7 @@ function cliPrompts(location: { file: string; line: number }, argFlags: string[]
       // Introspecting is a call too (and can activate the service): never without consent.
       if (!process.stdin.isTTY) return false;
       return askYesNo(
-        `Introspect ${target.destination} ${target.path} on the ${target.bus.kind === 'address' ? `bus at ${target.bus.address}` : `${target.bus.kind} bus`} to learn the signature of ${target.member}?`,
+        `Introspect ${target.destination} ${target.path} on the ${target.bus.kind === 'address' ? `bus at ${target.bus.address}` : `${target.bus.kind} bus`} to learn the signature of ${target.member}? (a call of its own, which can start the service; the call is shown before it is sent)`,
       );
     },
     async signature(target, guess, introspected) {

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -150,5 +151,31 @@ describe('dbus-lint replay', () => {
     const nothing = await runCli(['replay', `${FIXTURE}:3`, '--yes', '--address', bus.address]);
     assert.equal(nothing.code, 2);
     assert.match(nothing.stderr, /no finding on .*echo\.js:3; findings are on lines 8, 15/);
+  });
+
+  it('without --yes and no terminal, opens no connection at all: not even to introspect for a signature', async () => {
+    // A bus of our own that counts who connects: an Introspect (or a Hello) could start an activatable service.
+    const socket = join(scratch, 'counting-bus');
+    let connections = 0;
+    let probeSeen: () => void = () => {};
+    const server = createServer((client) => {
+      connections++;
+      client.destroy();
+      probeSeen();
+    });
+    await new Promise<void>((listening) => server.listen(socket, listening));
+    try {
+      const run = await runCli(['replay', 'test/replay/fixtures/unsigned.js:8', '--address', `unix:path=${socket}`]);
+      assert.equal(run.code, 2, run.stderr);
+      assert.match(run.stderr, /was not introspected \(pass --yes to allow it\)/);
+      assert.match(run.stderr, /not sending without confirmation: pass --yes to send/);
+      // Connections are accepted in the order they came: once a probe of ours is, any the CLI made was too.
+      const probe = new Promise<void>((seen) => (probeSeen = seen));
+      connect(socket).on('error', () => {});
+      await probe;
+      assert.equal(connections, 1, 'the CLI connected before consent');
+    } finally {
+      await new Promise((closed) => server.close(closed));
+    }
   });
 });
