@@ -7,6 +7,7 @@ import {
   findMethods,
   introspect,
   isDBusClientError,
+  isTimeout,
   outcomeOf,
   parseCallArguments,
   recordCall,
@@ -15,8 +16,8 @@ import {
 } from '../../wire/src/index';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { stress, toPcap } from '../../replay/src/index';
-import { CALL_TARGET_OPTIONS, checkOneBusFlag, positiveInteger, type BusFlags } from './options';
+import { stress, terminalSafe, toPcap } from '../../replay/src/index';
+import { CALL_TARGET_OPTIONS, checkOneBusFlag, positiveInteger, timeoutFlag, type BusFlags } from './options';
 import { UsageError, type Command, type Io } from './usage';
 
 export const CALL_USAGE = `Usage: dbus-lint call [--session | --system | --address ADDR] --dest NAME --path PATH [--interface IFACE]
@@ -25,7 +26,8 @@ export const CALL_USAGE = `Usage: dbus-lint call [--session | --system | --addre
 Calls a method on a fresh connection (auth, Hello, the call) and shows every message and socket read.
   --session | --system | --address ADDR   which bus (default: the session bus)
   --signature SIG   argument types; without it the method is introspected to find them (and you are told so)
-  --timeout MS      wait this long for the reply (default 25000)
+  --timeout MS      bound the whole exchange, connecting and Hello included (default: 10000 to connect,
+                    then 25000 for the reply); a timeout anywhere exits 3
   --repeat N        N fresh connections in a row, then a summary JSON: runs, ok, failed, timeouts, latencyMs
                     (connect to reply) and naive counts (what a client that reads once after sending would get wrong)
   --format text|json   text (default): one line per message; json: the recording
@@ -138,7 +140,7 @@ export function formatRecordingText(recording: DetailedRecording): string {
     lines.push(
       `${outcome === 'error-reply' ? 'error reply' : outcome}: ${recording.error.name}: ${recording.error.message}`,
     );
-  return lines.join('\n') + '\n';
+  return lines.map(terminalSafe).join('\n') + '\n';
 }
 
 /** The CLI's JSON: exactly the CallRecording fields, in order. */
@@ -188,7 +190,7 @@ export const callCommand: Command = async (args, io) => {
   if (!values.dest) throw new UsageError('--dest NAME is required (the bus name to call, like org.freedesktop.DBus)');
   if (!values.path) throw new UsageError('--path PATH is required (the object path, like /org/freedesktop/DBus)');
   if (!values.method) throw new UsageError('--method MEMBER is required (the method name, like GetId)');
-  const timeoutMs = positiveInteger('--timeout', values.timeout);
+  const timeoutMs = timeoutFlag('--timeout', values.timeout);
   const repeat = positiveInteger('--repeat', values.repeat);
   const connect = connectOptions(values, io.env);
   const target = { destination: values.dest, path: values.path, interface: values.interface, member: values.method };
@@ -227,6 +229,10 @@ export const callCommand: Command = async (args, io) => {
     return exitCode(outcome);
   } catch (error) {
     if (error instanceof UsageError) throw error;
+    if (isTimeout(error)) {
+      io.stderr(`dbus-lint call: ${terminalSafe((error as Error).message)}\n`);
+      return EXIT.timeout;
+    }
     if (isDBusClientError(error)) {
       const hint =
         error.kind === 'marshal' || error.kind === 'signature'
@@ -236,7 +242,7 @@ export const callCommand: Command = async (args, io) => {
             : error.kind === 'auth'
               ? 'the bus refused us: check that it is a D-Bus bus and you may connect to it'
               : 'check --address / --session / --system and that the bus is running';
-      io.stderr(`dbus-lint call: ${error.message}\n  (${hint})\n`);
+      io.stderr(`dbus-lint call: ${terminalSafe(error.message)}\n  (${hint})\n`);
       return EXIT.usage;
     }
     throw error;

@@ -5,7 +5,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { isDBusClientError, outcomeOf, toJsonSafe, type CallOutcome } from '../../wire/src/index';
+import { isDBusClientError, isTimeout, outcomeOf, toJsonSafe, type CallOutcome } from '../../wire/src/index';
 import {
   completeCall,
   dbusBackend,
@@ -15,6 +15,7 @@ import {
   runReplay,
   toCallRecording,
   toPcap,
+  terminalSafe,
   transcript,
   validatePart,
   type BusChoice,
@@ -24,7 +25,7 @@ import {
 } from '../../replay/src/index';
 import { Analyzer, languageForPath, type CallData, type Finding, type LanguageId } from '../../core/src/index';
 import { defaultGrammarDir, grammarFolder } from '../../host/src/index';
-import { CALL_TARGET_OPTIONS, checkOneBusFlag, positiveInteger, type BusFlags } from './options';
+import { CALL_TARGET_OPTIONS, checkOneBusFlag, positiveInteger, timeoutFlag, type BusFlags } from './options';
 import { UsageError, type Command, type Io } from './usage';
 
 export const REPLAY_USAGE = `Usage: dbus-lint replay FILE:LINE [--session | --system | --address ADDR] [--yes]
@@ -39,7 +40,8 @@ bus" does, and shows every message and socket read, the call-to-reply time, and 
                          signature (required when stdin is not a terminal: without it nothing reaches the bus)
   --dest --path --interface --method --signature   fill in or override what the code does not say
   --arg VALUE            one per complete type of the signature, in order (syntax as for \`dbus-lint call\`)
-  --timeout MS           wait this long for the reply (default ${DEFAULT_TIMEOUT_MS})
+  --timeout MS           bound the whole exchange, connecting and Hello included (default ${DEFAULT_TIMEOUT_MS});
+                         a timeout anywhere exits 3
   --repeat N             then run N fresh connections and add the stress summary (ok, failed, timeouts, latency, naive counts)
   --format text|json     text (default): the transcript; json: {finding, call, recording, verdict, timing[, stress]},
                          where recording is the \`dbus-lint call --format json\` shape
@@ -189,7 +191,7 @@ export const replayCommand: Command = async (args, io) => {
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`);
   if (positionals.length !== 1) throw new UsageError('replay takes exactly one FILE:LINE');
   const location = parseLocation(positionals[0]);
-  const timeoutMs = positiveInteger('--timeout', values.timeout) ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = timeoutFlag('--timeout', values.timeout) ?? DEFAULT_TIMEOUT_MS;
   const repeat = positiveInteger('--repeat', values.repeat);
   const chosenBus = busChoice(values);
 
@@ -275,9 +277,13 @@ export const replayCommand: Command = async (args, io) => {
     return EXIT[outcomeOf(recording)];
   } catch (error) {
     if (error instanceof UsageError) throw error;
+    if (isTimeout(error)) {
+      io.stderr(`dbus-lint replay: ${terminalSafe((error as Error).message)}\n`);
+      return EXIT.timeout;
+    }
     if (isDBusClientError(error)) {
       io.stderr(
-        `dbus-lint replay: ${error.message}\n  (check --address / --session / --system and that the bus is running)\n`,
+        `dbus-lint replay: ${terminalSafe(error.message)}\n  (check --address / --session / --system and that the bus is running)\n`,
       );
       return EXIT.failed;
     }

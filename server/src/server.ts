@@ -18,6 +18,7 @@ import { defaultGrammarDir, grammarFolder, localDocsDir as findLocalDocs } from 
 import { codeActionsFor, documentationTarget } from './lsp/codeActions';
 import { OpenDocuments, type OpenDocument } from './lsp/documents';
 import { hoverAt } from './lsp/hover';
+import { stdioTransport } from './lsp/transport';
 import { notAnalysedDiagnostic, toDiagnostic } from './lsp/diagnostics';
 import { DEFAULT_SETTINGS, parseSettings, type ServerSettings } from './lsp/settings';
 import {
@@ -27,8 +28,11 @@ import {
   type ServerStatus,
 } from '../../protocol/src/index';
 
-// createConnection picks the transport from argv: --stdio (Neovim, other editors) or --node-ipc (VS Code).
-const connection = createConnection(ProposedFeatures.all);
+// createConnection picks the transport from argv: --stdio (Neovim, other editors) or --node-ipc (VS Code);
+// stdio gets a reader that exits on broken framing instead of going deaf (./lsp/transport.ts).
+const connection = process.argv.includes('--stdio')
+  ? createConnection(ProposedFeatures.all, ...stdioTransport())
+  : createConnection(ProposedFeatures.all);
 const documents = new OpenDocuments();
 const analyzer = new Analyzer(grammarFolder(defaultGrammarDir()));
 const localDocsDir = findLocalDocs();
