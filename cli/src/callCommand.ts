@@ -8,6 +8,7 @@ import {
   introspect,
   isDBusClientError,
   isTimeout,
+  LOCAL_ERROR,
   outcomeOf,
   parseCallArguments,
   recordCall,
@@ -38,7 +39,9 @@ ARG syntax, one per complete type of the signature (put -- before arguments that
   containers and variants as JSON: as '["a","b"]'  ay '[104,105]'  (si) '["x",5]'  a{su} '{"k":1}'
   v '{"signature":"s","value":"hi"}'  a{sv} '{"k":{"signature":"i","value":-1}}'  (64-bit values may be "strings")
 Exit codes: 0 reply received, 1 D-Bus error reply, 3 timeout, 2 usage, connection or auth error;
-with --repeat: 0 every run got a reply, 1 some failed, 3 some timed out and none failed.
+with --repeat: 0 every run got a reply, 1 some failed, 3 some timed out and none failed, 2 the bus went away
+(the runs stop there, with the reason and the summary of what ran), 130 Ctrl-C (the summary is printed).
+latencyMs percentiles are null when no run got a reply.
 --repeat runs authenticate step by step (AUTH, wait for OK, BEGIN + Hello, then the call), like hand-written
 clients. The naive counts come from each run's reads: firstMessageWrong = the first message of the first read
 after the call was not its reply; noReplyInFirstRead = that read held no method return or error at all.`;
@@ -155,8 +158,18 @@ const ADVICE: Record<CallOutcome, string> = {
     'the peer answered with a D-Bus error: check the destination, path, interface, method name and arguments',
   timeout:
     'no reply in time: the peer may be busy, hung or not reading; raise --timeout or check that the destination is alive',
-  failed: 'the call failed before a reply: check that the bus and the destination are running',
+  failed: 'the connection closed before the reply: check that the bus and the destination are running',
 };
+
+/** What to do next, from what is known of how the call ended: only a lost connection points at the bus. */
+function adviceFor(recording: DetailedRecording): string {
+  const outcome = outcomeOf(recording);
+  if (outcome !== 'failed') return ADVICE[outcome];
+  if (recording.error?.name === LOCAL_ERROR.disconnected) return ADVICE.failed;
+  if (recording.error?.name === LOCAL_ERROR.protocol)
+    return 'the peer broke the D-Bus wire format (error above): check that the address is a D-Bus bus';
+  return 'the call failed before a reply (error above)';
+}
 
 function exitCode(outcome: CallOutcome): number {
   return outcome === 'reply'
@@ -206,6 +219,10 @@ export const callCommand: Command = async (args, io) => {
       timeoutMs,
     };
     if (repeat !== undefined) {
+      // Ctrl-C ends the runs; the summary of those that ran is still printed.
+      const interrupt = new AbortController();
+      const onInterrupt = () => interrupt.abort();
+      process.once('SIGINT', onInterrupt);
       const summary = await stress(
         { ...options, runs: repeat },
         format === 'text'
@@ -216,16 +233,25 @@ export const callCommand: Command = async (args, io) => {
                 );
             }
           : undefined,
-      );
+        interrupt.signal,
+      ).finally(() => process.off('SIGINT', onInterrupt));
       if (format === 'text') io.stderr('\n');
       io.stdout(JSON.stringify(summary) + '\n');
+      if (summary.stopped) {
+        io.stderr(`dbus-lint call: ${terminalSafe(summary.stopped)}\n  (the summary covers the runs before)\n`);
+        return EXIT.usage;
+      }
+      if (interrupt.signal.aborted) {
+        io.stderr(`dbus-lint call: interrupted after ${summary.runs} of ${repeat} runs\n`);
+        return 130;
+      }
       return summary.failed > 0 ? EXIT.errorReply : summary.timeouts > 0 ? EXIT.timeout : EXIT.reply;
     }
     const recording = await recordCall(options);
     if (values.pcap) await writeFile(resolve(io.cwd, values.pcap), toPcap(recording));
     io.stdout(format === 'json' ? toCallJson(recording) : formatRecordingText(recording));
     const outcome = outcomeOf(recording);
-    if (outcome !== 'reply') io.stderr(`dbus-lint call: ${ADVICE[outcome]}\n`);
+    if (outcome !== 'reply') io.stderr(`dbus-lint call: ${adviceFor(recording)}\n`);
     return exitCode(outcome);
   } catch (error) {
     if (error instanceof UsageError) throw error;
@@ -241,7 +267,9 @@ export const callCommand: Command = async (args, io) => {
             ? 'check --dest, --path, --interface and --method'
             : error.kind === 'auth'
               ? 'the bus refused us: check that it is a D-Bus bus and you may connect to it'
-              : 'check --address / --session / --system and that the bus is running';
+              : error.kind === 'protocol'
+                ? 'the peer broke the D-Bus wire format: check that the address is a D-Bus bus'
+                : 'check --address / --session / --system and that the bus is running';
       io.stderr(`dbus-lint call: ${terminalSafe(error.message)}\n  (${hint})\n`);
       return EXIT.usage;
     }

@@ -236,17 +236,27 @@ export const replayCommand: Command = async (args, io) => {
     const { recording, verdict } = result;
     if (values.pcap) await writeFile(resolve(io.cwd, values.pcap), toPcap(recording));
     let stressSummary;
+    let interrupted = false;
     if (repeat !== undefined) {
-      stressSummary = await backend.stress(
-        call,
-        repeat,
-        timeoutMs,
-        (done) => {
-          if (format === 'text' && (done % 50 === 0 || done === repeat)) io.stderr(`\rrun ${done}/${repeat}`);
-        },
-        new AbortController().signal,
-      );
+      // Ctrl-C ends the runs; the summary of those that ran is still printed.
+      const interrupt = new AbortController();
+      const onInterrupt = () => interrupt.abort();
+      process.once('SIGINT', onInterrupt);
+      stressSummary = await backend
+        .stress(
+          call,
+          repeat,
+          timeoutMs,
+          (done) => {
+            if (format === 'text' && (done % 50 === 0 || done === repeat)) io.stderr(`\rrun ${done}/${repeat}`);
+          },
+          interrupt.signal,
+        )
+        .finally(() => process.off('SIGINT', onInterrupt));
       if (format === 'text') io.stderr('\n');
+      if (stressSummary.stopped) io.stderr(`dbus-lint replay: ${terminalSafe(stressSummary.stopped)}\n`);
+      interrupted = interrupt.signal.aborted;
+      if (interrupted) io.stderr(`dbus-lint replay: interrupted after ${stressSummary.runs} of ${repeat} runs\n`);
     }
     const totalMs = performance.now() - started;
     const timing = { analysisMs: round(analysisMs), recordMs: round(result.elapsedMs), totalMs: round(totalMs) };
@@ -274,6 +284,8 @@ export const replayCommand: Command = async (args, io) => {
         `Timing: analysis ${timing.analysisMs} ms, recording ${timing.recordMs} ms, total ${timing.totalMs} ms\n`,
       );
     }
+    if (stressSummary?.stopped) return EXIT.failed;
+    if (interrupted) return 130;
     return EXIT[outcomeOf(recording)];
   } catch (error) {
     if (error instanceof UsageError) throw error;

@@ -1,8 +1,11 @@
 // Hostile peers of our own (test/support/hostileBus.ts) against `dbus-lint call`, `dbus-lint replay` and the
 // wire client: each ends with the exit code, the message and within the time the user asked for.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CallTimeoutError, Connection, isTimeout } from '../../wire/src/index';
+import { REPO_ROOT } from '../support/analyzer';
 import { runCli } from '../support/cli';
 import { startHostileBus, type Hostility, type HostileBus } from '../support/hostileBus';
 
@@ -78,6 +81,61 @@ describe('hostile peers', () => {
         assert.ok(!/[\u001b\u0007]/.test(output), JSON.stringify(output));
       assert.match(call.stdout, /error reply: com\.example\.Error\.Hostile: denied\\x1b\[2J\\x1b\]0;owned\\x07/);
       assert.match(replay.stdout, /denied\\x1b\[2J\\x1b\]0;owned\\x07/);
+    });
+  });
+
+  it('--repeat stops at a lost bus with the reason and the summary of what ran; no reply means no latency', async () => {
+    await withBus('dies-after-one', async (bus) => {
+      const { result: run, ms } = await timed(() =>
+        runCli(['call', '--address', bus.address, ...PING, '--repeat', '2000', '--timeout', '2000']),
+      );
+      assert.equal(run.code, 2, run.stderr);
+      assert.match(run.stderr, /the bus went away after 1 run: cannot connect to D-Bus/);
+      const summary = JSON.parse(run.stdout) as { runs: number; ok: number; failed: number; stopped: string };
+      assert.deepEqual([summary.runs, summary.ok, summary.failed], [2, 1, 1]);
+      assert.ok(ms < 5000, `took ${ms.toFixed(0)} ms`);
+    });
+    await withBus('escape-error', async (bus) => {
+      const run = await runCli(['call', '--address', bus.address, ...PING, '--repeat', '3']);
+      assert.equal(run.code, 1, run.stderr);
+      const summary = JSON.parse(run.stdout) as { ok: number; latencyMs: { p50: unknown; p99: unknown } };
+      assert.equal(summary.ok, 0);
+      assert.deepEqual(summary.latencyMs, { p50: null, p99: null });
+    });
+  });
+
+  it('Ctrl-C during --repeat prints the summary of the runs so far and exits 130', async () => {
+    await withBus('answers', async (bus) => {
+      const child = spawn(
+        process.execPath,
+        [join(REPO_ROOT, 'dist', 'cli.js'), 'call', '--address', bus.address, ...PING, '--repeat', '1000000'],
+        { stdio: 'pipe' },
+      );
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      // Interrupt once runs are under way (the progress line says so), as a user's Ctrl-C would.
+      await new Promise<void>((resolve) =>
+        child.stderr.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString();
+          if (/run \d+\/1000000/.test(stderr)) resolve();
+        }),
+      );
+      child.kill('SIGINT');
+      assert.equal(await exited, 130, stderr);
+      const summary = JSON.parse(stdout) as { runs: number; ok: number };
+      assert.ok(summary.runs >= 10 && summary.ok === summary.runs, stdout);
+      assert.match(stderr, /interrupted after \d+ of 1000000 runs/);
+    });
+  });
+
+  it('a peer that breaks the wire format is not blamed on a stopped bus', async () => {
+    await withBus('garbage-reply', async (bus) => {
+      const run = await runCli(['call', '--address', bus.address, ...PING]);
+      assert.equal(run.code, 2, run.stderr);
+      assert.doesNotMatch(run.stderr, /check that the bus and the destination are running/);
+      assert.match(run.stderr, /broke the D-Bus wire format/);
     });
   });
 });

@@ -16,7 +16,11 @@ export type Hostility =
   /** Answers the call with an error whose name and text hold ESC sequences (clear screen, set title). */
   | 'escape-error'
   /** Answers one call, then closes every connection and stops listening: a bus killed mid `--repeat`. */
-  | 'dies-after-one';
+  | 'dies-after-one'
+  /** Answers every call: a well-behaved bus, to interrupt a long `--repeat` on. */
+  | 'answers'
+  /** Answers the call with bytes that are no D-Bus message (a bad endianness mark). */
+  | 'garbage-reply';
 
 export interface HostileBus {
   address: string;
@@ -53,6 +57,10 @@ function serve(socket: Socket, hostility: Hostility, onCall: () => void): void {
         signature: 's',
         body: [UNIQUE],
       });
+      return;
+    }
+    if (hostility === 'garbage-reply') {
+      socket.write(Buffer.from('X\u0002\u0000\u0001garbage that is no D-Bus header at all', 'latin1'));
       return;
     }
     if (hostility === 'escape-error') {

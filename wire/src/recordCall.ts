@@ -1,7 +1,7 @@
 // One recorded call on a fresh connection — what `dbus-lint call` and the replay view run:
 // connect, auth, Hello, the call, then close, with every message and read recorded.
 import { Connection, type CallSpec, type ConnectOptions } from './connection';
-import { CallTimeoutError, DBusClientError, DBusErrorReply } from './errors';
+import { CallTimeoutError, DBusClientError, DBusErrorReply, ProtocolError } from './errors';
 import { Recorder } from './recorder';
 import type { DetailedRecording } from './recording';
 
@@ -62,9 +62,12 @@ export async function recordCall(options: RecordCallOptions): Promise<DetailedRe
       const name =
         caught.kind === 'timeout'
           ? LOCAL_ERROR.timeout
-          : caught.kind === 'disconnected'
-            ? LOCAL_ERROR.disconnected
-            : LOCAL_ERROR.failed;
+          : caught.kind === 'protocol' || connection.closeError instanceof ProtocolError
+            ? // Pending calls fail as disconnected when bad input closed the connection: the cause is the peer.
+              LOCAL_ERROR.protocol
+            : caught.kind === 'disconnected'
+              ? LOCAL_ERROR.disconnected
+              : LOCAL_ERROR.failed;
       error = { name, message: caught.message };
     } else throw caught;
   } finally {
