@@ -142,23 +142,21 @@ async function validate(uri: string): Promise<void> {
     setStatus({ message: reason, lastFile: uri, treesHeld: documents.treesHeld });
     return;
   }
-  {
-    const { findings, incremental } = result;
-    document.published = version;
-    const shown = findings.filter((finding) => !finding.suppression);
-    lastFindings.set(uri, shown);
-    const diagnostics = shown.map((finding) => toDiagnostic(finding, uri, supportsRelatedInformation));
-    void connection.sendDiagnostics({ uri, version, diagnostics });
-    setStatus({
-      state: 'ready',
-      filesAnalysed: status.filesAnalysed + 1,
-      lastAnalysisMs: Math.round((performance.now() - started) * 10) / 10,
-      lastIncremental: incremental,
-      lastFile: uri,
-      treesHeld: documents.treesHeld,
-      message: undefined,
-    });
-  }
+  const { findings, incremental } = result;
+  document.published = version;
+  const shown = findings.filter((finding) => !finding.suppression);
+  lastFindings.set(uri, shown);
+  const diagnostics = shown.map((finding) => toDiagnostic(finding, uri, supportsRelatedInformation));
+  void connection.sendDiagnostics({ uri, version, diagnostics });
+  setStatus({
+    state: 'ready',
+    filesAnalysed: status.filesAnalysed + 1,
+    lastAnalysisMs: Math.round((performance.now() - started) * 10) / 10,
+    lastIncremental: incremental,
+    lastFile: uri,
+    treesHeld: documents.treesHeld,
+    message: undefined,
+  });
 }
 
 function schedule(uri: string, delayMs: number): void {
