@@ -65,6 +65,8 @@ const builds = [
   { ...common, entryPoints: ['cli/src/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   // The CLI's worker threads (dbus-lint check --jobs): loaded by path from next to dist/cli.js.
   { ...common, entryPoints: ['cli/src/checkWorker.ts'], outfile: 'dist/checkWorker.js' },
+  // The language server's analysis thread: loaded by path from next to dist/server.js.
+  { ...common, entryPoints: ['server/src/worker/analysisWorker.ts'], outfile: 'dist/analysisWorker.js' },
 ];
 
 copyGrammars();

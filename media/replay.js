@@ -82,8 +82,9 @@
         byId('stress-ok').textContent = s.ok + pct(s.ok);
         byId('stress-failed').textContent = s.failed + pct(s.failed);
         byId('stress-timeouts').textContent = s.timeouts + pct(s.timeouts);
-        byId('stress-p50').textContent = ms(s.latencyMs.p50);
-        byId('stress-p99').textContent = ms(s.latencyMs.p99);
+        // null: no run got a reply, so there is no latency to show.
+        byId('stress-p50').textContent = s.latencyMs.p50 === null ? 'none' : ms(s.latencyMs.p50);
+        byId('stress-p99').textContent = s.latencyMs.p99 === null ? 'none' : ms(s.latencyMs.p99);
         byId('stress-first-wrong').textContent = s.naive.firstMessageWrong + pct(s.naive.firstMessageWrong);
         byId('stress-no-reply').textContent = s.naive.noReplyInFirstRead + pct(s.naive.noReplyInFirstRead);
         summary.hidden = false;

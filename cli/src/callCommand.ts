@@ -7,6 +7,8 @@ import {
   findMethods,
   introspect,
   isDBusClientError,
+  isTimeout,
+  LOCAL_ERROR,
   outcomeOf,
   parseCallArguments,
   recordCall,
@@ -15,8 +17,8 @@ import {
 } from '../../wire/src/index';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { stress, toPcap } from '../../replay/src/index';
-import { CALL_TARGET_OPTIONS, checkOneBusFlag, positiveInteger, type BusFlags } from './options';
+import { stress, terminalSafe, toPcap } from '../../replay/src/index';
+import { CALL_TARGET_OPTIONS, checkOneBusFlag, positiveInteger, timeoutFlag, type BusFlags } from './options';
 import { UsageError, type Command, type Io } from './usage';
 
 export const CALL_USAGE = `Usage: dbus-lint call [--session | --system | --address ADDR] --dest NAME --path PATH [--interface IFACE]
@@ -25,7 +27,8 @@ export const CALL_USAGE = `Usage: dbus-lint call [--session | --system | --addre
 Calls a method on a fresh connection (auth, Hello, the call) and shows every message and socket read.
   --session | --system | --address ADDR   which bus (default: the session bus)
   --signature SIG   argument types; without it the method is introspected to find them (and you are told so)
-  --timeout MS      wait this long for the reply (default 25000)
+  --timeout MS      bound the whole exchange, connecting and Hello included (default: 10000 to connect,
+                    then 25000 for the reply); a timeout anywhere exits 3
   --repeat N        N fresh connections in a row, then a summary JSON: runs, ok, failed, timeouts, latencyMs
                     (connect to reply) and naive counts (what a client that reads once after sending would get wrong)
   --format text|json   text (default): one line per message; json: the recording
@@ -36,7 +39,9 @@ ARG syntax, one per complete type of the signature (put -- before arguments that
   containers and variants as JSON: as '["a","b"]'  ay '[104,105]'  (si) '["x",5]'  a{su} '{"k":1}'
   v '{"signature":"s","value":"hi"}'  a{sv} '{"k":{"signature":"i","value":-1}}'  (64-bit values may be "strings")
 Exit codes: 0 reply received, 1 D-Bus error reply, 3 timeout, 2 usage, connection or auth error;
-with --repeat: 0 every run got a reply, 1 some failed, 3 some timed out and none failed.
+with --repeat: 0 every run got a reply, 1 some failed, 3 some timed out and none failed, 2 the bus went away
+(the runs stop there, with the reason and the summary of what ran), 130 Ctrl-C (the summary is printed).
+latencyMs percentiles are null when no run got a reply.
 --repeat runs authenticate step by step (AUTH, wait for OK, BEGIN + Hello, then the call), like hand-written
 clients. The naive counts come from each run's reads: firstMessageWrong = the first message of the first read
 after the call was not its reply; noReplyInFirstRead = that read held no method return or error at all.`;
@@ -138,7 +143,7 @@ export function formatRecordingText(recording: DetailedRecording): string {
     lines.push(
       `${outcome === 'error-reply' ? 'error reply' : outcome}: ${recording.error.name}: ${recording.error.message}`,
     );
-  return lines.join('\n') + '\n';
+  return lines.map(terminalSafe).join('\n') + '\n';
 }
 
 /** The CLI's JSON: exactly the CallRecording fields, in order. */
@@ -153,8 +158,18 @@ const ADVICE: Record<CallOutcome, string> = {
     'the peer answered with a D-Bus error: check the destination, path, interface, method name and arguments',
   timeout:
     'no reply in time: the peer may be busy, hung or not reading; raise --timeout or check that the destination is alive',
-  failed: 'the call failed before a reply: check that the bus and the destination are running',
+  failed: 'the connection closed before the reply: check that the bus and the destination are running',
 };
+
+/** What to do next, from what is known of how the call ended: only a lost connection points at the bus. */
+function adviceFor(recording: DetailedRecording): string {
+  const outcome = outcomeOf(recording);
+  if (outcome !== 'failed') return ADVICE[outcome];
+  if (recording.error?.name === LOCAL_ERROR.disconnected) return ADVICE.failed;
+  if (recording.error?.name === LOCAL_ERROR.protocol)
+    return 'the peer broke the D-Bus wire format (error above): check that the address is a D-Bus bus';
+  return 'the call failed before a reply (error above)';
+}
 
 function exitCode(outcome: CallOutcome): number {
   return outcome === 'reply'
@@ -188,7 +203,7 @@ export const callCommand: Command = async (args, io) => {
   if (!values.dest) throw new UsageError('--dest NAME is required (the bus name to call, like org.freedesktop.DBus)');
   if (!values.path) throw new UsageError('--path PATH is required (the object path, like /org/freedesktop/DBus)');
   if (!values.method) throw new UsageError('--method MEMBER is required (the method name, like GetId)');
-  const timeoutMs = positiveInteger('--timeout', values.timeout);
+  const timeoutMs = timeoutFlag('--timeout', values.timeout);
   const repeat = positiveInteger('--repeat', values.repeat);
   const connect = connectOptions(values, io.env);
   const target = { destination: values.dest, path: values.path, interface: values.interface, member: values.method };
@@ -204,6 +219,10 @@ export const callCommand: Command = async (args, io) => {
       timeoutMs,
     };
     if (repeat !== undefined) {
+      // Ctrl-C ends the runs; the summary of those that ran is still printed.
+      const interrupt = new AbortController();
+      const onInterrupt = () => interrupt.abort();
+      process.once('SIGINT', onInterrupt);
       const summary = await stress(
         { ...options, runs: repeat },
         format === 'text'
@@ -214,19 +233,32 @@ export const callCommand: Command = async (args, io) => {
                 );
             }
           : undefined,
-      );
+        interrupt.signal,
+      ).finally(() => process.off('SIGINT', onInterrupt));
       if (format === 'text') io.stderr('\n');
       io.stdout(JSON.stringify(summary) + '\n');
+      if (summary.stopped) {
+        io.stderr(`dbus-lint call: ${terminalSafe(summary.stopped)}\n  (the summary covers the runs before)\n`);
+        return EXIT.usage;
+      }
+      if (interrupt.signal.aborted) {
+        io.stderr(`dbus-lint call: interrupted after ${summary.runs} of ${repeat} runs\n`);
+        return 130;
+      }
       return summary.failed > 0 ? EXIT.errorReply : summary.timeouts > 0 ? EXIT.timeout : EXIT.reply;
     }
     const recording = await recordCall(options);
     if (values.pcap) await writeFile(resolve(io.cwd, values.pcap), toPcap(recording));
     io.stdout(format === 'json' ? toCallJson(recording) : formatRecordingText(recording));
     const outcome = outcomeOf(recording);
-    if (outcome !== 'reply') io.stderr(`dbus-lint call: ${ADVICE[outcome]}\n`);
+    if (outcome !== 'reply') io.stderr(`dbus-lint call: ${adviceFor(recording)}\n`);
     return exitCode(outcome);
   } catch (error) {
     if (error instanceof UsageError) throw error;
+    if (isTimeout(error)) {
+      io.stderr(`dbus-lint call: ${terminalSafe((error as Error).message)}\n`);
+      return EXIT.timeout;
+    }
     if (isDBusClientError(error)) {
       const hint =
         error.kind === 'marshal' || error.kind === 'signature'
@@ -235,8 +267,10 @@ export const callCommand: Command = async (args, io) => {
             ? 'check --dest, --path, --interface and --method'
             : error.kind === 'auth'
               ? 'the bus refused us: check that it is a D-Bus bus and you may connect to it'
-              : 'check --address / --session / --system and that the bus is running';
-      io.stderr(`dbus-lint call: ${error.message}\n  (${hint})\n`);
+              : error.kind === 'protocol'
+                ? 'the peer broke the D-Bus wire format: check that the address is a D-Bus bus'
+                : 'check --address / --session / --system and that the bus is running';
+      io.stderr(`dbus-lint call: ${terminalSafe(error.message)}\n  (${hint})\n`);
       return EXIT.usage;
     }
     throw error;

@@ -105,9 +105,12 @@ export async function runCheck(paths: string[], options: CheckOptions, cwd = pro
   return result;
 }
 
-/** Exit code: 2 when a path could not be read, 1 when an unsuppressed finding is a warning or an error, else 0. */
-export function exitCodeFor(result: CheckResult): number {
-  if (result.ioErrors.length > 0) return 2;
+/**
+ * Exit code: 2 when a path could not be read (or, `strict`, a file was skipped unanalysed), 1 when an
+ * unsuppressed finding is a warning or an error, else 0.
+ */
+export function exitCodeFor(result: CheckResult, strict = false): number {
+  if (result.ioErrors.length > 0 || (strict && result.skipped.length > 0)) return 2;
   const failing = result.files.some((file) =>
     file.findings.some((f) => !f.suppression && (f.severity === 'error' || f.severity === 'warning')),
   );

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import {
+  DEFAULT_MAX_ANALYSIS_MS,
   DEFAULT_MAX_FILE_SIZE,
   isRuleId,
   isSeveritySetting,
@@ -18,19 +19,22 @@ import { positiveInteger } from './options';
 import { progressLine } from './progress';
 import { UsageError, type Command } from './usage';
 
-export const CHECK_USAGE = `Usage: dbus-lint check [--format text|json|sarif] [--rule <id>=<severity>]... [--max-file-size N] [--jobs N] PATH...
+export const CHECK_USAGE = `Usage: dbus-lint check [--format text|json|sarif] [--rule <id>=<severity>]... [--max-file-size N] [--max-analysis-ms N] [--jobs N] [--strict] PATH...
 
 Analyses .rs .ts .tsx .mts .cts .js .mjs .cjs .jsx files (directories are walked; node_modules, target,
 .git and build output are skipped) and prints the findings.
   --format text|json|sarif   output format (default text); sarif is SARIF 2.1.0
   --rule <id>=<severity>     error|warning|information|hint|off for one rule; repeatable
   --max-file-size N          skip files over N characters (default ${DEFAULT_MAX_FILE_SIZE})
+  --max-analysis-ms N        give up on a file whose rules take over N ms (default ${DEFAULT_MAX_ANALYSIS_MS});
+                             the file is reported as not analysed
+  --strict                   exit 2 when a file is skipped unanalysed (binary, over a cap, too deep)
   --jobs N                   worker threads at most (default: the available cores); a scan under
                              ${MIN_BYTES_PER_WORKER / 1024 / 1024} MB per worker runs on fewer, a small one on the main thread
 Files that mention nothing of D-Bus (no dbus/D-Bus in any case, session or system bus, D-Bus library,
 protocol word such as MethodCall, or suppression comment) are read but never parsed. On a terminal,
 a scan that takes over a second shows its progress on stderr.
-Exit codes: 0 no findings, 1 findings at warning or above, 2 usage or I/O error.`;
+Exit codes: 0 no findings, 1 findings at warning or above, 2 usage or I/O error (or, with --strict, a skip).`;
 
 function parseRuleOverride(spec: string): [RuleId, SeveritySetting] {
   const [id, severity] = spec.split('=');
@@ -52,7 +56,9 @@ export const checkCommand: Command = async (args, io) => {
       format: { type: 'string', default: 'text' },
       rule: { type: 'string', multiple: true, default: [] },
       'max-file-size': { type: 'string' },
+      'max-analysis-ms': { type: 'string' },
       jobs: { type: 'string' },
+      strict: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -67,6 +73,7 @@ export const checkCommand: Command = async (args, io) => {
   if (positionals.length === 0) throw new UsageError('check needs at least one PATH (a file or a directory)');
   const severities = Object.fromEntries(values.rule.map(parseRuleOverride));
   const maxFileSize = positiveInteger('--max-file-size', values['max-file-size']);
+  const maxAnalysisMs = positiveInteger('--max-analysis-ms', values['max-analysis-ms']);
 
   const jobs = positiveInteger('--jobs', values.jobs) ?? availableParallelism();
 
@@ -74,7 +81,7 @@ export const checkCommand: Command = async (args, io) => {
   const result = await runCheck(
     positionals,
     {
-      analyze: { severities, maxFileSize },
+      analyze: { severities, maxFileSize, maxAnalysisMs },
       grammarDir: defaultGrammarDir(),
       jobs,
       onProgress: (p) => progress.update(p),
@@ -86,5 +93,5 @@ export const checkCommand: Command = async (args, io) => {
   if (format === 'sarif') io.stdout(JSON.stringify(toSarif(result, VERSION, io.cwd), null, 2) + '\n');
   else if (format === 'json') io.stdout(formatJson(result));
   else io.stdout(formatText(result));
-  return exitCodeFor(result);
+  return exitCodeFor(result, values.strict === true);
 };

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import {
+  BINARY_PROBE_LENGTH,
   languageForPath,
   mayMatter,
-  sizeCapError,
+  screeningError,
   type Analyzer,
   type AnalyzeOptions,
   type Finding,
@@ -32,9 +33,9 @@ export type FileOutcome =
   | { kind: 'skipped'; problem: WalkProblem }
   | { kind: 'ioError'; problem: WalkProblem };
 
-/** Files whose first 8 KiB hold a NUL byte are binary (what git and grep assume). */
+/** The core's binary test (`looksBinary`) on the bytes, before any is decoded. */
 function looksBinary(bytes: Buffer): boolean {
-  return bytes.subarray(0, 8192).includes(0);
+  return bytes.subarray(0, BINARY_PROBE_LENGTH).includes(0);
 }
 
 /**
@@ -58,7 +59,7 @@ export async function checkFile(
   if (looksBinary(bytes)) return { kind: 'skipped', problem: { path, message: 'binary file (NUL bytes); skipped' } };
   const text = bytes.toString('utf8');
   // The size cap comes before the prefilter, as in `analyze`: a file over it is reported either way.
-  const tooLarge = sizeCapError(text, options);
+  const tooLarge = screeningError(text, options);
   if (tooLarge) return { kind: 'skipped', problem: { path, message: tooLarge.message } };
   if (!options.skipPrefilter && !mayMatter(text))
     return { kind: 'analysed', result: { path, language, text: '', findings: [] }, pastPrefilter: false };

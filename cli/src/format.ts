@@ -19,7 +19,10 @@ export function formatText(result: CheckResult): string {
   lines.push(
     `${count} finding${count === 1 ? '' : 's'} in ${result.files.length} file${result.files.length === 1 ? '' : 's'}` +
       (suppressed ? ` (${suppressed} suppressed in source)` : '') +
-      (unused ? `; ${unused} unused suppression${unused === 1 ? '' : 's'}` : ''),
+      (unused ? `; ${unused} unused suppression${unused === 1 ? '' : 's'}` : '') +
+      (result.skipped.length
+        ? `; ${result.skipped.length} file${result.skipped.length === 1 ? '' : 's'} not analysed (listed on stderr)`
+        : ''),
   );
   return lines.join('\n') + '\n';
 }

@@ -32,3 +32,14 @@ export function positiveInteger(name: string, text: string | undefined): number 
   if (!Number.isInteger(value) || value <= 0) throw new UsageError(`${name} must be a positive integer, not "${text}"`);
   return value;
 }
+
+/** The largest delay Node's timers take (2^31 − 1 ms, about 24.8 days); a larger one fires at once. */
+export const MAX_TIMEOUT_MS = 2_147_483_647;
+
+/** A --timeout value in ms: a positive integer no larger than the timers support. */
+export function timeoutFlag(name: string, text: string | undefined): number | undefined {
+  const value = positiveInteger(name, text);
+  if (value !== undefined && value > MAX_TIMEOUT_MS)
+    throw new UsageError(`${name} ${text} is over the largest supported value, ${MAX_TIMEOUT_MS} ms (about 24.8 days)`);
+  return value;
+}

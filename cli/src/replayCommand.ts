@@ -5,7 +5,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { isDBusClientError, outcomeOf, toJsonSafe, type CallOutcome } from '../../wire/src/index';
+import { isDBusClientError, isTimeout, outcomeOf, toJsonSafe, type CallOutcome } from '../../wire/src/index';
 import {
   completeCall,
   dbusBackend,
@@ -15,6 +15,7 @@ import {
   runReplay,
   toCallRecording,
   toPcap,
+  terminalSafe,
   transcript,
   validatePart,
   type BusChoice,
@@ -24,7 +25,7 @@ import {
 } from '../../replay/src/index';
 import { Analyzer, languageForPath, type CallData, type Finding } from '../../core/src/index';
 import { defaultGrammarDir, grammarFolder } from '../../host/src/index';
-import { CALL_TARGET_OPTIONS, checkOneBusFlag, positiveInteger, type BusFlags } from './options';
+import { CALL_TARGET_OPTIONS, checkOneBusFlag, positiveInteger, timeoutFlag, type BusFlags } from './options';
 import { UsageError, type Command, type Io } from './usage';
 
 export const REPLAY_USAGE = `Usage: dbus-lint replay FILE:LINE [--session | --system | --address ADDR] [--yes]
@@ -35,10 +36,12 @@ Replays the call of the finding on line LINE of FILE on a live bus, as the edito
 bus" does, and shows every message and socket read, the call-to-reply time, and what a client that reads once
 (or takes the first message, or checks only the message type) would have received.
   --session | --system | --address ADDR   which bus (default: the session bus, even when the code uses the system bus)
-  --yes                  send without asking (required when stdin is not a terminal)
+  --yes                  send without asking, and introspect the destination when the code does not say the
+                         signature (required when stdin is not a terminal: without it nothing reaches the bus)
   --dest --path --interface --method --signature   fill in or override what the code does not say
   --arg VALUE            one per complete type of the signature, in order (syntax as for \`dbus-lint call\`)
-  --timeout MS           wait this long for the reply (default ${DEFAULT_TIMEOUT_MS})
+  --timeout MS           bound the whole exchange, connecting and Hello included (default ${DEFAULT_TIMEOUT_MS});
+                         a timeout anywhere exits 3
   --repeat N             then run N fresh connections and add the stress summary (ok, failed, timeouts, latency, naive counts)
   --format text|json     text (default): the transcript; json: {finding, call, recording, verdict, timing[, stress]},
                          where recording is the \`dbus-lint call --format json\` shape
@@ -126,7 +129,7 @@ function cliPrompts(location: { file: string; line: number }, argFlags: string[]
       // Introspecting is a call too (and can activate the service): never without consent.
       if (!process.stdin.isTTY) return false;
       return askYesNo(
-        `Introspect ${target.destination} ${target.path} on the ${target.bus.kind === 'address' ? `bus at ${target.bus.address}` : `${target.bus.kind} bus`} to learn the signature of ${target.member}?`,
+        `Introspect ${target.destination} ${target.path} on the ${target.bus.kind === 'address' ? `bus at ${target.bus.address}` : `${target.bus.kind} bus`} to learn the signature of ${target.member}? (a call of its own, which can start the service; the call is shown before it is sent)`,
       );
     },
     signature(target, guess, introspected) {
@@ -188,7 +191,7 @@ export const replayCommand: Command = async (args, io) => {
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`);
   if (positionals.length !== 1) throw new UsageError('replay takes exactly one FILE:LINE');
   const location = parseLocation(positionals[0]);
-  const timeoutMs = positiveInteger('--timeout', values.timeout) ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = timeoutFlag('--timeout', values.timeout) ?? DEFAULT_TIMEOUT_MS;
   const repeat = positiveInteger('--repeat', values.repeat);
   const chosenBus = busChoice(values);
 
@@ -233,17 +236,27 @@ export const replayCommand: Command = async (args, io) => {
     const { recording, verdict } = result;
     if (values.pcap) await writeFile(resolve(io.cwd, values.pcap), toPcap(recording));
     let stressSummary;
+    let interrupted = false;
     if (repeat !== undefined) {
-      stressSummary = await backend.stress(
-        call,
-        repeat,
-        timeoutMs,
-        (done) => {
-          if (format === 'text' && (done % 50 === 0 || done === repeat)) io.stderr(`\rrun ${done}/${repeat}`);
-        },
-        new AbortController().signal,
-      );
+      // Ctrl-C ends the runs; the summary of those that ran is still printed.
+      const interrupt = new AbortController();
+      const onInterrupt = () => interrupt.abort();
+      process.once('SIGINT', onInterrupt);
+      stressSummary = await backend
+        .stress(
+          call,
+          repeat,
+          timeoutMs,
+          (done) => {
+            if (format === 'text' && (done % 50 === 0 || done === repeat)) io.stderr(`\rrun ${done}/${repeat}`);
+          },
+          interrupt.signal,
+        )
+        .finally(() => process.off('SIGINT', onInterrupt));
       if (format === 'text') io.stderr('\n');
+      if (stressSummary.stopped) io.stderr(`dbus-lint replay: ${terminalSafe(stressSummary.stopped)}\n`);
+      interrupted = interrupt.signal.aborted;
+      if (interrupted) io.stderr(`dbus-lint replay: interrupted after ${stressSummary.runs} of ${repeat} runs\n`);
     }
     const totalMs = performance.now() - started;
     const timing = { analysisMs: round(analysisMs), recordMs: round(result.elapsedMs), totalMs: round(totalMs) };
@@ -271,12 +284,18 @@ export const replayCommand: Command = async (args, io) => {
         `Timing: analysis ${timing.analysisMs} ms, recording ${timing.recordMs} ms, total ${timing.totalMs} ms\n`,
       );
     }
+    if (stressSummary?.stopped) return EXIT.failed;
+    if (interrupted) return 130;
     return EXIT[outcomeOf(recording)];
   } catch (error) {
     if (error instanceof UsageError) throw error;
+    if (isTimeout(error)) {
+      io.stderr(`dbus-lint replay: ${terminalSafe((error as Error).message)}\n`);
+      return EXIT.timeout;
+    }
     if (isDBusClientError(error)) {
       io.stderr(
-        `dbus-lint replay: ${error.message}\n  (check --address / --session / --system and that the bus is running)\n`,
+        `dbus-lint replay: ${terminalSafe(error.message)}\n  (check --address / --session / --system and that the bus is running)\n`,
       );
       return EXIT.failed;
     }

@@ -51,6 +51,9 @@ export function collectFiles(paths: string[], problems: WalkProblem[]): WalkedFi
     } else if (info.isFile()) {
       if (languageForPath(path)) files.push({ path, size: info.size });
       else if (explicit) problems.push({ path, message: 'not a Rust, TypeScript or JavaScript file; skipped' });
+    } else if (explicit) {
+      // A FIFO would block the read (or feed it forever), a device is no source file: asked for, it is an error.
+      problems.push({ path, message: 'not a regular file (a FIFO, socket or device); name a source file or folder' });
     }
   }
   for (const path of paths) visit(path, true);

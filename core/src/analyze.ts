@@ -4,7 +4,7 @@ import { TopLevelItems } from './items';
 import { ParserPool, type GrammarSource } from './parser';
 import { analysePass } from './pass';
 import { mayMatter } from './prefilter';
-import { sizeCapError, type AnalyzeOptions, type Finding, type LanguageId } from './types';
+import { screeningError, type AnalyzeOptions, type Finding, type LanguageId } from './types';
 
 /** The one query per language every rule shares (grammars/queries/<lang>/dbus.scm). */
 export const COMBINED_QUERY = 'dbus';
@@ -69,6 +69,6 @@ export class Analyzer {
 export type { DocumentChange };
 
 function checkSize(text: string, options: AnalyzeOptions): void {
-  const error = sizeCapError(text, options);
+  const error = screeningError(text, options);
   if (error) throw error;
 }

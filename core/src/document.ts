@@ -6,7 +6,7 @@ import { VersionFacts } from './facts';
 import { TopLevelItems, type DirtyRanges, type EditSpan } from './items';
 import { parseWithin } from './parser';
 import { analysePass, type ResultCache } from './pass';
-import { sizeCapError, type AnalyzeOptions, type Finding, type LanguageId } from './types';
+import { screeningError, type AnalyzeOptions, type Finding, type LanguageId } from './types';
 
 /**
  * One content change: text offsets [start, end) of the current text (UTF-16 units, as JS strings and
@@ -139,7 +139,7 @@ export class AnalysisDocument {
   /** Reparses and re-analyses the current text, reusing what the edits since the last analysis left valid. */
   analyse(): Finding[] {
     const started = performance.now();
-    const tooLarge = sizeCapError(this.currentText, this.options);
+    const tooLarge = screeningError(this.currentText, this.options);
     if (tooLarge) throw tooLarge;
     const old = this.tree;
     const reparsed = old ? this.forgetErrors(old) : [];

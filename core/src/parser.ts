@@ -1,6 +1,6 @@
 import { Language, Parser, Query, type Tree } from 'web-tree-sitter';
 import { GRAMMAR_FILES, QUERY_FOLDER } from './languages';
-import { DEFAULT_MAX_PARSE_MS, ParseTimeoutError, type LanguageId } from './types';
+import { DEFAULT_MAX_PARSE_MS, ParseTimeoutError, TooDeepError, type LanguageId } from './types';
 
 /**
  * Where grammar wasm and query sources come from. The core never touches the file system:
@@ -86,7 +86,47 @@ export function parseWithin(
     parser.reset();
     throw new ParseTimeoutError(maxParseMs);
   }
+  try {
+    checkDepth(tree);
+  } catch (error) {
+    tree.delete();
+    throw error;
+  }
   return tree;
+}
+
+/** The deepest node a query still matches, found by trying (a 16-bit depth counter in tree-sitter, less its margin). */
+export const QUERY_DEPTH_LIMIT = 65_530;
+
+/** Throws TooDeepError when some node of `tree` lies deeper than the queries read. */
+export function checkDepth(tree: Tree): void {
+  if (deeperThan(tree, QUERY_DEPTH_LIMIT)) throw new TooDeepError(QUERY_DEPTH_LIMIT);
+}
+
+/**
+ * Whether a node lies deeper than `limit`. A subtree with fewer descendants than the depth it has left cannot
+ * reach it and is skipped (the count is stored in each node): an ordinary tree is decided at its root.
+ */
+function deeperThan(tree: Tree, limit: number): boolean {
+  if (tree.rootNode.descendantCount <= limit) return false;
+  const cursor = tree.walk();
+  // Counted here: the cursor's own `currentDepth` walks its whole stack on every call.
+  let depth = 0;
+  try {
+    for (;;) {
+      if (depth > limit) return true;
+      if (depth + cursor.currentNode.descendantCount > limit && cursor.gotoFirstChild()) {
+        depth++;
+        continue;
+      }
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent()) return false;
+        depth--;
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
 }
 
 /** The first chunk after a jump, and the largest (web-tree-sitter's input buffer holds 5,119 characters). */

@@ -11,7 +11,16 @@ import { PassState } from './passState';
 import { RULES } from './rules/registry';
 import type { Rule } from './rules/rule';
 import { applySuppressions, parseSuppressions } from './suppressions';
-import type { AnalyzeOptions, Finding, LanguageId, RuleId, Severity, SeveritySetting } from './types';
+import { withBudget } from './syntax';
+import {
+  DEFAULT_MAX_ANALYSIS_MS,
+  type AnalyzeOptions,
+  type Finding,
+  type LanguageId,
+  type RuleId,
+  type Severity,
+  type SeveritySetting,
+} from './types';
 
 export type { ItemResult, ResultCache, RuleResults } from './passResults';
 
@@ -50,7 +59,12 @@ export function enabledRules(
   });
 }
 
+/** One pass, within the analysis budget (`maxAnalysisMs`): past it, AnalysisTimeoutError. */
 export function analysePass(input: PassInput): PassOutput {
+  return withBudget(input.tree, input.options.maxAnalysisMs ?? DEFAULT_MAX_ANALYSIS_MS, () => runPass(input));
+}
+
+function runPass(input: PassInput): PassOutput {
   const { language, text, facts, options, items } = input;
   const enabled = enabledRules(language, options);
   const rules = options.skipPrefilter ? enabled : enabled.filter(({ rule }) => rule.mayApply(facts, language));

@@ -3,7 +3,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { FileLookup } from './rules/rule';
 import type { CallData } from './types';
-import { stringValue } from './syntax';
+import { stringValue, parentOf } from './syntax';
 
 export function escapeRegExp(name: string): string {
   return name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -20,14 +20,16 @@ export function bindingValue(file: FileLookup, name: string): Node | undefined {
   if (!node) return undefined;
   // descendantForIndex lands on the innermost token: climb to the whole value expression.
   let value: Node = node;
-  while (
-    value.parent &&
-    value.parent.type !== 'let_declaration' &&
-    value.parent.type !== 'const_item' &&
-    value.parent.type !== 'static_item' &&
-    value.parent.type !== 'variable_declarator'
+  for (
+    let parent = parentOf(value);
+    parent &&
+    parent.type !== 'let_declaration' &&
+    parent.type !== 'const_item' &&
+    parent.type !== 'static_item' &&
+    parent.type !== 'variable_declarator';
+    parent = parentOf(value)
   ) {
-    value = value.parent;
+    value = parent;
     if (value.startIndex < binding.index) return undefined;
   }
   return value;

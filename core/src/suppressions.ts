@@ -121,9 +121,8 @@ export function applySuppressions(
 /** The placeholder the "Suppress … on this line" action leaves for the user to replace. */
 export const REASON_PLACEHOLDER = '<reason>';
 
-/** The edit that suppresses `ruleId` on `line`: a next-line directive above it, matching its indentation. */
-export function suppressionFix(lineText: string, line: number, ruleId: RuleId, eol: string): Fix {
-  const indent = /^[ \t]*/.exec(lineText)?.[0] ?? '';
+/** The edit that suppresses `ruleId` on `line`: a next-line directive above it, indented by `indent`. */
+export function suppressionFix(indent: string, line: number, ruleId: RuleId, eol: string): Fix {
   return {
     title: `Suppress ${ruleId} on this line`,
     edits: [

@@ -1,4 +1,5 @@
-import type { Node } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
+import { AnalysisTimeoutError } from './types';
 
 const FUNCTION_BOUNDARIES = new Set([
   // Rust
@@ -26,13 +27,81 @@ const LOOPS = new Set([
   'do_statement',
 ]);
 
+/** What the walks over one tree have learnt, and the budget of the pass running over it. */
+interface TreeWalks {
+  parents: Map<number, Node | null>;
+  deadline: number;
+  limitMs: number;
+  steps: number;
+}
+
+// Keyed by the tree object, which lives as long as its analysis: a node id is a subtree's address, and a
+// reparse reuses subtrees, so ids are only unique within one tree.
+const walks = new WeakMap<Tree, TreeWalks>();
+
+function walksOf(tree: Tree): TreeWalks {
+  let found = walks.get(tree);
+  if (!found) walks.set(tree, (found = { parents: new Map(), deadline: Infinity, limitMs: Infinity, steps: 0 }));
+  return found;
+}
+
+/** Steps between two looks at the clock: a look costs about as much as a hundred steps. */
+const STEPS_PER_CLOCK_READ = 1024;
+
+/**
+ * The parent of `node`. web-tree-sitter's `Node.parent` descends from the root on every call, so a walk up
+ * d levels costs d² steps (10 s for a call inside 20,000 parentheses). One descent to `node` here records
+ * the parent of every node on the way, and every walk through those nodes is then a step a level.
+ * Counts towards the analysis budget of the pass running on the tree (AnalysisTimeoutError past it).
+ */
+export function parentOf(node: Node | null | undefined): Node | null {
+  if (!node) return null;
+  const state = walksOf(node.tree);
+  if (++state.steps % STEPS_PER_CLOCK_READ === 0) checkBudget(state);
+  const known = state.parents.get(node.id);
+  if (known !== undefined) return known;
+  let parent: Node | null = null;
+  for (let current: Node | null = node.tree.rootNode; current && current.id !== node.id;) {
+    state.parents.set(current.id, parent);
+    parent = current;
+    current = current.childWithDescendant(node);
+    if (++state.steps % STEPS_PER_CLOCK_READ === 0) checkBudget(state);
+  }
+  state.parents.set(node.id, parent);
+  return parent;
+}
+
+function checkBudget(state: TreeWalks): void {
+  if (performance.now() > state.deadline) throw new AnalysisTimeoutError(state.limitMs);
+}
+
+/**
+ * Runs `work` (a pass over `tree`) within `limitMs`: walks and `withinBudget` checks throw
+ * AnalysisTimeoutError once it is spent.
+ */
+export function withBudget<T>(tree: Tree, limitMs: number, work: () => T): T {
+  const state = walksOf(tree);
+  state.deadline = performance.now() + limitMs;
+  state.limitMs = limitMs;
+  try {
+    return work();
+  } finally {
+    state.deadline = Infinity;
+  }
+}
+
+/** Throws AnalysisTimeoutError when the budget of the pass running on `tree` is spent. */
+export function withinBudget(tree: Tree): void {
+  checkBudget(walksOf(tree));
+}
+
 export function isFunctionBoundary(node: Node): boolean {
   return FUNCTION_BOUNDARIES.has(node.type);
 }
 
 /** Ancestors of `node` up to (not past) the enclosing function or closure. */
 export function* ancestorsInFunction(node: Node): Generator<Node> {
-  for (let current = node.parent; current; current = current.parent) {
+  for (let current = parentOf(node); current; current = parentOf(current)) {
     yield current;
     if (FUNCTION_BOUNDARIES.has(current.type)) return;
   }
@@ -134,7 +203,7 @@ const RESULT_ADAPTERS = new Set([
 export function unwrapExpression(node: Node): Node {
   let current = node;
   for (;;) {
-    const parent = current.parent;
+    const parent = parentOf(current);
     if (!parent) return current;
     if (
       parent.type === 'try_expression' ||
@@ -145,10 +214,11 @@ export function unwrapExpression(node: Node): Node {
       current = parent;
       continue;
     }
-    if (parent.type === 'field_expression' && parent.parent?.type === 'call_expression') {
+    const grandparent = parent.type === 'field_expression' ? parentOf(parent) : null;
+    if (grandparent?.type === 'call_expression') {
       const method = parent.childForFieldName('field')?.text;
       if (method && RESULT_ADAPTERS.has(method)) {
-        current = parent.parent;
+        current = grandparent;
         continue;
       }
     }
@@ -159,7 +229,7 @@ export function unwrapExpression(node: Node): Node {
 /** The variable an expression's value is bound to: `let n = <expr>` / `const n = <expr>` / `n = <expr>`. */
 export function boundName(expression: Node): string | undefined {
   const outer = unwrapExpression(expression);
-  const parent = outer.parent;
+  const parent = parentOf(outer);
   if (!parent) return undefined;
   if (parent.type === 'let_declaration') {
     const pattern = parent.childForFieldName('pattern');

@@ -90,6 +90,8 @@ export interface AnalyzeOptions {
   maxFileSize?: number;
   /** A parse taking longer than this (ms) is abandoned; `analyze` throws ParseTimeoutError. */
   maxParseMs?: number;
+  /** The rules' time on one file version (ms, after the parse); past it `analyze` throws AnalysisTimeoutError. */
+  maxAnalysisMs?: number;
   /**
    * Run every enabled rule's check on the file even where its `mayApply` text test says it cannot apply.
    * Only for proving that those tests (and the CLI's prefilter) never drop a finding: it parses every file.
@@ -102,7 +104,10 @@ export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;
 /** Far above a 2 MB file's parse (≈ 0.3 s at the measured 7 MB/s): only pathological input or a stalled machine hits it. */
 export const DEFAULT_MAX_PARSE_MS = 5000;
 
-export class ParseTimeoutError extends Error {
+/** Why a file got no analysis: hosts show the message instead of findings (it names what to change). */
+export class NotAnalysedError extends Error {}
+
+export class ParseTimeoutError extends NotAnalysedError {
   constructor(readonly limitMs: number) {
     super(
       `file not analysed: parsing took over ${limitMs} ms, the analysis time cap (raise dbusLint.maxParseMs to wait longer, or split the file)`,
@@ -111,13 +116,54 @@ export class ParseTimeoutError extends Error {
   }
 }
 
-/** The error for a text over the size cap (`maxFileSize`), or undefined when it fits. */
-export function sizeCapError(text: string, options: AnalyzeOptions): FileTooLargeError | undefined {
-  const limit = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  return text.length > limit ? new FileTooLargeError(text.length, limit) : undefined;
+/** Like the parse cap: far above any real file's rule time (milliseconds), reached only by pathological input. */
+export const DEFAULT_MAX_ANALYSIS_MS = 5000;
+
+export class AnalysisTimeoutError extends NotAnalysedError {
+  constructor(readonly limitMs: number) {
+    super(
+      `file not analysed: the rules took over ${limitMs} ms, the analysis time cap (raise dbusLint.maxAnalysisMs or --max-analysis-ms to wait longer, or split the file)`,
+    );
+    this.name = 'AnalysisTimeoutError';
+  }
 }
 
-export class FileTooLargeError extends Error {
+/**
+ * The tree nests deeper than tree-sitter's queries read (their match states count depth in 16 bits): calls
+ * below that depth are invisible to every rule, so the file is reported as not analysed rather than clean.
+ */
+export class TooDeepError extends NotAnalysedError {
+  constructor(readonly limit: number) {
+    super(
+      `file not analysed: its syntax nests more than ${limit} levels deep, past what the analysis can read (split the deeply nested expression)`,
+    );
+    this.name = 'TooDeepError';
+  }
+}
+
+/** How much of a file's start the binary test reads (what git and grep read). */
+export const BINARY_PROBE_LENGTH = 8192;
+
+/** A NUL in the first 8 KiB marks a binary file, as for git and grep: parsing one costs much and finds nothing. */
+export function looksBinary(text: string): boolean {
+  return text.lastIndexOf('\0', BINARY_PROBE_LENGTH - 1) >= 0;
+}
+
+export class BinaryFileError extends NotAnalysedError {
+  constructor() {
+    super('file not analysed: binary file (NUL bytes in its first 8 KiB)');
+    this.name = 'BinaryFileError';
+  }
+}
+
+/** Why `text` is not analysed before any parse (over the size cap `maxFileSize`, or binary), or undefined. */
+export function screeningError(text: string, options: AnalyzeOptions): NotAnalysedError | undefined {
+  const limit = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  if (text.length > limit) return new FileTooLargeError(text.length, limit);
+  return looksBinary(text) ? new BinaryFileError() : undefined;
+}
+
+export class FileTooLargeError extends NotAnalysedError {
   constructor(
     readonly size: number,
     readonly limit: number,

@@ -35,3 +35,15 @@ export function isAuthRead(recording: Pick<DetailedRecording, 'reads' | 'auth'>,
   const lastAuth = recording.auth.filter((line) => line.direction === 'received').at(-1);
   return !!read && !!lastAuth && read.completes.length === 0 && read.atMs <= lastAuth.atMs;
 }
+
+/** Control characters a terminal would act on (C0 but tab, DEL, C1): ESC sequences can rewrite the screen. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const TERMINAL_CONTROLS = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
+
+/**
+ * One line of text for a terminal, with every control character shown as `\xNN` (a line break too, so a
+ * string from the bus cannot forge a line): what the webview gets from escapeHtml, for text output.
+ */
+export function terminalSafe(line: string): string {
+  return line.replace(TERMINAL_CONTROLS, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}

@@ -8,15 +8,17 @@ export interface StressProgress {
   summary: StressSummary;
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
+function percentile(sorted: number[], p: number): number | null {
+  if (sorted.length === 0) return null;
   const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
   return Math.round(sorted[Math.max(0, index)] * 1000) / 1000;
 }
 
 /**
  * Runs `runs` recorded calls one after another. Latency is per run: from the start of connecting to
- * the matched reply. Connection failures count as failed, except on the first run, where they are thrown. Stops early (with what it has) on `signal`.
+ * the matched reply. A run that cannot connect stops the runs with the reason in `stopped` (the bus is
+ * gone: every later run would fail at once), except on the first run, where it is thrown. Stops early
+ * (with what it has) on `signal`.
  */
 export async function stress(
   options: RecordCallOptions & { runs: number },
@@ -28,7 +30,7 @@ export async function stress(
     ok: 0,
     failed: 0,
     timeouts: 0,
-    latencyMs: { p50: 0, p99: 0 },
+    latencyMs: { p50: null, p99: null },
     naive: { firstMessageWrong: 0, noReplyInFirstRead: 0 },
   };
   const latencies: number[] = [];
@@ -53,6 +55,7 @@ export async function stress(
       // A first run that cannot even connect is a setup problem (address, auth): say so instead of counting.
       if (run === 0) throw error;
       summary.failed++;
+      summary.stopped = `the bus went away after ${run} run${run === 1 ? '' : 's'}: ${error instanceof Error ? error.message : String(error)}`;
     }
     if (onProgress) {
       // Percentiles need a sort: refresh them about 200 times per stress run, not after every run.
@@ -65,6 +68,7 @@ export async function stress(
         summary: { ...summary, latencyMs: { ...summary.latencyMs }, naive: { ...summary.naive } },
       });
     }
+    if (summary.stopped) break;
   }
   latencies.sort((a, b) => a - b);
   summary.latencyMs = { p50: percentile(latencies, 50), p99: percentile(latencies, 99) };

@@ -1,7 +1,7 @@
 // The text transcript of a replay: the same rows as the view, for the output channel and `--format text`.
 import type { DetailedRecording } from '../../wire/src/index';
 import { describeCall, type ReplayCall } from './call';
-import { formatMs } from './describe';
+import { formatMs, terminalSafe } from './describe';
 import { NAIVE_LABELS, type NaiveVerdict } from './naive';
 import { buildSequence, type LifelineId, type Sequence } from './sequence';
 
@@ -37,5 +37,5 @@ export function transcript(call: ReplayCall, recording: DetailedRecording, verdi
   for (const outcome of verdict.outcomes) {
     lines.push(`  ${outcome.correct ? 'ok   ' : 'WRONG'} ${NAIVE_LABELS[outcome.strategy]}: ${outcome.sentence}`);
   }
-  return lines.join('\n') + '\n';
+  return lines.map(terminalSafe).join('\n') + '\n';
 }

@@ -6,19 +6,13 @@ import {
   TextDocumentSyncKind,
   type InitializeResult,
 } from 'vscode-languageserver/node';
-import {
-  Analyzer,
-  FileTooLargeError,
-  languageForLspId,
-  ParseTimeoutError,
-  VERSION,
-  type DocumentChange,
-  type Finding,
-} from '../../core/src/index';
-import { defaultGrammarDir, grammarFolder, localDocsDir as findLocalDocs } from '../../host/src/index';
+import { languageForLspId, VERSION, type DocumentChange, type Finding } from '../../core/src/index';
+import { defaultGrammarDir, localDocsDir as findLocalDocs } from '../../host/src/index';
 import { codeActionsFor, documentationTarget } from './lsp/codeActions';
 import { OpenDocuments, type OpenDocument } from './lsp/documents';
+import { AnalysisThread } from './worker/analysisThread';
 import { hoverAt } from './lsp/hover';
+import { stdioTransport } from './lsp/transport';
 import { notAnalysedDiagnostic, toDiagnostic } from './lsp/diagnostics';
 import { DEFAULT_SETTINGS, parseSettings, type ServerSettings } from './lsp/settings';
 import {
@@ -28,10 +22,17 @@ import {
   type ServerStatus,
 } from '../../protocol/src/index';
 
-// createConnection picks the transport from argv: --stdio (Neovim, other editors) or --node-ipc (VS Code).
-const connection = createConnection(ProposedFeatures.all);
+// createConnection picks the transport from argv: --stdio (Neovim, other editors) or --node-ipc (VS Code);
+// stdio gets a reader that exits on broken framing instead of going deaf (./lsp/transport.ts).
+const connection = process.argv.includes('--stdio')
+  ? createConnection(ProposedFeatures.all, ...stdioTransport())
+  : createConnection(ProposedFeatures.all);
 const documents = new OpenDocuments();
-const analyzer = new Analyzer(grammarFolder(defaultGrammarDir()));
+// The rules run on a worker thread: a slow file never holds up hovers, code actions or other documents.
+const analysis = new AnalysisThread(defaultGrammarDir(), (reason) => {
+  process.stderr.write(`dbus-lint language server: ${reason}; exiting so the client can restart the server\n`);
+  process.exit(1);
+});
 const localDocsDir = findLocalDocs();
 /** The last published findings per document, for hovers. */
 const lastFindings = new Map<string, Finding[]>();
@@ -42,6 +43,9 @@ let clientCanReplay = false;
 let globalSettings: ServerSettings = DEFAULT_SETTINGS;
 const settingsByUri = new Map<string, Promise<ServerSettings>>();
 const pending = new Map<string, NodeJS.Timeout>();
+/** The last analysis asked for per document: an answer to an earlier one is out of date. */
+const latestRequest = new Map<string, number>();
+let lastTicket = 0;
 const status: ServerStatus = { state: 'starting', filesAnalysed: 0, treesHeld: 0 };
 
 /**
@@ -74,7 +78,7 @@ connection.onInitialized(() => {
     void connection.client.register(DidChangeConfigurationNotification.type, { section: 'dbusLint' });
   }
   // Pay grammar loading before the first file arrives: the first parse is the slow one.
-  void analyzer.warmUp('rust').then(
+  void analysis.warmUp('rust').then(
     () => setStatus({ state: 'ready' }),
     (error: unknown) => setStatus({ state: 'error', message: `grammars failed to load: ${String(error)}` }),
   );
@@ -108,58 +112,51 @@ async function validate(uri: string): Promise<void> {
     severities: settings.severities,
     maxFileSize: settings.maxFileSize,
     maxParseMs: settings.maxParseMs,
+    maxAnalysisMs: settings.maxAnalysisMs,
   };
-  document.analysis?.setOptions(options);
   const version = document.text.version;
-  if (document.published === version && !document.analysis?.stale) return;
+  // New settings reset `published` (revalidateAll), so an unchanged version with the same settings is done.
+  if (document.published === version) return;
   const started = performance.now();
-  try {
-    let findings: readonly Finding[];
-    let incremental = false;
-    if (document.analysis) {
-      findings = document.analysis.stale ? document.analysis.analyse() : document.analysis.findings;
-      incremental = document.analysis.stats.incremental;
-    } else {
-      const opened = await analyzer.open(document.text.getText(), language, options);
-      // Edited while the grammar loaded: this tree is already behind, the next run starts over.
-      if (documents.get(uri) !== document || document.text.version !== version) {
-        opened.dispose();
-        return;
-      }
-      findings = opened.findings;
-      // Only a document some rule's file test accepts can hold a finding: the others keep no tree.
-      if (opened.stats.applicable > 0) {
-        document.analysis = opened;
-        documents.evictBeyond();
-      } else opened.dispose();
-    }
-    document.published = version;
-    const shown = findings.filter((finding) => !finding.suppression);
-    lastFindings.set(uri, shown);
-    const diagnostics = shown.map((finding) => toDiagnostic(finding, uri, supportsRelatedInformation));
-    void connection.sendDiagnostics({ uri, version, diagnostics });
-    setStatus({
-      state: 'ready',
-      filesAnalysed: status.filesAnalysed + 1,
-      lastAnalysisMs: Math.round((performance.now() - started) * 10) / 10,
-      lastIncremental: incremental,
-      lastFile: uri,
-      treesHeld: documents.treesHeld,
-      message: undefined,
-    });
-  } catch (error) {
-    const reason =
-      error instanceof FileTooLargeError || error instanceof ParseTimeoutError
-        ? `dbus-lint: ${error.message}`
-        : `dbus-lint: file not analysed: ${error instanceof Error ? error.message : String(error)}`;
-    // A document that cannot be analysed keeps no tree.
-    document.analysis?.dispose();
-    document.analysis = undefined;
+  const sentText = document.kept === 0;
+  const ticket = ++lastTicket;
+  latestRequest.set(uri, ticket);
+  const result = await analysis.analyse(uri, language, options, sentText ? document.text.getText() : undefined);
+  // Closed, reopened or asked again meanwhile: the worker handles requests in order, so the later one
+  // (or the close's drop) decides what it keeps.
+  if (latestRequest.get(uri) !== ticket || documents.get(uri) !== document) return;
+  if (sentText && result.kept && document.text.version !== version) {
+    // Edited while the text was on its way: the worker's copy missed those edits, the next run starts over.
+    analysis.drop(uri);
+    return;
+  }
+  document.kept = result.kept ? result.size : 0;
+  for (const evicted of documents.evictBeyond()) analysis.drop(evicted);
+  if (result.error) {
+    const reason = result.error.notAnalysed
+      ? `dbus-lint: ${result.error.message}`
+      : `dbus-lint: file not analysed: ${result.error.message}`;
     document.published = version;
     connection.console.warn(`${uri}: ${reason}`);
     void connection.sendDiagnostics({ uri, version, diagnostics: [notAnalysedDiagnostic(reason)] });
     setStatus({ message: reason, lastFile: uri, treesHeld: documents.treesHeld });
+    return;
   }
+  const { findings, incremental } = result;
+  document.published = version;
+  const shown = findings.filter((finding) => !finding.suppression);
+  lastFindings.set(uri, shown);
+  const diagnostics = shown.map((finding) => toDiagnostic(finding, uri, supportsRelatedInformation));
+  void connection.sendDiagnostics({ uri, version, diagnostics });
+  setStatus({
+    state: 'ready',
+    filesAnalysed: status.filesAnalysed + 1,
+    lastAnalysisMs: Math.round((performance.now() - started) * 10) / 10,
+    lastIncremental: incremental,
+    lastFile: uri,
+    treesHeld: documents.treesHeld,
+    message: undefined,
+  });
 }
 
 function schedule(uri: string, delayMs: number): void {
@@ -185,7 +182,7 @@ function revalidateAll(): void {
 function isSmallEdit(document: OpenDocument, changes: readonly DocumentChange[]): boolean {
   const [change] = changes;
   return (
-    !!document.analysis &&
+    document.kept > 0 &&
     changes.length === 1 &&
     change?.start !== undefined &&
     change.end - change.start <= IMMEDIATE_EDIT_CHARS &&
@@ -203,6 +200,7 @@ connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
   const document = documents.get(uri);
   if (!document) return;
   const changes = documents.change(uri, version, contentChanges);
+  if (document.kept) analysis.edit(uri, changes);
   if (isSmallEdit(document, changes)) {
     clearTimeout(pending.get(uri));
     pending.delete(uri);
@@ -214,6 +212,8 @@ connection.onDidCloseTextDocument(({ textDocument }) => {
   clearTimeout(pending.get(uri));
   pending.delete(uri);
   documents.close(uri);
+  analysis.drop(uri);
+  latestRequest.delete(uri);
   lastFindings.delete(uri);
   settingsByUri.delete(uri);
   void connection.sendDiagnostics({ uri, diagnostics: [] });

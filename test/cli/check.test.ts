@@ -132,4 +132,22 @@ describe('dbus-lint check', () => {
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /nope: no such file or directory/);
   });
+
+  it('a named FIFO or device is an error; a skipped file is counted, and --strict fails on it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dbus-lint-special-'));
+    const fifo = join(dir, 'pipe.ts');
+    spawnSync('mkfifo', [fifo]);
+    for (const special of [fifo, '/dev/null']) {
+      const run = await runCli(['check', special]);
+      assert.equal(run.code, 2, run.stdout + run.stderr);
+      assert.match(run.stderr, /not a regular file \(a FIFO, socket or device\)/);
+    }
+    writeFileSync(join(dir, 'blob.ts'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2]));
+    const lenient = await runCli(['check', join(dir, 'blob.ts')]);
+    assert.equal(lenient.code, 0, lenient.stderr);
+    assert.match(lenient.stdout, /0 findings in 0 files; 1 file not analysed \(listed on stderr\)/);
+    const strict = await runCli(['check', '--strict', join(dir, 'blob.ts')]);
+    assert.equal(strict.code, 2, strict.stderr);
+    assert.match(strict.stderr, /blob\.ts: binary file/);
+  });
 });

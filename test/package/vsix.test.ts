@@ -9,7 +9,7 @@ import { zipEntries } from '../support/zip';
 
 /** What an installed extension needs, and nothing else (the .vscodeignore allowlist). */
 const ALLOWED = [
-  /^extension\/dist\/(extension|client|replay|server)\.js$/,
+  /^extension\/dist\/(extension|client|replay|server|analysisWorker)\.js$/,
   /^extension\/grammars\/[\w-]+\.wasm$/,
   /^extension\/grammars\/queries\/(rust|typescript)\/[\w-]+\.scm$/,
   /^extension\/grammars\/README\.md$/,
@@ -39,6 +39,7 @@ describe('the .vsix', () => {
       'extension/dist/client.js',
       'extension/dist/replay.js',
       'extension/dist/server.js',
+      'extension/dist/analysisWorker.js',
       'extension/grammars/tree-sitter-rust.wasm',
       'extension/grammars/web-tree-sitter.wasm',
     ]) {

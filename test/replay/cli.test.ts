@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -112,12 +113,12 @@ describe('dbus-lint replay', () => {
   });
 
   it('names a part the code does not give and the flag that passes it; replays once given', async () => {
-    const missing = await runCli(['replay', `${FIXTURE}:15`, '--yes', '--address', bus.address]);
+    const missing = await runCli(['replay', `${FIXTURE}:24`, '--yes', '--address', bus.address]);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /does not say the call's destination; pass --dest NAME/);
     const noArgs = await runCli([
       'replay',
-      `${FIXTURE}:15`,
+      `${FIXTURE}:24`,
       '--yes',
       '--address',
       bus.address,
@@ -131,7 +132,7 @@ describe('dbus-lint replay', () => {
     );
     const given = await runCli([
       'replay',
-      `${FIXTURE}:15`,
+      `${FIXTURE}:24`,
       '--yes',
       '--address',
       bus.address,
@@ -149,6 +150,32 @@ describe('dbus-lint replay', () => {
     assert.match(unconfirmed.stderr, /pass --yes to send/);
     const nothing = await runCli(['replay', `${FIXTURE}:3`, '--yes', '--address', bus.address]);
     assert.equal(nothing.code, 2);
-    assert.match(nothing.stderr, /no finding on .*echo\.js:3; findings are on lines 8, 15/);
+    assert.match(nothing.stderr, /no finding on .*echo\.js:3; findings are on lines 8, 24/);
+  });
+
+  it('without --yes and no terminal, opens no connection at all: not even to introspect for a signature', async () => {
+    // A bus of our own that counts who connects: an Introspect (or a Hello) could start an activatable service.
+    const socket = join(scratch, 'counting-bus');
+    let connections = 0;
+    let probeSeen: () => void = () => {};
+    const server = createServer((client) => {
+      connections++;
+      client.destroy();
+      probeSeen();
+    });
+    await new Promise<void>((listening) => server.listen(socket, listening));
+    try {
+      const run = await runCli(['replay', 'test/replay/fixtures/unsigned.js:8', '--address', `unix:path=${socket}`]);
+      assert.equal(run.code, 2, run.stderr);
+      assert.match(run.stderr, /was not introspected \(pass --yes to allow it\)/);
+      assert.match(run.stderr, /not sending without confirmation: pass --yes to send/);
+      // Connections are accepted in the order they came: once a probe of ours is, any the CLI made was too.
+      const probe = new Promise<void>((seen) => (probeSeen = seen));
+      connect(socket).on('error', () => {});
+      await probe;
+      assert.equal(connections, 1, 'the CLI connected before consent');
+    } finally {
+      await new Promise((closed) => server.close(closed));
+    }
   });
 });

@@ -105,4 +105,15 @@ describe('language server over stdio', () => {
     assert.match(JSON.stringify(diagnostics[0]?.message), /over the 100-character limit/);
     client.settings = {};
   });
+
+  it('does not parse a binary file: it gets the not-analysed diagnostic the CLI skips it with', async () => {
+    const uri = pathToFileURL(join(REPO_ROOT, 'blob.js')).href;
+    // Text a rule would flag, after a NUL byte: only the binary test keeps it from the parser.
+    await client.open(uri, 'javascript', `\0\u0001ELF\nconst bus = require('dbus-next').systemBus();\nbus.call(m);\n`);
+    const diagnostics = await client.diagnostics(uri);
+    assert.deepEqual(
+      diagnostics.map((d) => [d.code, d.message]),
+      [['not-analysed', 'dbus-lint: file not analysed: binary file (NUL bytes in its first 8 KiB)']],
+    );
+  });
 });

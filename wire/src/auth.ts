@@ -122,8 +122,9 @@ export async function authenticate(socket: Socket, input: SocketInput, options: 
       () =>
         reject(
           new AuthError(
-            `authentication did not finish within ${options.timeoutMs} ms (the server may be overloaded or not a D-Bus server)`,
+            `authentication did not finish within ${options.timeoutMs} ms (the server may be overloaded or not a D-Bus server; raise --timeout to wait longer)`,
             transcript,
+            true,
           ),
         ),
       options.timeoutMs,

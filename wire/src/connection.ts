@@ -31,7 +31,7 @@ export interface ConnectOptions {
   address?: string;
   bus?: 'session' | 'system';
   env?: NodeJS.ProcessEnv;
-  /** Connect, SASL and Hello, each, in ms (default 10 000). */
+  /** Connect, SASL and Hello together, in ms (default 10 000). */
   authTimeoutMs?: number;
   /** Send AUTH, BEGIN and Hello in one write (default true); falls back to step by step if refused. */
   pipelineAuth?: boolean;
@@ -156,7 +156,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   static async open(options: ConnectOptions = {}): Promise<Connection> {
     const address = resolveAddress(options);
     const transports = parseAddress(address, options.env ?? process.env);
-    const authTimeoutMs = options.authTimeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS;
+    // One deadline over every step of connecting: a peer stalling each step in turn cannot multiply it.
+    const deadline = performance.now() + (options.authTimeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS);
+    const left = () => Math.max(1, Math.round(deadline - performance.now()));
     const attempts: { transport: string; reason: string }[] = [];
     for (const transport of transports) {
       // A refused pipelined handshake is retried once, step by step, on a new socket.
@@ -164,14 +166,14 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         let socket: Socket;
         const input = new SocketInput();
         try {
-          socket = await connectSocket(transport, authTimeoutMs, input);
+          socket = await connectSocket(transport, left(), input);
         } catch (error) {
           attempts.push({ transport: transport.text, reason: (error as Error).message });
           break;
         }
         const connection = new Connection(socket, input, options.recorder);
         try {
-          await connection.start(transport, options, pipeline);
+          await connection.start(transport, options, pipeline, left);
           return connection;
         } catch (error) {
           connection.destroy();
@@ -182,11 +184,15 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     throw new ConnectError(address, attempts);
   }
 
-  private async start(transport: Transport, options: ConnectOptions, pipeline: boolean): Promise<void> {
+  /** `left`: the milliseconds left of the connect timeout (Hello is part of connecting, not an ordinary call). */
+  private async start(
+    transport: Transport,
+    options: ConnectOptions,
+    pipeline: boolean,
+    left: () => number,
+  ): Promise<void> {
     const recorder = this.recorder;
     const hello = options.hello ?? true;
-    // Hello is part of connecting: it gets the connect timeout, not the 25 s of ordinary calls.
-    const authTimeoutMs = options.authTimeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS;
     let helloReply: Promise<Message> | null = null;
     let helloBytes: Buffer | undefined;
     let helloMessage: Message | undefined;
@@ -194,12 +200,12 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (hello && pipeline) {
       helloMessage = this.helloMessage();
       helloBytes = encodeMessage(helloMessage, helloMessage.serial);
-      helloReply = this.expectReply(helloMessage.serial, 'Hello', authTimeoutMs);
+      helloReply = this.expectReply(helloMessage.serial, 'Hello', left());
       // Rejected only if the pipelined auth fails, and then nobody awaits it.
       helloReply.catch(() => undefined);
     }
     const auth = await authenticate(this.socket, this.input, {
-      timeoutMs: authTimeoutMs,
+      timeoutMs: left(),
       pipeline,
       negotiateUnixFd: options.negotiateUnixFd ?? false,
       expectedGuid: transport.guid,
@@ -222,7 +228,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
           path: BUS_PATH,
           interface: BUS_NAME,
           member: 'Hello',
-          timeoutMs: authTimeoutMs,
+          timeoutMs: left(),
         }));
       this.uniqueName = String(reply.body[0]);
     }

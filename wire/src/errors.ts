@@ -46,12 +46,13 @@ export class ConnectError extends DBusClientError {
   }
 }
 
-/** SASL authentication failed or timed out; `lines` is the exchange so far. */
+/** SASL authentication failed or timed out (`timedOut`); `lines` is the exchange so far. */
 export class AuthError extends DBusClientError {
   readonly kind = 'auth';
   constructor(
     message: string,
     readonly lines: { direction: 'sent' | 'received'; line: string }[],
+    readonly timedOut = false,
   ) {
     super(message);
     this.name = 'AuthError';
@@ -142,4 +143,11 @@ export class DBusErrorReply extends DBusClientError {
 
 export function isDBusClientError(error: unknown): error is DBusClientError {
   return error instanceof DBusClientError;
+}
+
+/** The error is a time limit running out, wherever in the exchange (auth, Hello, the call): exit 3 in the CLI. */
+export function isTimeout(error: unknown): boolean {
+  return (
+    error instanceof DBusClientError && (error.kind === 'timeout' || (error instanceof AuthError && error.timedOut))
+  );
 }

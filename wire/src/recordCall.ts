@@ -1,7 +1,7 @@
 // One recorded call on a fresh connection — what `dbus-lint call` and the replay view run:
 // connect, auth, Hello, the call, then close, with every message and read recorded.
 import { Connection, type CallSpec, type ConnectOptions } from './connection';
-import { DBusClientError, DBusErrorReply } from './errors';
+import { CallTimeoutError, DBusClientError, DBusErrorReply, ProtocolError } from './errors';
 import { Recorder } from './recorder';
 import type { DetailedRecording } from './recording';
 
@@ -31,24 +31,43 @@ export function outcomeOf(recording: DetailedRecording): CallOutcome {
  */
 export async function recordCall(options: RecordCallOptions): Promise<DetailedRecording> {
   const recorder = new Recorder();
-  const connection = await Connection.open({ ...options, recorder });
+  const started = performance.now();
+  // A timeout given for the call bounds the whole exchange: connecting, auth and Hello take from it too.
+  const connection = await Connection.open({
+    ...options,
+    authTimeoutMs: options.authTimeoutMs ?? options.timeoutMs,
+    recorder,
+  });
   const callIndex = recorder.messages.length;
   let reply: number | null = null;
   let error: { name: string; message: string } | null = null;
   try {
-    const message = await connection.call(options);
+    const timeoutMs =
+      options.timeoutMs === undefined
+        ? undefined
+        : Math.max(1, Math.round(options.timeoutMs - (performance.now() - started)));
+    const message = await connection.call({ ...options, timeoutMs });
     reply = findReply(recorder, message.replySerial!, callIndex);
   } catch (caught) {
     if (caught instanceof DBusErrorReply) {
       reply = findReply(recorder, caught.replySerial, callIndex);
       error = { name: caught.errorName, message: caught.text };
+    } else if (caught instanceof CallTimeoutError && options.timeoutMs !== undefined) {
+      // The call had what connecting left of the timeout: the user's figure is the whole of it.
+      error = {
+        name: LOCAL_ERROR.timeout,
+        message: new CallTimeoutError(caught.serial, options.timeoutMs, caught.target).message,
+      };
     } else if (caught instanceof DBusClientError) {
       const name =
         caught.kind === 'timeout'
           ? LOCAL_ERROR.timeout
-          : caught.kind === 'disconnected'
-            ? LOCAL_ERROR.disconnected
-            : LOCAL_ERROR.failed;
+          : caught.kind === 'protocol' || connection.closeError instanceof ProtocolError
+            ? // Pending calls fail as disconnected when bad input closed the connection: the cause is the peer.
+              LOCAL_ERROR.protocol
+            : caught.kind === 'disconnected'
+              ? LOCAL_ERROR.disconnected
+              : LOCAL_ERROR.failed;
       error = { name, message: caught.message };
     } else throw caught;
   } finally {

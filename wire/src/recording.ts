@@ -68,6 +68,9 @@ export interface StressSummary {
   ok: number;
   failed: number;
   timeouts: number;
-  latencyMs: { p50: number; p99: number };
+  /** Over the runs that got a reply; null when none did (there is no latency to tell). */
+  latencyMs: { p50: number | null; p99: number | null };
   naive: { firstMessageWrong: number; noReplyInFirstRead: number };
+  /** Why the runs stopped before the count asked for: the bus went away (no new connection could be made). */
+  stopped?: string;
 }

@@ -181,7 +181,7 @@ export class ReplayPanel {
       const cancelled = abort.signal.aborted;
       this.post({ type: 'stressDone', summary, cancelled });
       this.context.output.info(
-        `stress ${cancelled ? '(cancelled) ' : ''}${summary.runs} runs in ${formatMs(performance.now() - started)} ms: ok ${summary.ok}, failed ${summary.failed}, timeouts ${summary.timeouts}, p50 ${formatMs(summary.latencyMs.p50)} ms, p99 ${formatMs(summary.latencyMs.p99)} ms; naive first-message-wrong ${summary.naive.firstMessageWrong}, no-reply-in-first-read ${summary.naive.noReplyInFirstRead}`,
+        `stress ${cancelled ? '(cancelled) ' : ''}${summary.runs} runs in ${formatMs(performance.now() - started)} ms: ok ${summary.ok}, failed ${summary.failed}, timeouts ${summary.timeouts}, p50 ${latency(summary.latencyMs.p50)}, p99 ${latency(summary.latencyMs.p99)}; naive first-message-wrong ${summary.naive.firstMessageWrong}, no-reply-in-first-read ${summary.naive.noReplyInFirstRead}`,
       );
     } catch (error) {
       this.post({ type: 'stressFailed', message: `Stress run failed: ${(error as Error).message}` });
@@ -208,4 +208,9 @@ export class ReplayPanel {
     if (ReplayPanel.current === this) ReplayPanel.current = undefined;
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
   }
+}
+
+/** A latency percentile, or "none" when no run got a reply. */
+function latency(ms: number | null): string {
+  return ms === null ? 'none' : `${formatMs(ms)} ms`;
 }

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { ALL_SENDS, DBUS_EVIDENCE, RAW_SOCKET, REPLY_SERIAL_WORDS, RUSTBUS, uses } from '../libraries/index';
 import { callHints } from '../callHints';
-import { callee, descendantsOfType, isFunctionBoundary, lineOf } from '../syntax';
+import { callee, descendantsOfType, isFunctionBoundary, lineOf, parentOf } from '../syntax';
 import { nodeRange, related, type Rule, type RuleContext, type RuleReport } from './rule';
 
 /** Names of the "method return" message type across hand-written clients and libraries' message types. */
@@ -32,7 +32,7 @@ const ACCEPTS = /\b(?:return|break|resolve|push|insert|set|send|Some|Ok)\b/;
  */
 function picksMessage(check: Node, tested: Node): boolean {
   let child = check;
-  for (let current = check.parent; current; child = current, current = current.parent) {
+  for (let current = parentOf(check); current; child = current, current = parentOf(current)) {
     if (
       [
         'if_expression',
@@ -56,7 +56,7 @@ function picksMessage(check: Node, tested: Node): boolean {
       );
     }
     if (isFunctionBoundary(current)) {
-      const call = current.parent?.parent;
+      const call = parentOf(parentOf(current));
       const name = call?.type === 'call_expression' ? callee(call)?.name : undefined;
       return !!name && PICKERS.test(name);
     }
@@ -120,7 +120,7 @@ function comparisons(ctx: RuleContext, rustbus: boolean): TypeCheck[] {
   for (const arm of ctx.nodes('arm')) {
     const pattern = arm.childForFieldName('pattern');
     const value = arm.childForFieldName('value');
-    const scrutinee = arm.parent?.parent?.childForFieldName('value');
+    const scrutinee = parentOf(parentOf(arm))?.childForFieldName('value');
     if (!pattern || !value || !scrutinee || !/typ|kind/i.test(scrutinee.text)) continue;
     // `2 => return Ok(msg)` on the message's type field counts as naming METHOD_RETURN.
     const numeric =

@@ -30,6 +30,7 @@ import {
   isFunctionBoundary,
   lineOf,
   stringValue,
+  parentOf,
 } from '../syntax';
 import { callHints } from '../callHints';
 import { escapeRegExp } from '../resolve';
@@ -96,9 +97,11 @@ function rustReceives(ctx: RuleContext, dbusRs: boolean): { receives: Receive[];
 /** `while let Ok(n) = sock.read(…)` / `if let Some(n) = …`: the name the pattern binds. */
 function conditionBinding(receive: Node): string | undefined {
   let value: Node = receive;
-  while (value.parent && ['try_expression', 'await_expression', 'parenthesized_expression'].includes(value.parent.type))
-    value = value.parent;
-  const parent = value.parent;
+  let parent = parentOf(value);
+  while (parent && ['try_expression', 'await_expression', 'parenthesized_expression'].includes(parent.type)) {
+    value = parent;
+    parent = parentOf(value);
+  }
   if (parent?.type !== 'let_condition') return undefined;
   return /^(?:Ok|Some)\(\s*(?:mut\s+)?([A-Za-z_]\w*)\s*\)$/.exec(parent.childForFieldName('pattern')?.text ?? '')?.[1];
 }
@@ -259,7 +262,7 @@ function matchesReplyItself(name: string, ctx: RuleContext): boolean {
   const definition = ctx.matches(new RegExp(`\\bfn\\s+${name}\\b`, 'g'))[0];
   if (!definition) return false;
   let fn: Node | null = ctx.nodeAt(definition.index);
-  while (fn && fn.type !== 'function_item') fn = fn.parent;
+  while (fn && fn.type !== 'function_item') fn = parentOf(fn);
   return (
     !!fn &&
     REPLY_SERIAL_WORDS.test(fn.text) &&
@@ -268,7 +271,8 @@ function matchesReplyItself(name: string, ctx: RuleContext): boolean {
 }
 
 function enclosingFunctionOf(node: Node): Node | undefined {
-  return node.parent ? enclosingFunction(node.parent) : undefined;
+  const parent = parentOf(node);
+  return parent ? enclosingFunction(parent) : undefined;
 }
 
 /** An inline handler that keeps the chunk (concatenates or appends it), as a framing loop's step does. */
@@ -322,7 +326,7 @@ function definitionOf(name: string, file: FileLookup, from: Node): Node | undefi
   let fallback: Node | undefined;
   for (const index of file.fact(definitionSites, name)) {
     let def: Node | null = file.nodeAt(index);
-    while (def && !METHOD_DEFINITIONS.has(def.type)) def = def.parent;
+    while (def && !METHOD_DEFINITIONS.has(def.type)) def = parentOf(def);
     if (!def) continue;
     const key = def.childForFieldName('name') ?? def.childForFieldName('property');
     if (key?.text !== name) continue;
@@ -355,7 +359,7 @@ function definitionSites(file: FileFacts, name: string): number[] {
 
 function sameClass(a: Node, b: Node): boolean {
   const owner = (node: Node): number | undefined => {
-    for (let n = node.parent; n; n = n.parent) if (n.type === 'class_body') return n.id;
+    for (let n = parentOf(node); n; n = parentOf(n)) if (n.type === 'class_body') return n.id;
     return undefined;
   };
   return owner(a) !== undefined && owner(a) === owner(b);

@@ -1,14 +1,17 @@
-// The server's own store of open documents: LSP text (vscode-languageserver-textdocument) plus, for documents
-// that can hold a finding, the analysis document with its tree. TextDocuments applies a change before
+// The server's own store of open documents: LSP text (vscode-languageserver-textdocument) plus whether the
+// analysis thread keeps the document's analysis (with its tree). TextDocuments applies a change before
 // anyone sees it; the incremental analysis needs each change's offsets in the text it applied to.
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
-import type { AnalysisDocument, DocumentChange } from '../../../core/src/index';
+import type { DocumentChange } from '../../../core/src/index';
 
 export interface OpenDocument {
   text: TextDocument;
-  /** Kept only while the document can hold a finding (and fits the memory budget): it owns a tree. */
-  analysis?: AnalysisDocument;
+  /**
+   * Source characters of the analysis the analysis thread keeps for this document (0: none, and the next
+   * analysis sends the text). Kept only while the document can hold a finding and fits the memory budget.
+   */
+  kept: number;
   /** The version whose diagnostics were last published. */
   published?: number;
 }
@@ -21,7 +24,7 @@ export class OpenDocuments {
 
   open(uri: string, languageId: string, version: number, text: string): OpenDocument {
     this.close(uri);
-    const document: OpenDocument = { text: TextDocument.create(uri, languageId, version, text) };
+    const document: OpenDocument = { text: TextDocument.create(uri, languageId, version, text), kept: 0 };
     this.byUri.set(uri, document);
     return document;
   }
@@ -35,8 +38,8 @@ export class OpenDocuments {
   }
 
   /**
-   * Applies LSP changes one by one, converting each to offsets in the text it applies to, and hands the same
-   * changes to the analysis document (which edits its tree). Returns the offset changes.
+   * Applies LSP changes one by one, converting each to offsets in the text it applies to: what the kept
+   * analysis edits its tree with. Returns the offset changes.
    */
   change(uri: string, version: number, changes: readonly TextDocumentContentChangeEvent[]): DocumentChange[] {
     const document = this.byUri.get(uri);
@@ -55,7 +58,6 @@ export class OpenDocuments {
         applied.push({ text: change.text });
       }
     }
-    document.analysis?.edit(applied);
     // Touch for the LRU order: the most recently edited document is the last one.
     this.byUri.delete(uri);
     this.byUri.set(uri, document);
@@ -63,24 +65,28 @@ export class OpenDocuments {
   }
 
   close(uri: string): void {
-    this.byUri.get(uri)?.analysis?.dispose();
     this.byUri.delete(uri);
   }
 
-  /** Frees the trees of the least recently edited documents until kept source fits KEPT_SOURCE_LIMIT. */
-  evictBeyond(limit = KEPT_SOURCE_LIMIT): void {
-    let kept = this.all().reduce((sum, d) => sum + (d.analysis?.size ?? 0), 0);
+  /**
+   * The least recently edited documents whose kept trees go, so that kept source fits KEPT_SOURCE_LIMIT;
+   * they are marked as not kept (the caller tells the analysis thread to drop them).
+   */
+  evictBeyond(limit = KEPT_SOURCE_LIMIT): string[] {
+    let kept = this.all().reduce((sum, d) => sum + d.kept, 0);
+    const evicted: string[] = [];
     for (const document of this.byUri.values()) {
       if (kept <= limit) break;
-      if (!document.analysis) continue;
-      kept -= document.analysis.size;
-      document.analysis.dispose();
-      document.analysis = undefined;
+      if (!document.kept) continue;
+      kept -= document.kept;
+      document.kept = 0;
+      evicted.push(document.text.uri);
     }
+    return evicted;
   }
 
   /** Documents holding a tree. */
   get treesHeld(): number {
-    return this.all().filter((d) => d.analysis && d.analysis.size > 0).length;
+    return this.all().filter((d) => d.kept > 0).length;
   }
 }

@@ -1,4 +1,5 @@
 import {
+  DEFAULT_MAX_ANALYSIS_MS,
   DEFAULT_MAX_FILE_SIZE,
   DEFAULT_MAX_PARSE_MS,
   isSeveritySetting,
@@ -12,6 +13,7 @@ export interface ServerSettings {
   severities: Partial<Record<RuleId, SeveritySetting>>;
   maxFileSize: number;
   maxParseMs: number;
+  maxAnalysisMs: number;
   debounceMs: number;
 }
 
@@ -19,6 +21,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   severities: {},
   maxFileSize: DEFAULT_MAX_FILE_SIZE,
   maxParseMs: DEFAULT_MAX_PARSE_MS,
+  maxAnalysisMs: DEFAULT_MAX_ANALYSIS_MS,
   debounceMs: 200,
 };
 
@@ -41,6 +44,7 @@ export function parseSettings(raw: unknown): ServerSettings {
     severities,
     maxFileSize: number(section.maxFileSize, DEFAULT_SETTINGS.maxFileSize, 1),
     maxParseMs: number(section.maxParseMs, DEFAULT_SETTINGS.maxParseMs, 1),
+    maxAnalysisMs: number(section.maxAnalysisMs, DEFAULT_SETTINGS.maxAnalysisMs, 1),
     debounceMs: number(section.debounceMs, DEFAULT_SETTINGS.debounceMs, 0),
   };
 }

@@ -9,7 +9,7 @@ import {
   resolveString,
   stripUndefined,
 } from '../../resolve';
-import { callArguments, callee, isFunctionBoundary } from '../../syntax';
+import { callArguments, callee, isFunctionBoundary, parentOf } from '../../syntax';
 import type { FileFacts } from '../../facts';
 import type { Fix } from '../../types';
 import { nodeRange, related, type RuleContext, type RuleReport } from '../rule';
@@ -25,7 +25,7 @@ function promisifiedInvokes(file: FileFacts): Set<string> {
 
 /** The `new Promise(…)` a callback-style invoke lives in, which is what a caller can race against a timer. */
 function enclosingPromise(call: Node): Node | undefined {
-  for (let current = call.parent; current; current = current.parent) {
+  for (let current = parentOf(call); current; current = parentOf(current)) {
     if (current.type === 'new_expression' && current.childForFieldName('constructor')?.text === 'Promise')
       return current;
     if (current.type === 'method_definition' || current.type === 'function_declaration') return undefined;
@@ -80,7 +80,7 @@ function serviceName(receiver: Node, ctx: RuleContext): string | undefined {
 
 /** Whether something waits on the call's value: `await bus.invoke(m)`, `bus.invoke(m).then(…)`, `return bus.invoke(m)`. */
 function awaited(call: Node): boolean {
-  const parent = call.parent;
+  const parent = parentOf(call);
   if (!parent) return false;
   if (parent.type === 'await_expression' || parent.type === 'return_statement' || parent.type === 'arrow_function')
     return true;
@@ -92,7 +92,7 @@ function awaited(call: Node): boolean {
 
 /** Whether the class around `call` declares a method or field called `name`. */
 function ownMethod(call: Node, name: string): boolean {
-  for (let current = call.parent; current; current = current.parent) {
+  for (let current = parentOf(call); current; current = parentOf(current)) {
     if (current.type !== 'class_body') continue;
     return current.namedChildren.some(
       (member) =>

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { callArguments, type Callee, callee, lineOf, unwrapExpression } from '../../syntax';
+import { callArguments, type Callee, callee, lineOf, unwrapExpression, parentOf } from '../../syntax';
 import { DBUS_NEXT, DBUS_NEXT_BUS, JS_LOCAL_METHODS, typedInterfaces } from '../../libraries/dbus-next';
 import { literalValue, messageObjectCall, objectProperties, resolveString, stripUndefined } from '../../resolve';
 import type { FileFacts } from '../../facts';
@@ -22,7 +22,7 @@ function bindingsOf(ctx: RuleContext, method: string): Map<string, Node[]> {
   );
   for (const m of ctx.matches(re)) {
     let node = ctx.nodeAt(m.index + m[0].length - 1);
-    while (node && node.type !== 'call_expression') node = node.parent;
+    while (node && node.type !== 'call_expression') node = parentOf(node);
     if (node && m[1]) out.set(m[1], [...(out.get(m[1]) ?? []), node]);
   }
   return out;
@@ -125,15 +125,15 @@ export function checkDbusNext(ctx: RuleContext): RuleReport[] {
     const expression = call;
     const awaited =
       unwrapExpression(call) !== call ||
-      call.parent?.type === 'return_statement' ||
-      call.parent?.type === 'arrow_function';
+      parentOf(call)?.type === 'return_statement' ||
+      parentOf(call)?.type === 'arrow_function';
     reports.push({
       range: nodeRange(c.nameNode),
       message: `${what} can wait forever: ${DBUS_NEXT.timeoutDefault}; bound it with \`Promise.race\` and a timer (or a timeout helper)${relatedNode ? ` — proxy interface from line ${lineOf(relatedNode)}` : ''}`,
       related: relatedNode ? [related(relatedNode, 'proxy interface obtained here')] : [],
       data: { library: DBUS_NEXT.id, ...stripUndefined(data) },
       fixes:
-        awaited || expression.parent?.type === 'variable_declarator'
+        awaited || parentOf(expression)?.type === 'variable_declarator'
           ? [raceFix(expression, ctx.language, `\`${c.receiver.text}${c.name.startsWith('[') ? '' : '.'}${c.name}()\``)]
           : [],
     });

@@ -1,6 +1,6 @@
 import { NET_SOCKET } from '../../libraries/net-socket';
 import { escapeRegExp } from '../../resolve';
-import { enclosingFunction } from '../../syntax';
+import { enclosingFunction, parentOf } from '../../syntax';
 import type { Node } from 'web-tree-sitter';
 import { nodeRange, type RuleContext, type RuleReport } from '../rule';
 import { TIMER } from './shared';
@@ -41,7 +41,7 @@ function pendingCallbacks(ctx: RuleContext): RuleReport[] {
 function functionName(fn: Node): string | undefined {
   const own = fn.childForFieldName('name');
   if (own) return own.text;
-  const parent = fn.parent;
+  const parent = parentOf(fn);
   const key = parent?.childForFieldName('name') ?? parent?.childForFieldName('property');
   return parent && ['variable_declarator', 'public_field_definition', 'field_definition', 'pair'].includes(parent.type)
     ? key?.text

@@ -4,7 +4,7 @@ import type { Node } from 'web-tree-sitter';
 import { JS_TIMEOUT_WRAPPERS } from '../../libraries/dbus-next';
 import { RUST_TIMEOUT_WRAPPERS } from '../../libraries/zbus';
 import { escapeRegExp } from '../../resolve';
-import { callee, isFunctionBoundary } from '../../syntax';
+import { callee, isFunctionBoundary, parentOf } from '../../syntax';
 import type { Fix, LanguageId } from '../../types';
 import { nodeRange, type RuleContext } from '../rule';
 
@@ -46,7 +46,7 @@ function isTimeoutHelper(ctx: RuleContext, name: string): boolean {
   );
   for (const m of ctx.matches(definition)) {
     let fn: Node | null = ctx.nodeAt(m.index + m[0].length - 1);
-    while (fn && !isFunctionBoundary(fn)) fn = fn.parent;
+    while (fn && !isFunctionBoundary(fn)) fn = parentOf(fn);
     if (!fn) continue;
     const body = fn.text;
     if (TIMER.test(body) && /race|reject|abort|clearTimeout/.test(body)) return true;
@@ -66,7 +66,7 @@ function isTimeoutCall(call: Node, language: LanguageId, helpers: TimeoutHelpers
  * `Promise.race([call, timer])`, a same-file timeout helper, or a `new Promise` executor that arms a timer.
  */
 export function boundedByTimer(call: Node, ctx: RuleContext, helpers: TimeoutHelpers = NO_HELPERS, depth = 0): boolean {
-  for (let current = call.parent; current; current = current.parent) {
+  for (let current = parentOf(call); current; current = parentOf(current)) {
     if (current.type === 'call_expression' && isTimeoutCall(current, ctx.language, helpers)) return true;
     if (
       current.type === 'macro_invocation' &&
@@ -75,7 +75,7 @@ export function boundedByTimer(call: Node, ctx: RuleContext, helpers: TimeoutHel
       return true;
     if (!isFunctionBoundary(current)) continue;
     // A `new Promise((resolve, reject) => …)` executor: bounded if it arms a timer, else look at who awaits the promise.
-    const promise = current.parent?.parent;
+    const promise = parentOf(parentOf(current));
     if (promise?.type === 'new_expression' && promise.childForFieldName('constructor')?.text === 'Promise') {
       if (TIMER.test(current.text)) return true;
       current = promise;
@@ -86,22 +86,22 @@ export function boundedByTimer(call: Node, ctx: RuleContext, helpers: TimeoutHel
     break;
   }
   // `const reply = iface.Get(…); … await Promise.race([reply, timer])`
-  const binding = call.parent?.type === 'await_expression' ? call.parent.parent : call.parent;
+  const binding = parentOf(call)?.type === 'await_expression' ? parentOf(parentOf(call)) : parentOf(call);
   // JS `const reply = iface.Get(…)`; Rust `let fut = proxy.ping();` (the future, not yet awaited).
   if (
     binding?.type === 'variable_declarator' ||
-    (binding?.type === 'let_declaration' && call.parent?.type === 'let_declaration')
+    (binding?.type === 'let_declaration' && parentOf(call)?.type === 'let_declaration')
   ) {
     const name = binding
       .childForFieldName(binding.type === 'let_declaration' ? 'pattern' : 'name')
       ?.text.replace(/^mut\s+/, '');
     let fn: Node | null = binding;
-    while (fn && !isFunctionBoundary(fn)) fn = fn.parent;
+    while (fn && !isFunctionBoundary(fn)) fn = parentOf(fn);
     if (name && fn) {
       // A later use of the name inside a timeout wrapper's arguments (not merely after one, in code without semicolons).
       for (const use of fn.descendantsOfType('identifier')) {
         if (!use || use.text !== name || use.startIndex < binding.endIndex) continue;
-        for (let up = use.parent; up && up.id !== fn.id; up = up.parent) {
+        for (let up = parentOf(use); up && up.id !== fn.id; up = parentOf(up)) {
           if (up.type === 'call_expression' && isTimeoutCall(up, ctx.language, helpers)) return true;
           if (
             up.type === 'macro_invocation' &&
@@ -125,11 +125,11 @@ export function boundedByTimer(call: Node, ctx: RuleContext, helpers: TimeoutHel
  * least once there and every call is bounded by a timer, directly or through another such helper.
  */
 function everyUseBounded(fn: Node, ctx: RuleContext, helpers: TimeoutHelpers, depth: number): boolean {
-  const declarator = fn.parent?.type === 'variable_declarator' ? fn.parent : undefined;
+  const declarator = parentOf(fn)?.type === 'variable_declarator' ? parentOf(fn) : undefined;
   const name = (declarator ?? (fn.type === 'function_declaration' ? fn : undefined))?.childForFieldName('name')?.text;
   if (!name) return false;
-  let scope: Node | null = (declarator ?? fn).parent;
-  while (scope && !isFunctionBoundary(scope)) scope = scope.parent;
+  let scope: Node | null = parentOf(declarator ?? fn);
+  while (scope && !isFunctionBoundary(scope)) scope = parentOf(scope);
   if (!scope) return false;
   let uses = 0;
   for (const use of scope.descendantsOfType('call_expression')) {

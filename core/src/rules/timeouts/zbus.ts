@@ -9,7 +9,7 @@ import {
   type ZbusProxyInfo,
 } from '../../libraries/zbus';
 import { literalList, resolveString, stripUndefined } from '../../resolve';
-import { callArguments, callee, descendantsOfType, lineOf } from '../../syntax';
+import { callArguments, callee, descendantsOfType, lineOf, parentOf } from '../../syntax';
 import type { FileFacts } from '../../facts';
 import type { CallData, Fix } from '../../types';
 import { nodeRange, related, type RuleContext, type RuleReport } from '../rule';
@@ -48,7 +48,7 @@ const METHOD_TIMEOUT = /\.method_timeout\s*\(/;
 /** The whole builder chain around a connection constructor: `Builder::session()?.name(…)?.build().await?`. */
 function chainOf(node: Node): Node {
   let top = node;
-  for (let current = node.parent; current; current = current.parent) {
+  for (let current = parentOf(node); current; current = parentOf(current)) {
     if (!['field_expression', 'call_expression', 'try_expression', 'await_expression'].includes(current.type)) break;
     top = current;
   }
@@ -59,7 +59,7 @@ function connections(ctx: RuleContext): Connection[] {
   const out: Connection[] = [];
   for (const m of ctx.matches(ZBUS_CONNECTION)) {
     let node = ctx.nodeAt(m.index);
-    while (node && node.type !== 'call_expression') node = node.parent;
+    while (node && node.type !== 'call_expression') node = parentOf(node);
     if (!node) continue;
     const kind = m[1] ?? m[2] ?? m[3];
     out.push({
@@ -245,7 +245,7 @@ function methodTimeoutFix(connection: Connection): Fix | undefined {
   const fn = call.childForFieldName('function');
   if (!fn) return undefined;
   if (/Builder::/.test(fn.text)) {
-    for (let current = call.parent; current; current = current.parent) {
+    for (let current = parentOf(call); current; current = parentOf(current)) {
       if (current.type === 'call_expression' && callee(current)?.name === 'build') {
         const field = current.childForFieldName('function');
         const value = field?.childForFieldName('value');

@@ -1,0 +1,30 @@
+// Messages between the language server's main thread and its analysis worker (analysisWorker.ts). Plain
+// data: they are copied. The worker handles them in the order they were posted.
+import type { AnalyzeOptions, DocumentChange, Finding, LanguageId } from '../../../core/src/index';
+
+export type WorkerRequest =
+  | { kind: 'warmUp'; language: LanguageId }
+  /** Edits of a document the worker keeps (see `kept`), in order. */
+  | { kind: 'edit'; uri: string; changes: DocumentChange[] }
+  /**
+   * Analyse the document's current version. `text` comes when the main thread knows the worker keeps no
+   * analysis of it (first analysis, or after a drop): the worker opens one.
+   */
+  | { kind: 'analyse'; id: number; uri: string; language: LanguageId; text?: string; options: AnalyzeOptions }
+  /** Free the document's tree: closed, or evicted by the main thread's memory budget. */
+  | { kind: 'drop'; uri: string };
+
+export interface AnalysisResult {
+  kind: 'result';
+  id: number;
+  findings: Finding[];
+  incremental: boolean;
+  /** The worker keeps the document's analysis (and tree) after this: later versions arrive as edits. */
+  kept: boolean;
+  /** Source characters of the kept tree (0 when not kept). */
+  size: number;
+  /** Why the file is not analysed: a NotAnalysedError's message (it names what to change), or another failure. */
+  error?: { message: string; notAnalysed: boolean };
+}
+
+export type WorkerReply = AnalysisResult | { kind: 'warmedUp'; error?: string };

@@ -1,0 +1,80 @@
+// The language server stays responsive while it analyses hostile documents: a hover and a code action on
+// another document are answered within a bound while the hostile one is still being analysed, and the
+// hostile one ends in findings or a "not analysed" diagnostic within its budgets.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { REPO_ROOT } from '../support/analyzer';
+import { LspTestClient } from '../support/lspClient';
+
+const HEADER = `import dbus, { Message } from 'dbus-next';\nconst bus = dbus.systemBus();\n`;
+const SMALL = `${HEADER}export async function id(m: Message) {\n  return await bus.call(m);\n}\n`;
+
+/** Hostile documents, each a few seconds of analysis on the main thread before the worker took it. */
+const HOSTILE: [string, string][] = [
+  [
+    'thousands of findings on long lines',
+    HEADER + Array.from({ length: 12_000 }, (_, i) => `async function g${i}(m){return await bus.call(m)}`).join(''),
+  ],
+  [
+    'nesting past what queries read',
+    `${HEADER}async function f(m){return ${'('.repeat(66_000)}bus.call(m)${')'.repeat(66_000)}}`,
+  ],
+  ['binary bytes', `\0\u0001ELF${HEADER}`.repeat(20_000)],
+];
+
+/** A request answered within a bound: a hover waiting behind a long analysis fails it. */
+const ANSWER_BOUND_MS = 1500;
+/** The analysis budget this test sets, and what lies outside it (parse, transfer) on a loaded machine. */
+const ANALYSIS_MS = 30_000;
+
+describe('language server under hostile documents', () => {
+  let client: LspTestClient;
+  const small = pathToFileURL(join(REPO_ROOT, 'small.ts')).href;
+
+  before(async () => {
+    client = new LspTestClient();
+    client.settings = { maxAnalysisMs: ANALYSIS_MS, maxFileSize: 4_000_000 };
+    await client.initialize(pathToFileURL(REPO_ROOT).href);
+    await client.open(small, 'typescript', SMALL);
+    await client.diagnostics(small, (p) => p.diagnostics.length > 0);
+  });
+  after(async () => client.shutdown());
+
+  for (const [name, text] of HOSTILE) {
+    it(`answers hover and code actions on another document while it analyses ${name}`, async () => {
+      const uri = pathToFileURL(join(REPO_ROOT, `hostile-${name.replace(/\W+/g, '-')}.ts`)).href;
+      let hostileDone = false;
+      const hostile = client
+        .diagnostics(uri, () => true, ANALYSIS_MS + 20_000)
+        .then((diagnostics) => {
+          hostileDone = true;
+          return diagnostics;
+        });
+      await client.open(uri, 'typescript', text);
+      const [finding] = await client.diagnostics(small);
+      const started = performance.now();
+      const hover = await client.connection.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', {
+        textDocument: { uri: small },
+        position: finding!.range.start,
+      });
+      const actions = await client.codeActions(small, [finding!]);
+      const answeredMs = performance.now() - started;
+      const overlapped = !hostileDone;
+      assert.match(hover?.contents.value ?? '', /call-without-timeout/);
+      assert.ok(actions.length > 0);
+      assert.ok(answeredMs < ANSWER_BOUND_MS, `hover and code action took ${answeredMs.toFixed(0)} ms`);
+      const diagnostics = await hostile;
+      assert.ok(diagnostics.length > 0, 'the hostile document got findings or a not-analysed diagnostic');
+      if (name !== 'thousands of findings on long lines') {
+        assert.deepEqual(
+          diagnostics.map((d) => d.code),
+          ['not-analysed'],
+        );
+      }
+      // The slow one is seconds of work: the answers came while it was still being analysed.
+      if (name === 'thousands of findings on long lines') assert.ok(overlapped, 'the analysis ended before the hover');
+    });
+  }
+});
