@@ -33,6 +33,9 @@ interface TreeWalks {
   deadline: number;
   limitMs: number;
   steps: number;
+  /** The node last returned, and how many unknown parents in a row the walk through it has asked for. */
+  lastId: number;
+  run: number;
 }
 
 // Keyed by the tree object, which lives as long as its analysis: a node id is a subtree's address, and a
@@ -41,7 +44,11 @@ const walks = new WeakMap<Tree, TreeWalks>();
 
 function walksOf(tree: Tree): TreeWalks {
   let found = walks.get(tree);
-  if (!found) walks.set(tree, (found = { parents: new Map(), deadline: Infinity, limitMs: Infinity, steps: 0 }));
+  if (!found)
+    walks.set(
+      tree,
+      (found = { parents: new Map(), deadline: Infinity, limitMs: Infinity, steps: 0, lastId: -1, run: 0 }),
+    );
   return found;
 }
 
@@ -49,17 +56,35 @@ function walksOf(tree: Tree): TreeWalks {
 const STEPS_PER_CLOCK_READ = 1024;
 
 /**
- * The parent of `node`. web-tree-sitter's `Node.parent` descends from the root on every call, so a walk up
- * d levels costs d² steps (10 s for a call inside 20,000 parentheses). One descent to `node` here records
- * the parent of every node on the way, and every walk through those nodes is then a step a level.
- * Counts towards the analysis budget of the pass running on the tree (AnalysisTimeoutError past it).
+ * A walk that has asked for this many unknown parents in a row is deep: the rest of it is found by one
+ * descent. Below it, `Node.parent` (its descent runs inside wasm) is cheaper than a descent made of one
+ * call a level from here: a keystroke's walks are a few levels each.
+ */
+const NATIVE_RUN = 64;
+
+/**
+ * The parent of `node`, remembered for the tree. web-tree-sitter's `Node.parent` descends from the root on
+ * every call, so a walk up d levels through it costs d² steps (10 s for a call inside 20,000 parentheses).
+ * A deep walk switches to one descent to its node, which records the parent of every node on the way: every
+ * walk through those nodes is then a step a level. Counts towards the analysis budget of the pass running on
+ * the tree (AnalysisTimeoutError past it).
  */
 export function parentOf(node: Node | null | undefined): Node | null {
   if (!node) return null;
   const state = walksOf(node.tree);
   if (++state.steps % STEPS_PER_CLOCK_READ === 0) checkBudget(state);
-  const known = state.parents.get(node.id);
-  if (known !== undefined) return known;
+  let parent = state.parents.get(node.id);
+  if (parent === undefined) {
+    state.run = state.lastId === node.id ? state.run + 1 : 0;
+    parent = state.run < NATIVE_RUN ? node.parent : descend(state, node);
+    state.parents.set(node.id, parent);
+  }
+  state.lastId = parent?.id ?? -1;
+  return parent;
+}
+
+/** The parent of `node`, found by descending from the root; records the parent of every node on the way. */
+function descend(state: TreeWalks, node: Node): Node | null {
   let parent: Node | null = null;
   for (let current: Node | null = node.tree.rootNode; current && current.id !== node.id;) {
     state.parents.set(current.id, parent);
@@ -67,7 +92,6 @@ export function parentOf(node: Node | null | undefined): Node | null {
     current = current.childWithDescendant(node);
     if (++state.steps % STEPS_PER_CLOCK_READ === 0) checkBudget(state);
   }
-  state.parents.set(node.id, parent);
   return parent;
 }
 

@@ -13,15 +13,18 @@ function sources(dir: string): string[] {
 }
 
 it('the core reads no Node.parent outside parentOf', () => {
-  const offenders = sources(join(REPO_ROOT, 'core', 'src')).flatMap((file) =>
-    readFileSync(file, 'utf8')
-      .split('\n')
-      .flatMap((line, i) =>
-        // Comments may name it; code may not.
-        /\.parent\b/.test(line.replace(/\/\/.*$|^\s*\*.*$/, ''))
-          ? [`${relative(REPO_ROOT, file)}:${i + 1}: ${line.trim()}`]
-          : [],
-      ),
-  );
+  // syntax.ts holds parentOf, which calls Node.parent for the first steps of a walk.
+  const offenders = sources(join(REPO_ROOT, 'core', 'src'))
+    .filter((file) => !file.endsWith(join('core', 'src', 'syntax.ts')))
+    .flatMap((file) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .flatMap((line, i) =>
+          // Comments may name it; code may not.
+          /\.parent\b/.test(line.replace(/\/\/.*$|^\s*\*.*$/, ''))
+            ? [`${relative(REPO_ROOT, file)}:${i + 1}: ${line.trim()}`]
+            : [],
+        ),
+    );
   assert.deepEqual(offenders, []);
 });
