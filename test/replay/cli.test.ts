@@ -113,12 +113,12 @@ describe('dbus-lint replay', () => {
   });
 
   it('names a part the code does not give and the flag that passes it; replays once given', async () => {
-    const missing = await runCli(['replay', `${FIXTURE}:24`, '--yes', '--address', bus.address]);
+    const missing = await runCli(['replay', `${FIXTURE}:15`, '--yes', '--address', bus.address]);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /does not say the call's destination; pass --dest NAME/);
     const noArgs = await runCli([
       'replay',
-      `${FIXTURE}:24`,
+      `${FIXTURE}:15`,
       '--yes',
       '--address',
       bus.address,
@@ -132,7 +132,7 @@ describe('dbus-lint replay', () => {
     );
     const given = await runCli([
       'replay',
-      `${FIXTURE}:24`,
+      `${FIXTURE}:15`,
       '--yes',
       '--address',
       bus.address,
@@ -150,7 +150,7 @@ describe('dbus-lint replay', () => {
     assert.match(unconfirmed.stderr, /pass --yes to send/);
     const nothing = await runCli(['replay', `${FIXTURE}:3`, '--yes', '--address', bus.address]);
     assert.equal(nothing.code, 2);
-    assert.match(nothing.stderr, /no finding on .*echo\.js:3; findings are on lines 8, 24/);
+    assert.match(nothing.stderr, /no finding on .*echo\.js:3; findings are on lines 8, 15/);
   });
 
   it('without --yes and no terminal, opens no connection at all: not even to introspect for a signature', async () => {

@@ -57,9 +57,9 @@ describe('language server under hostile documents', () => {
       const started = performance.now();
       const hover = await client.connection.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', {
         textDocument: { uri: small },
-        position: finding!.range.start,
+        position: finding.range.start,
       });
-      const actions = await client.codeActions(small, [finding!]);
+      const actions = await client.codeActions(small, [finding]);
       const answeredMs = performance.now() - started;
       const overlapped = !hostileDone;
       assert.match(hover?.contents.value ?? '', /call-without-timeout/);
