@@ -69,13 +69,12 @@ function docHeader(rule: (typeof RULES)[number]): string {
       ? 'Quick fix: none'
       : `Quick fix${rule.quickFixes.length === 1 ? '' : 'es'}: ${rule.quickFixes.join(', ')}`;
   const note = rule.quickFixNote ? ` (${rule.quickFixNote})` : '';
-  const severity = rule.defaultSeverity[0].toUpperCase() + rule.defaultSeverity.slice(1);
   return [
     `# ${rule.id}`,
     '',
     `**${rule.title}.** ${rule.description}`,
     '',
-    `Default severity: ${severity.toLowerCase()}. ${fixes}${note}. Suppressible.`,
+    `Default severity: ${rule.defaultSeverity}. ${fixes}${note}. Suppressible.`,
     '',
   ].join('\n');
 }

@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { isDBusClientError, isTimeout, outcomeOf, toJsonSafe, type CallOutcome } from '../../wire/src/index';
 import {
+  busLabel,
   completeCall,
   dbusBackend,
   DEFAULT_TIMEOUT_MS,
@@ -129,7 +130,7 @@ function cliPrompts(location: { file: string; line: number }, argFlags: string[]
       // Introspecting is a call too (and can activate the service): never without consent.
       if (!process.stdin.isTTY) return false;
       return askYesNo(
-        `Introspect ${target.destination} ${target.path} on the ${target.bus.kind === 'address' ? `bus at ${target.bus.address}` : `${target.bus.kind} bus`} to learn the signature of ${target.member}? (a call of its own, which can start the service; the call is shown before it is sent)`,
+        `Introspect ${target.destination} ${target.path} on the ${busLabel(target.bus)} to learn the signature of ${target.member}? (a call of its own, which can start the service; the call is shown before it is sent)`,
       );
     },
     signature(target, guess, introspected) {
