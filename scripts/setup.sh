@@ -28,7 +28,11 @@ fi
 
 # npm packages from the lockfile, only when the lockfile changed since the last install. Install scripts stay
 # off (.npmrc): nothing this project depends on needs one, and a dependency's script is code run unasked.
-if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+# A git worktree may share another checkout's install through a node_modules symlink: reinstalling through the
+# link would empty the other checkout's install mid-run, so a linked install is left as it is.
+if [[ -L node_modules ]]; then
+  :
+elif [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
   echo "setup: npm ci"
   npm ci --no-audit --no-fund
 fi
