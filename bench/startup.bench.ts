@@ -25,7 +25,8 @@ interface Start {
 
 async function serverToFirstDiagnostics(uri: string, language: Language, text: string): Promise<Start> {
   const started = performance.now();
-  const client = new LspTestClient();
+  // Started as the VS Code client starts it with this file's editor open: its grammar loads while the server starts.
+  const client = new LspTestClient(undefined, [`--warm-up=${language}`]);
   try {
     await client.initialize(null);
     const initialized = performance.now() - started;
@@ -72,7 +73,7 @@ export async function run(): Promise<BenchRow[]> {
       ratio: total / n,
       goal: `≤ ${GOAL_MS} ms`,
       met: total <= GOAL_MS,
-      note: `median of ${RUNS} cold starts (spawn → initialize → didOpen → first non-empty publishDiagnostics, one finding); of which spawn → initialize answered ${initialized.toFixed(0)} ms; file from bench/corpus.ts`,
+      note: `median of ${RUNS} cold starts (spawn with --warm-up=<language> as the VS Code client passes it → initialize → didOpen → first non-empty publishDiagnostics, one finding); of which spawn → initialize answered ${initialized.toFixed(0)} ms; file from bench/corpus.ts`,
     };
   });
 }

@@ -61,11 +61,16 @@ export function activate(context: vscode.ExtensionContext, started: () => void):
   context.subscriptions.push(output, statusItem);
 
   const serverModule = context.asAbsolutePath('dist/server.js');
+  // The server's analysis thread loads these languages' grammars while the server starts (server/src/lsp/warmUpArgs.ts).
+  const visible = vscode.window.visibleTextEditors.map((editor) => editor.document.languageId);
+  const warmUp = [...new Set(visible.filter((id) => DOCUMENT_SELECTOR.some((entry) => entry.language === id)))];
+  const args = warmUp.length > 0 ? [`--warm-up=${warmUp.join(',')}`] : [];
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
+    run: { module: serverModule, transport: TransportKind.ipc, args },
     debug: {
       module: serverModule,
       transport: TransportKind.ipc,
+      args,
       options: { execArgv: ['--nolazy', '--inspect=6011'] },
     },
   };

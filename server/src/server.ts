@@ -12,6 +12,7 @@ import { codeActionsFor, documentationTarget } from './lsp/codeActions';
 import { OpenDocuments, type OpenDocument } from './lsp/documents';
 import { AnalysisThread } from './worker/analysisThread';
 import { hoverAt } from './lsp/hover';
+import { warmUpFromArgv } from './lsp/warmUpArgs';
 import { stdioTransport } from './lsp/transport';
 import { notAnalysedDiagnostic, toDiagnostic } from './lsp/diagnostics';
 import { DEFAULT_SETTINGS, parseSettings, type ServerSettings } from './lsp/settings';
@@ -29,7 +30,8 @@ const connection = process.argv.includes('--stdio')
   : createConnection(ProposedFeatures.all);
 const documents = new OpenDocuments();
 // The rules run on a worker thread: a slow file never holds up hovers, code actions or other documents.
-const analysis = new AnalysisThread(defaultGrammarDir(), (reason) => {
+const warmUpLanguages = warmUpFromArgv(process.argv);
+const analysis = new AnalysisThread({ grammarDir: defaultGrammarDir(), warmUp: warmUpLanguages }, (reason) => {
   process.stderr.write(`dbus-lint language server: ${reason}; exiting so the client can restart the server\n`);
   process.exit(1);
 });
@@ -78,7 +80,7 @@ connection.onInitialized(() => {
     void connection.client.register(DidChangeConfigurationNotification.type, { section: 'dbusLint' });
   }
   // Pay grammar loading before the first file arrives: the first parse is the slow one.
-  void analysis.warmUp('rust').then(
+  void analysis.warmUp(warmUpLanguages[0] ?? 'rust').then(
     () => setStatus({ state: 'ready' }),
     (error: unknown) => setStatus({ state: 'error', message: `grammars failed to load: ${String(error)}` }),
   );

@@ -31,8 +31,11 @@ export class LspTestClient {
   readonly stderr: string[] = [];
   settings: Record<string, unknown> = {};
 
-  constructor(serverPath = join(REPO_ROOT, 'dist', 'server.js')) {
-    this.process = spawn(process.execPath, [...serverNodeOptions(), serverPath, '--stdio'], { stdio: 'pipe' });
+  /** `serverArgs`: more of the server's own options, e.g. `--warm-up=typescript` as the VS Code client passes it. */
+  constructor(serverPath = join(REPO_ROOT, 'dist', 'server.js'), serverArgs: readonly string[] = []) {
+    this.process = spawn(process.execPath, [...serverNodeOptions(), serverPath, '--stdio', ...serverArgs], {
+      stdio: 'pipe',
+    });
     this.process.stderr.on('data', (chunk: Buffer) => this.stderr.push(chunk.toString()));
     this.connection = createProtocolConnection(
       new StreamMessageReader(this.process.stdout),

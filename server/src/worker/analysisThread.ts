@@ -3,14 +3,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { AnalyzeOptions, DocumentChange, LanguageId } from '../../../core/src/index';
-import type { AnalysisResult, WorkerReply, WorkerRequest } from './protocol';
+import type { AnalysisResult, AnalysisThreadSetup, WorkerReply, WorkerRequest } from './protocol';
 
 /**
  * The bundled worker next to dist/server.js; from source (tests under tsx) a shim that registers tsx in
  * the worker first, since a worker does not inherit the parent's loader.
  */
-function startWorker(grammarDir: string): Worker {
-  const workerData = { grammarDir };
+function startWorker(workerData: AnalysisThreadSetup): Worker {
   const bundled = join(__dirname, 'analysisWorker.js');
   if (existsSync(bundled)) return new Worker(bundled, { workerData });
   const source = join(__dirname, 'analysisWorker.ts');
@@ -24,8 +23,8 @@ export class AnalysisThread {
   private readonly warmUps: ((error: string | undefined) => void)[] = [];
 
   /** `onFailure`: the worker died; the server cannot analyse any more and should say so and exit. */
-  constructor(grammarDir: string, onFailure: (reason: string) => void) {
-    this.worker = startWorker(grammarDir);
+  constructor(setup: AnalysisThreadSetup, onFailure: (reason: string) => void) {
+    this.worker = startWorker(setup);
     this.worker.on('message', (message: WorkerReply) => {
       if (message.kind === 'warmedUp') this.warmUps.shift()?.(message.error);
       else {

@@ -4,11 +4,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Analyzer, NotAnalysedError, type AnalysisDocument } from '../../../core/src/index';
 import { grammarFolder } from '../../../host/src/index';
-import type { AnalysisResult, WorkerReply, WorkerRequest } from './protocol';
+import type { AnalysisResult, AnalysisThreadSetup, WorkerReply, WorkerRequest } from './protocol';
 
 const port = parentPort;
 if (!port) throw new Error('analysisWorker.js runs only as the worker thread of the dbus-lint language server');
-const analyzer = new Analyzer(grammarFolder((workerData as { grammarDir: string }).grammarDir));
+const setup = workerData as AnalysisThreadSetup;
+const analyzer = new Analyzer(grammarFolder(setup.grammarDir));
 const documents = new Map<string, AnalysisDocument>();
 const reply = (message: WorkerReply) => port.postMessage(message);
 
@@ -52,8 +53,13 @@ async function analyse(request: Extract<WorkerRequest, { kind: 'analyse' }>): Pr
   }
 }
 
-// One message after another: an edit must reach a document before the analysis that follows it.
-let queue = Promise.resolve();
+// One message after another: an edit must reach a document before the analysis that follows it. The warm-up
+// goes first, from the thread's start: it runs while the main thread loads and answers `initialize`, so the
+// first document meets a loaded grammar and compiled rules instead of paying for them.
+let queue = setup.warmUp.reduce(
+  (previous, language) => previous.then(() => analyzer.warmUp(language)).catch(() => undefined),
+  Promise.resolve(),
+);
 port.on('message', (request: WorkerRequest) => {
   queue = queue.then(async () => {
     switch (request.kind) {

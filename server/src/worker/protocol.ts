@@ -2,6 +2,13 @@
 // data: they are copied. The worker handles them in the order they were posted.
 import type { AnalyzeOptions, DocumentChange, Finding, LanguageId } from '../../../core/src/index';
 
+/** The worker's workerData. */
+export interface AnalysisThreadSetup {
+  grammarDir: string;
+  /** Languages to warm up (grammar, query, rules' code) as soon as the thread starts, in this order. */
+  warmUp: LanguageId[];
+}
+
 export type WorkerRequest =
   | { kind: 'warmUp'; language: LanguageId }
   /** Edits of a document the worker keeps (see `kept`), in order. */
