@@ -8,6 +8,8 @@ export const UNUSED_SUPPRESSION_CODE = 'unused-suppression';
 
 /** The diagnostic code of the information shown instead of silence when a file is not analysed. */
 export const NOT_ANALYSED_CODE = 'not-analysed';
+/** The code of the diagnostic saying a file has more findings than the editor is shown. */
+export const MORE_FINDINGS_CODE = 'more-findings';
 
 /** What a diagnostic carries in `data`, so code actions and the replay never re-parse the file. */
 export interface DiagnosticData {

@@ -9,6 +9,8 @@ export interface ServerStatus {
   lastIncremental?: boolean;
   /** Open documents whose syntax tree the server keeps (those that can hold a finding). */
   treesHeld?: number;
+  /** Analysis threads running: a second starts when a slow document would hold up the others. */
+  threads?: number;
   lastFile?: string;
   /** Set when something needs the user's attention (a file over the size cap, a grammar that failed to load). */
   message?: string;

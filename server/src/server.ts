@@ -10,11 +10,11 @@ import { languageForLspId, VERSION, type DocumentChange, type Finding } from '..
 import { defaultGrammarDir, localDocsDir as findLocalDocs } from '../../host/src/index';
 import { codeActionsFor, documentationTarget } from './lsp/codeActions';
 import { OpenDocuments, type OpenDocument } from './lsp/documents';
-import { AnalysisThread } from './worker/analysisThread';
+import { AnalysisPool } from './worker/analysisPool';
 import { hoverAt } from './lsp/hover';
 import { warmUpFromArgv } from './lsp/warmUpArgs';
 import { stdioTransport } from './lsp/transport';
-import { notAnalysedDiagnostic, toDiagnostic } from './lsp/diagnostics';
+import { moreFindingsDiagnostic, notAnalysedDiagnostic, toDiagnostic } from './lsp/diagnostics';
 import { DEFAULT_SETTINGS, parseSettings, type ServerSettings } from './lsp/settings';
 import {
   SHOW_DOCUMENTATION_COMMAND,
@@ -31,7 +31,7 @@ const connection = process.argv.includes('--stdio')
 const documents = new OpenDocuments();
 // The rules run on a worker thread: a slow file never holds up hovers, code actions or other documents.
 const warmUpLanguages = warmUpFromArgv(process.argv);
-const analysis = new AnalysisThread({ grammarDir: defaultGrammarDir(), warmUp: warmUpLanguages }, (reason) => {
+const analysis = new AnalysisPool({ grammarDir: defaultGrammarDir(), warmUp: warmUpLanguages }, (reason) => {
   process.stderr.write(`dbus-lint language server: ${reason}; exiting so the client can restart the server\n`);
   process.exit(1);
 });
@@ -56,6 +56,11 @@ const status: ServerStatus = { state: 'starting', filesAnalysed: 0, treesHeld: 0
  * the debounce, so a burst of them costs one pass.
  */
 const IMMEDIATE_EDIT_CHARS = 256;
+/**
+ * An analysis still unanswered after this long, behind another document's analysis on the same thread, moves
+ * to a free thread (./worker/analysisPool.ts): a slow file must not hold up the others' diagnostics.
+ */
+const BLOCKED_MS = 200;
 
 connection.onInitialize((params): InitializeResult => {
   const capabilities = params.capabilities;
@@ -123,7 +128,16 @@ async function validate(uri: string): Promise<void> {
   const sentText = document.kept === 0;
   const ticket = ++lastTicket;
   latestRequest.set(uri, ticket);
-  const result = await analysis.analyse(uri, language, options, sentText ? document.text.getText() : undefined);
+  const answer = analysis.analyse(uri, language, options, sentText ? document.text.getText() : undefined);
+  const blocked = setTimeout(() => {
+    if (latestRequest.get(uri) !== ticket || !analysis.moveIfBlocked(uri)) return;
+    // A new ticket: this answer, when it comes, is out of date; the move's run brings the text along.
+    document.kept = 0;
+    setStatus({ threads: analysis.threadCount });
+    void validate(uri);
+  }, BLOCKED_MS);
+  const result = await answer;
+  clearTimeout(blocked);
   // Closed, reopened or asked again meanwhile: the worker handles requests in order, so the later one
   // (or the close's drop) decides what it keeps.
   if (latestRequest.get(uri) !== ticket || documents.get(uri) !== document) return;
@@ -144,11 +158,11 @@ async function validate(uri: string): Promise<void> {
     setStatus({ message: reason, lastFile: uri, treesHeld: documents.treesHeld });
     return;
   }
-  const { findings, incremental } = result;
+  const { findings: shown, total, incremental } = result;
   document.published = version;
-  const shown = findings.filter((finding) => !finding.suppression);
   lastFindings.set(uri, shown);
   const diagnostics = shown.map((finding) => toDiagnostic(finding, uri, supportsRelatedInformation));
+  if (total > shown.length) diagnostics.unshift(moreFindingsDiagnostic(shown.length, total));
   void connection.sendDiagnostics({ uri, version, diagnostics });
   setStatus({
     state: 'ready',

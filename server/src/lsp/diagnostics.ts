@@ -1,6 +1,12 @@
 import { DiagnosticSeverity, DiagnosticTag, type Diagnostic } from 'vscode-languageserver';
 import { ruleDocsUrl, type Finding, type Severity } from '../../../core/src/index';
-import { NOT_ANALYSED_CODE, SOURCE, UNUSED_SUPPRESSION_CODE, type DiagnosticData } from '../../../protocol/src/index';
+import {
+  MORE_FINDINGS_CODE,
+  NOT_ANALYSED_CODE,
+  SOURCE,
+  UNUSED_SUPPRESSION_CODE,
+  type DiagnosticData,
+} from '../../../protocol/src/index';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -54,5 +60,18 @@ export function notAnalysedDiagnostic(reason: string): Diagnostic {
     source: SOURCE,
     code: NOT_ANALYSED_CODE,
     message: reason,
+  };
+}
+
+/** Said when a file has more findings than are published: the rest is one `dbus-lint check` away. */
+export function moreFindingsDiagnostic(shown: number, total: number): Diagnostic {
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Information,
+    source: SOURCE,
+    code: MORE_FINDINGS_CODE,
+    message:
+      `dbus-lint: ${total} findings in this file; the editor shows the first ${shown}. ` +
+      'Run `dbus-lint check` on the file to list them all.',
   };
 }

@@ -19,7 +19,8 @@ function startWorker(workerData: AnalysisThreadSetup): Worker {
 export class AnalysisThread {
   private readonly worker: Worker;
   private nextId = 0;
-  private readonly waiting = new Map<number, (result: AnalysisResult) => void>();
+  /** Unanswered analyses in the order posted: the worker runs them in that order, so the first is running. */
+  private readonly waiting = new Map<number, { uri: string; resolve: (result: AnalysisResult) => void }>();
   private readonly warmUps: ((error: string | undefined) => void)[] = [];
 
   /** `onFailure`: the worker died; the server cannot analyse any more and should say so and exit. */
@@ -28,7 +29,7 @@ export class AnalysisThread {
     this.worker.on('message', (message: WorkerReply) => {
       if (message.kind === 'warmedUp') this.warmUps.shift()?.(message.error);
       else {
-        this.waiting.get(message.id)?.(message);
+        this.waiting.get(message.id)?.resolve(message);
         this.waiting.delete(message.id);
       }
     });
@@ -61,7 +62,18 @@ export class AnalysisThread {
   analyse(uri: string, language: LanguageId, options: AnalyzeOptions, text?: string): Promise<AnalysisResult> {
     const id = this.nextId++;
     this.post({ kind: 'analyse', id, uri, language, options, text });
-    return new Promise((resolve) => this.waiting.set(id, resolve));
+    return new Promise((resolve) => this.waiting.set(id, { uri, resolve }));
+  }
+
+  /** The document whose analysis the thread is running now (the oldest unanswered), if any. */
+  running(): string | undefined {
+    for (const { uri } of this.waiting.values()) return uri;
+    return undefined;
+  }
+
+  /** Unanswered analyses: what a document posted here would wait behind. */
+  get backlog(): number {
+    return this.waiting.size;
   }
 
   drop(uri: string): void {

@@ -4,7 +4,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Analyzer, NotAnalysedError, type AnalysisDocument } from '../../../core/src/index';
 import { grammarFolder } from '../../../host/src/index';
-import type { AnalysisResult, AnalysisThreadSetup, WorkerReply, WorkerRequest } from './protocol';
+import {
+  MAX_FINDINGS_SENT,
+  type AnalysisResult,
+  type AnalysisThreadSetup,
+  type WorkerReply,
+  type WorkerRequest,
+} from './protocol';
 
 const port = parentPort;
 if (!port) throw new Error('analysisWorker.js runs only as the worker thread of the dbus-lint language server');
@@ -33,7 +39,16 @@ async function analyse(request: Extract<WorkerRequest, { kind: 'analyse' }>): Pr
       incremental = document.stats.incremental;
     } else throw new Error(`the analysis thread holds no text of ${uri}`);
     const kept = documents.get(uri) === document;
-    return { kind: 'result', id, findings: [...findings], incremental, kept, size: kept ? document.size : 0 };
+    const shown = findings.filter((finding) => !finding.suppression);
+    return {
+      kind: 'result',
+      id,
+      findings: shown.slice(0, MAX_FINDINGS_SENT),
+      total: shown.length,
+      incremental,
+      kept,
+      size: kept ? document.size : 0,
+    };
   } catch (error) {
     // A document that cannot be analysed keeps no tree.
     documents.get(uri)?.dispose();
@@ -42,6 +57,7 @@ async function analyse(request: Extract<WorkerRequest, { kind: 'analyse' }>): Pr
       kind: 'result',
       id,
       findings: [],
+      total: 0,
       incremental: false,
       kept: false,
       size: 0,

@@ -21,10 +21,19 @@ export type WorkerRequest =
   /** Free the document's tree: closed, or evicted by the main thread's memory budget. */
   | { kind: 'drop'; uri: string };
 
+/**
+ * Findings a result carries at most. Beyond a few hundred a list of diagnostics helps nobody, and copying,
+ * converting and sending tens of thousands held the main thread for seconds: the rest is counted, not sent.
+ */
+export const MAX_FINDINGS_SENT = 1000;
+
 export interface AnalysisResult {
   kind: 'result';
   id: number;
+  /** The findings that are not suppressed, the first MAX_FINDINGS_SENT of them. */
   findings: Finding[];
+  /** How many findings are not suppressed, sent or not. */
+  total: number;
   incremental: boolean;
   /** The worker keeps the document's analysis (and tree) after this: later versions arrive as edits. */
   kept: boolean;
