@@ -91,10 +91,12 @@ describe('language server under hostile documents', () => {
     const slow = pathToFileURL(join(REPO_ROOT, `slow-${name.replace(/\W+/g, '-')}.ts`)).href;
     const other = pathToFileURL(join(REPO_ROOT, 'opened-after.ts')).href;
     let slowDone = false;
-    const slowDiagnostics = client.diagnostics(slow, () => true, ANALYSIS_MS + 20_000).then((diagnostics) => {
-      slowDone = true;
-      return diagnostics;
-    });
+    const slowDiagnostics = client
+      .diagnostics(slow, () => true, ANALYSIS_MS + 20_000)
+      .then((diagnostics) => {
+        slowDone = true;
+        return diagnostics;
+      });
     await client.open(slow, 'typescript', text);
     const started = performance.now();
     await client.open(other, 'typescript', SMALL);
