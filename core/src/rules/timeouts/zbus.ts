@@ -80,8 +80,9 @@ function localConnection(call: Node, all: Connection[], ctx: RuleContext): Conne
 /** `use crate::x::ManagerProxyBlocking as SystemManager;` → SystemManager ↦ ManagerProxyBlocking. */
 function proxyAliases(file: FileFacts): Map<string, string> {
   const out = new Map<string, string>();
-  // Matched per top-level item, once while the item is unchanged: the leading `\w*` is affordable there.
-  for (const m of file.matches(/(\w*)Proxy(Blocking)?\s+as\s+(\w+)\b/g))
+  // `\b` first: without it every position inside a word starts a `\w*` run to the word's end (quadratic in
+  // the word, 1.5 ms of a 6 ms keystroke in a large item); the leftmost match starts at the word either way.
+  for (const m of file.matches(/\b(\w*)Proxy(Blocking)?\s+as\s+(\w+)\b/g))
     if (m[3]) out.set(m[3], `${m[1] ?? ''}Proxy${m[2] ?? ''}`);
   const typed = /\btype\s+(\w+)\s*(?:<[^>]*>)?\s*=\s*(?:[\w:]+::)?(\w*Proxy(?:Blocking)?)\b/g;
   for (const m of file.matches(typed)) if (m[1] && m[2]) out.set(m[1], m[2]);
