@@ -1,4 +1,6 @@
+import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   DEFAULT_MAX_ANALYSIS_MS,
@@ -11,7 +13,8 @@ import {
   type SeveritySetting,
   VERSION,
 } from '../../core/src/index';
-import { defaultGrammarDir } from '../../host/src/index';
+import { defaultGrammarDir, readBaselineFile } from '../../host/src/index';
+import { applyBaseline } from './baseline';
 import { exitCodeFor, MIN_BYTES_PER_WORKER, runCheck } from './check';
 import { describeFix, fixDiff, fixFiles } from './fix';
 import { formatJson, formatText } from './format';
@@ -20,7 +23,8 @@ import { positiveInteger } from './options';
 import { progressLine } from './progress';
 import { UsageError, type Command } from './usage';
 
-export const CHECK_USAGE = `Usage: dbus-lint check [--format text|json|sarif] [--rule <id>=<severity>]... [--max-file-size N] [--max-analysis-ms N] [--jobs N] [--strict] [--fix | --fix-dry-run] PATH...
+export const CHECK_USAGE = `Usage: dbus-lint check [--format text|json|sarif] [--rule <id>=<severity>]... [--max-file-size N] [--max-analysis-ms N] [--jobs N] [--strict] [--fix | --fix-dry-run]
+       [--baseline FILE.sarif] [--write-baseline FILE] PATH...
 
 Analyses .rs .ts .tsx .mts .cts .js .mjs .cjs .jsx files (directories are walked; node_modules, target,
 .git and build output are skipped) and prints the findings.
@@ -32,6 +36,9 @@ Analyses .rs .ts .tsx .mts .cts .js .mjs .cjs .jsx files (directories are walked
   --fix                      apply every fix that needs no choice (the rule docs say which) to the files,
                              say on stderr what changed, then report the findings that are left
   --fix-dry-run              print those fixes as a unified diff on stdout; writes nothing
+  --baseline FILE.sarif      report only findings not in this earlier SARIF output (matched by rule and a
+                             fingerprint of the flagged statement: line moves, reformats and renames keep it)
+  --write-baseline FILE      also write every finding as SARIF to FILE, the baseline for later runs
   --strict                   exit 2 when a file is skipped unanalysed (binary, over a cap, too deep)
   --jobs N                   worker threads at most (default: the available cores); a scan under
                              ${MIN_BYTES_PER_WORKER / 1024 / 1024} MB per worker runs on fewer, a small one on the main thread
@@ -64,6 +71,8 @@ export const checkCommand: Command = async (args, io) => {
       jobs: { type: 'string' },
       strict: { type: 'boolean' },
       fix: { type: 'boolean' },
+      baseline: { type: 'string' },
+      'write-baseline': { type: 'string' },
       'fix-dry-run': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -82,6 +91,10 @@ export const checkCommand: Command = async (args, io) => {
   const maxFileSize = positiveInteger('--max-file-size', values['max-file-size']);
   const maxAnalysisMs = positiveInteger('--max-analysis-ms', values['max-analysis-ms']);
 
+  // Read before the scan, so a bad baseline fails fast.
+  const baselineFile = values.baseline;
+  const baseline =
+    baselineFile !== undefined ? readBaselineFile(resolve(io.cwd, baselineFile), baselineFile) : undefined;
   const jobs = positiveInteger('--jobs', values.jobs) ?? availableParallelism();
 
   const progress = progressLine(io);
@@ -114,6 +127,13 @@ export const checkCommand: Command = async (args, io) => {
     }
     for (const fix of fixes) io.stderr(`dbus-lint: ${describeFix(fix)}\n`);
   }
+  if (values['write-baseline'] !== undefined) {
+    const file = values['write-baseline'];
+    writeFileSync(resolve(io.cwd, file), JSON.stringify(toSarif(result, VERSION, io.cwd), null, 2) + '\n');
+    const count = result.files.reduce((n, f) => n + f.findings.filter((x) => !x.suppression && !x.kind).length, 0);
+    io.stderr(`dbus-lint: wrote ${count} finding${count === 1 ? '' : 's'} to the baseline ${file}\n`);
+  }
+  if (baseline) applyBaseline(result, baseline);
   if (format === 'sarif') io.stdout(JSON.stringify(toSarif(result, VERSION, io.cwd), null, 2) + '\n');
   else if (format === 'json') io.stdout(formatJson(result));
   else io.stdout(formatText(result));

@@ -19,6 +19,7 @@ export function formatText(result: CheckResult): string {
   lines.push(
     `${count} finding${count === 1 ? '' : 's'} in ${result.files.length} file${result.files.length === 1 ? '' : 's'}` +
       (suppressed ? ` (${suppressed} suppressed in source)` : '') +
+      (result.baselined !== undefined ? `; ${result.baselined} in the baseline, not shown` : '') +
       (unused ? `; ${unused} unused suppression${unused === 1 ? '' : 's'}` : '') +
       (result.skipped.length
         ? `; ${result.skipped.length} file${result.skipped.length === 1 ? '' : 's'} not analysed (listed on stderr)`
@@ -64,6 +65,7 @@ export function formatJson(result: CheckResult): string {
       {
         findings,
         filesAnalysed: result.files.length,
+        ...(result.baselined !== undefined ? { baselined: result.baselined } : {}),
         filesPastPrefilter: result.filesPastPrefilter,
         skipped: result.skipped,
         errors: result.ioErrors,
