@@ -23,7 +23,7 @@ import { positiveInteger } from './options';
 import { progressLine } from './progress';
 import { UsageError, type Command } from './usage';
 
-export const CHECK_USAGE = `Usage: dbus-lint check [--format text|json|sarif] [--rule <id>=<severity>]... [--max-file-size N] [--max-analysis-ms N] [--jobs N] [--strict] [--fix | --fix-dry-run]
+export const CHECK_USAGE = `Usage: dbus-lint check [--format text|json|sarif] [--rule <id>=<severity>]... [--max-file-size N] [--max-analysis-ms N] [--jobs N] [--strict] [--explain] [--fix | --fix-dry-run]
        [--baseline FILE.sarif] [--write-baseline FILE] PATH...
 
 Analyses .rs .ts .tsx .mts .cts .js .mjs .cjs .jsx files (directories are walked; node_modules, target,
@@ -33,6 +33,7 @@ Analyses .rs .ts .tsx .mts .cts .js .mjs .cjs .jsx files (directories are walked
   --max-file-size N          skip files over N characters (default ${DEFAULT_MAX_FILE_SIZE})
   --max-analysis-ms N        give up on a file whose rules take over N ms (default ${DEFAULT_MAX_ANALYSIS_MS});
                              the file is reported as not analysed
+  --explain                  (text) print each finding's evidence path, its related locations, under it
   --fix                      apply every fix that needs no choice (the rule docs say which) to the files,
                              say on stderr what changed, then report the findings that are left
   --fix-dry-run              print those fixes as a unified diff on stdout; writes nothing
@@ -71,6 +72,7 @@ export const checkCommand: Command = async (args, io) => {
       jobs: { type: 'string' },
       strict: { type: 'boolean' },
       fix: { type: 'boolean' },
+      explain: { type: 'boolean' },
       baseline: { type: 'string' },
       'write-baseline': { type: 'string' },
       'fix-dry-run': { type: 'boolean' },
@@ -136,6 +138,6 @@ export const checkCommand: Command = async (args, io) => {
   if (baseline) applyBaseline(result, baseline);
   if (format === 'sarif') io.stdout(JSON.stringify(toSarif(result, VERSION, io.cwd), null, 2) + '\n');
   else if (format === 'json') io.stdout(formatJson(result));
-  else io.stdout(formatText(result));
+  else io.stdout(formatText(result, { explain: values.explain === true }));
   return exitCodeFor(result, values.strict === true);
 };

@@ -1,7 +1,13 @@
+import { ruleDocsUrl } from '../../core/src/index';
 import type { CheckResult } from './check';
 
+export interface TextOptions {
+  /** Under each finding, its evidence path (the related locations) and the rule's docs. */
+  explain?: boolean;
+}
+
 /** `path:line:col: severity rule-id message`, the shape editors and terminals link. Lines and columns 1-based. */
-export function formatText(result: CheckResult): string {
+export function formatText(result: CheckResult, options: TextOptions = {}): string {
   const lines: string[] = [];
   let count = 0;
   let unused = 0;
@@ -13,6 +19,10 @@ export function formatText(result: CheckResult): string {
       lines.push(
         `${file.path}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} [${f.ruleId}] ${f.message}`,
       );
+      if (!options.explain) continue;
+      for (const r of f.related)
+        lines.push(`    ${file.path}:${r.range.start.line + 1}:${r.range.start.character + 1}: ${r.message}`);
+      lines.push(`    docs: ${ruleDocsUrl(f.ruleId)} (or \`dbus-lint explain ${f.ruleId}\`)`);
     }
   }
   const suppressed = result.files.reduce((n, file) => n + file.findings.filter((f) => f.suppression).length, 0);
