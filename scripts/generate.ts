@@ -69,12 +69,18 @@ function docHeader(rule: (typeof RULES)[number]): string {
       ? 'Quick fix: none'
       : `Quick fix${rule.quickFixes.length === 1 ? '' : 'es'}: ${rule.quickFixes.join(', ')}`;
   const note = rule.quickFixNote ? ` (${rule.quickFixNote})` : '';
+  const fixAll =
+    rule.quickFixes.length === 0
+      ? ' Fix all has nothing to apply.'
+      : rule.fixAll
+        ? ' Fix all applies them (`source.fixAll.dbusLint`, **D-Bus Lint: Fix All in File**, `dbus-lint check --fix`).'
+        : ' Fix all leaves them out: each needs a choice.';
   return [
     `# ${rule.id}`,
     '',
     `**${rule.title}.** ${rule.description}`,
     '',
-    `Default severity: ${rule.defaultSeverity}. ${fixes}${note}. Suppressible.`,
+    `Default severity: ${rule.defaultSeverity}. ${fixes}${note}.${fixAll} Suppressible.`,
     '',
   ].join('\n');
 }

@@ -15,6 +15,8 @@ export interface CheckResult {
   ioErrors: WalkProblem[];
   /** Files that passed the prefilter (`mayMatter`) and went through the rules; the rest could hold no finding. */
   filesPastPrefilter: number;
+  /** Set when `--baseline` was applied: how many findings it matched (they are no longer in `files`). */
+  baselined?: number;
 }
 
 export interface CheckOptions {

@@ -1,4 +1,6 @@
+import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   DEFAULT_MAX_ANALYSIS_MS,
@@ -11,15 +13,18 @@ import {
   type SeveritySetting,
   VERSION,
 } from '../../core/src/index';
-import { defaultGrammarDir } from '../../host/src/index';
+import { defaultGrammarDir, readBaselineFile } from '../../host/src/index';
+import { applyBaseline } from './baseline';
 import { exitCodeFor, MIN_BYTES_PER_WORKER, runCheck } from './check';
+import { describeFix, fixDiff, fixFiles } from './fix';
 import { formatJson, formatText } from './format';
 import { toSarif } from './sarif';
 import { positiveInteger } from './options';
 import { progressLine } from './progress';
 import { UsageError, type Command } from './usage';
 
-export const CHECK_USAGE = `Usage: dbus-lint check [--format text|json|sarif] [--rule <id>=<severity>]... [--max-file-size N] [--max-analysis-ms N] [--jobs N] [--strict] PATH...
+export const CHECK_USAGE = `Usage: dbus-lint check [--format text|json|sarif] [--rule <id>=<severity>]... [--max-file-size N] [--max-analysis-ms N] [--jobs N] [--strict] [--explain] [--fix | --fix-dry-run]
+       [--baseline FILE.sarif] [--write-baseline FILE] PATH...
 
 Analyses .rs .ts .tsx .mts .cts .js .mjs .cjs .jsx files (directories are walked; node_modules, target,
 .git and build output are skipped) and prints the findings.
@@ -28,6 +33,13 @@ Analyses .rs .ts .tsx .mts .cts .js .mjs .cjs .jsx files (directories are walked
   --max-file-size N          skip files over N characters (default ${DEFAULT_MAX_FILE_SIZE})
   --max-analysis-ms N        give up on a file whose rules take over N ms (default ${DEFAULT_MAX_ANALYSIS_MS});
                              the file is reported as not analysed
+  --explain                  (text) print each finding's evidence path, its related locations, under it
+  --fix                      apply every fix that needs no choice (the rule docs say which) to the files,
+                             say on stderr what changed, then report the findings that are left
+  --fix-dry-run              print those fixes as a unified diff on stdout; writes nothing
+  --baseline FILE.sarif      report only findings not in this earlier SARIF output (matched by rule and a
+                             fingerprint of the flagged statement: line moves, reformats and renames keep it)
+  --write-baseline FILE      also write every finding as SARIF to FILE, the baseline for later runs
   --strict                   exit 2 when a file is skipped unanalysed (binary, over a cap, too deep)
   --jobs N                   worker threads at most (default: the available cores); a scan under
                              ${MIN_BYTES_PER_WORKER / 1024 / 1024} MB per worker runs on fewer, a small one on the main thread
@@ -59,6 +71,11 @@ export const checkCommand: Command = async (args, io) => {
       'max-analysis-ms': { type: 'string' },
       jobs: { type: 'string' },
       strict: { type: 'boolean' },
+      fix: { type: 'boolean' },
+      explain: { type: 'boolean' },
+      baseline: { type: 'string' },
+      'write-baseline': { type: 'string' },
+      'fix-dry-run': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -70,11 +87,16 @@ export const checkCommand: Command = async (args, io) => {
   if (format !== 'text' && format !== 'json' && format !== 'sarif') {
     throw new UsageError(`--format must be text, json or sarif, not "${format}"`);
   }
+  if (values.fix && values['fix-dry-run']) throw new UsageError('choose one of --fix and --fix-dry-run');
   if (positionals.length === 0) throw new UsageError('check needs at least one PATH (a file or a directory)');
   const severities = Object.fromEntries(values.rule.map(parseRuleOverride));
   const maxFileSize = positiveInteger('--max-file-size', values['max-file-size']);
   const maxAnalysisMs = positiveInteger('--max-analysis-ms', values['max-analysis-ms']);
 
+  // Read before the scan, so a bad baseline fails fast.
+  const baselineFile = values.baseline;
+  const baseline =
+    baselineFile !== undefined ? readBaselineFile(resolve(io.cwd, baselineFile), baselineFile) : undefined;
   const jobs = positiveInteger('--jobs', values.jobs) ?? availableParallelism();
 
   const progress = progressLine(io);
@@ -90,8 +112,32 @@ export const checkCommand: Command = async (args, io) => {
   ).finally(() => progress.finish());
   for (const problem of [...result.ioErrors, ...result.skipped])
     io.stderr(`dbus-lint: ${problem.path}: ${problem.message}\n`);
+  if (values.fix || values['fix-dry-run']) {
+    const dryRun = values['fix-dry-run'] === true;
+    const fixes = await fixFiles(result, {
+      analyze: { severities, maxFileSize, maxAnalysisMs },
+      grammarDir: defaultGrammarDir(),
+      cwd: io.cwd,
+      write: !dryRun,
+    });
+    if (dryRun) {
+      // The diff is the output (pipe it to `git apply` or `patch -p1`); what it would fix goes to stderr.
+      io.stdout(fixDiff(fixes));
+      for (const fix of fixes) io.stderr(`dbus-lint: would fix ${describeFix(fix).replace(': fixed ', ': ')}\n`);
+      if (fixes.length === 0) io.stderr('dbus-lint: nothing to fix\n');
+      return exitCodeFor(result, values.strict === true);
+    }
+    for (const fix of fixes) io.stderr(`dbus-lint: ${describeFix(fix)}\n`);
+  }
+  if (values['write-baseline'] !== undefined) {
+    const file = values['write-baseline'];
+    writeFileSync(resolve(io.cwd, file), JSON.stringify(toSarif(result, VERSION, io.cwd), null, 2) + '\n');
+    const count = result.files.reduce((n, f) => n + f.findings.filter((x) => !x.suppression && !x.kind).length, 0);
+    io.stderr(`dbus-lint: wrote ${count} finding${count === 1 ? '' : 's'} to the baseline ${file}\n`);
+  }
+  if (baseline) applyBaseline(result, baseline);
   if (format === 'sarif') io.stdout(JSON.stringify(toSarif(result, VERSION, io.cwd), null, 2) + '\n');
   else if (format === 'json') io.stdout(formatJson(result));
-  else io.stdout(formatText(result));
+  else io.stdout(formatText(result, { explain: values.explain === true }));
   return exitCodeFor(result, values.strict === true);
 };

@@ -21,6 +21,11 @@ export interface FileResult {
    */
   text: string;
   findings: Finding[];
+  /**
+   * `fingerprints(text, findings)` of the whole file, aligned with `findings`, once a baseline has taken some
+   * findings out (their occurrence indices count the ones taken out); else computed when SARIF needs them.
+   */
+  fingerprints?: string[];
 }
 
 /** What became of one file; plain data, so a worker can post it to the main thread. */

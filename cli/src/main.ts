@@ -1,5 +1,6 @@
 import { callCommand, CALL_USAGE } from './callCommand';
 import { checkCommand, CHECK_USAGE } from './checkCommand';
+import { explainCommand, EXPLAIN_USAGE } from './explainCommand';
 import { replayCommand, REPLAY_USAGE } from './replayCommand';
 import { UsageError, type Command, type Io } from './usage';
 import { VERSION } from '../../core/src/index';
@@ -10,6 +11,7 @@ Commands:
   check PATH...   analyse files and directories (text, json or SARIF output)
   call ...        call a D-Bus method on a live bus and show every message and read (text or JSON)
   replay FILE:LINE  replay a finding's call on a live bus: the sequence and what a naive client would get
+  explain RULE-ID print a rule's documentation
 
 Run \`dbus-lint <command> --help\` for a command's options.
 
@@ -17,10 +19,17 @@ ${CHECK_USAGE}
 
 ${CALL_USAGE}
 
-${REPLAY_USAGE}`;
+${REPLAY_USAGE}
+
+${EXPLAIN_USAGE}`;
 
 /** Subcommands by name; `call` and `replay` join this table. */
-const COMMANDS: Record<string, Command> = { check: checkCommand, call: callCommand, replay: replayCommand };
+const COMMANDS: Record<string, Command> = {
+  check: checkCommand,
+  call: callCommand,
+  replay: replayCommand,
+  explain: explainCommand,
+};
 
 export async function main(argv: string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { PROJECT_URL, RULES, ruleDocsUrl, type Severity } from '../../core/src/index';
+import { FINGERPRINT_KEY, fingerprints, PROJECT_URL, RULES, ruleDocsUrl, type Severity } from '../../core/src/index';
 import type { CheckResult } from './check';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -12,26 +11,15 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
   hint: 'note',
 };
 
-/**
- * A fingerprint that survives unrelated edits: rule, file and the trimmed text of the flagged line,
- * plus the occurrence index among identical lines.
- */
-function fingerprint(ruleId: string, path: string, lineText: string, seen: Map<string, number>): string {
-  const hash = createHash('sha256').update(`${ruleId}\0${path}\0${lineText.trim()}`).digest('hex').slice(0, 32);
-  const occurrence = (seen.get(hash) ?? 0) + 1;
-  seen.set(hash, occurrence);
-  return `${hash}:${occurrence}`;
-}
-
 export function toSarif(result: CheckResult, toolVersion: string, cwd: string): object {
   const ruleIndex = new Map(RULES.map((rule, index) => [rule.id, index]));
   const results = result.files.flatMap((file) => {
-    const lines = file.text.split(/\r?\n/);
-    const seen = new Map<string, number>();
+    const prints = file.fingerprints ?? fingerprints(file.text, file.findings);
     // Unused suppressions are not results of a rule: they go to the invocation's notifications.
     return file.findings
-      .filter((f) => f.kind !== 'unused-suppression')
-      .map((f) => ({
+      .map((f, index) => ({ f, fingerprint: prints[index] }))
+      .filter(({ f }) => f.kind !== 'unused-suppression')
+      .map(({ f, fingerprint }) => ({
         ruleId: f.ruleId,
         ruleIndex: ruleIndex.get(f.ruleId),
         level: LEVEL[f.severity],
@@ -51,9 +39,9 @@ export function toSarif(result: CheckResult, toolVersion: string, cwd: string): 
             },
           },
         ],
-        partialFingerprints: {
-          'dbusLint/v1': fingerprint(f.ruleId, file.path, lines[f.range.start.line] ?? '', seen),
-        },
+        partialFingerprints: { [FINGERPRINT_KEY]: fingerprint },
+        // Against a baseline every reported result is new: the matched ones are left out.
+        ...(result.baselined !== undefined ? { baselineState: 'new' } : {}),
         ...(f.suppression ? { suppressions: [{ kind: 'inSource', justification: f.suppression.justification }] } : {}),
       }));
   });

@@ -1,6 +1,9 @@
 // Public surface of the analysis core, used by the LSP server, the CLI and the tests.
 export { Analyzer } from './analyze';
 export type { AnalysisDocument, AnalysisStats, DocumentChange } from './document';
+export { BaselineError, matchBaseline, parseBaseline, type BaselineCandidate, type BaselineEntry } from './baseline';
+export { FINGERPRINT_KEY, fingerprints } from './fingerprint';
+export { applyTextEdits, fixAllCandidate, offsetAt, planFixAll, type FixAllPlan } from './fixAll';
 export { textFacts, type FileFacts } from './facts';
 export type { GrammarSource } from './parser';
 export { mayMatter } from './prefilter';

@@ -1,2 +1,3 @@
 // What a Node host of the core (the LSP server, the CLI, tests, benches) needs from the disk.
 export * from './grammarFiles';
+export * from './baselineFile';

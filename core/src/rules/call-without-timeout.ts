@@ -141,6 +141,7 @@ export const callWithoutTimeout: Rule<'call-without-timeout'> = {
     'replace `Timeout::Infinite` (rustbus)',
     'race a dbus-next/dbus-native promise against a timer',
   ],
+  fixAll: true,
   proof: { naiveVerdict: false, faults: ['drop-reply', 'delay-reply'] },
   languages: ['rust', 'typescript', 'tsx', 'javascript'],
   mayApply: (file, language) => CHECKERS.some((c) => c.language === family(language) && c.applies(file)),

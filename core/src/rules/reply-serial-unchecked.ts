@@ -168,6 +168,7 @@ export const replySerialUnchecked: Rule<'reply-serial-unchecked'> = {
     'A method return (or error) is accepted because of its message type alone — "the first `MethodReturn` wins" — without comparing its `REPLY_SERIAL` header field to the serial of the call that was sent.',
   defaultSeverity: 'warning',
   quickFixes: [],
+  fixAll: false,
   proof: { naiveVerdict: true, faults: ['stale-reply'] },
   languages: ['rust', 'typescript', 'tsx', 'javascript'],
   mayApply: (file) => file.has(DBUS_EVIDENCE) && file.has(TYPE_WORDS),

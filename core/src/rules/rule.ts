@@ -62,6 +62,11 @@ export interface Rule<Id extends string = string> {
   quickFixes: readonly string[];
   /** Said in the docs header after the fixes, e.g. why there is none. */
   quickFixNote?: string;
+  /**
+   * Whether the rule's quick fixes need no choice by the user, so fix-all (`source.fixAll.dbusLint`,
+   * `dbus-lint check --fix`) applies them; a finding with more than one fix is left out all the same.
+   */
+  fixAll: boolean;
   /** How the replay and the fault bus show the bug live. */
   proof: {
     /** The replay's "what the flagged code would have received" verdict is this rule's bug (it is emphasised). */

@@ -517,6 +517,7 @@ export const singleReadReceive: Rule<'single-read-receive'> = {
   defaultSeverity: 'warning',
   quickFixes: [],
   quickFixNote: 'the fix is a framing loop; see below',
+  fixAll: false,
   proof: { naiveVerdict: true, faults: ['late-signal', 'split'] },
   languages: ['rust', 'typescript', 'tsx', 'javascript'],
   mayApply: (file, language) =>
