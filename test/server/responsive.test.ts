@@ -44,17 +44,26 @@ describe('language server under hostile documents', () => {
   });
   after(async () => client.shutdown());
 
+  /** Opens a slow document; `done` turns true when its diagnostics arrive. */
+  function openWatched(uri: string, text: string) {
+    const watched = {
+      done: false,
+      diagnostics: client
+        .diagnostics(uri, () => true, ANALYSIS_MS + 20_000)
+        .then((diagnostics) => {
+          watched.done = true;
+          return diagnostics;
+        }),
+      opened: client.open(uri, 'typescript', text),
+    };
+    return watched;
+  }
+
   for (const [name, text] of HOSTILE) {
     it(`answers hover and code actions on another document while it analyses ${name}`, async () => {
       const uri = pathToFileURL(join(REPO_ROOT, `hostile-${name.replace(/\W+/g, '-')}.ts`)).href;
-      let hostileDone = false;
-      const hostile = client
-        .diagnostics(uri, () => true, ANALYSIS_MS + 20_000)
-        .then((diagnostics) => {
-          hostileDone = true;
-          return diagnostics;
-        });
-      await client.open(uri, 'typescript', text);
+      const hostile = openWatched(uri, text);
+      await hostile.opened;
       const [finding] = await client.diagnostics(small);
       const started = performance.now();
       const hover = await client.connection.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', {
@@ -63,11 +72,11 @@ describe('language server under hostile documents', () => {
       });
       const actions = await client.codeActions(small, [finding]);
       const answeredMs = performance.now() - started;
-      const overlapped = !hostileDone;
+      const overlapped = !hostile.done;
       assert.match(hover?.contents.value ?? '', /call-without-timeout/);
       assert.ok(actions.length > 0);
       assert.ok(answeredMs < ANSWER_BOUND_MS, `hover and code action took ${answeredMs.toFixed(0)} ms`);
-      const diagnostics = await hostile;
+      const diagnostics = await hostile.diagnostics;
       assert.ok(diagnostics.length > 0, 'the hostile document got findings or a not-analysed diagnostic');
       if (name !== 'thousands of findings on long lines') {
         assert.deepEqual(
@@ -90,23 +99,17 @@ describe('language server under hostile documents', () => {
     const [name, text] = HOSTILE[0];
     const slow = pathToFileURL(join(REPO_ROOT, `slow-${name.replace(/\W+/g, '-')}.ts`)).href;
     const other = pathToFileURL(join(REPO_ROOT, 'opened-after.ts')).href;
-    let slowDone = false;
-    const slowDiagnostics = client
-      .diagnostics(slow, () => true, ANALYSIS_MS + 20_000)
-      .then((diagnostics) => {
-        slowDone = true;
-        return diagnostics;
-      });
-    await client.open(slow, 'typescript', text);
+    const slowOne = openWatched(slow, text);
+    await slowOne.opened;
     const started = performance.now();
     await client.open(other, 'typescript', SMALL);
     // Behind the slow one on its thread, the other document moves to a second thread (started now: its
     // start is inside the bound) and is answered while the slow one is still being analysed.
     const diagnostics = await client.diagnostics(other, (p) => p.diagnostics.length > 0, ANOTHER_FILE_BOUND_MS);
     const answeredMs = performance.now() - started;
-    assert.ok(!slowDone, 'the slow document was done first: this test needs a slower one');
+    assert.ok(!slowOne.done, 'the slow document was done first: this test needs a slower one');
     assert.equal(diagnostics[0].code, 'call-without-timeout');
     assert.ok(answeredMs < ANOTHER_FILE_BOUND_MS, `the other document took ${answeredMs.toFixed(0)} ms`);
-    await slowDiagnostics;
+    await slowOne.diagnostics;
   });
 });
