@@ -33,3 +33,26 @@ export interface InitializationOptions {
   /** True when the client registers REPLAY_CALL_COMMAND, so the server may offer "Replay this call on the bus". */
   replayCommand?: boolean;
 }
+
+/**
+ * Server-side command: applies every fix that needs no choice to a document (the fix-all plan), through
+ * `workspace/applyEdit`. Argument: FixAllRequest. Any LSP client can run it; VS Code's
+ * "D-Bus Lint: Fix All in File" does.
+ */
+export const APPLY_ALL_FIXES_COMMAND = 'dbusLint.applyAllFixes';
+
+/** Client-side command (the palette's "Fix All in File"): runs APPLY_ALL_FIXES_COMMAND on the active editor. */
+export const FIX_ALL_IN_FILE_COMMAND = 'dbusLint.fixAllInFile';
+
+/** The code action kind of fix all, for `"editor.codeActionsOnSave": {"source.fixAll.dbusLint": "explicit"}`. */
+export const FIX_ALL_KIND = 'source.fixAll.dbusLint';
+
+export interface FixAllRequest {
+  uri: string;
+  /** The version the caller saw; the fixes are made for the current one either way. */
+  version?: number;
+}
+
+export function isFixAllRequest(value: unknown): value is FixAllRequest {
+  return !!value && typeof value === 'object' && typeof (value as { uri?: unknown }).uri === 'string';
+}
