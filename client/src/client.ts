@@ -11,12 +11,16 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import {
+  APPLY_ALL_FIXES_COMMAND,
+  FIX_ALL_IN_FILE_COMMAND,
   REPLAY_CALL_COMMAND,
   STATUS_NOTIFICATION,
+  type FixAllRequest,
   type InitializationOptions,
   type ServerStatus,
 } from '../../protocol/src/index';
 import type { replayHandler } from './commands/replayCall';
+import { explicitSettings, settingKeys } from './settingsSection';
 import { createStatusItem, showStatus } from './statusItem';
 
 const DOCUMENT_SELECTOR = ['rust', 'typescript', 'typescriptreact', 'javascript', 'javascriptreact'].map(
@@ -74,6 +78,7 @@ export function activate(context: vscode.ExtensionContext, started: () => void):
       options: { execArgv: ['--nolazy', '--inspect=6011'] },
     },
   };
+  const keys = settingKeys(context.extension.packageJSON);
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
     outputChannel: output,
@@ -81,9 +86,25 @@ export function activate(context: vscode.ExtensionContext, started: () => void):
     synchronize: { configurationSection: 'dbusLint' },
     // replayCommand: this client registers dbusLint.replayCall, so the server may offer "Replay this call".
     initializationOptions: {
-      settings: vscode.workspace.getConfiguration('dbusLint'),
+      settings: explicitSettings(keys),
       replayCommand: true,
     } satisfies InitializationOptions,
+    middleware: {
+      workspace: {
+        // Only what the user set, so that dbus-lint.json decides the rest (./settingsSection.ts).
+        configuration: (params, token, next) =>
+          params.items.some((item) => item.section === 'dbusLint')
+            ? params.items.map((item) =>
+                item.section === 'dbusLint'
+                  ? explicitSettings(keys, item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined)
+                  : vscode.workspace.getConfiguration(
+                      item.section,
+                      item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined,
+                    ),
+              )
+            : next(params, token),
+      },
+    },
   };
   client = new LanguageClient('dbusLint', 'D-Bus Lint', serverOptions, clientOptions);
   context.subscriptions.push(
@@ -102,6 +123,16 @@ export function activate(context: vscode.ExtensionContext, started: () => void):
       await client?.restart();
     }),
     vscode.commands.registerCommand('dbusLint.showOutput', () => output.show(true)),
+    vscode.commands.registerCommand(FIX_ALL_IN_FILE_COMMAND, async () => {
+      const document = vscode.window.activeTextEditor?.document;
+      if (!document) {
+        void vscode.window.showInformationMessage('D-Bus Lint: open a Rust, TypeScript or JavaScript file to fix');
+        return;
+      }
+      const request: FixAllRequest = { uri: document.uri.toString(), version: document.version };
+      // The server's command, which the language client registered from the server's capabilities.
+      await vscode.commands.executeCommand(APPLY_ALL_FIXES_COMMAND, request);
+    }),
     registerReplayCommand(context, output),
   );
   // Not awaited: the spawn and the initialize handshake go on after activation returns; the status item

@@ -61,6 +61,7 @@ let supportsConfiguration = false;
 let supportsRelatedInformation = false;
 let supportsVersionedEdits = false;
 let supportsFileWatching = false;
+let supportsWorkspaceFolders = false;
 let clientCanReplay = false;
 let globalSettings: ServerSettings = DEFAULT_SETTINGS;
 const settingsByUri = new Map<string, Promise<ServerSettings>>();
@@ -90,6 +91,7 @@ connection.onInitialize((params): InitializeResult => {
   supportsRelatedInformation = !!capabilities.textDocument?.publishDiagnostics?.relatedInformation;
   supportsVersionedEdits = !!capabilities.workspace?.workspaceEdit?.documentChanges;
   supportsFileWatching = !!capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+  supportsWorkspaceFolders = !!capabilities.workspace?.workspaceFolders;
   workspaceFolders = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
   const initOptions = params.initializationOptions as InitializationOptions | undefined;
   globalSettings = parseSettings(initOptions?.settings);
@@ -116,12 +118,15 @@ connection.onInitialized(() => {
       watchers: [{ globPattern: '**/dbus-lint.json' }, { globPattern: '**/*.sarif' }],
     });
   }
-  connection.workspace.onDidChangeWorkspaceFolders((change) => {
-    const removed = new Set(change.removed.map((folder) => folder.uri));
-    workspaceFolders = [...workspaceFolders.filter((uri) => !removed.has(uri)), ...change.added.map((f) => f.uri)];
-    reloadProjects();
-  });
   loadProjects();
+  // vscode-languageserver throws on this registration when the client has no workspace folders.
+  if (supportsWorkspaceFolders) {
+    connection.workspace.onDidChangeWorkspaceFolders((change) => {
+      const removed = new Set(change.removed.map((folder) => folder.uri));
+      workspaceFolders = [...workspaceFolders.filter((uri) => !removed.has(uri)), ...change.added.map((f) => f.uri)];
+      reloadProjects();
+    });
+  }
   // Pay grammar loading before the first file arrives: the first parse is the slow one.
   void analysis.warmUp(warmUpLanguages[0] ?? 'rust').then(
     () => setStatus({ state: 'ready' }),
