@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FaultBusError } from './errors';
 
 const START_TIMEOUT_MS = 10_000;
 const STOP_TIMEOUT_MS = 5_000;
@@ -14,8 +15,6 @@ export interface PrivateDaemon {
   exited: Promise<string>;
   stop(): Promise<void>;
 }
-
-export class PrivateDaemonError extends Error {}
 
 export async function startPrivateDaemon(): Promise<PrivateDaemon> {
   const dir = mkdtempSync(join(tmpdir(), 'dbus-lint-private-bus-'));
@@ -31,7 +30,7 @@ export async function startPrivateDaemon(): Promise<PrivateDaemon> {
   });
   const address = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new PrivateDaemonError(`dbus-daemon printed no address within ${START_TIMEOUT_MS} ms: ${output}`)),
+      () => reject(new FaultBusError(`dbus-daemon printed no address within ${START_TIMEOUT_MS} ms: ${output}`)),
       START_TIMEOUT_MS,
     );
     const onData = (chunk: Buffer) => {
@@ -46,7 +45,7 @@ export async function startPrivateDaemon(): Promise<PrivateDaemon> {
     void exited.then((reason) => {
       clearTimeout(timer);
       reject(
-        new PrivateDaemonError(
+        new FaultBusError(
           `${reason} (--private needs dbus-daemon: apt-get install dbus-daemon, or use --session / --address)`,
         ),
       );

@@ -13,6 +13,7 @@ import {
   type Transport,
 } from '../../../wire/src/index';
 import { ClientLink, type Upstream } from './clientLink';
+import { FaultBusError } from './errors';
 import { faultSet } from './faultedStream';
 import { faultLabel, type Fault } from './faults';
 import { matchLabel, type CallMatch } from './match';
@@ -34,14 +35,6 @@ export interface FaultBusEvents {
   problem: [string];
   /** No program connection is open. */
   idle: [];
-}
-
-/** The fault bus could not start: the message says what to do. */
-export class FaultBusError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'FaultBusError';
-  }
 }
 
 const CONNECT_CHECK_TIMEOUT_MS = 5_000;
