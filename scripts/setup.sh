@@ -10,8 +10,9 @@ mode=${1:-all}
 
 if [[ $mode == all ]]; then
   # Debian packages: buses and peers for live tests, tshark for pcap checks, Chromium + Neovim for the
-  # real-editor tests, ripgrep + libkrb5-dev + pkg-config for installing code-server offline.
-  APT_PACKAGES=(dbus-daemon dbus-bin dbus-tests dbus-broker systemd libglib2.0-bin python3-minimal tshark chromium neovim ripgrep libkrb5-dev pkg-config)
+  # real-editor tests, ripgrep + libkrb5-dev + pkg-config for installing code-server offline, rustc (Debian's, 1.63)
+  # for the fault bus's proof matrix, which builds std-only Rust clients.
+  APT_PACKAGES=(dbus-daemon dbus-bin dbus-tests dbus-broker systemd libglib2.0-bin python3-minimal tshark chromium neovim ripgrep libkrb5-dev pkg-config rustc)
 
   missing=()
   for pkg in "${APT_PACKAGES[@]}"; do

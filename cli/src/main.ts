@@ -1,7 +1,9 @@
 import { callCommand, CALL_USAGE } from './callCommand';
 import { checkCommand, CHECK_USAGE } from './checkCommand';
 import { explainCommand, EXPLAIN_USAGE } from './explainCommand';
+import { proxyCommand, PROXY_USAGE } from './proxyCommand';
 import { replayCommand, REPLAY_USAGE } from './replayCommand';
+import { runCommand, RUN_USAGE } from './runCommand';
 import { UsageError, type Command, type Io } from './usage';
 import { VERSION } from '../../core/src/index';
 
@@ -11,6 +13,8 @@ Commands:
   check PATH...   analyse files and directories (text, json or SARIF output)
   call ...        call a D-Bus method on a live bus and show every message and read (text or JSON)
   replay FILE:LINE  replay a finding's call on a live bus: the sequence and what a naive client would get
+  proxy ...       the fault bus: a proxy in front of the bus that forces the orderings behind client bugs
+  run ... -- CMD  run a command N times through the fault bus: runs, passed, failed, hung, failing sequences
   explain RULE-ID print a rule's documentation
 
 Run \`dbus-lint <command> --help\` for a command's options.
@@ -21,6 +25,10 @@ ${CALL_USAGE}
 
 ${REPLAY_USAGE}
 
+${PROXY_USAGE}
+
+${RUN_USAGE}
+
 ${EXPLAIN_USAGE}`;
 
 /** Subcommands by name; `call` and `replay` join this table. */
@@ -28,6 +36,8 @@ const COMMANDS: Record<string, Command> = {
   check: checkCommand,
   call: callCommand,
   replay: replayCommand,
+  proxy: proxyCommand,
+  run: runCommand,
   explain: explainCommand,
 };
 

@@ -13,3 +13,4 @@ export * from './stress';
 export * from './transcript';
 export * from './webviewMessages';
 export * from './completeCall';
+export * from './faultBus/index';

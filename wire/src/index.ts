@@ -19,11 +19,21 @@ export {
   type IntrospectedMethod,
   type IntrospectedNode,
 } from './introspect';
-export { checkCallNames, decodeMessage, encodeMessage, MessageFlag, MessageType, type Message } from './message';
+export {
+  checkCallNames,
+  decodeHeader,
+  decodeMessage,
+  encodeMessage,
+  frameLength,
+  MessageFlag,
+  MessageType,
+  type Message,
+} from './message';
 export { isBusName, isInterfaceName, isMemberName, isObjectPath } from './names';
 export { requestName, serveObjects, type ExportedInterface, type ExportedMethod } from './objectServer';
 export { LOCAL_ERROR, outcomeOf, recordCall, type CallOutcome, type RecordCallOptions } from './recordCall';
-export { Recorder } from './recorder';
+export { Framer } from './framer';
+export { Recorder, recordedMessage } from './recorder';
 export type * from './recording';
 export { parseSignature, parseSingleType, isValidSignature, type TypeNode } from './signature';
 export { toJsonSafe, type Variant } from './values';

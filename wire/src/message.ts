@@ -147,8 +147,12 @@ const FIELD_SIGNATURES: Record<number, string> = {
   9: 'u',
 };
 
-/** Decodes one complete message (exactly `frame`). Throws ProtocolError on anything malformed. */
-export function decodeMessage(frame: Buffer): Message {
+/**
+ * Decodes the fixed header and header fields of one complete message (exactly `frame`), not its body:
+ * what a proxy needs to route and match a message it forwards untouched. `bodyStart` is the body's offset.
+ * Throws ProtocolError on anything malformed in the header.
+ */
+export function decodeHeader(frame: Buffer): { message: Message; bodyStart: number; bodyLength: number } {
   const total = frameLength(frame, 0);
   if (total !== frame.length) throw new ProtocolError(`message frame of ${frame.length} bytes, header says ${total}`);
   const littleEndian = frame[0] === 0x6c;
@@ -180,10 +184,18 @@ export function decodeMessage(frame: Buffer): Message {
     assignField(message, code, value);
   }
   if (fields.pos !== fieldsEnd) throw new ProtocolError('header fields overrun their declared length');
-  const body = new Reader(frame, 0, fieldsEnd, frame.length, littleEndian);
-  body.align(8);
-  if (frame.length - body.pos !== bodyLength) throw new ProtocolError('body length does not match the header');
+  const padding = new Reader(frame, 0, fieldsEnd, frame.length, littleEndian);
+  padding.align(8);
+  const bodyStart = padding.pos;
+  if (frame.length - bodyStart !== bodyLength) throw new ProtocolError('body length does not match the header');
   checkRequiredFields(message);
+  return { message, bodyStart, bodyLength };
+}
+
+/** Decodes one complete message (exactly `frame`). Throws ProtocolError on anything malformed. */
+export function decodeMessage(frame: Buffer): Message {
+  const { message, bodyStart, bodyLength } = decodeHeader(frame);
+  const body = new Reader(frame, 0, bodyStart, frame.length, frame[0] === 0x6c);
   const signature = message.signature ?? '';
   if (signature === '' && bodyLength > 0)
     throw new ProtocolError(`body of ${bodyLength} bytes without a SIGNATURE header field`);

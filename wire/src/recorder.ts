@@ -9,6 +9,31 @@ function round(ms: number): number {
   return Math.round(ms * 1000) / 1000;
 }
 
+/** A decoded message in the recording's JSON-safe shape. */
+export function recordedMessage(
+  direction: 'sent' | 'received',
+  message: Message,
+  size: number,
+  atMs: number,
+): RecordedMessage {
+  return {
+    direction,
+    type: typeName(message.type),
+    serial: message.serial,
+    replySerial: message.replySerial ?? null,
+    sender: message.sender ?? null,
+    destination: message.destination ?? null,
+    path: message.path ?? null,
+    interface: message.interface ?? null,
+    member: message.member ?? null,
+    errorName: message.errorName ?? null,
+    signature: message.signature || null,
+    body: toJsonSafe(message.body) as unknown[],
+    atMs,
+    size,
+  };
+}
+
 export class Recorder {
   private readonly origin = performance.now();
   readonly startedAt = new Date().toISOString();
@@ -27,22 +52,7 @@ export class Recorder {
 
   /** Records a message; returns its index. */
   message(direction: 'sent' | 'received', message: Message, bytes: Buffer, atMs = this.now()): number {
-    this.messages.push({
-      direction,
-      type: typeName(message.type),
-      serial: message.serial,
-      replySerial: message.replySerial ?? null,
-      sender: message.sender ?? null,
-      destination: message.destination ?? null,
-      path: message.path ?? null,
-      interface: message.interface ?? null,
-      member: message.member ?? null,
-      errorName: message.errorName ?? null,
-      signature: message.signature || null,
-      body: toJsonSafe(message.body) as unknown[],
-      atMs,
-      size: bytes.length,
-    });
+    this.messages.push(recordedMessage(direction, message, bytes.length, atMs));
     this.rawBytes.push(bytes);
     return this.messages.length - 1;
   }

@@ -24,6 +24,14 @@ export interface RecordedMessage {
   size: number;
   /** Present only when something about the message needs saying (a reply that came after its call timed out). */
   note?: string;
+  /** Present only in fault-bus recordings, on a message the proxy did not forward as it came. */
+  fault?: RecordedFault;
+}
+
+/** What the fault bus did to a message: which fault, and whether it made, held, delayed, dropped or cut it. */
+export interface RecordedFault {
+  name: string;
+  action: 'injected' | 'held' | 'delayed' | 'dropped' | 'split' | 'coalesced';
 }
 
 export interface RecordedRead {
