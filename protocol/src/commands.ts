@@ -32,6 +32,8 @@ export interface InitializationOptions {
   settings?: unknown;
   /** True when the client registers REPLAY_CALL_COMMAND, so the server may offer "Replay this call on the bus". */
   replayCommand?: boolean;
+  /** True when the client registers RUN_WITH_FAULTS_COMMAND, so the server may offer "Prove it with the fault bus". */
+  faultBusCommand?: boolean;
 }
 
 /**
@@ -55,4 +57,24 @@ export interface FixAllRequest {
 
 export function isFixAllRequest(value: unknown): value is FixAllRequest {
   return !!value && typeof value === 'object' && typeof (value as { uri?: unknown }).uri === 'string';
+}
+
+/** Client-side command (the VS Code extension registers it): runs a program against the fault bus. */
+export const RUN_WITH_FAULTS_COMMAND = 'dbusLint.runWithFaults';
+
+/** The argument of RUN_WITH_FAULTS_COMMAND from "Prove it with the fault bus": the faults to preselect. */
+export interface FaultRunRequest {
+  ruleId?: RuleId;
+  /** Fault kinds (`late-signal`, `split`, …) the rule's bug shows under. */
+  faults: string[];
+}
+
+export function isFaultRunRequest(value: unknown): value is FaultRunRequest {
+  if (!value || typeof value !== 'object') return false;
+  const { faults, ruleId } = value as { faults?: unknown; ruleId?: unknown };
+  return (
+    Array.isArray(faults) &&
+    faults.every((fault) => typeof fault === 'string') &&
+    (ruleId === undefined || typeof ruleId === 'string')
+  );
 }

@@ -63,6 +63,7 @@ let supportsVersionedEdits = false;
 let supportsFileWatching = false;
 let supportsWorkspaceFolders = false;
 let clientCanReplay = false;
+let clientCanRunFaults = false;
 let globalSettings: ServerSettings = DEFAULT_SETTINGS;
 const settingsByUri = new Map<string, Promise<ServerSettings>>();
 const pending = new Map<string, NodeJS.Timeout>();
@@ -96,6 +97,7 @@ connection.onInitialize((params): InitializeResult => {
   const initOptions = params.initializationOptions as InitializationOptions | undefined;
   globalSettings = parseSettings(initOptions?.settings);
   clientCanReplay = initOptions?.replayCommand === true;
+  clientCanRunFaults = initOptions?.faultBusCommand === true;
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -380,7 +382,7 @@ connection.onCodeAction(async (params) => {
     const action = state && fixAllAction(uri, state.version, fixable(state), supportsVersionedEdits);
     return action ? [action] : [];
   }
-  return codeActionsFor(uri, params.context.diagnostics, { replay: clientCanReplay });
+  return codeActionsFor(uri, params.context.diagnostics, { replay: clientCanReplay, faultBus: clientCanRunFaults });
 });
 
 connection.onExecuteCommand(async (params) => {
