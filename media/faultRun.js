@@ -30,14 +30,14 @@
     if (row.member) tr.dataset.member = String(row.member);
     if (row.replySerial !== null) tr.dataset.replySerial = String(row.replySerial);
     if (row.fault) tr.dataset.fault = String(row.fault);
-    cell(tr, String(row.connection));
     cell(tr, Number(row.atMs).toFixed(1), 'time');
-    cell(tr, row.io === null ? '' : `${row.direction === 'sent' ? 'write' : 'read'} ${row.io}`);
-    cell(tr, row.direction === 'sent' ? 'program → bus' : 'bus → program', 'direction');
+    cell(tr, row.io === null ? 'never read' : `${row.direction === 'sent' ? 'write' : 'read'} ${row.io}`);
+    cell(tr, row.direction === 'sent' ? '→ bus' : '→ program', 'direction');
     cell(tr, String(row.what), 'label');
+    cell(tr, row.fault ? String(row.fault) : '', 'fault');
     cell(tr, String(row.serial));
     cell(tr, row.replySerial === null ? '' : String(row.replySerial));
-    cell(tr, row.fault ? String(row.fault) : '', 'fault');
+    cell(tr, String(row.connection));
     return tr;
   }
 

@@ -123,7 +123,7 @@ export function renderFaultRunHtml(header: FaultRunHeader, resources: WebviewRes
 <h2 id="sequence-title">The program's D-Bus traffic, as it saw it</h2>
 <div class="sequence-scroll">
 <table id="live" aria-label="message sequence">
-<thead><tr><th scope="col">conn</th><th scope="col" class="time">ms</th><th scope="col">read / write</th><th scope="col">direction</th><th scope="col" class="label">message</th><th scope="col">serial</th><th scope="col">reply serial</th><th scope="col">fault bus</th></tr></thead>
+<thead><tr><th scope="col" class="time">ms</th><th scope="col">read / write</th><th scope="col">to</th><th scope="col" class="label">message</th><th scope="col">fault bus</th><th scope="col">serial</th><th scope="col">reply serial</th><th scope="col">connection</th></tr></thead>
 <tbody></tbody>
 </table>
 </div>

@@ -6,7 +6,15 @@ import { syntaxError } from '../support/edits';
 import { startDbusDaemon, startTestToolPeer } from '../support/privateBus';
 import { editorSuite, type Services } from './support/editorSuite';
 import { waitForContent } from './support/files';
-import { baseName, FLAGGED_RUST, FLAGGED_TS, REPLAY_PEER, YOUKI_STYLE, type ExpectedFinding } from './support/fixtures';
+import {
+  baseName,
+  FLAGGED_RUST,
+  FLAGGED_TS,
+  NAIVE_CLIENT,
+  REPLAY_PEER,
+  YOUKI_STYLE,
+  type ExpectedFinding,
+} from './support/fixtures';
 import { UI_TIMEOUT, type Workbench } from './support/workbench';
 
 /** Opens the file, waits for our squiggle and our Problems entry (source and rule code), screenshots both. */
@@ -158,6 +166,35 @@ editorSuite(
         await workbench.screenshot('replay-stress');
       },
     );
+
+    step(
+      '6 fault bus: from the finding, the naive client run under late-signal fails and the live view marks the held NameAcquired',
+      async ({ workbench }) => {
+        // One webview at a time: the replay's panel from step 4 goes.
+        await workbench.runCommand('View: Close All Editors');
+        await workbench.openFile(baseName(NAIVE_CLIENT.file));
+        await workbench.applyCodeAction(NAIVE_CLIENT.code, NAIVE_CLIENT.line, /Prove it with the fault bus/);
+        const command = `node ${NAIVE_CLIENT.file}`;
+        await workbench.acceptQuickInput('the program', { type: command, row: `Run: ${command}` });
+        // late-signal and split come checked from the rule: late-signal alone is youki's failure.
+        await workbench.acceptQuickInput('the faults', { row: 'late-signal', toggle: ['split'] });
+        await workbench.acceptQuickInput('the bus', { row: 'Session bus' });
+        const dialog = await workbench.dialog();
+        const shown = await dialog.innerText();
+        assert.match(shown, new RegExp(`Command: ${command}`), shown);
+        assert.match(shown, /Faults: late-signal$/m, shown);
+        await workbench.screenshot('fault-bus-confirm');
+        await dialog.getByRole('button', { name: 'Run', exact: true }).click();
+
+        const summary = workbench.webview('#summary[data-state="failed"]');
+        await summary.waitFor({ timeout: UI_TIMEOUT });
+        assert.match(await summary.innerText(), /^failed: exited 1 after .* under late-signal;/);
+        const held = workbench.webview('#live tr.is-fault[data-member="NameAcquired"]').first();
+        await held.waitFor({ timeout: UI_TIMEOUT });
+        assert.match(await held.innerText(), /late-signal: held/);
+        await workbench.screenshot('fault-bus-live-view');
+      },
+    );
   },
 );
 
@@ -176,6 +213,7 @@ editorSuite('restricted mode', { installVsix: true, trust: 'untrusted', readyWhe
     async ({ workbench }) => {
       const titles = await workbench.commandPaletteTitles('D-Bus Lint:', 'D-Bus Lint: Restart Server');
       assert.ok(!titles.some((title) => title.includes('Replay Call')), `palette: ${titles.join(' | ')}`);
+      assert.ok(!titles.some((title) => title.includes('Run with D-Bus Faults')), `palette: ${titles.join(' | ')}`);
       await workbench.openFile(baseName(FLAGGED_TS.file));
       await workbench.applyCodeAction(FLAGGED_TS.code, FLAGGED_TS.line, /Replay this call on the bus/);
       await workbench.notification(/off in Restricted Mode/);

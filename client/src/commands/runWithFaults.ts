@@ -59,15 +59,27 @@ async function confirm(program: ProgramChoice, upstream: UpstreamChoice, faults:
 /** A terminal that shows the program's output and the run's summary; closing it stops the program. */
 function programTerminal(title: string, onClose: () => void) {
   const written = new vscode.EventEmitter<string>();
+  // What is written before the terminal opens would be lost: it waits here until then.
+  let early: string[] | undefined = [];
   const pty: vscode.Pseudoterminal = {
     onDidWrite: written.event,
-    open: () => undefined,
+    open: () => {
+      for (const text of early ?? []) written.fire(text);
+      early = undefined;
+    },
     close: onClose,
   };
   const terminal = vscode.window.createTerminal({ name: title, pty });
   terminal.show(true);
-  // A terminal wants \r\n; the program's output has \n.
-  return { terminal, write: (text: string) => written.fire(text.replace(/\r?\n/g, '\r\n')) };
+  return {
+    terminal,
+    write: (text: string) => {
+      // A terminal wants \r\n; the program's output has \n.
+      const line = text.replace(/\r?\n/g, '\r\n');
+      if (early) early.push(line);
+      else written.fire(line);
+    },
+  };
 }
 
 async function runWithFaults(

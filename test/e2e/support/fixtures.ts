@@ -52,3 +52,10 @@ export const REPLAY_PEER = {
 
 /** Written by the in-host check of fix all on save (the dbus-next sample with two calls to bound). */
 export const FIX_ON_SAVE_FILE = 'ts/src/fixOnSave.ts';
+
+/** A hand-written client with youki's bug (one read after each call, the first message taken as the reply). */
+export const NAIVE_CLIENT = {
+  file: 'ts/src/naiveClient.cjs',
+  code: 'single-read-receive',
+  line: 80,
+};

@@ -197,6 +197,40 @@ export class Workbench {
     return this.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame').locator(selector);
   }
 
+  /**
+   * Waits for a command's own quick input titled `title` (a step of a multi-step pick), optionally types into
+   * it, waits for a row showing `row`, and accepts with Enter (in a multi-select pick Enter accepts what is
+   * checked; a click would toggle a row instead).
+   */
+  async acceptQuickInput(
+    title: string,
+    options: { type?: string; row: string | RegExp; toggle?: string[] },
+  ): Promise<void> {
+    const widget = this.page.locator('.quick-input-widget', {
+      has: this.page.locator('.quick-input-title', { hasText: title }),
+    });
+    await widget.waitFor({ timeout: UI_TIMEOUT });
+    if (options.type !== undefined) await widget.locator('input').first().fill(options.type);
+    await widget
+      .locator('.quick-input-list .monaco-list-row', { hasText: options.row })
+      .first()
+      .waitFor({ timeout: UI_TIMEOUT });
+    for (const label of options.toggle ?? []) {
+      // A multi-select row is a checkbox whose aria-label starts with the item's label.
+      const row = widget.locator(`.quick-input-list .monaco-list-row[role="checkbox"][aria-label^="${label},"]`);
+      const before = await row.getAttribute('aria-checked', { timeout: UI_TIMEOUT });
+      await row.locator('.monaco-checkbox').click();
+      await widget
+        .locator(
+          `.quick-input-list .monaco-list-row[aria-label^="${label},"][aria-checked="${before === 'true' ? 'false' : 'true'}"]`,
+        )
+        .waitFor({ timeout: UI_TIMEOUT });
+    }
+    await this.screenshot('quick-input');
+    await widget.locator('input').first().press('Enter');
+    await widget.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
+  }
+
   /** The modal dialog (e.g. a confirmation from `showWarningMessage({ modal: true })`), once shown. */
   async dialog(): Promise<Locator> {
     const dialog = this.page.locator('.monaco-dialog-box');
