@@ -113,12 +113,11 @@ export class FaultedStream {
 
   private faultedReply(frame: Buffer, reply: Message): void {
     if (this.faults.dropReply) {
-      this.log.message(
-        'received',
+      this.log.neverDelivered({
         frame,
-        { name: 'drop-reply', action: 'dropped' },
-        'swallowed by drop-reply: the program never got this reply',
-      );
+        fault: { name: 'drop-reply', action: 'dropped' },
+        note: 'swallowed by drop-reply: the program never got this reply',
+      });
       return;
     }
     const delayMs = this.faults.delayReplyMs;

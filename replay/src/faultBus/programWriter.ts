@@ -91,10 +91,7 @@ export class ProgramWriter {
         return;
       }
       this.steps.shift();
-      const completes = step.completes.map((message) =>
-        this.log.message('received', message.frame, message.fault, message.note),
-      );
-      this.log.programGot(step.bytes.length, completes);
+      this.log.programGot(step.bytes.length, null, step.completes);
       this.socket.write(step.bytes);
     }
   }
