@@ -2,7 +2,7 @@
 // Usage: node esbuild.mjs [--production] [--watch]
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { eagerModules } from './scripts/eagerModules.mjs';
 import { vscodeNamespace } from './scripts/vscodeNamespace.mjs';
@@ -55,7 +55,11 @@ const common = {
   minify: production,
   logLevel: 'warning',
   // web-tree-sitter's ESM build reads import.meta.url, which is empty in a CJS bundle: use its CJS build.
-  alias: { 'web-tree-sitter': require.resolve('web-tree-sitter') },
+  // jsonc-parser's `main` is a UMD build whose requires esbuild cannot follow: bundle its ES module build.
+  alias: {
+    'web-tree-sitter': require.resolve('web-tree-sitter'),
+    'jsonc-parser': join(dirname(require.resolve('jsonc-parser/package.json')), 'lib/esm/main.js'),
+  },
   plugins: [pureCore],
   define: { DBUS_LINT_VERSION: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },
 };

@@ -1,9 +1,18 @@
 // Writes what derives from the rule registry (core/src/rules/registry.ts): the per-rule severity settings and
-// the project URLs in package.json, the README's rules table, and each rule doc's header.
+// the project URLs in package.json, the README's rules table, each rule doc's header, and the JSON schema of
+// dbus-lint.json (contributed to VS Code through `jsonValidation`, so the editor completes and checks it).
 // `npm run generate` writes them; `npm run generate -- --check` (run by `npm test`) fails when one has drifted.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DOCS_BASE_URL, PROJECT_URL, RULES, ruleDocsPath, SEVERITY_SETTINGS } from '../core/src/index';
+import {
+  CONFIG_FILE_NAME,
+  DEFAULT_MAX_FILE_SIZE,
+  DOCS_BASE_URL,
+  PROJECT_URL,
+  RULES,
+  ruleDocsPath,
+  SEVERITY_SETTINGS,
+} from '../core/src/index';
 
 const check = process.argv.includes('--check');
 /** `--root DIR`: another copy of the files (the test's drift check); the repository by default. */
@@ -85,6 +94,57 @@ function docHeader(rule: (typeof RULES)[number]): string {
   ].join('\n');
 }
 
+/** The schema of dbus-lint.json; core/src/projectConfig.ts reads the same keys (a test holds them together). */
+function configSchema(): string {
+  const rules = Object.fromEntries(
+    RULES.map((rule) => [
+      rule.id,
+      {
+        enum: SEVERITY_SETTINGS,
+        default: rule.defaultSeverity,
+        markdownDescription: `${rule.title}: ${rule.summary} \`off\` disables the rule. [Docs](${DOCS_BASE_URL}${ruleDocsPath(rule.id)})`,
+      },
+    ]),
+  );
+  const schema = {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: `${PROJECT_URL}/raw/main/dbus-lint.schema.json`,
+    title: `dbus-lint configuration (${CONFIG_FILE_NAME})`,
+    description:
+      'Read by the dbus-lint CLI (in the working directory or a folder above) and by the language server (at the workspace root). Editor settings and CLI flags override it.',
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      $schema: { type: 'string' },
+      rules: {
+        type: 'object',
+        description: 'Severity per rule; a rule not named keeps its default.',
+        additionalProperties: false,
+        properties: rules,
+      },
+      ignore: {
+        type: 'array',
+        markdownDescription:
+          "Files not to analyse: globs relative to this file's folder, read as `.gitignore` reads them (`*` and `?` within a path segment, `**` across segments, a pattern without `/` matches a name at any depth, a folder ignores what is under it).",
+        items: { type: 'string', minLength: 1 },
+      },
+      baseline: {
+        type: 'string',
+        minLength: 1,
+        markdownDescription:
+          "A SARIF file written by `dbus-lint check --write-baseline FILE`, relative to this file's folder: findings in it are not reported.",
+      },
+      maxFileSize: {
+        type: 'integer',
+        minimum: 1,
+        default: DEFAULT_MAX_FILE_SIZE,
+        description: 'Files with more characters are not analysed; they get a notice saying so.',
+      },
+    },
+  };
+  return JSON.stringify(schema, null, 2) + '\n';
+}
+
 const DOC_START =
   '<!-- header: generated from the rule registry by `npm run generate`; edit the rule file, not this -->';
 const DOC_END = '<!-- end of header -->';
@@ -92,6 +152,7 @@ const DOC_END = '<!-- end of header -->';
 const outputs: [string, (text: string) => string][] = [
   ['package.json', packageJson],
   ['README.md', readme],
+  ['dbus-lint.schema.json', configSchema],
   ...RULES.map((rule): [string, (text: string) => string] => [
     ruleDocsPath(rule.id),
     (text) => between(text, ruleDocsPath(rule.id), DOC_START, DOC_END, docHeader(rule)),
@@ -101,7 +162,7 @@ const outputs: [string, (text: string) => string][] = [
 const stale: string[] = [];
 for (const [file, generate] of outputs) {
   const path = join(ROOT, file);
-  const before = readFileSync(path, 'utf8');
+  const before = existsSync(path) ? readFileSync(path, 'utf8') : '';
   const after = generate(before);
   if (after === before) continue;
   stale.push(file);

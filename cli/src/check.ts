@@ -25,6 +25,8 @@ export interface CheckOptions {
   grammarDir: string;
   /** Worker threads at most; 1 checks everything on the main thread. */
   jobs: number;
+  /** Files and folders met in the walk not to analyse (absolute paths): the config's "ignore". */
+  ignored?: (path: string) => boolean;
   /** Called after each file; the listener throttles what it prints. */
   onProgress?: (progress: CheckProgress) => void;
 }
@@ -60,7 +62,7 @@ export function displayPath(path: string, cwd: string): string {
 
 export async function runCheck(paths: string[], options: CheckOptions, cwd = process.cwd()): Promise<CheckResult> {
   const ioErrors: WalkProblem[] = [];
-  const walked = collectFiles(paths, ioErrors).map(({ path, size }, index) => ({
+  const walked = collectFiles(paths, ioErrors, options.ignored).map(({ path, size }, index) => ({
     index,
     file: path,
     path: displayPath(path, cwd),

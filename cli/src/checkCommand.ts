@@ -21,10 +21,11 @@ import { formatJson, formatText } from './format';
 import { toSarif } from './sarif';
 import { positiveInteger } from './options';
 import { progressLine } from './progress';
+import { readCheckConfig } from './projectConfig';
 import { UsageError, type Command } from './usage';
 
 export const CHECK_USAGE = `Usage: dbus-lint check [--format text|json|sarif] [--rule <id>=<severity>]... [--max-file-size N] [--max-analysis-ms N] [--jobs N] [--strict] [--explain] [--fix | --fix-dry-run]
-       [--baseline FILE.sarif] [--write-baseline FILE] PATH...
+       [--baseline FILE.sarif] [--write-baseline FILE] [--config FILE | --no-config] PATH...
 
 Analyses .rs .ts .tsx .mts .cts .js .mjs .cjs .jsx files (directories are walked; node_modules, target,
 .git and build output are skipped) and prints the findings.
@@ -40,6 +41,10 @@ Analyses .rs .ts .tsx .mts .cts .js .mjs .cjs .jsx files (directories are walked
   --baseline FILE.sarif      report only findings not in this earlier SARIF output (matched by rule and a
                              fingerprint of the flagged statement: line moves, reformats and renames keep it)
   --write-baseline FILE      also write every finding as SARIF to FILE, the baseline for later runs
+                             (the config's "baseline" is not applied on such a run)
+  --config FILE              read this config instead of the nearest dbus-lint.json (in the working
+                             directory or a folder above); flags override what it says
+  --no-config                read no dbus-lint.json
   --strict                   exit 2 when a file is skipped unanalysed (binary, over a cap, too deep)
   --jobs N                   worker threads at most (default: the available cores); a scan under
                              ${MIN_BYTES_PER_WORKER / 1024 / 1024} MB per worker runs on fewer, a small one on the main thread
@@ -76,6 +81,8 @@ export const checkCommand: Command = async (args, io) => {
       baseline: { type: 'string' },
       'write-baseline': { type: 'string' },
       'fix-dry-run': { type: 'boolean' },
+      config: { type: 'string' },
+      'no-config': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -89,12 +96,16 @@ export const checkCommand: Command = async (args, io) => {
   }
   if (values.fix && values['fix-dry-run']) throw new UsageError('choose one of --fix and --fix-dry-run');
   if (positionals.length === 0) throw new UsageError('check needs at least one PATH (a file or a directory)');
-  const severities = Object.fromEntries(values.rule.map(parseRuleOverride));
-  const maxFileSize = positiveInteger('--max-file-size', values['max-file-size']);
+  if (values.config !== undefined && values['no-config'])
+    throw new UsageError('choose one of --config and --no-config');
+  const project = readCheckConfig(io, { config: values.config, noConfig: values['no-config'] });
+  const severities = { ...project.config.rules, ...Object.fromEntries(values.rule.map(parseRuleOverride)) };
+  const maxFileSize = positiveInteger('--max-file-size', values['max-file-size']) ?? project.config.maxFileSize;
   const maxAnalysisMs = positiveInteger('--max-analysis-ms', values['max-analysis-ms']);
 
   // Read before the scan, so a bad baseline fails fast.
-  const baselineFile = values.baseline;
+  // The config's baseline is not read on a run that writes one: that run starts it (again) from all findings.
+  const baselineFile = values.baseline ?? (values['write-baseline'] === undefined ? project.baseline : undefined);
   const baseline =
     baselineFile !== undefined ? readBaselineFile(resolve(io.cwd, baselineFile), baselineFile) : undefined;
   const jobs = positiveInteger('--jobs', values.jobs) ?? availableParallelism();
@@ -106,6 +117,7 @@ export const checkCommand: Command = async (args, io) => {
       analyze: { severities, maxFileSize, maxAnalysisMs },
       grammarDir: defaultGrammarDir(),
       jobs,
+      ignored: project.ignored,
       onProgress: (p) => progress.update(p),
     },
     io.cwd,

@@ -17,12 +17,16 @@ export interface WalkProblem {
 }
 
 /**
- * Expands PATH arguments into analysable files. A file named explicitly is kept even with an unknown
+ * Expands PATH arguments into analysable files, leaving out what `ignored` says (the config's "ignore"). A file named explicitly is kept even with an unknown
  * extension only if its extension is analysable; unreadable entries become problems, not crashes.
  * Synchronous: a workspace has tens of thousands of entries, and a promise per stat made the walk
  * cost as much as reading every file.
  */
-export function collectFiles(paths: string[], problems: WalkProblem[]): WalkedFile[] {
+export function collectFiles(
+  paths: string[],
+  problems: WalkProblem[],
+  ignored: (path: string) => boolean = () => false,
+): WalkedFile[] {
   const files: WalkedFile[] = [];
   function visit(path: string, explicit: boolean): void {
     let info: Stats;
@@ -32,6 +36,8 @@ export function collectFiles(paths: string[], problems: WalkProblem[]): WalkedFi
       problems.push({ path, message: describeIoError(error) });
       return;
     }
+    // A path named on the command line is checked even when the config ignores it, as a skipped folder is.
+    if (!explicit && ignored(path)) return;
     if (info.isDirectory()) {
       if (!explicit && SKIPPED_DIRS.has(path.split('/').pop() ?? '')) return;
       let entries: Dirent[];

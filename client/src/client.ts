@@ -11,12 +11,17 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import {
+  APPLY_ALL_FIXES_COMMAND,
+  FIX_ALL_IN_FILE_COMMAND,
   REPLAY_CALL_COMMAND,
+  RUN_WITH_FAULTS_COMMAND,
   STATUS_NOTIFICATION,
+  type FixAllRequest,
   type InitializationOptions,
   type ServerStatus,
 } from '../../protocol/src/index';
-import type { replayHandler } from './commands/replayCall';
+import type { faultRunHandler, replayHandler } from './commands/replayCall';
+import { explicitSettings, settingKeys } from './settingsSection';
 import { createStatusItem, showStatus } from './statusItem';
 
 const DOCUMENT_SELECTOR = ['rust', 'typescript', 'typescriptreact', 'javascript', 'javascriptreact'].map(
@@ -25,21 +30,32 @@ const DOCUMENT_SELECTOR = ['rust', 'typescript', 'typescriptreact', 'javascript'
 
 let client: LanguageClient | undefined;
 
+/** dist/replay.js: the D-Bus client, the replay and the fault bus, loaded on the first command that needs them. */
+interface LiveBundle {
+  replayHandler: typeof replayHandler;
+  faultRunHandler: typeof faultRunHandler;
+}
+
 /**
- * "Replay Call…" is registered now and its code (the D-Bus client, the webview) loaded from its own bundle,
- * dist/replay.js, on first use: most sessions never replay, and every session activates.
+ * "Replay Call…" and "Run with D-Bus Faults…" are registered now and their code (the D-Bus client, the
+ * webviews) loaded from its own bundle, dist/replay.js, on first use: most sessions never use them, and every
+ * session activates.
  */
-function registerReplayCommand(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): vscode.Disposable {
-  let handler: ReturnType<typeof replayHandler> | undefined;
-  return vscode.commands.registerCommand(REPLAY_CALL_COMMAND, (argument: unknown) => {
-    if (!handler) {
-      // A require of our own sibling bundle at run time, not a module import: esbuild must leave it alone.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const replay = require(context.asAbsolutePath('dist/replay.js')) as { replayHandler: typeof replayHandler };
-      handler = replay.replayHandler(context, output);
-    }
-    return handler(argument);
-  });
+function registerLiveCommands(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): vscode.Disposable[] {
+  let bundle: LiveBundle | undefined;
+  // A require of our own sibling bundle at run time, not a module import: esbuild must leave it alone.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const load = () => (bundle ??= require(context.asAbsolutePath('dist/replay.js')) as LiveBundle);
+  let replay: ReturnType<typeof replayHandler> | undefined;
+  let faults: ReturnType<typeof faultRunHandler> | undefined;
+  return [
+    vscode.commands.registerCommand(REPLAY_CALL_COMMAND, (argument: unknown) =>
+      (replay ??= load().replayHandler(context, output))(argument),
+    ),
+    vscode.commands.registerCommand(RUN_WITH_FAULTS_COMMAND, (argument: unknown) =>
+      (faults ??= load().faultRunHandler(context, output))(argument),
+    ),
+  ];
 }
 
 /** The user learns that the server is not running, why (the output), and gets the way out. */
@@ -74,16 +90,35 @@ export function activate(context: vscode.ExtensionContext, started: () => void):
       options: { execArgv: ['--nolazy', '--inspect=6011'] },
     },
   };
+  const keys = settingKeys(context.extension.packageJSON);
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
     outputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     synchronize: { configurationSection: 'dbusLint' },
-    // replayCommand: this client registers dbusLint.replayCall, so the server may offer "Replay this call".
+    // This client registers dbusLint.replayCall and dbusLint.runWithFaults, so the server may offer
+    // "Replay this call" and "Prove it with the fault bus".
     initializationOptions: {
-      settings: vscode.workspace.getConfiguration('dbusLint'),
+      settings: explicitSettings(keys),
       replayCommand: true,
+      faultBusCommand: true,
     } satisfies InitializationOptions,
+    middleware: {
+      workspace: {
+        // Only what the user set, so that dbus-lint.json decides the rest (./settingsSection.ts).
+        configuration: (params, token, next) =>
+          params.items.some((item) => item.section === 'dbusLint')
+            ? params.items.map((item) =>
+                item.section === 'dbusLint'
+                  ? explicitSettings(keys, item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined)
+                  : vscode.workspace.getConfiguration(
+                      item.section,
+                      item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined,
+                    ),
+              )
+            : next(params, token),
+      },
+    },
   };
   client = new LanguageClient('dbusLint', 'D-Bus Lint', serverOptions, clientOptions);
   context.subscriptions.push(
@@ -102,7 +137,17 @@ export function activate(context: vscode.ExtensionContext, started: () => void):
       await client?.restart();
     }),
     vscode.commands.registerCommand('dbusLint.showOutput', () => output.show(true)),
-    registerReplayCommand(context, output),
+    vscode.commands.registerCommand(FIX_ALL_IN_FILE_COMMAND, async () => {
+      const document = vscode.window.activeTextEditor?.document;
+      if (!document) {
+        void vscode.window.showInformationMessage('D-Bus Lint: open a Rust, TypeScript or JavaScript file to fix');
+        return;
+      }
+      const request: FixAllRequest = { uri: document.uri.toString(), version: document.version };
+      // The server's command, which the language client registered from the server's capabilities.
+      await vscode.commands.executeCommand(APPLY_ALL_FIXES_COMMAND, request);
+    }),
+    ...registerLiveCommands(context, output),
   );
   // Not awaited: the spawn and the initialize handshake go on after activation returns; the status item
   // says "starting" until the server reports, and a failure still reaches the user.

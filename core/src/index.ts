@@ -21,3 +21,12 @@ export {
 export type { ProofFault } from './rules/rule';
 export * from './types';
 export { VERSION } from './version';
+export { ignoreMatcher } from './glob';
+export {
+  CONFIG_FILE_NAME,
+  CONFIG_KEYS,
+  parseProjectConfig,
+  type ConfigProblem,
+  type ParsedConfig,
+  type ProjectConfig,
+} from './projectConfig';

@@ -1,3 +1,4 @@
 // What a Node host of the core (the LSP server, the CLI, tests, benches) needs from the disk.
 export * from './grammarFiles';
 export * from './baselineFile';
+export * from './configFile';

@@ -32,4 +32,49 @@ export interface InitializationOptions {
   settings?: unknown;
   /** True when the client registers REPLAY_CALL_COMMAND, so the server may offer "Replay this call on the bus". */
   replayCommand?: boolean;
+  /** True when the client registers RUN_WITH_FAULTS_COMMAND, so the server may offer "Prove it with the fault bus". */
+  faultBusCommand?: boolean;
+}
+
+/**
+ * Server-side command: applies every fix that needs no choice to a document (the fix-all plan), through
+ * `workspace/applyEdit`. Argument: FixAllRequest. Any LSP client can run it; VS Code's
+ * "D-Bus Lint: Fix All in File" does.
+ */
+export const APPLY_ALL_FIXES_COMMAND = 'dbusLint.applyAllFixes';
+
+/** Client-side command (the palette's "Fix All in File"): runs APPLY_ALL_FIXES_COMMAND on the active editor. */
+export const FIX_ALL_IN_FILE_COMMAND = 'dbusLint.fixAllInFile';
+
+/** The code action kind of fix all, for `"editor.codeActionsOnSave": {"source.fixAll.dbusLint": "explicit"}`. */
+export const FIX_ALL_KIND = 'source.fixAll.dbusLint';
+
+export interface FixAllRequest {
+  uri: string;
+  /** The version the caller saw; the fixes are made for the current one either way. */
+  version?: number;
+}
+
+export function isFixAllRequest(value: unknown): value is FixAllRequest {
+  return !!value && typeof value === 'object' && typeof (value as { uri?: unknown }).uri === 'string';
+}
+
+/** Client-side command (the VS Code extension registers it): runs a program against the fault bus. */
+export const RUN_WITH_FAULTS_COMMAND = 'dbusLint.runWithFaults';
+
+/** The argument of RUN_WITH_FAULTS_COMMAND from "Prove it with the fault bus": the faults to preselect. */
+export interface FaultRunRequest {
+  ruleId?: RuleId;
+  /** Fault kinds (`late-signal`, `split`, …) the rule's bug shows under. */
+  faults: string[];
+}
+
+export function isFaultRunRequest(value: unknown): value is FaultRunRequest {
+  if (!value || typeof value !== 'object') return false;
+  const { faults, ruleId } = value as { faults?: unknown; ruleId?: unknown };
+  return (
+    Array.isArray(faults) &&
+    faults.every((fault) => typeof fault === 'string') &&
+    (ruleId === undefined || typeof ruleId === 'string')
+  );
 }

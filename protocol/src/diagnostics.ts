@@ -11,6 +11,9 @@ export const NOT_ANALYSED_CODE = 'not-analysed';
 /** The code of the diagnostic saying a file has more findings than the editor is shown. */
 export const MORE_FINDINGS_CODE = 'more-findings';
 
+/** The code of a problem in dbus-lint.json, published on that file. */
+export const CONFIG_PROBLEM_CODE = 'invalid-config';
+
 /** What a diagnostic carries in `data`, so code actions and the replay never re-parse the file. */
 export interface DiagnosticData {
   ruleId: Finding['ruleId'];

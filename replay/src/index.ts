@@ -14,3 +14,4 @@ export * from './transcript';
 export * from './webviewMessages';
 export * from './completeCall';
 export * from './faultBus/index';
+export * from './faultRunView';

@@ -2,11 +2,15 @@
 import {
   createConnection,
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  MessageType,
   ProposedFeatures,
+  ShowMessageNotification,
   TextDocumentSyncKind,
   type InitializeResult,
 } from 'vscode-languageserver/node';
-import { languageForLspId, VERSION, type DocumentChange, type Finding } from '../../core/src/index';
+import { BaselineError, languageForLspId, VERSION, type DocumentChange } from '../../core/src/index';
+import { pathToFileURL } from 'node:url';
 import { defaultGrammarDir, localDocsDir as findLocalDocs } from '../../host/src/index';
 import { codeActionsFor, documentationTarget } from './lsp/codeActions';
 import { OpenDocuments, type OpenDocument } from './lsp/documents';
@@ -15,8 +19,15 @@ import { hoverAt } from './lsp/hover';
 import { warmUpFromArgv } from './lsp/warmUpArgs';
 import { stdioTransport } from './lsp/transport';
 import { moreFindingsDiagnostic, notAnalysedDiagnostic, toDiagnostic } from './lsp/diagnostics';
-import { DEFAULT_SETTINGS, parseSettings, type ServerSettings } from './lsp/settings';
+import { analysisOptions, DEFAULT_SETTINGS, parseSettings, type ServerSettings } from './lsp/settings';
+import { baselinedFlags } from './lsp/baselined';
+import { asksForFixAll, fixAllAction, fixAllEdit } from './lsp/fixAll';
+import { PublishedFindings, type Published } from './lsp/published';
+import { configDiagnostics, ProjectConfigs } from './lsp/projectConfigs';
 import {
+  APPLY_ALL_FIXES_COMMAND,
+  FIX_ALL_KIND,
+  isFixAllRequest,
   SHOW_DOCUMENTATION_COMMAND,
   STATUS_NOTIFICATION,
   type InitializationOptions,
@@ -36,12 +47,23 @@ const analysis = new AnalysisPool({ grammarDir: defaultGrammarDir(), warmUp: war
   process.exit(1);
 });
 const localDocsDir = findLocalDocs();
-/** The last published findings per document, for hovers. */
-const lastFindings = new Map<string, Finding[]>();
+/** The last published findings per document, for hovers and fix all. */
+const published = new PublishedFindings();
+/** Each workspace folder's dbus-lint.json and baseline. */
+const projects = new ProjectConfigs();
+let workspaceFolders: string[] = [];
+/** Config files whose problems are shown, so a fixed one is cleared. */
+let configProblemUris = new Set<string>();
+/** Baseline problems already shown to the user: each once, not on every keystroke. */
+const baselineWarnings = new Set<string>();
 
 let supportsConfiguration = false;
 let supportsRelatedInformation = false;
+let supportsVersionedEdits = false;
+let supportsFileWatching = false;
+let supportsWorkspaceFolders = false;
 let clientCanReplay = false;
+let clientCanRunFaults = false;
 let globalSettings: ServerSettings = DEFAULT_SETTINGS;
 const settingsByUri = new Map<string, Promise<ServerSettings>>();
 const pending = new Map<string, NodeJS.Timeout>();
@@ -56,6 +78,8 @@ const status: ServerStatus = { state: 'starting', filesAnalysed: 0, treesHeld: 0
  * the debounce, so a burst of them costs one pass.
  */
 const IMMEDIATE_EDIT_CHARS = 256;
+/** How long fix all (on save, or the command) waits for the analysis of the current text. */
+const FIX_ALL_WAIT_MS = 5000;
 /**
  * An analysis still unanswered after this long, behind another document's analysis on the same thread, moves
  * to a free thread (./worker/analysisPool.ts): a slow file must not hold up the others' diagnostics.
@@ -66,15 +90,21 @@ connection.onInitialize((params): InitializeResult => {
   const capabilities = params.capabilities;
   supportsConfiguration = !!capabilities.workspace?.configuration;
   supportsRelatedInformation = !!capabilities.textDocument?.publishDiagnostics?.relatedInformation;
+  supportsVersionedEdits = !!capabilities.workspace?.workspaceEdit?.documentChanges;
+  supportsFileWatching = !!capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+  supportsWorkspaceFolders = !!capabilities.workspace?.workspaceFolders;
+  workspaceFolders = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
   const initOptions = params.initializationOptions as InitializationOptions | undefined;
   globalSettings = parseSettings(initOptions?.settings);
   clientCanReplay = initOptions?.replayCommand === true;
+  clientCanRunFaults = initOptions?.faultBusCommand === true;
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
-      codeActionProvider: { codeActionKinds: ['quickfix'] },
+      codeActionProvider: { codeActionKinds: ['quickfix', FIX_ALL_KIND] },
       hoverProvider: true,
-      executeCommandProvider: { commands: [SHOW_DOCUMENTATION_COMMAND] },
+      executeCommandProvider: { commands: [SHOW_DOCUMENTATION_COMMAND, APPLY_ALL_FIXES_COMMAND] },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
     serverInfo: { name: 'dbus-lint', version: VERSION },
   };
@@ -83,6 +113,21 @@ connection.onInitialize((params): InitializeResult => {
 connection.onInitialized(() => {
   if (supportsConfiguration) {
     void connection.client.register(DidChangeConfigurationNotification.type, { section: 'dbusLint' });
+  }
+  if (supportsFileWatching) {
+    // dbus-lint.json and baselines are read from disk: their changes come from the client's watcher.
+    void connection.client.register(DidChangeWatchedFilesNotification.type, {
+      watchers: [{ globPattern: '**/dbus-lint.json' }, { globPattern: '**/*.sarif' }],
+    });
+  }
+  loadProjects();
+  // vscode-languageserver throws on this registration when the client has no workspace folders.
+  if (supportsWorkspaceFolders) {
+    connection.workspace.onDidChangeWorkspaceFolders((change) => {
+      const removed = new Set(change.removed.map((folder) => folder.uri));
+      workspaceFolders = [...workspaceFolders.filter((uri) => !removed.has(uri)), ...change.added.map((f) => f.uri)];
+      reloadProjects();
+    });
   }
   // Pay grammar loading before the first file arrives: the first parse is the slow one.
   void analysis.warmUp(warmUpLanguages[0] ?? 'rust').then(
@@ -94,6 +139,32 @@ connection.onInitialized(() => {
 function setStatus(change: Partial<ServerStatus>): void {
   Object.assign(status, change);
   void connection.sendNotification(STATUS_NOTIFICATION, status);
+}
+
+/** Reads the workspace folders' dbus-lint.json (again) and shows their problems on each config file. */
+function loadProjects(): void {
+  const shown = new Set<string>();
+  for (const folder of projects.load(workspaceFolders)) {
+    if (!folder.loaded) continue;
+    const uri = pathToFileURL(folder.loaded.path).href;
+    const diagnostics = configDiagnostics(folder.loaded);
+    if (diagnostics.length > 0) {
+      shown.add(uri);
+      connection.console.warn(`${folder.loaded.path}: ${folder.loaded.problems.map((p) => p.message).join('; ')}`);
+    }
+    if (diagnostics.length > 0 || configProblemUris.has(uri)) void connection.sendDiagnostics({ uri, diagnostics });
+  }
+  for (const uri of configProblemUris) {
+    if (!shown.has(uri) && !projects.configUris().includes(uri))
+      void connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+  configProblemUris = shown;
+  baselineWarnings.clear();
+}
+
+function reloadProjects(): void {
+  loadProjects();
+  revalidateAll();
 }
 
 function settingsFor(uri: string): Promise<ServerSettings> {
@@ -115,15 +186,20 @@ async function validate(uri: string): Promise<void> {
   const settings = await settingsFor(uri);
   // Closed (or reopened) while the settings came: the newer document's own run publishes.
   if (documents.get(uri) !== document) return;
-  const options = {
-    severities: settings.severities,
-    maxFileSize: settings.maxFileSize,
-    maxParseMs: settings.maxParseMs,
-    maxAnalysisMs: settings.maxAnalysisMs,
-  };
   const version = document.text.version;
   // New settings reset `published` (revalidateAll), so an unchanged version with the same settings is done.
   if (document.published === version) return;
+  if (projects.isIgnored(uri)) {
+    // The project's dbus-lint.json ignores this file, as `dbus-lint check` does.
+    document.published = version;
+    published.set(uri, { version, findings: [], baselined: [] });
+    void connection.sendDiagnostics({ uri, version, diagnostics: [] });
+    return;
+  }
+  const options = analysisOptions(settings, projects.forDocument(uri)?.loaded?.config);
+  const baseline = projects.baselineFor(uri, settings.baseline);
+  // Fingerprints are of the text the findings are for; edits may come while the analysis runs.
+  const analysedText = baseline && !(baseline instanceof BaselineError) ? document.text.getText() : undefined;
   const started = performance.now();
   const sentText = document.kept === 0;
   const ticket = ++lastTicket;
@@ -153,16 +229,30 @@ async function validate(uri: string): Promise<void> {
       ? `dbus-lint: ${result.error.message}`
       : `dbus-lint: file not analysed: ${result.error.message}`;
     document.published = version;
+    published.set(uri, { version, findings: [], baselined: [] });
     connection.console.warn(`${uri}: ${reason}`);
     void connection.sendDiagnostics({ uri, version, diagnostics: [notAnalysedDiagnostic(reason)] });
     setStatus({ message: reason, lastFile: uri, treesHeld: documents.treesHeld });
     return;
   }
-  const { findings: shown, total, incremental } = result;
+  const { total, incremental } = result;
+  let { findings: shown } = result;
   document.published = version;
-  lastFindings.set(uri, shown);
-  const diagnostics = shown.map((finding) => toDiagnostic(finding, uri, supportsRelatedInformation));
-  if (total > shown.length) diagnostics.unshift(moreFindingsDiagnostic(shown.length, total));
+  if (baseline instanceof BaselineError) warnBaselineOnce(baseline.message);
+  const state = baseline instanceof BaselineError ? undefined : baseline;
+  let baselined =
+    state && analysedText !== undefined
+      ? baselinedFlags(analysedText, shown, state.entries, projects.relativePath(uri))
+      : shown.map(() => false);
+  if (settings.baselinedFindings === 'hide') {
+    shown = shown.filter((_, index) => !baselined[index]);
+    baselined = shown.map(() => false);
+  }
+  published.set(uri, { version, findings: shown, baselined });
+  const diagnostics = shown.map((finding, index) =>
+    toDiagnostic(finding, uri, supportsRelatedInformation, baselined[index] ? state?.shownAs : undefined),
+  );
+  if (total > result.findings.length) diagnostics.unshift(moreFindingsDiagnostic(result.findings.length, total));
   void connection.sendDiagnostics({ uri, version, diagnostics });
   setStatus({
     state: 'ready',
@@ -173,6 +263,35 @@ async function validate(uri: string): Promise<void> {
     treesHeld: documents.treesHeld,
     message: undefined,
   });
+}
+
+/** A message for the user that needs no answer (window/showMessage: every client shows it). */
+function tell(type: MessageType, message: string): void {
+  void connection.sendNotification(ShowMessageNotification.type, { type, message });
+}
+
+function warnBaselineOnce(message: string): void {
+  if (baselineWarnings.has(message)) return;
+  baselineWarnings.add(message);
+  connection.console.warn(message);
+  tell(MessageType.Warning, `D-Bus Lint: ${message}. Findings are shown without a baseline.`);
+}
+
+/** The published findings of the document's current text, analysing it now if that is still to come. */
+async function currentFindings(uri: string): Promise<Published | undefined> {
+  const document = documents.get(uri);
+  if (!document) return undefined;
+  if (pending.has(uri)) {
+    clearTimeout(pending.get(uri));
+    pending.delete(uri);
+    void validate(uri);
+  }
+  return published.waitFor(uri, document.text.version, FIX_ALL_WAIT_MS);
+}
+
+/** The findings fix all may change: the ones shown as problems, not those the baseline holds. */
+function fixable(state: Published) {
+  return state.findings.filter((_, index) => !state.baselined[index]);
 }
 
 function schedule(uri: string, delayMs: number): void {
@@ -230,7 +349,7 @@ connection.onDidCloseTextDocument(({ textDocument }) => {
   documents.close(uri);
   analysis.drop(uri);
   latestRequest.delete(uri);
-  lastFindings.delete(uri);
+  published.delete(uri);
   settingsByUri.delete(uri);
   void connection.sendDiagnostics({ uri, diagnostics: [] });
   setStatus({ treesHeld: documents.treesHeld });
@@ -241,16 +360,56 @@ connection.onDidChangeConfiguration((change) => {
   if (!supportsConfiguration) {
     globalSettings = parseSettings((change.settings as { dbusLint?: unknown } | undefined)?.dbusLint);
   }
+  // A baseline named by the settings may be another file now.
+  loadProjects();
   revalidateAll();
 });
 
-connection.onHover((params) => hoverAt(lastFindings.get(params.textDocument.uri) ?? [], params.position));
+connection.onDidChangeWatchedFiles(({ changes }) => {
+  if (changes.some((change) => change.uri.endsWith('/dbus-lint.json') || projects.concerns(change.uri)))
+    reloadProjects();
+});
 
-connection.onCodeAction((params) =>
-  codeActionsFor(params.textDocument.uri, params.context.diagnostics, { replay: clientCanReplay }),
-);
+connection.onHover((params) => {
+  const state = published.get(params.textDocument.uri);
+  return state ? hoverAt(state.findings, state.baselined, params.position) : null;
+});
+
+connection.onCodeAction(async (params) => {
+  const { uri } = params.textDocument;
+  if (asksForFixAll(params.context.only)) {
+    const state = await currentFindings(uri);
+    const action = state && fixAllAction(uri, state.version, fixable(state), supportsVersionedEdits);
+    return action ? [action] : [];
+  }
+  return codeActionsFor(uri, params.context.diagnostics, { replay: clientCanReplay, faultBus: clientCanRunFaults });
+});
 
 connection.onExecuteCommand(async (params) => {
+  if (params.command === APPLY_ALL_FIXES_COMMAND) {
+    const request: unknown = params.arguments?.[0];
+    if (!isFixAllRequest(request)) return;
+    const state = await currentFindings(request.uri);
+    if (!state) {
+      tell(
+        MessageType.Warning,
+        'D-Bus Lint: fix all found no analysis of this file (is it open, and a Rust, TypeScript or JavaScript file?)',
+      );
+      return;
+    }
+    const planned = fixAllEdit(request.uri, state.version, fixable(state), supportsVersionedEdits);
+    if (!planned) {
+      tell(MessageType.Info, 'D-Bus Lint: nothing in this file has a fix that fix all applies');
+      return;
+    }
+    const applied = await connection.workspace.applyEdit({ label: 'dbus-lint: fix all', edit: planned.edit });
+    if (!applied.applied)
+      tell(
+        MessageType.Warning,
+        `D-Bus Lint: the editor did not apply the fixes (${applied.failureReason ?? 'the file changed meanwhile'}); run the command again`,
+      );
+    return;
+  }
   if (params.command !== SHOW_DOCUMENTATION_COMMAND) return;
   const target = documentationTarget(params.arguments?.[0], localDocsDir);
   if (target) await connection.window.showDocument({ ...target, takeFocus: true });

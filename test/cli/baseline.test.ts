@@ -5,19 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { FINGERPRINT_KEY } from '../../core/src/index';
 import { runCli } from '../support/cli';
-
-const SOURCE = `import dbus from 'dbus-next';
-
-const bus = dbus.systemBus();
-
-export async function state(): Promise<number> {
-  const obj = await bus.getProxyObject('org.freedesktop.NetworkManager', '/org/freedesktop/NetworkManager');
-  const nm = obj.getInterface('org.freedesktop.NetworkManager');
-  const value = (await nm.state()) as number;
-  await nm.CheckConnectivity();
-  return value;
-}
-`;
+import { NETWORK_STATE_SOURCE as SOURCE } from '../support/dbusNextSample';
 
 function project(): string {
   const dir = mkdtempSync(join(tmpdir(), 'dbus-lint-baseline-'));

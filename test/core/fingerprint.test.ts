@@ -2,20 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fingerprints, matchBaseline, type Finding } from '../../core/src/index';
 import { testAnalyzer } from '../support/analyzer';
+import { NETWORK_STATE_SOURCE } from '../support/dbusNextSample';
 
-const SOURCE = `import dbus from 'dbus-next';
-
-const bus = dbus.systemBus();
-
-export async function state(): Promise<number> {
-  const obj = await bus.getProxyObject('org.freedesktop.NetworkManager', '/org/freedesktop/NetworkManager');
-  const nm = obj.getInterface('org.freedesktop.NetworkManager');
-  const value = (await nm.state()) as number;
-  await nm.CheckConnectivity();
-  await nm.CheckConnectivity();
-  return value;
-}
-`;
+/** The sample with its last call made twice: two findings of one rule on the same statement text. */
+const SOURCE = NETWORK_STATE_SOURCE.replace(
+  '  await nm.CheckConnectivity();\n',
+  '  await nm.CheckConnectivity();\n  await nm.CheckConnectivity();\n',
+);
 
 /** The same function as prettier with a narrow print width would lay it out. */
 const REFORMATTED = `import dbus from 'dbus-next';

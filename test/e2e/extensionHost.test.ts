@@ -7,9 +7,11 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../support/analyzer';
+import { syntaxError } from '../support/edits';
 import type { CheckResult } from './extension-host/inHost';
 import { progress } from './support/artifacts';
 import { editorSuite } from './support/editorSuite';
+import { FIX_ON_SAVE_FILE } from './support/fixtures';
 import { waitForFile } from './support/files';
 import { bundleForExtensionHost } from './support/hostBundle';
 
@@ -39,8 +41,8 @@ editorSuite(
   },
   (step) => {
     step(
-      'in-host API checks: activation, diagnostics, code actions, commands, settings re-analyse, restart',
-      async () => {
+      'in-host API checks: activation, diagnostics, code actions, commands, settings re-analyse, restart, fix all on save, the config schema',
+      async ({ server }) => {
         // The checks stop at the first failure: all passing at most takes a few seconds each, one failing at most
         // IN_HOST_WAIT_MS more; extension-host startup comes on top.
         await waitForFile(resultFile, 90_000 + IN_HOST_WAIT_MS);
@@ -49,7 +51,10 @@ editorSuite(
           progress(`  in host: ${result.outcome.padEnd(7)} ${result.name} (${result.ms} ms)`);
         const failures = results.filter((result) => result.outcome !== 'ok');
         assert.deepEqual(failures, [], failures.map((f) => `${f.name}:\n${f.error}`).join('\n\n'));
-        assert.ok(results.length >= 7, `all checks ran (${results.length})`);
+        assert.ok(results.length >= 9, `all checks ran (${results.length})`);
+        // Fixed on save by the server's source.fixAll.dbusLint action: the file on disk still parses.
+        const fixed = readFileSync(join(server.workspace, FIX_ON_SAVE_FILE), 'utf8');
+        assert.equal(await syntaxError(fixed, 'typescript'), undefined, fixed);
       },
     );
   },

@@ -15,7 +15,7 @@ const ALLOWED = [
   /^extension\/grammars\/README\.md$/,
   /^extension\/docs\/rules\/[\w-]+\.md$/,
   /^extension\/media\/[\w.-]+\.(png|css|js|svg)$/,
-  /^extension\/(package\.json|readme\.md|README\.md|LICENSE\.txt|LICENSE|changelog\.md|CHANGELOG\.md)$/,
+  /^extension\/(package\.json|dbus-lint\.schema\.json|readme\.md|README\.md|LICENSE\.txt|LICENSE|changelog\.md|CHANGELOG\.md)$/,
   // vsce's own metadata
   /^extension\.vsixmanifest$/,
   /^\[Content_Types\]\.xml$/,
@@ -42,6 +42,7 @@ describe('the .vsix', () => {
       'extension/dist/analysisWorker.js',
       'extension/grammars/tree-sitter-rust.wasm',
       'extension/grammars/web-tree-sitter.wasm',
+      'extension/dbus-lint.schema.json',
     ]) {
       assert.ok(entries.includes(required), `${required} missing`);
     }

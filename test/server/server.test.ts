@@ -66,15 +66,20 @@ describe('language server over stdio', () => {
     assert.ok(!actions.some((a) => a.title === 'Replay this call on the bus'), JSON.stringify(actions));
   });
 
-  it('explains a finding on hover with the rule title and docs link', async () => {
+  it('explains a finding on hover: rule title, message, evidence path and docs link', async () => {
     const uri = pathToFileURL(RUST_FILE).href;
     const [finding] = await client.diagnostics(uri, (p) => p.diagnostics.length > 0);
     const hover = await client.connection.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', {
       textDocument: { uri },
       position: finding.range.start,
     });
-    assert.match(hover?.contents.value ?? '', /Method call that can wait forever/);
-    assert.match(hover?.contents.value ?? '', /docs\/rules\/call-without-timeout\.md/);
+    const shown = hover?.contents.value ?? '';
+    assert.match(shown, /Method call that can wait forever/);
+    assert.match(shown, /`call_method` can wait forever/, 'the message, its code spans kept');
+    const built = finding.relatedInformation?.[0];
+    assert.ok(built, 'the finding has an evidence location');
+    assert.ok(shown.includes(`Evidence:\n- line ${built.location.range.start.line + 1}: ${built.message}`), shown);
+    assert.match(shown, /\[Rule documentation\]\(.*docs\/rules\/call-without-timeout\.md\)/);
     const nothing = await client.connection.sendRequest('textDocument/hover', {
       textDocument: { uri },
       position: { line: 0, character: 0 },

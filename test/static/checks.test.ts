@@ -39,7 +39,7 @@ describe('static checks', { concurrency: false }, () => {
   it('generate --check fails when a generated file drifts from the registry', () => {
     const root = mkdtempSync(join(tmpdir(), 'dbus-lint-generate-'));
     try {
-      for (const file of ['package.json', 'README.md', 'docs'])
+      for (const file of ['package.json', 'README.md', 'dbus-lint.schema.json', 'docs'])
         cpSync(join(REPO_ROOT, file), join(root, file), { recursive: true });
       const manifest = readFileSync(join(root, 'package.json'), 'utf8');
       writeFileSync(join(root, 'package.json'), manifest.replace('"default": "warning"', '"default": "error"'));

@@ -1,33 +1,11 @@
 import { join } from 'node:path';
 import { Language, Parser } from 'web-tree-sitter';
 import { GRAMMAR_FILES } from '../../core/src/languages';
-import type { LanguageId, Position, TextEdit } from '../../core/src/index';
+import type { LanguageId } from '../../core/src/index';
 import { REPO_ROOT } from './analyzer';
 
-function offsetOf(text: string, position: Position): number {
-  let offset = 0;
-  for (let line = 0; line < position.line; line++) {
-    const next = text.indexOf('\n', offset);
-    if (next < 0) return text.length;
-    offset = next + 1;
-  }
-  return offset + position.character;
-}
-
-/** Applies LSP-style edits (positions in the original text) back to front. */
-export function applyEdits(text: string, edits: TextEdit[]): string {
-  const located = edits
-    .map((edit, index) => ({
-      start: offsetOf(text, edit.range.start),
-      end: offsetOf(text, edit.range.end),
-      edit,
-      index,
-    }))
-    .sort((a, b) => b.start - a.start || b.index - a.index);
-  let out = text;
-  for (const { start, end, edit } of located) out = out.slice(0, start) + edit.newText + out.slice(end);
-  return out;
-}
+/** Applies LSP-style edits (positions in the original text): the core's applier, which fix-all and --fix use. */
+export { applyTextEdits as applyEdits } from '../../core/src/index';
 
 const parsers = new Map<LanguageId, Promise<Parser>>();
 let runtime: Promise<void> | undefined;

@@ -30,6 +30,11 @@ export class LspTestClient {
   private readonly waiters: (() => void)[] = [];
   readonly stderr: string[] = [];
   settings: Record<string, unknown> = {};
+  /** Each workspace/applyEdit the server sent; the client answers `applied` (true unless a test says). */
+  readonly appliedEdits: unknown[] = [];
+  applyEditResult = { applied: true };
+  /** Messages the server showed (window/showMessage), for tests of what the user is told. */
+  readonly shownMessages: { type: number; message: string }[] = [];
 
   /** `serverArgs`: more of the server's own options, e.g. `--warm-up=typescript` as the VS Code client passes it. */
   constructor(serverPath = join(REPO_ROOT, 'dist', 'server.js'), serverArgs: readonly string[] = []) {
@@ -49,6 +54,15 @@ export class LspTestClient {
       params.items.map((item) => (item.section === 'dbusLint' ? this.settings : null)),
     );
     this.connection.onRequest('client/registerCapability', () => null);
+    this.connection.onRequest('workspace/applyEdit', (params: { edit: unknown }) => {
+      this.appliedEdits.push(params.edit);
+      for (const wake of this.waiters.splice(0)) wake();
+      return this.applyEditResult;
+    });
+    this.connection.onNotification('window/showMessage', (params: { type: number; message: string }) => {
+      this.shownMessages.push(params);
+      for (const wake of this.waiters.splice(0)) wake();
+    });
     this.connection.onRequest('window/workDoneProgress/create', () => null);
     this.connection.listen();
   }
@@ -58,12 +72,14 @@ export class LspTestClient {
     return this.process.pid;
   }
 
-  async initialize(rootUri: string | null = null): Promise<InitializeResult> {
+  /** `workspace`: more workspace capabilities, e.g. `{ workspaceEdit: { documentChanges: true } }`. */
+  async initialize(rootUri: string | null = null, workspace: object = {}): Promise<InitializeResult> {
     const result = await this.connection.sendRequest<InitializeResult>('initialize', {
       processId: process.pid,
       rootUri,
+      workspaceFolders: rootUri ? [{ uri: rootUri, name: 'root' }] : null,
       capabilities: {
-        workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } },
+        workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, ...workspace },
         textDocument: {
           publishDiagnostics: {
             relatedInformation: true,
@@ -125,13 +141,30 @@ export class LspTestClient {
     }
   }
 
-  codeActions(uri: string, diagnostics: Diagnostic[]): Promise<CodeAction[]> {
+  codeActions(uri: string, diagnostics: Diagnostic[], only?: string[]): Promise<CodeAction[]> {
     const range = diagnostics[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
     return this.connection.sendRequest('textDocument/codeAction', {
       textDocument: { uri },
       range,
-      context: { diagnostics },
+      context: { diagnostics, ...(only ? { only } : {}) },
     });
+  }
+
+  /** Resolves once `done()` holds (checked after each message the server sends), or rejects after `timeoutMs`. */
+  async until(done: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!done()) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0)
+        throw new Error(`${what} did not happen within ${timeoutMs} ms; server stderr: ${this.stderr.join('')}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, remaining);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
   }
 
   async shutdown(): Promise<void> {

@@ -322,3 +322,6 @@ export function replayHandler(
   const backend = dbusBackend();
   return (argument) => replayCommand(context, output, backend, argument);
 }
+
+// The fault bus's command lives in this bundle too: it shares the D-Bus code, and most sessions load neither.
+export { faultRunHandler } from './runWithFaults';

@@ -142,7 +142,7 @@ export const callWithoutTimeout: Rule<'call-without-timeout'> = {
     'race a dbus-next/dbus-native promise against a timer',
   ],
   fixAll: true,
-  proof: { naiveVerdict: false, faults: ['drop-reply', 'delay-reply'] },
+  proof: { naiveVerdict: false, faults: ['drop-reply'] },
   languages: ['rust', 'typescript', 'tsx', 'javascript'],
   mayApply: (file, language) => CHECKERS.some((c) => c.language === family(language) && c.applies(file)),
   anchors: (language, file) => (language === 'rust' ? rustAnchors(file) : jsAnchors(file)),

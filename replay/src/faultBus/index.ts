@@ -5,4 +5,5 @@ export { FAULT_PAUSE_MS, FAULT_TABLE, FaultSpecError, faultLabel, parseFault, pa
 export { callMatches, matchLabel, parseMatch, type CallMatch } from './match';
 export { UNIX_FD_REFUSAL } from './saslRelay';
 export type * from './recording';
-export { connectionsPcap, sequenceLines } from './report';
+export { connectionsPcap, messageLabel, sequenceLines } from './report';
+export { ProgramStartError, runProgram, type ProgramEnd, type ProgramOutcome, type ProgramRun } from './programRun';

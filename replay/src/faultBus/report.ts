@@ -5,7 +5,8 @@ import { terminalSafe } from '../describe';
 import { toPcap } from '../pcap';
 import type { ProxiedConnection } from './recording';
 
-function what(message: RecordedMessage): string {
+/** "method_call org.example.Iface.Ping", "signal org.freedesktop.DBus.NameAcquired", "error org.…", "method_return". */
+export function messageLabel(message: RecordedMessage): string {
   if (message.type === 'error') return `error ${message.errorName ?? ''}`;
   if (message.type === 'method_return') return 'method_return';
   return `${message.type} ${message.interface ? message.interface + '.' : ''}${message.member ?? ''}`;
@@ -22,7 +23,7 @@ export function sequenceLines(connection: ProxiedConnection): string[] {
     const body = message.body.length ? ` ${JSON.stringify(message.body).slice(0, 120)}` : '';
     const fault = message.fault ? `  [${message.fault.name}: ${message.fault.action}]` : '';
     return terminalSafe(
-      `${message.atMs.toFixed(2).padStart(9)} ms  ${read.padEnd(10)} ${arrow}  ${what(message)} (${serials})${body}${fault}`,
+      `${message.atMs.toFixed(2).padStart(9)} ms  ${read.padEnd(10)} ${arrow}  ${messageLabel(message)} (${serials})${body}${fault}`,
     );
   });
   if (connection.end?.problem)

@@ -1,9 +1,11 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CodeActionKind, type CodeAction, type Diagnostic } from 'vscode-languageserver';
-import { isRuleId, ruleDocsUrl, type Fix } from '../../../core/src/index';
+import { isRuleId, ruleDocsUrl, ruleMeta, type Fix, type RuleId } from '../../../core/src/index';
 import {
   REPLAY_CALL_COMMAND,
+  RUN_WITH_FAULTS_COMMAND,
+  type FaultRunRequest,
   SHOW_DOCUMENTATION_COMMAND,
   SOURCE,
   UNUSED_SUPPRESSION_CODE,
@@ -24,6 +26,20 @@ function replayAction(diagnostic: Diagnostic, data: DiagnosticData | undefined):
   };
 }
 
+/** "Prove it with the fault bus": run the user's program under the faults that make this rule's bug happen. */
+function faultBusAction(diagnostic: Diagnostic, ruleId: RuleId): CodeAction | undefined {
+  const faults = ruleMeta(ruleId).proof.faults;
+  if (faults.length === 0) return undefined;
+  const title = `Prove it with the fault bus (${faults.join(', ')})`;
+  const request: FaultRunRequest = { ruleId, faults: [...faults] };
+  return {
+    title,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    command: { title, command: RUN_WITH_FAULTS_COMMAND, arguments: [request] },
+  };
+}
+
 function quickFix(uri: string, diagnostic: Diagnostic, fix: Fix, isPreferred: boolean): CodeAction {
   return {
     title: fix.title,
@@ -40,6 +56,8 @@ export interface CodeActionOptions {
    * initialization options); other editors would list an action they cannot run.
    */
   replay: boolean;
+  /** Whether the client can run RUN_WITH_FAULTS_COMMAND (our VS Code client says so). */
+  faultBus?: boolean;
 }
 
 export function codeActionsFor(
@@ -60,6 +78,8 @@ export function codeActionsFor(
     if (data?.suppressFix) actions.push(quickFix(uri, diagnostic, data.suppressFix, false));
     const replay = options.replay ? replayAction(diagnostic, data) : undefined;
     if (replay) actions.push(replay);
+    const prove = options.faultBus ? faultBusAction(diagnostic, diagnostic.code) : undefined;
+    if (prove) actions.push(prove);
     actions.push({
       title: `Show documentation for ${diagnostic.code}`,
       kind: CodeActionKind.QuickFix,

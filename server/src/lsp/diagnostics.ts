@@ -15,7 +15,16 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-export function toDiagnostic(finding: Finding, uri: string, relatedInformation: boolean): Diagnostic {
+/**
+ * A finding as a diagnostic. A baselined one (`baselineFile` names the baseline holding it) is a hint: out of
+ * the Problems panel, still visible in the file.
+ */
+export function toDiagnostic(
+  finding: Finding,
+  uri: string,
+  relatedInformation: boolean,
+  baselineFile?: string,
+): Diagnostic {
   const data: DiagnosticData = {
     ruleId: finding.ruleId,
     fixes: finding.fixes,
@@ -36,11 +45,14 @@ export function toDiagnostic(finding: Finding, uri: string, relatedInformation: 
   }
   const diagnostic: Diagnostic = {
     range: finding.range,
-    severity: SEVERITY[finding.severity],
+    severity: baselineFile === undefined ? SEVERITY[finding.severity] : DiagnosticSeverity.Hint,
     source: SOURCE,
     code: finding.ruleId,
     codeDescription: { href: ruleDocsUrl(finding.ruleId) },
-    message: finding.message,
+    message:
+      baselineFile === undefined
+        ? finding.message
+        : `${finding.message} (in the baseline ${baselineFile}; \`dbusLint.baselinedFindings\`: "hide" hides it)`,
     data,
   };
   if (relatedInformation && finding.related.length > 0) {

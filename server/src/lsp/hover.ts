@@ -8,13 +8,37 @@ function contains(finding: Finding, position: Position): boolean {
   return after && before;
 }
 
-/** Rule title, summary and docs link for the findings under the cursor (text from the registry). */
-export function hoverAt(findings: readonly Finding[], position: Position): Hover | null {
-  const here = findings.filter((finding) => contains(finding, position));
+/**
+ * A message as Markdown: its `code spans` stay (the rules write them), and outside them the characters that
+ * would be markup (names from the user's code such as `__init__`, or `<T>`) are escaped.
+ */
+function plain(text: string): string {
+  return text
+    .split('`')
+    .map((part, index) => (index % 2 === 1 ? part : part.replace(/[\\*_[\]<>]/g, (c) => `\\${c}`)))
+    .join('`');
+}
+
+/**
+ * For each finding under the cursor: the rule's title, the finding's message, its evidence path (the related
+ * locations that led to it, by line), whether the baseline holds it, and a link to the rule's docs.
+ */
+export function hoverAt(findings: readonly Finding[], baselined: readonly boolean[], position: Position): Hover | null {
+  const here = findings
+    .map((finding, index) => ({ finding, baselined: baselined[index] === true }))
+    .filter(({ finding }) => finding.kind !== 'unused-suppression' && contains(finding, position));
   if (here.length === 0) return null;
-  const sections = [...new Set(here.map((f) => f.ruleId))].map((id) => {
-    const meta = ruleMeta(id);
-    return `**dbus-lint: ${meta.title}** (\`${id}\`)\n\n${meta.summary}\n\n[Rule documentation](${ruleDocsUrl(id)})`;
+  const sections = here.map(({ finding, baselined: inBaseline }) => {
+    const meta = ruleMeta(finding.ruleId);
+    const lines = [`**dbus-lint: ${meta.title}** (\`${finding.ruleId}\`)`, '', plain(finding.message)];
+    if (finding.related.length > 0) {
+      lines.push('', 'Evidence:');
+      for (const related of finding.related)
+        lines.push(`- line ${related.range.start.line + 1}: ${plain(related.message)}`);
+    }
+    if (inBaseline) lines.push('', '_In the baseline: an existing finding, not a new one._');
+    lines.push('', `[Rule documentation](${ruleDocsUrl(finding.ruleId)})`);
+    return lines.join('\n');
   });
   return { contents: { kind: MarkupKind.Markdown, value: sections.join('\n\n---\n\n') } };
 }

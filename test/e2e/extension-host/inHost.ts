@@ -5,7 +5,8 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { EXTENSION_ID, FLAGGED_RUST, FLAGGED_TS, type ExpectedFinding } from '../support/fixtures';
+import { NETWORK_STATE_SOURCE } from '../../support/dbusNextSample';
+import { EXTENSION_ID, FIX_ON_SAVE_FILE, FLAGGED_RUST, FLAGGED_TS, type ExpectedFinding } from '../support/fixtures';
 
 export interface CheckResult {
   name: string;
@@ -177,6 +178,83 @@ const checks: [string, () => Promise<void>][] = [
     },
   ],
 ];
+
+/** Resolves once another extension's diagnostics on `uri` satisfy `predicate` (the JSON language server's). */
+function othersWhere(uri: vscode.Uri, what: string, predicate: (d: vscode.Diagnostic[]) => boolean): Promise<void> {
+  const others = () => vscode.languages.getDiagnostics(uri).filter((d) => d.source !== 'dbus-lint');
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (!predicate(others())) return;
+      clearTimeout(timer);
+      subscription.dispose();
+      resolve();
+    };
+    const subscription = vscode.languages.onDidChangeDiagnostics(check);
+    const timer = setTimeout(() => {
+      subscription.dispose();
+      reject(new Error(`${what} not within ${TIMEOUT_MS} ms; now: ${JSON.stringify(others())}`));
+    }, TIMEOUT_MS);
+    check();
+  });
+}
+
+const configChecks: [string, () => Promise<void>][] = [
+  [
+    'saving with codeActionsOnSave {"source.fixAll.dbusLint": "explicit"} fixes every finding in the file',
+    async () => {
+      const uri = workspaceUri(FIX_ON_SAVE_FILE);
+      await vscode.workspace.fs.writeFile(uri, Buffer.from(NETWORK_STATE_SOURCE));
+      await vscode.workspace
+        .getConfiguration('editor')
+        .update('codeActionsOnSave', { 'source.fixAll.dbusLint': 'explicit' }, vscode.ConfigurationTarget.Workspace);
+      try {
+        const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+        const timeouts = (d: vscode.Diagnostic[]) => d.filter((x) => codeOf(x) === 'call-without-timeout');
+        await diagnosticsWhere(uri, 'two findings to fix', (d) => timeouts(d).length === 2);
+        // An edit, so that the save is a real one; then the save a user makes (Ctrl+S runs this command).
+        await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), '// fixed on save\n'));
+        await vscode.commands.executeCommand('workbench.action.files.save');
+        const saved = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+        assert.equal(saved.match(/Promise\.race\(/g)?.length, 2, `both calls bounded on disk:\n${saved}`);
+        assert.ok(!editor.document.isDirty, 'the fixed text is what was saved');
+        await diagnosticsWhere(uri, 'no finding left', (d) => timeouts(d).length === 0);
+      } finally {
+        await vscode.workspace
+          .getConfiguration('editor')
+          .update('codeActionsOnSave', undefined, vscode.ConfigurationTarget.Workspace);
+      }
+    },
+  ],
+  [
+    'dbus-lint.json: the schema completes rule ids, and a wrong key gets our invalid-config diagnostic',
+    async () => {
+      const uri = workspaceUri('dbus-lint.json');
+      await vscode.workspace.fs.writeFile(uri, Buffer.from('{\n  "rules": {\n    \n  },\n  "colour": 1\n}\n'));
+      try {
+        await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+        // The JSON language server reports "colour" only once it has our schema (additionalProperties: false).
+        await othersWhere(uri, 'the schema applied', (d) => d.some((x) => /colour/.test(x.message)));
+        await diagnosticsWhere(uri, 'our invalid-config diagnostic', (d) =>
+          d.some((x) => codeOf(x) === 'invalid-config' && /unknown key "colour"/.test(x.message)),
+        );
+        const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+          'vscode.executeCompletionItemProvider',
+          uri,
+          new vscode.Position(2, 4),
+        );
+        const labels = list.items.map((item) => (typeof item.label === 'string' ? item.label : item.label.label));
+        for (const id of ['single-read-receive', 'reply-serial-unchecked', 'call-without-timeout'])
+          assert.ok(
+            labels.some((label) => label.replace(/"/g, '') === id),
+            `${id} offered in ${JSON.stringify(labels)}`,
+          );
+      } finally {
+        await vscode.workspace.fs.delete(uri);
+      }
+    },
+  ],
+];
+checks.push(...configChecks);
 
 export async function run(): Promise<void> {
   const resultFile = process.env.DBUS_LINT_E2E_RESULT;

@@ -49,3 +49,6 @@ export const REPLAY_PEER = {
   name: 'org.example.DBusLintE2E',
   member: 'Ping',
 };
+
+/** Written by the in-host check of fix all on save (the dbus-next sample with two calls to bound). */
+export const FIX_ON_SAVE_FILE = 'ts/src/fixOnSave.ts';

@@ -1,0 +1,43 @@
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { CONFIG_FILE_NAME, parseProjectConfig, type ConfigProblem, type ProjectConfig } from '../../core/src/index';
+
+export interface LoadedConfig {
+  /** The config file's absolute path. */
+  path: string;
+  /** Its folder: "ignore" globs and "baseline" are relative to it. */
+  dir: string;
+  config: ProjectConfig;
+  problems: ConfigProblem[];
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** The nearest `dbus-lint.json` in `dir` or a folder above it, or undefined. */
+export function findConfigFile(dir: string): string | undefined {
+  for (let at = resolve(dir); ; at = dirname(at)) {
+    const candidate = join(at, CONFIG_FILE_NAME);
+    if (isFile(candidate)) return candidate;
+    if (dirname(at) === at) return undefined;
+  }
+}
+
+/** Reads and checks a config file; an unreadable one is a problem on its first line, with the defaults used. */
+export function loadConfigFile(path: string): LoadedConfig {
+  const dir = dirname(path);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    const message = `${path} cannot be read (${(error as Error).message}); the defaults are used`;
+    return { path, dir, config: { rules: {}, ignore: [] }, problems: [{ message, range }] };
+  }
+  return { path, dir, ...parseProjectConfig(text) };
+}
