@@ -3,6 +3,7 @@
 // extension) in the same run, so the ratios hold however busy the machine is.
 import { run as activation } from './activation.bench';
 import { run as singleFile } from './analysis.bench';
+import { run as faultBus } from './faultBus.bench';
 import { run as keystroke } from './keystroke.bench';
 import { run as memory } from './memory.bench';
 import { printRows, type BenchRow } from './report';
@@ -16,6 +17,7 @@ const TARGETS: Record<string, () => Promise<BenchRow[]>> = {
   startup,
   activation,
   memory,
+  'fault-bus': faultBus,
 };
 
 async function main(): Promise<void> {

@@ -1,12 +1,14 @@
 // `dbus-lint run -- CMD ARGS…`: the fault bus's proof loop. Starts the proxy, runs the command N times
 // with the bus address pointing at it, and reports which runs passed (exit 0 in time), failed (exit
 // non-zero) or hung (killed at the bound), with the message sequence of the failing runs.
-import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import {
   FaultBus,
+  type ProgramOutcome,
   FaultBusError,
   faultLabel,
+  ProgramStartError,
+  runProgram,
   sequenceLines,
   terminalSafe,
   type ProxiedConnection,
@@ -37,11 +39,9 @@ ${FAULT_BUS_HELP}
 Exit codes: 0 every run passed, 1 some run failed or hung, 2 usage error or the proxy could not start (no bus, CMD not
 found), 130 interrupted by Ctrl-C (the runs so far are reported).`;
 
-type Outcome = 'passed' | 'failed' | 'hung';
-
 interface RunResult {
   run: number;
-  outcome: Outcome;
+  outcome: ProgramOutcome;
   exitCode: number | null;
   signal: string | null;
   durationMs: number;
@@ -60,57 +60,6 @@ function timeoutSeconds(text: string | undefined): number {
   if (!/^\d+(\.\d+)?$/.test(text) || !(value > 0) || value * 1000 > 2_147_483_647)
     throw new UsageError(`--timeout-s must be a positive number of seconds, like 30 or 0.5, not "${text}"`);
   return value;
-}
-
-class SpawnError extends Error {}
-
-/** Runs the command once; resolves with how it ended. Rejects with SpawnError when it cannot be started. */
-function runOnce(
-  command: string[],
-  env: NodeJS.ProcessEnv,
-  cwd: string,
-  timeoutMs: number,
-  onChild: (kill: () => void) => void,
-): Promise<Omit<RunResult, 'run' | 'recording'>> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    // Its own process group, so a hung run is killed with whatever it started.
-    const child = spawn(command[0], command.slice(1), { env, cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    let stdout = '';
-    let stderr = '';
-    let hung = false;
-    const kill = () => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    };
-    onChild(kill);
-    child.stdout.on('data', (chunk: Buffer) => (stdout = tail(stdout + chunk.toString())));
-    child.stderr.on('data', (chunk: Buffer) => (stderr = tail(stderr + chunk.toString())));
-    const timer = setTimeout(() => {
-      hung = true;
-      kill();
-    }, timeoutMs);
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      reject(new SpawnError(`cannot run ${command[0]}: ${error.message} (is it installed, and on PATH?)`));
-    });
-    child.once('close', (exitCode, signal) => {
-      clearTimeout(timer);
-      const durationMs = Math.round((performance.now() - started) * 100) / 100;
-      const outcome: Outcome = hung ? 'hung' : exitCode === 0 ? 'passed' : 'failed';
-      resolve({
-        outcome,
-        exitCode: hung ? null : exitCode,
-        signal: hung ? 'SIGKILL' : signal,
-        durationMs,
-        stdout,
-        stderr,
-      });
-    });
-  });
 }
 
 function failureText(result: RunResult): string {
@@ -178,17 +127,25 @@ export const runCommand: Command = async (args, io: Io) => {
   try {
     for (let run = 1; run <= repeat && !interrupted; run++) {
       const from = bus.connectionCount + 1;
-      let ended: Omit<RunResult, 'run' | 'recording'>;
+      const output = { stdout: '', stderr: '' };
+      const program = runProgram(command, {
+        env,
+        cwd: io.cwd,
+        timeoutMs,
+        onOutput: (chunk, stream) => (output[stream] = tail(output[stream] + chunk)),
+      });
+      killCurrent = () => program.kill();
+      let ended;
       try {
-        ended = await runOnce(command, env, io.cwd, timeoutMs, (kill) => (killCurrent = kill));
+        ended = await program.done;
       } catch (error) {
-        if (!(error instanceof SpawnError)) throw error;
+        if (!(error instanceof ProgramStartError)) throw error;
         io.stderr(`dbus-lint run: ${terminalSafe(error.message)}\n`);
         return 2;
       }
       killCurrent = null;
       await bus.whenIdle(SETTLE_MS);
-      results.push({ run, ...ended, recording: { connections: bus.recording(from).connections } });
+      results.push({ run, ...ended, ...output, recording: { connections: bus.recording(from).connections } });
       if (settings.format === 'text' && (run % 10 === 0 || run === repeat))
         io.stderr(`\rrun ${run}/${repeat}: ${results.filter((r) => r.outcome === 'passed').length} passed`);
     }
@@ -198,7 +155,7 @@ export const runCommand: Command = async (args, io: Io) => {
     await bus.close();
   }
   await writeRecordingFiles(values, bus.recording(), io);
-  const count = (outcome: Outcome) => results.filter((result) => result.outcome === outcome).length;
+  const count = (outcome: ProgramOutcome) => results.filter((result) => result.outcome === outcome).length;
   const totals = { runs: results.length, passed: count('passed'), failed: count('failed'), hung: count('hung') };
   if (settings.format === 'json') {
     io.stdout(

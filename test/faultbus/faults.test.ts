@@ -79,6 +79,26 @@ describe('faults', () => {
     assert.ok(readOf(client, clientSignal) < readOf(client, clientReply));
   });
 
+  it('records what it still held when the program left: the reply a single-read client never waited for', async () => {
+    const proxy = await proxyFor(bus, ['late-signal']);
+    try {
+      const connection = await Connection.open({ address: proxy.address });
+      const gotSignal = new Promise<void>((resolve) => connection.once('signal', () => resolve()));
+      const call = connection.call(getNameOwner);
+      call.catch(() => undefined);
+      await gotSignal;
+      await connection.close();
+      assert.ok(await proxy.whenIdle(5000));
+      const [recorded] = proxy.recording().connections;
+      const reply = recorded.messages.find((m) => m.type === 'method_return' && m.replySerial === 2);
+      assert.ok(reply, 'the reply the bus sent is in the recording');
+      assert.match(reply.note ?? '', /never delivered: the connection closed first/);
+      assert.equal(readOf(recorded, recorded.messages.indexOf(reply)), -1);
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('split: every message after setup written header first, then body, a pause apart', async () => {
     const { proxied, client } = await through(bus, ['split'], async (connection) => {
       await connection.call(getNameOwner);

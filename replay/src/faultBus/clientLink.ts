@@ -49,7 +49,7 @@ export class ClientLink {
     this.sasl = new SaslRelay({
       toBus: (bytes) => this.bus.write(bytes),
       toProgram: (bytes) => {
-        this.log.programGot(bytes.length, []);
+        this.log.programGot(bytes.length, null);
         this.program.write(bytes);
       },
       line: (direction, line) => this.log.authLine(direction, line),
@@ -95,21 +95,19 @@ export class ClientLink {
 
   private programData(chunk: Buffer, wholeWrite: boolean): void {
     if (!this.programMessages) {
-      this.log.programWrote(chunk.length, []);
+      this.log.programWrote(chunk.length, null);
       this.sasl.fromProgram(chunk);
       return;
     }
-    // Framed (and the calls noted) before forwarding, so a reply can never come back before its call is known.
-    this.fromProgram.push(chunk, this.frames);
-    const completes: number[] = [];
-    for (const frame of this.frames) {
-      completes.push(this.log.message('sent', frame));
-      this.stream?.fromProgram(decodeHeader(frame).message);
-    }
-    this.frames.length = 0;
     // The bytes after BEGIN came in the write that carried BEGIN: already counted.
-    if (wholeWrite) this.log.programWrote(chunk.length, completes);
-    else this.log.completeInLastWrite(completes);
+    if (wholeWrite) this.log.programWrote(chunk.length, chunk);
+    else this.log.programWroteAfterBegin(chunk);
+    if (this.stream) {
+      // Framed (and the calls noted) before forwarding, so a reply never comes back before its call is known.
+      this.fromProgram.push(chunk, this.frames);
+      for (const frame of this.frames) this.stream.fromProgram(decodeHeader(frame).message);
+      this.frames.length = 0;
+    }
     this.forward(this.bus, chunk, this.program);
   }
 
@@ -118,15 +116,13 @@ export class ClientLink {
       this.sasl.fromBus(chunk);
       return;
     }
-    this.fromBus.push(chunk, this.frames);
     if (this.stream) {
+      this.fromBus.push(chunk, this.frames);
       for (const frame of this.frames) this.stream.fromBus(frame, decodeHeader(frame).message);
       this.frames.length = 0;
       return;
     }
-    const completes = this.frames.map((frame) => this.log.message('received', frame));
-    this.frames.length = 0;
-    this.log.programGot(chunk.length, completes);
+    this.log.programGot(chunk.length, chunk);
     this.forward(this.program, chunk, this.bus);
   }
 
@@ -139,7 +135,7 @@ export class ClientLink {
   }
 
   private programClosed(error: Error | null): void {
-    const pending = this.fromProgram.pending;
+    const pending = this.log.pending('fromProgram');
     const problem =
       pending > 0
         ? `the program closed its connection in the middle of a message (${pending} bytes of it had come, and went on to the bus)`
@@ -157,7 +153,8 @@ export class ClientLink {
       );
       return;
     }
-    const where = this.fromBus.pending > 0 ? ' in the middle of a message' : '';
+    const pending = this.stream ? this.fromBus.pending : this.log.pending('toProgram');
+    const where = pending > 0 ? ' in the middle of a message' : '';
     this.finish(
       'bus',
       `the bus at ${this.upstream.label} closed the connection${where}${error ? ` (${error.message})` : ''}: it stopped, or dropped this program; the program was disconnected too`,

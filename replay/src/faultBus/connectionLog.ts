@@ -1,23 +1,63 @@
-// Records one program connection as it passes. The hot path only keeps each message's bytes and
-// time (a view, never a copy); decoding waits until someone asks for the recording.
+// Records one program connection as it passes. The hot path keeps only each transfer's bytes and
+// time (the buffer the socket gave, never a copy): framing and decoding wait until someone asks for
+// the recording, so forwarding costs one array push per read.
 import { performance } from 'node:perf_hooks';
 import {
   decodeHeader,
   decodeMessage,
+  Framer,
   recordedMessage,
   type RecordedAuthLine,
   type RecordedFault,
   type RecordedMessage,
-  type RecordedRead,
 } from '../../../wire/src/index';
 import type { ConnectionEnd, ProxiedConnection } from './recording';
 
-interface LoggedMessage {
-  direction: 'sent' | 'received';
+export interface LoggedMessage {
   frame: Buffer;
-  atMs: number;
   fault?: RecordedFault;
   note?: string;
+}
+
+interface Transfer {
+  atMs: number;
+  /** Bytes the read or write moved (auth lines included). */
+  size: number;
+  /** Message bytes still to be framed; null once framed (or when the messages were given whole). */
+  data: Buffer[] | null;
+  messages: LoggedMessage[];
+  /** Logging order: breaks ties between the two directions' times. */
+  order: number;
+}
+
+/** Frames one direction's transfers lazily, keeping the framer's state between calls. */
+class Stream {
+  readonly transfers: Transfer[] = [];
+  private readonly framer = new Framer();
+  private framed = 0;
+  problem: string | null = null;
+
+  settle(): void {
+    for (; this.framed < this.transfers.length; this.framed++) {
+      const transfer = this.transfers[this.framed];
+      if (!transfer.data) continue;
+      const frames: Buffer[] = [];
+      if (this.problem === null) {
+        try {
+          for (const data of transfer.data) this.framer.push(data, frames);
+        } catch (error) {
+          this.problem = (error as Error).message;
+        }
+      }
+      transfer.messages.push(...frames.map((frame) => ({ frame })));
+      transfer.data = null;
+    }
+  }
+
+  get pending(): number {
+    this.settle();
+    return this.framer.pending;
+  }
 }
 
 function round(ms: number): number {
@@ -27,11 +67,13 @@ function round(ms: number): number {
 export class ConnectionLog {
   private readonly origin = performance.now();
   readonly startedAt = new Date().toISOString();
-  private readonly messages: LoggedMessage[] = [];
+  /** The program's writes, as the proxy read them. */
+  private readonly fromProgram = new Stream();
   /** The proxy's writes to the program: what the program could read. */
-  private readonly reads: RecordedRead[] = [];
-  private readonly writes: RecordedRead[] = [];
+  private readonly toProgram = new Stream();
+  private readonly dropped: (LoggedMessage & { atMs: number; order: number })[] = [];
   private readonly auth: RecordedAuthLine[] = [];
+  private order = 0;
   end: ConnectionEnd | null = null;
 
   constructor(readonly id: number) {}
@@ -40,29 +82,37 @@ export class ConnectionLog {
     return round(performance.now() - this.origin);
   }
 
-  /** Records a message (sent: by the program; received: by the program, from the proxy); returns its index. */
-  message(direction: 'sent' | 'received', frame: Buffer, fault?: RecordedFault, note?: string): number {
-    this.messages.push({ direction, frame, atMs: this.now(), fault, note });
-    return this.messages.length - 1;
-  }
-
   authLine(direction: 'sent' | 'received', line: string): void {
     this.auth.push({ direction, line, atMs: this.now() });
   }
 
-  programWrote(bytes: number, completes: number[]): void {
-    this.writes.push({ atMs: this.now(), bytes, completes });
+  /** A write of the program's: `size` bytes, of which `data` (if any) is message stream. */
+  programWrote(size: number, data: Buffer | null): void {
+    this.fromProgram.transfers.push(this.transfer(size, data));
   }
 
-  /** Adds messages to the program's latest write (the one that carried BEGIN also carried messages). */
-  completeInLastWrite(completes: number[]): void {
-    const last = this.writes[this.writes.length - 1];
-    if (last) last.completes.push(...completes);
-    else this.programWrote(0, completes);
+  /** Message bytes that came in the program's latest write, after its BEGIN. */
+  programWroteAfterBegin(data: Buffer): void {
+    const last = this.fromProgram.transfers[this.fromProgram.transfers.length - 1];
+    if (last) (last.data ??= []).push(data);
+    else this.programWrote(0, data);
   }
 
-  programGot(bytes: number, completes: number[]): void {
-    this.reads.push({ atMs: this.now(), bytes, completes });
+  /** A write to the program: raw message stream (`data`), or whole messages the faults decided on. */
+  programGot(size: number, data: Buffer | null, messages: LoggedMessage[] = []): void {
+    const transfer = this.transfer(size, data);
+    transfer.messages.push(...messages);
+    this.toProgram.transfers.push(transfer);
+  }
+
+  /** A message from the bus the program never got (drop-reply). */
+  neverDelivered(message: LoggedMessage): void {
+    this.dropped.push({ ...message, atMs: this.now(), order: this.order++ });
+  }
+
+  /** Bytes of an unfinished message from the program, or to it. */
+  pending(direction: 'fromProgram' | 'toProgram'): number {
+    return this[direction].pending;
   }
 
   /** The first close wins: its cause is the one the user needs. */
@@ -71,24 +121,51 @@ export class ConnectionLog {
   }
 
   snapshot(): ProxiedConnection {
-    const messages = this.messages.map(decoded);
+    this.fromProgram.settle();
+    this.toProgram.settle();
+    type Entry = LoggedMessage & { direction: 'sent' | 'received'; atMs: number; order: number; sub: number };
+    const entries: Entry[] = [];
+    const collect = (transfers: Transfer[], direction: Entry['direction']) =>
+      transfers.forEach((transfer) =>
+        transfer.messages.forEach((message, sub) =>
+          entries.push({ ...message, direction, atMs: transfer.atMs, order: transfer.order, sub }),
+        ),
+      );
+    collect(this.fromProgram.transfers, 'sent');
+    collect(this.toProgram.transfers, 'received');
+    for (const message of this.dropped) entries.push({ ...message, direction: 'received', sub: 0 });
+    entries.sort((a, b) => a.atMs - b.atMs || a.order - b.order || a.sub - b.sub);
+    // Every message has a Buffer of its own: its frame identifies it.
+    const byFrame = new Map<Buffer, number>();
+    entries.forEach((entry, i) => byFrame.set(entry.frame, i));
+    const completes = (transfer: Transfer) => transfer.messages.map((m) => byFrame.get(m.frame)!);
+    const streamProblem = this.fromProgram.problem
+      ? `the program's bytes stopped being D-Bus: ${this.fromProgram.problem}`
+      : this.toProgram.problem
+        ? `the bus's bytes stopped being D-Bus: ${this.toProgram.problem}`
+        : null;
+    const problem = this.end?.problem ?? streamProblem;
     return {
       id: this.id,
-      messages,
-      reads: [...this.reads],
-      writes: [...this.writes],
+      messages: entries.map(decoded),
+      reads: this.toProgram.transfers.map((t) => ({ atMs: t.atMs, bytes: t.size, completes: completes(t) })),
+      writes: this.fromProgram.transfers.map((t) => ({ atMs: t.atMs, bytes: t.size, completes: completes(t) })),
       auth: [...this.auth],
-      raw: this.messages.map((message) => message.frame.toString('base64')),
+      raw: entries.map((entry) => entry.frame.toString('base64')),
       reply: null,
       call: null,
-      error: this.end?.problem ? { name: 'org.freedesktop.DBus.Error.Disconnected', message: this.end.problem } : null,
+      error: problem ? { name: 'org.freedesktop.DBus.Error.Disconnected', message: problem } : null,
       startedAt: this.startedAt,
       end: this.end,
     };
   }
+
+  private transfer(size: number, data: Buffer | null): Transfer {
+    return { atMs: this.now(), size, data: data ? [data] : null, messages: [], order: this.order++ };
+  }
 }
 
-function decoded(logged: LoggedMessage): RecordedMessage {
+function decoded(logged: LoggedMessage & { direction: 'sent' | 'received'; atMs: number }): RecordedMessage {
   let recorded: RecordedMessage;
   try {
     recorded = recordedMessage(logged.direction, decodeMessage(logged.frame), logged.frame.length, logged.atMs);

@@ -6,7 +6,7 @@ import type { Fault } from './faults';
 import { FAULT_PAUSE_MS } from './faults';
 import { callMatches, matchesNameHello, type CallMatch } from './match';
 import type { ConnectionLog } from './connectionLog';
-import type { OutMessage, ProgramWriter } from './programWriter';
+import { undelivered, type OutMessage, type ProgramWriter } from './programWriter';
 
 const BUS_NAME = 'org.freedesktop.DBus';
 
@@ -48,7 +48,8 @@ export class FaultedStream {
   private heldSignals: OutMessage[] = [];
   private coalesced: OutMessage[] = [];
   private nextInjectedSerial = 0xffffffff;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  /** Delayed replies, by their timer. */
+  private readonly timers = new Map<NodeJS.Timeout, OutMessage>();
 
   constructor(
     private readonly faults: FaultSet,
@@ -105,20 +106,25 @@ export class FaultedStream {
     this.writer.write([{ frame }], { cut: true });
   }
 
-  /** Stops the timers of delayed replies (the connection is gone). */
+  /** The connection is gone: what the faults still held is recorded as never delivered. */
   close(): void {
-    for (const timer of this.timers) clearTimeout(timer);
+    for (const [timer, reply] of this.timers) {
+      clearTimeout(timer);
+      this.log.neverDelivered(undelivered(reply));
+    }
     this.timers.clear();
+    for (const message of [...this.heldSignals, ...this.coalesced]) this.log.neverDelivered(undelivered(message));
+    this.heldSignals = [];
+    this.coalesced = [];
   }
 
   private faultedReply(frame: Buffer, reply: Message): void {
     if (this.faults.dropReply) {
-      this.log.message(
-        'received',
+      this.log.neverDelivered({
         frame,
-        { name: 'drop-reply', action: 'dropped' },
-        'swallowed by drop-reply: the program never got this reply',
-      );
+        fault: { name: 'drop-reply', action: 'dropped' },
+        note: 'swallowed by drop-reply: the program never got this reply',
+      });
       return;
     }
     const delayMs = this.faults.delayReplyMs;
@@ -126,14 +132,16 @@ export class FaultedStream {
       this.deliverReply({ frame }, reply);
       return;
     }
+    const delayed: OutMessage = {
+      frame,
+      fault: { name: 'delay-reply', action: 'delayed' },
+      note: `held ${delayMs} ms by delay-reply`,
+    };
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      this.deliverReply(
-        { frame, fault: { name: 'delay-reply', action: 'delayed' }, note: `held ${delayMs} ms by delay-reply` },
-        reply,
-      );
+      this.deliverReply(delayed, reply);
     }, delayMs);
-    this.timers.add(timer);
+    this.timers.set(timer, delayed);
   }
 
   private deliverReply(out: OutMessage, reply: Message): void {

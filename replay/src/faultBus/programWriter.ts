@@ -33,6 +33,12 @@ function cutPoints(frame: Buffer, pieceBytes: number | null): number[] {
   return [bodyStart < frame.length ? bodyStart : 16];
 }
 
+/** The message as recorded when the connection closed before the proxy delivered it. */
+export function undelivered(message: OutMessage): OutMessage {
+  const why = 'never delivered: the connection closed first';
+  return { ...message, note: message.note ? `${message.note}; ${why}` : why };
+}
+
 export class ProgramWriter {
   private readonly steps: Step[] = [];
   private waiting = false;
@@ -71,9 +77,10 @@ export class ProgramWriter {
     this.pump();
   }
 
-  /** Stops writing: queued steps are dropped (the program is gone). */
+  /** Stops writing (the program is gone); what was still queued is recorded as never delivered. */
   close(): void {
     this.closed = true;
+    for (const step of this.steps) for (const message of step.completes) this.log.neverDelivered(undelivered(message));
     this.steps.length = 0;
   }
 
@@ -91,10 +98,7 @@ export class ProgramWriter {
         return;
       }
       this.steps.shift();
-      const completes = step.completes.map((message) =>
-        this.log.message('received', message.frame, message.fault, message.note),
-      );
-      this.log.programGot(step.bytes.length, completes);
+      this.log.programGot(step.bytes.length, null, step.completes);
       this.socket.write(step.bytes);
     }
   }
