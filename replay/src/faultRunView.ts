@@ -5,7 +5,7 @@
 import { messageLabel } from './faultBus/report';
 import type { ProxiedConnection } from './faultBus/recording';
 import type { ProgramEnd } from './faultBus/programRun';
-import { escapeHtml, type WebviewResources } from './html';
+import { escapeHtml, webviewHead, type WebviewResources } from './html';
 
 export interface FaultRunRow {
   connection: number;
@@ -94,20 +94,8 @@ export function faultRunLive(
 }
 
 export function renderFaultRunHtml(header: FaultRunHeader, resources: WebviewResources): string {
-  const csp = [`default-src 'none'`, `style-src ${resources.cspSource}`, `script-src 'nonce-${resources.nonce}'`].join(
-    '; ',
-  );
   const faults = header.faults.length ? header.faults.join(', ') : 'none';
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="${escapeHtml(resources.styleUri)}">
-<title>Fault bus run</title>
-</head>
-<body>
+  return `${webviewHead(resources, 'Fault bus run')}
 <header>
 <h1 id="title">Fault bus: <code id="command">${escapeHtml(header.command)}</code></h1>
 <p id="facts">in ${escapeHtml(header.cwd)} · ${escapeHtml(header.bus)} · faults: <span id="faults">${escapeHtml(faults)}</span></p>

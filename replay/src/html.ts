@@ -32,7 +32,25 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
 }
 
-/** Rules whose bug is taking the wrong message as the reply: the naive marking is the point for them. */
+/**
+ * The start of a webview page up to `<body>`: a CSP that allows only the nonce's script and the extension's
+ * stylesheet, and the title. Every page of ours starts with it.
+ */
+export function webviewHead(resources: WebviewResources, title: string): string {
+  const csp = [`default-src 'none'`, `style-src ${resources.cspSource}`, `script-src 'nonce-${resources.nonce}'`].join(
+    '; ',
+  );
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="${escapeHtml(resources.styleUri)}">
+<title>${escapeHtml(title)}</title>
+</head>
+<body>`;
+}
 
 /** Bus names break after their dots in narrow panels, not mid-word. */
 function breakableName(name: string): string {
@@ -213,9 +231,6 @@ export function renderReplayHtml(model: ReplayViewModel, resources: WebviewResou
   const { recording, call } = model;
   const sequence = buildSequence(recording);
   const lifelines = sequence.lifelines;
-  const csp = [`default-src 'none'`, `style-src ${resources.cspSource}`, `script-src 'nonce-${resources.nonce}'`].join(
-    '; ',
-  );
   const title = `${call.interface ? `${call.interface}.` : ''}${call.member}`;
   const facts = [
     sequence.callToReplyMs === null ? 'no reply' : `call to reply ${formatMs(sequence.callToReplyMs)} ms`,
@@ -227,16 +242,7 @@ export function renderReplayHtml(model: ReplayViewModel, resources: WebviewResou
     ? `<p id="replay-error" class="error-text" role="alert">${escapeHtml(recording.error.name)}: ${escapeHtml(recording.error.message)}</p>`
     : '';
   const rows = sequence.rows.map((row) => sequenceRow(row, model, lifelines, sequence.callToReplyMs)).join('\n');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="${escapeHtml(resources.styleUri)}">
-<title>Replay ${escapeHtml(title)}</title>
-</head>
-<body>
+  return `${webviewHead(resources, `Replay ${title}`)}
 <header>
 <h1 id="title">Replay of ${escapeHtml(title)}</h1>
 <p id="call-summary">${escapeHtml(describeCall(call))}</p>

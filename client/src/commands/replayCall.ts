@@ -30,6 +30,7 @@ import {
   type ReplayCall,
 } from '../../../replay/src/index';
 import { ReplayPanel } from '../panel/replayPanel';
+import { refuseUntrusted } from './trust';
 
 const LAST_ADDRESS_KEY = 'dbusLint.replay.lastAddress';
 
@@ -242,22 +243,13 @@ async function confirmCall(call: ReplayCall, note: string | undefined): Promise<
   return choice === 'Send' ? 'send' : choice === 'Other Bus…' ? 'other-bus' : undefined;
 }
 
-async function refuseUntrusted(): Promise<void> {
-  const manage = 'Manage Workspace Trust';
-  const choice = await vscode.window.showWarningMessage(
-    'D-Bus Lint: Replay sends real D-Bus calls, so it is off in Restricted Mode. Trust this workspace to use it.',
-    manage,
-  );
-  if (choice === manage) await vscode.commands.executeCommand('workbench.trust.manage');
-}
-
 async function replayCommand(
   context: vscode.ExtensionContext,
   output: vscode.LogOutputChannel,
   backend: ReplayBackend,
   argument: unknown,
 ): Promise<void> {
-  if (!vscode.workspace.isTrusted) return refuseUntrusted();
+  if (!vscode.workspace.isTrusted) return refuseUntrusted('Replay sends real D-Bus calls');
   const request = isReplayRequest(argument) ? argument : await chooseRequest();
   if (!request) return;
   const settings = probeSettings();

@@ -17,6 +17,7 @@ import {
 } from '../../../replay/src/index';
 import { FaultRunPanel } from '../panel/faultRunPanel';
 import { pickBus, pickFaults, pickProgram, type ProgramChoice } from './faultRunPicks';
+import { refuseUntrusted } from './trust';
 
 /** How often the live view is refreshed while the program runs. */
 const LIVE_INTERVAL_MS = 150;
@@ -26,15 +27,6 @@ function upstreamLabel(upstream: UpstreamChoice): string {
   if (upstream.kind === 'system') return 'the system bus';
   if (upstream.kind === 'address') return `the bus at ${upstream.address}`;
   return 'the session bus';
-}
-
-async function refuseUntrusted(): Promise<void> {
-  const manage = 'Manage Workspace Trust';
-  const choice = await vscode.window.showWarningMessage(
-    'D-Bus Lint: the fault bus runs your program and sends its real D-Bus traffic, so it is off in Restricted Mode. Trust this workspace to use it.',
-    manage,
-  );
-  if (choice === manage) await vscode.commands.executeCommand('workbench.trust.manage');
 }
 
 async function confirm(program: ProgramChoice, upstream: UpstreamChoice, faults: Fault[]): Promise<boolean> {
@@ -87,7 +79,8 @@ async function runWithFaults(
   output: vscode.LogOutputChannel,
   argument: unknown,
 ): Promise<void> {
-  if (!vscode.workspace.isTrusted) return refuseUntrusted();
+  if (!vscode.workspace.isTrusted)
+    return refuseUntrusted('the fault bus runs your program and sends its real D-Bus traffic');
   const preselected = isFaultRunRequest(argument) ? argument.faults : [];
   const folder =
     (vscode.window.activeTextEditor &&

@@ -132,4 +132,29 @@ async function authenticate(socket) {
 const BUS = { destination: 'org.freedesktop.DBus', path: '/org/freedesktop/DBus', interface: 'org.freedesktop.DBus' };
 const EXPECTED = 'org.freedesktop.DBus';
 
-module.exports = { encodeCall, parse, connect, readOnce, authenticate, BUS, EXPECTED };
+/**
+ * The clients' one job: connect, authenticate, Hello, then GetNameOwner("org.freedesktop.DBus") through the
+ * client's own `call`; exit 0 when the reply is right, 1 (saying what was taken) when it is not.
+ */
+function askForBusOwner(call) {
+  const main = async () => {
+    const socket = connect();
+    await authenticate(socket);
+    await call(socket, 1, 'Hello');
+    const reply = await call(socket, 2, 'GetNameOwner', EXPECTED);
+    socket.destroy();
+    if (reply.type !== 2 || reply.text !== EXPECTED) {
+      console.error(
+        `wrong reply: took message type ${reply.type} ${reply.member ?? ''} serial ${reply.serial} (reply serial ${reply.replySerial}) with ${JSON.stringify(reply.text)}`,
+      );
+      process.exit(1);
+    }
+    console.log(reply.text);
+  };
+  main().catch((error) => {
+    console.error(error.message);
+    process.exit(1);
+  });
+}
+
+module.exports = { encodeCall, parse, connect, readOnce, authenticate, askForBusOwner, BUS, EXPECTED };

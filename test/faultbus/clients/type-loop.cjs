@@ -2,7 +2,7 @@
 // matched by type only (the REPLY_SERIAL is never read) — youki's client after its fix. Calls
 // GetNameOwner("org.freedesktop.DBus"); exit 0 if the answer is right, 1 if not. No timeout.
 'use strict';
-const { encodeCall, parse, connect, readOnce, authenticate, BUS, EXPECTED } = require('./handWire.cjs');
+const { encodeCall, parse, readOnce, askForBusOwner, BUS } = require('./handWire.cjs');
 
 let buffered = Buffer.alloc(0);
 
@@ -18,22 +18,4 @@ async function call(socket, serial, member, arg) {
   }
 }
 
-async function main() {
-  const socket = connect();
-  await authenticate(socket);
-  await call(socket, 1, 'Hello');
-  const reply = await call(socket, 2, 'GetNameOwner', EXPECTED);
-  socket.destroy();
-  if (reply.type !== 2 || reply.text !== EXPECTED) {
-    console.error(
-      `wrong reply: took message type ${reply.type} serial ${reply.serial} (reply serial ${reply.replySerial}) with ${JSON.stringify(reply.text)}`,
-    );
-    process.exit(1);
-  }
-  console.log(reply.text);
-}
-
-main().catch((error) => {
-  console.error(error.message);
-  process.exit(1);
-});
+askForBusOwner(call);
