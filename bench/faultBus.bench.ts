@@ -1,10 +1,11 @@
 // The fault bus's cost, with no fault: calls through `dbus-lint proxy` (its own process, as users run
 // it) against calls straight to the same private dbus-daemon, in alternating blocks of one run so both
 // see the same machine moments. Sequential: the µs the proxy adds per call; 256 in flight: its share
-// of the direct throughput. Goals (issue 14): ≤ 50 µs added, ≥ 0.8× direct.
+// of the direct throughput. Goals (issue 14): ≤ 50 µs added, ≥ 0.8× direct. A bare Node byte pipe
+// (barePipe.cjs) runs in the same blocks as the peer: the floor any Node proxy pays for two socket hops.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BUS_NAME, BUS_PATH, Connection } from '../wire/src/index';
 import { REPO_ROOT } from '../test/support/analyzer';
@@ -60,37 +61,48 @@ export async function run(): Promise<BenchRow[]> {
   const proxy = spawn(process.execPath, [join(REPO_ROOT, 'dist', 'cli.js'), 'proxy', '--address', bus.address], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const pipeDir = mkdtempSync(join(tmpdir(), 'dbus-lint-bare-pipe-'));
+  const busPath = bus.address.replace(/^unix:path=/, '').split(',')[0];
+  const pipe = spawn(process.execPath, [join(__dirname, 'barePipe.cjs'), join(pipeDir, 'bus'), busPath], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   try {
     const proxyAddress = (await waitForLine(proxy, /^unix:path=/, 10_000, 'dbus-lint proxy')).trim();
+    await waitForLine(pipe, /^ready/, 10_000, 'the bare pipe');
     const direct = await Connection.open({ address: bus.address });
     const through = await Connection.open({ address: proxyAddress });
-    const targets = [() => direct.call(getId), () => through.call(getId)];
+    const piped = await Connection.open({ address: `unix:path=${join(pipeDir, 'bus')}` });
+    const targets = [() => direct.call(getId), () => through.call(getId), () => piped.call(getId)];
     // Both paths warmed up, the proxy's JIT included, in both shapes of load.
     for (const call of targets) {
       await calls(call, WARMUP, 1);
       await calls(call, WARMUP * 4, IN_FLIGHT);
     }
     const added: number[] = [];
+    const pipeAdded: number[] = [];
     const directMicros: number[] = [];
     const share: number[] = [];
+    const pipeShare: number[] = [];
     const proxyCpu: number[] = [];
     const directRate: number[] = [];
     const proxyRate: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const cpuBefore = cpuMicros(proxy.pid!);
-      const [seqDirect, seqProxy] = await rates(targets, SEQUENTIAL, 1, 500);
+      const [seqDirect, seqProxy, seqPipe] = await rates(targets, SEQUENTIAL, 1, 500);
       proxyCpu.push((cpuMicros(proxy.pid!) - cpuBefore) / SEQUENTIAL);
-      const [inDirect, inProxy] = await rates(targets, IN_FLIGHT_TOTAL, IN_FLIGHT, 2000);
+      const [inDirect, inProxy, inPipe] = await rates(targets, IN_FLIGHT_TOTAL, IN_FLIGHT, 2000);
       added.push(1e6 / seqProxy - 1e6 / seqDirect);
+      pipeAdded.push(1e6 / seqPipe - 1e6 / seqDirect);
       directMicros.push(1e6 / seqDirect);
       share.push(inProxy / inDirect);
+      pipeShare.push(inPipe / inDirect);
       directRate.push(inDirect);
       proxyRate.push(inProxy);
       process.stderr.write(
-        `bench:faultBus round ${round + 1}: sequential ${(1e6 / seqDirect).toFixed(1)} vs ${(1e6 / seqProxy).toFixed(1)} µs/call (proxy CPU ${proxyCpu[round].toFixed(1)} µs/call); ${IN_FLIGHT} in flight ${inDirect.toFixed(0)} vs ${inProxy.toFixed(0)} calls/s\n`,
+        `bench:faultBus round ${round + 1}: sequential ${(1e6 / seqDirect).toFixed(1)} vs ${(1e6 / seqProxy).toFixed(1)} µs/call (bare pipe ${(1e6 / seqPipe).toFixed(1)}) (proxy CPU ${proxyCpu[round].toFixed(1)} µs/call); ${IN_FLIGHT} in flight ${inDirect.toFixed(0)} vs ${inProxy.toFixed(0)} calls/s (bare pipe ${inPipe.toFixed(0)})\n`,
       );
     }
-    await Promise.all([direct.close(), through.close()]);
+    await Promise.all([direct.close(), through.close(), piped.close()]);
     const load = loadavg()[0]?.toFixed(2);
     const note = `${ROUNDS} rounds of ${SEQUENTIAL} sequential and ${IN_FLIGHT_TOTAL} pipelined GetId calls, our wire client, proxy in its own process, medians of per-round figures; the proxy's own CPU ${median(proxyCpu).toFixed(1)} µs per sequential call; load average ${load}`;
     return [
@@ -103,16 +115,26 @@ export async function run(): Promise<BenchRow[]> {
         note,
       },
       {
+        target: 'fault bus: added over a bare Node byte pipe',
+        figure: `${(median(added) - median(pipeAdded)).toFixed(1)} µs`,
+        anchor: `the bare pipe adds ${median(pipeAdded).toFixed(1)} µs/call`,
+        goal: '(informational: what framing and recording cost)',
+        met: true,
+      },
+      {
         target: `fault bus: ${IN_FLIGHT} in flight`,
         figure: `${median(proxyRate).toFixed(0)} calls/s`,
         anchor: `direct ${median(directRate).toFixed(0)} calls/s`,
         ratio: median(share),
         goal: '≥ 0.8× direct',
         met: median(share) >= 0.8,
+        note: `the bare Node byte pipe kept ${median(pipeShare).toFixed(2)}× of the direct throughput in the same blocks`,
       },
     ];
   } finally {
     await stopProcess(proxy);
+    await stopProcess(pipe);
+    rmSync(pipeDir, { recursive: true, force: true });
     await bus.stop();
   }
 }
