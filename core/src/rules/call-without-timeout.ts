@@ -77,7 +77,12 @@ function proxyFieldsPattern(file: FileFacts): RegExp | undefined {
   const fields = [...zbusProxyFields(file).keys()];
   const getters = proxyGetterNames(file);
   const words = [];
-  if (fields.length > 0) words.push(`\\bself\\.(?:${fields.join('|')})\\b`);
+  // A chain broken over lines (`self` / `.item_proxy` / `.get_secret()`) is the same access; a pattern
+  // naming the field (`let Self { item_proxy: p, .. } = self`) takes the proxy out of `self`.
+  if (fields.length > 0) {
+    const names = fields.join('|');
+    words.push(`\\bself\\s*\\.\\s*(?:${names})\\b`, `\\{[^{}]*\\b(?:${names})\\s*(?::\\s*\\w|,|\\})`);
+  }
   if (getters.length > 0) words.push(`\\b(?:${getters.join('|')})\\s*\\(`);
   return words.length === 0 ? undefined : new RegExp(words.join('|'));
 }

@@ -1,7 +1,8 @@
 import type { Node } from 'web-tree-sitter';
 import { ALL_SENDS, DBUS_EVIDENCE, RAW_SOCKET, REPLY_SERIAL_WORDS, RUSTBUS, uses } from '../libraries/index';
 import { callHints } from '../callHints';
-import { callee, descendantsOfType, isFunctionBoundary, lineOf, parentOf } from '../syntax';
+import { callArguments, callee, descendantsOfType, isFunctionBoundary, lineOf, parentOf } from '../syntax';
+import { bindingOf, reachingValue, strip, usesOf } from '../values';
 import { nodeRange, related, type Rule, type RuleContext, type RuleReport } from './rule';
 
 /** Names of the "method return" message type across hand-written clients and libraries' message types. */
@@ -29,8 +30,11 @@ const ACCEPTS = /\b(?:return|break|resolve|push|insert|set|send|Some|Ok)\b/;
  * True when the comparison decides which message is kept: a find/filter predicate, a `while` condition,
  * or an `if`/ternary condition whose branch takes the message (not one that only classifies it:
  * `type === 'method_return' ? 'reply' : 'error'`). `tested` is the side holding the message's type.
+ * A test stored in a local (`let is_final = m.mtype == MethodReturn || …`) decides where the local is read.
  */
-function picksMessage(check: Node, tested: Node): boolean {
+function picksMessage(check: Node, tested: Node, depth = 0): boolean {
+  const stored = bindingOf(check);
+  if (stored) return depth < 3 && usesOf(stored).some((use) => picksMessage(use, tested, depth + 1));
   let child = check;
   for (let current = parentOf(check); current; child = current, current = parentOf(current)) {
     if (
@@ -145,6 +149,32 @@ function comparisons(ctx: RuleContext, rustbus: boolean): TypeCheck[] {
   return out;
 }
 
+/**
+ * True when the test that picks the message also compares something with a value the function got back from a
+ * call made before it (`m.kind == Return && m.answers == Some(serial)` where `let serial = self.write_call(…)`):
+ * the serial the call went out with, whatever the field is named.
+ */
+function alsoMatchesSentValue(check: Node): boolean {
+  let top = check;
+  for (let parent = parentOf(top); parent; top = parent, parent = parentOf(parent)) {
+    if (parent.type === 'parenthesized_expression') continue;
+    if (parent.type !== 'binary_expression' || !/^(?:&&|and)$/.test(parent.childForFieldName('operator')?.text ?? ''))
+      break;
+  }
+  return descendantsOfType(top, 'binary_expression').some((binary) => {
+    if (binary.id === check.id || !/^(?:==|===)$/.test(binary.childForFieldName('operator')?.text ?? '')) return false;
+    return [binary.childForFieldName('left'), binary.childForFieldName('right')].some((side) => {
+      const inner =
+        side?.type === 'call_expression' && side.childForFieldName('function')?.text === 'Some'
+          ? callArguments(side)[0]
+          : side;
+      if (inner?.type !== 'identifier') return false;
+      const value = reachingValue(inner.text, inner);
+      return typeof value === 'object' && strip(value).type === 'call_expression' && value.endIndex < check.startIndex;
+    });
+  });
+}
+
 function nearestSend(scope: Node, before: Node, ctx: RuleContext): Node | undefined {
   let found: Node | undefined;
   for (const call of ctx.nodesWithin('call', scope)) {
@@ -185,7 +215,7 @@ export const replySerialUnchecked: Rule<'reply-serial-unchecked'> = {
       )
         continue;
       // One finding per function: the first type check is where the wrong reply gets picked.
-      if (flaggedScopes.has(scope.id)) continue;
+      if (flaggedScopes.has(scope.id) || alsoMatchesSentValue(check)) continue;
       flaggedScopes.add(scope.id);
       const send = nearestSend(scope, check, ctx);
       const shown = check.text.split('\n')[0]?.trim() ?? '';

@@ -10,6 +10,7 @@ import {
 } from '../../libraries/zbus';
 import { literalList, resolveString, stripUndefined } from '../../resolve';
 import { callArguments, callee, descendantsOfType, lineOf, parentOf } from '../../syntax';
+import { accessPath, resolvedPath } from '../../values';
 import type { FileFacts } from '../../facts';
 import type { CallData, Fix } from '../../types';
 import { nodeRange, related, type RuleContext, type RuleReport } from '../rule';
@@ -186,6 +187,20 @@ function proxyVariables(
   return out;
 }
 
+/**
+ * The proxy type of a receiver: a proxy variable of the function, or a proxy field, followed through locals
+ * (`let p = &self.item_proxy; p.get_secret()`) and however the chain is broken over lines.
+ */
+function receiverProxy(receiver: Node, proxies: Map<string, string>, fields: Map<string, string>): string | undefined {
+  const written = accessPath(receiver);
+  const known = written ? proxies.get(written) : undefined;
+  if (known) return known;
+  const path = resolvedPath(receiver);
+  if (!path) return undefined;
+  const field = /^self\.(\w+)$/.exec(path)?.[1];
+  return proxies.get(path) ?? (field ? fields.get(field) : undefined);
+}
+
 /** A constructor on any type name, checked against proxy names and aliases by the caller. */
 const PROXY_CONSTRUCTOR_ANY = /^(?:[\w:]+::)?(\w+)(?:<[^>]*>)?(?:::<[^>]*>)?::(new\w*|builder)\s*\(/;
 
@@ -302,13 +317,7 @@ export function checkZbus(ctx: RuleContext): RuleReport[] {
     const scope = ctx.scopeOf(call);
     let proxies = proxiesByScope.get(scope.id);
     if (!proxies) proxiesByScope.set(scope.id, (proxies = proxyVariables(scope, getters, aliases, fields)));
-    const receiverText = c.receiver.text;
-    const type =
-      proxies.get(receiverText) ??
-      (receiverText.startsWith('self.')
-        ? fields.get(receiverText.slice(5).replace(/\.(?:as_ref|lock|read)\(\)$/, ''))
-        : undefined) ??
-      constructedProxy(c.receiver);
+    const type = receiverProxy(c.receiver, proxies, fields) ?? constructedProxy(c.receiver);
     if (c.name === 'call_method' && !type) {
       data = callMethodData(call, ctx);
       what = '`call_method`';
@@ -324,7 +333,8 @@ export function checkZbus(ctx: RuleContext): RuleReport[] {
         interface: info?.interface,
         member: generic ? resolveString(callArguments(call)[0], ctx) : pascalCase(c.name),
       };
-      const receiver = c.receiver.text.length <= 40 && !c.receiver.text.includes('\n') ? c.receiver.text : type;
+      const path = accessPath(c.receiver) ?? c.receiver.text;
+      const receiver = path.length <= 40 && !path.includes('\n') ? path : type;
       what = `\`${receiver}.${c.name}()\` (${type === 'proxy' ? 'a zbus proxy' : type})`;
     }
     if (boundedByTimer(call, ctx)) continue;
