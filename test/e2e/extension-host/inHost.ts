@@ -132,7 +132,15 @@ const checks: [string, () => Promise<void>][] = [
     'the commands are registered and run',
     async () => {
       const commands = await vscode.commands.getCommands(true);
-      for (const command of ['dbusLint.restartServer', 'dbusLint.showOutput', 'dbusLint.replayCall'])
+      for (const command of [
+        'dbusLint.restartServer',
+        'dbusLint.showOutput',
+        'dbusLint.replayCall',
+        'dbusLint.runWithFaults',
+        'dbusLint.fixAllInFile',
+        // The server's own command, registered by the language client from the server's capabilities.
+        'dbusLint.applyAllFixes',
+      ])
         assert.ok(commands.includes(command), `${command} is registered`);
       await vscode.commands.executeCommand('dbusLint.showOutput');
     },
@@ -199,6 +207,32 @@ function othersWhere(uri: vscode.Uri, what: string, predicate: (d: vscode.Diagno
 }
 
 const configChecks: [string, () => Promise<void>][] = [
+  [
+    'dbus-lint.json decides what no setting sets: its rule severity applies, and a workspace setting overrides it',
+    async () => {
+      const config = workspaceUri('dbus-lint.json');
+      const ts = workspaceUri(FLAGGED_TS.file);
+      await vscode.workspace.fs.writeFile(config, Buffer.from('{"rules": {"call-without-timeout": "error"}}\n'));
+      try {
+        await diagnosticsWhere(
+          ts,
+          'an Error-severity finding from the config',
+          flagged(FLAGGED_TS, vscode.DiagnosticSeverity.Error),
+        );
+        await setSeverity('information');
+        await diagnosticsWhere(
+          ts,
+          'the workspace setting over the config',
+          flagged(FLAGGED_TS, vscode.DiagnosticSeverity.Information),
+        );
+        await setSeverity(undefined);
+        await diagnosticsWhere(ts, 'the config again', flagged(FLAGGED_TS, vscode.DiagnosticSeverity.Error));
+      } finally {
+        await vscode.workspace.fs.delete(config);
+      }
+      await diagnosticsWhere(ts, 'the default once the config is gone', flagged(FLAGGED_TS));
+    },
+  ],
   [
     'saving with codeActionsOnSave {"source.fixAll.dbusLint": "explicit"} fixes every finding in the file',
     async () => {
