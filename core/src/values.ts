@@ -310,3 +310,37 @@ export function resolvedPath(node: Node, depth = 0): string | undefined {
   const base = typeof value === 'string' ? value : resolvedPath(value, depth + 1);
   return base ? [base, ...rest].join('.') : path;
 }
+
+/** Names a deadline goes by: `timeout`, `_timeout`, `timeout_ms`, `deadline`, `ms`. */
+const DEADLINE_NAME = /time_?out|deadline|^_?(?:ms|millis|duration)$/i;
+
+/** The parameters of a function, as the identifiers that bind them (Rust `parameter`, JS formal parameters). */
+export function parameterNames(fn: Node): Node[] {
+  const list = fn.childForFieldName('parameters');
+  if (!list) return [];
+  const out: Node[] = [];
+  for (const parameter of list.namedChildren) {
+    if (!parameter) continue;
+    const pattern =
+      parameter.type === 'identifier'
+        ? parameter
+        : (parameter.childForFieldName('pattern') ?? parameter.childForFieldName('left') ?? parameter.namedChildren[0]);
+    const id = pattern?.type === 'identifier' ? pattern : pattern?.namedChildren.find((c) => c?.type === 'identifier');
+    if (id) out.push(id);
+  }
+  return out;
+}
+
+/**
+ * A deadline the function is given and never reads: a parameter named for a timeout that is `_`-prefixed or has
+ * no read in the body (`fn send_with_reply_and_block(&self, msg: Message, _timeout: Duration)`).
+ */
+export function ignoredDeadline(fn: Node): Node | undefined {
+  const body = fn.childForFieldName('body');
+  if (!body) return undefined;
+  return parameterNames(fn).find(
+    (id) =>
+      DEADLINE_NAME.test(id.text) &&
+      (id.text.startsWith('_') || !descendantsOfType(body, 'identifier').some((use) => use.text === id.text)),
+  );
+}

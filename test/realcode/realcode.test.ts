@@ -48,9 +48,12 @@ const UPDATE_SWEEP = process.env.DBUS_LINT_UPDATE_SWEEP === '1';
  * on silent labels (at most). Raise them as the analysis improves; the semantic-analysis issue aims at 95 %
  * recall and none.
  */
+// call-without-timeout found 22 until a raw socket had to prove in its code that it speaks D-Bus: zbus 1.9's
+// `wait_on` (utils.rs, `poll(fd, -1)`) was found only because a comment there says "sdbus"; it is D-Bus because
+// `call_method` in connection.rs waits through it, which the cross-file summaries are to show.
 const FLOORS: Record<RuleId, { found: number; falsePositives: number }> = {
-  'call-without-timeout': { found: 22, falsePositives: 1 },
-  'reply-serial-unchecked': { found: 0, falsePositives: 1 },
+  'call-without-timeout': { found: 21, falsePositives: 0 },
+  'reply-serial-unchecked': { found: 0, falsePositives: 0 },
   'single-read-receive': { found: 0, falsePositives: 0 },
 };
 
@@ -88,9 +91,9 @@ async function findingsOf(path: string): Promise<Finding[]> {
 
 /**
  * Findings (all false) on the non-D-Bus socket code with one incidental D-Bus word added to each file, which
- * must not turn the socket rules on: at most this many. The aim is none.
+ * must not turn the socket rules on: none (a socket is the bus's only where the code shows it).
  */
-const ADDED_WORD_FALSE_POSITIVES_FLOOR = 3;
+const ADDED_WORD_FALSE_POSITIVES_FLOOR = 0;
 const DBUS_WORD = '// DBUS_SESSION_BUS_ADDRESS (one incidental D-Bus word, added by the real-code test)\n';
 
 const percent = (part: number, whole: number) => (whole === 0 ? 'n/a' : `${((100 * part) / whole).toFixed(1)} %`);

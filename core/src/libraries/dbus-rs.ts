@@ -1,3 +1,4 @@
+import type { FileFacts } from '../facts';
 import type { LibraryModel } from './model';
 
 export const DBUS_RS: LibraryModel = {
@@ -25,3 +26,21 @@ export const INFINITE_TIMEOUT =
 
 /** dbus-tokio installs the timeout handler nonblock proxies rely on. */
 export const DBUS_TOKIO = /\bdbus_tokio\b/;
+
+/** `use dbus::nonblock::Proxy` / `use dbus::nonblock::{…, Proxy, …}`, and the blocking twin. */
+const NONBLOCK_PROXY_IMPORT = /\buse\s+dbus::nonblock::(?:Proxy\b|\{[^}]*\bProxy\b)/;
+const BLOCKING_PROXY_IMPORT = /\buse\s+dbus::blocking::(?:Proxy\b|\{[^}]*\bProxy\b)/;
+
+/**
+ * Which proxy a call makes: `blocking::Proxy::new` and `with_proxy` (a blocking connection's) make a blocking
+ * proxy, whose timeout libdbus enforces; `nonblock::Proxy::new` a nonblock one, whose timeout only a runtime such
+ * as dbus-tokio enforces; a bare `Proxy::new` is whichever the file imports (undefined when it does not say).
+ */
+export function proxyFlavour(callee: string, path: string, file: FileFacts): 'blocking' | 'nonblock' | undefined {
+  if (callee === 'with_proxy' || callee === 'send_with_reply_and_block') return 'blocking';
+  if (/\bnonblock::Proxy::new$/.test(path)) return 'nonblock';
+  if (/\bblocking::Proxy::new$/.test(path)) return 'blocking';
+  if (file.has(NONBLOCK_PROXY_IMPORT)) return 'nonblock';
+  if (file.has(BLOCKING_PROXY_IMPORT)) return 'blocking';
+  return undefined;
+}

@@ -36,3 +36,29 @@ export const SECONDS_25 = 25;
 /** Words that show a reply is matched to its call: the REPLY_SERIAL field (also by its code, 5), or a table keyed by it. */
 export const REPLY_SERIAL_WORDS =
   /reply_?serial|replySerial|response_?serial|responseSerial|ReplySerial|REPLY_SERIAL|in_reply_to|inReplyTo|\b(?:is_)?reply_?(?:to|for)\s*\(|(?:is|answers)ReplyTo\b|\b(?:is|answers)_?reply_?to\b|\bfields?\s*(?:\.get\s*\(\s*&?|\[\s*)5\s*[\])]|\bcode\s*===?\s*5\b/i;
+
+/**
+ * What proves that hand-written socket code speaks D-Bus, in its code rather than its comments: a bus address
+ * it connects to (`unix:path=`, the system bus socket, `/run/user/…/bus`, a `DBUS_*_BUS_ADDRESS` it reads), the
+ * SASL exchange it writes (`AUTH EXTERNAL`, `NEGOTIATE_UNIX_FD`, `BEGIN\r\n`), or D-Bus framing (the `'l'`
+ * endianness byte leading a header, the bus's own name as a destination).
+ */
+const DBUS_PROOF =
+  /unix:(?:path|abstract|tmpdir)=|\/(?:var\/)?run\/dbus\/|\/run\/user\/[^"'`\s]*\/bus\b|DBUS_(?:SESSION|SYSTEM|STARTER)_BUS_ADDRESS|AUTH (?:EXTERNAL|ANONYMOUS|DBUS_COOKIE_SHA1)|NEGOTIATE_UNIX_FD|\bBEGIN\\r\\n|\[\s*b'l'\s*,|org\.freedesktop\.DBus\b/;
+
+/** Comments, and the strings and char literals a comment marker inside them must not start one in. */
+const COMMENTS_OR_LITERALS = /("(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`|'(?:[^'\\\n]|\\.)*')|\/\/[^\n]*|\/\*[\s\S]*?\*\//g;
+
+function itemProvesDbus(itemText: string): boolean {
+  if (!DBUS_PROOF.test(itemText) && !DBUS_EVIDENCE.test(itemText)) return false;
+  const code = itemText.replace(COMMENTS_OR_LITERALS, (_all, literal?: string) => literal ?? ' ');
+  return DBUS_PROOF.test(code) || DBUS_EVIDENCE.test(code);
+}
+
+/**
+ * True when the file's code (not a comment or doc) carries D-Bus: what makes a raw socket in it a bus
+ * connection. Narrower than DBUS_EVIDENCE, so a rule asking it never says yes where the prefilter says no.
+ */
+export function provesDbus(file: FileFacts): boolean {
+  return file.has(DBUS_EVIDENCE) && file.eachItem(itemProvesDbus).some(Boolean);
+}

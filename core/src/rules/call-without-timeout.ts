@@ -1,5 +1,5 @@
 import {
-  DBUS_EVIDENCE,
+  provesDbus,
   DBUS_NATIVE,
   DBUS_NEXT,
   DBUS_RS,
@@ -28,12 +28,7 @@ import { checkZbus, proxyGetterNames } from './timeouts/zbus';
 
 /** Hand-written clients: a raw socket in a file with D-Bus signs and no D-Bus library. */
 const rawSocketClient = (f: FileFacts): boolean =>
-  handWrittenSocket(f) &&
-  f.has(DBUS_EVIDENCE) &&
-  !uses(ZBUS, f) &&
-  !uses(DBUS_RS, f) &&
-  !uses(RUSTBUS, f) &&
-  !serverOnly(f);
+  handWrittenSocket(f) && provesDbus(f) && !uses(ZBUS, f) && !uses(DBUS_RS, f) && !uses(RUSTBUS, f) && !serverOnly(f);
 
 /** A bus (or mock bus) that only accepts connections waits for its clients, not for replies. */
 function serverOnly(f: FileFacts): boolean {
@@ -53,7 +48,7 @@ const CHECKERS: {
   { language: 'rust', applies: rawSocketClient, check: checkRawSocket },
   { language: 'js', applies: (f) => uses(DBUS_NEXT, f), check: checkDbusNext },
   { language: 'js', applies: (f) => uses(DBUS_NATIVE, f), check: checkDbusNative },
-  { language: 'js', applies: (f) => uses(NET_SOCKET, f) && f.has(DBUS_EVIDENCE), check: checkPendingPromises },
+  { language: 'js', applies: (f) => uses(NET_SOCKET, f) && provesDbus(f), check: checkPendingPromises },
 ];
 
 const RUST_LIBRARY_WORDS =

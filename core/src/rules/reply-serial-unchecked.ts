@@ -132,6 +132,7 @@ function comparisons(ctx: RuleContext, rustbus: boolean): TypeCheck[] {
       pattern.text.split('|').some((alt) => /^2(?:u8)?$/.test(alt.trim()));
     if (!numeric && !pattern.text.split('|').some((alt) => isMethodReturn(alt, rustbus))) continue;
     if (/^(?:\{\s*\}|\(\)|continue|\{\s*continue;?\s*\}|None|\{\s*None\s*\})$/.test(value.text.trim())) continue;
+    if (translatesKind(pattern, value)) continue;
     // `MessageType::MethodReturn => Item::Return(m)`: translating the type, not accepting a reply (`Ok(m)` accepts).
     const constructor = value.type === 'call_expression' ? value.childForFieldName('function') : undefined;
     if (
@@ -172,6 +173,23 @@ function alsoMatchesSentValue(check: Node): boolean {
       const value = reachingValue(inner.text, inner);
       return typeof value === 'object' && strip(value).type === 'call_expression' && value.endIndex < check.startIndex;
     });
+  });
+}
+
+/**
+ * An arm that translates the message's kind rather than accepting it: to its wire byte or name
+ * (`MethodReturn => 2`, `=> "method return"`), or re-wrapped as the same kind of another enum for whoever
+ * consumes it (`MethodReturn => queue.push_back(Item::MethodReturn(m))`, a libdbus filter feeding an iterator).
+ */
+function translatesKind(pattern: Node, value: Node): boolean {
+  if (['integer_literal', 'string_literal', 'char_literal', 'number', 'string'].includes(value.type)) return true;
+  const variants = pattern.text
+    .split('|')
+    .map((alt) => /(\w+)\s*$/.exec(alt.trim())?.[1])
+    .filter((v): v is string => !!v);
+  return descendantsOfType(value, 'call_expression').some((call) => {
+    const fn = call.childForFieldName('function');
+    return fn?.type === 'scoped_identifier' && variants.includes(fn.childForFieldName('name')?.text ?? '');
   });
 }
 

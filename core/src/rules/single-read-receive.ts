@@ -3,6 +3,7 @@ import {
   ALL_SENDS,
   DBUS_EVIDENCE,
   DBUS_RS,
+  provesDbus,
   handWrittenSocket,
   NET_SOCKET,
   RAW_SOCKET,
@@ -35,6 +36,7 @@ import {
 import { callHints } from '../callHints';
 import { escapeRegExp } from '../resolve';
 import type { FileFacts } from '../facts';
+import type { LanguageId } from '../types';
 import { nodeRange, related, type FileLookup, type Rule, type RuleContext, type RuleReport } from './rule';
 
 const RAW_RECEIVES = new Set(RAW_SOCKET.receives);
@@ -507,6 +509,21 @@ function checkJs(ctx: RuleContext): RuleReport[] {
   return reports;
 }
 
+/**
+ * Files whose reads can be a D-Bus client's: hand-written socket code whose code (not a comment) shows it speaks
+ * D-Bus, a dbus-rs user, or code reading whole messages by name in a file with D-Bus signs.
+ */
+function speaksDbus(file: FileFacts, language: LanguageId): boolean {
+  return language === 'rust'
+    ? (handWrittenSocket(file) && provesDbus(file)) ||
+        (file.has(DBUS_EVIDENCE) &&
+          (uses(DBUS_RS, file) ||
+            file.has(
+              /\b(?:read|recv|receive|get_next|next|pop|block_until_next|read_next)_(?:message|msg|reply|response|socket|frame)\b/,
+            )))
+    : uses(NET_SOCKET, file) && provesDbus(file);
+}
+
 export const singleReadReceive: Rule<'single-read-receive'> = {
   id: 'single-read-receive',
   title: 'Single read taken as the complete reply',
@@ -520,15 +537,7 @@ export const singleReadReceive: Rule<'single-read-receive'> = {
   fixAll: false,
   proof: { naiveVerdict: true, faults: ['late-signal', 'split'] },
   languages: ['rust', 'typescript', 'tsx', 'javascript'],
-  mayApply: (file, language) =>
-    language === 'rust'
-      ? file.has(DBUS_EVIDENCE) &&
-        (handWrittenSocket(file) ||
-          uses(DBUS_RS, file) ||
-          file.has(
-            /\b(?:read|recv|receive|get_next|next|pop|block_until_next|read_next)_(?:message|msg|reply|response|socket|frame)\b/,
-          ))
-      : uses(NET_SOCKET, file) && file.has(DBUS_EVIDENCE),
+  mayApply: speaksDbus,
   anchors: (language) =>
     language === 'rust'
       ? /\b(?:recvmsg|recv|recv_from|recvfrom|read|read_buf|try_read|read_vectored|process|pop_message|blocking_pop_message|read_write|(?:read|recv|receive|get_next|next|pop|blocking_pop|block_until_next|read_next|try_read|await)_(?:message|msg|reply|response|socket|frame))\b/g
@@ -562,5 +571,6 @@ export const singleReadReceive: Rule<'single-read-receive'> = {
       (!!helperSend && helperSend.test(scopeText)) ||
       (!!reader && reader.test(scopeText));
   },
-  check: (ctx) => (ctx.language === 'rust' ? checkRust(ctx) : checkJs(ctx)),
+  // The check asks too: a socket is the bus's only where the file's code shows it, whoever calls the check.
+  check: (ctx) => (!speaksDbus(ctx, ctx.language) ? [] : ctx.language === 'rust' ? checkRust(ctx) : checkJs(ctx)),
 };

@@ -13,7 +13,7 @@ import { callArguments, callee, isFunctionBoundary, parentOf } from '../../synta
 import type { FileFacts } from '../../facts';
 import type { Fix } from '../../types';
 import { nodeRange, related, type RuleContext, type RuleReport } from '../rule';
-import { boundedByTimer, raceFix, timeoutHelpers } from './shared';
+import { boundedByTimer, ignoredDeadlines, raceFix, timeoutHelpers } from './shared';
 
 /** Names bound to a promisified invoke: `const invokeAsync = promisify(bus.invoke.bind(bus))`. */
 function promisifiedInvokes(file: FileFacts): Set<string> {
@@ -138,13 +138,15 @@ export function checkDbusNative(ctx: RuleContext): RuleReport[] {
     const fixes: Fix[] = promise
       ? [raceFix(promise, ctx.language, isInvoke ? 'the promise around `invoke`' : `\`${c.name}()\``)]
       : [];
+    const ignored = ignoredDeadlines(call, ctx);
     reports.push({
       range: nodeRange(c.nameNode),
       message:
-        timeout !== undefined
+        (timeout !== undefined
           ? `\`${c.path}()\` passes \`timeout: 0\`, which means no timeout: ${DBUS_NATIVE.timeoutDefault}`
-          : `\`${c.path}()\` can wait forever: ${DBUS_NATIVE.timeoutDefault}; pass \`{ timeout: <ms> }\` where the version supports it, or race the call against a timer`,
-      related: timeout ? [related(timeout, '`timeout: 0` disables the timeout')] : [],
+          : `\`${c.path}()\` can wait forever: ${DBUS_NATIVE.timeoutDefault}; pass \`{ timeout: <ms> }\` where the version supports it, or race the call against a timer`) +
+        ignored.note,
+      related: [...(timeout ? [related(timeout, '`timeout: 0` disables the timeout')] : []), ...ignored.related],
       data: stripUndefined({
         library: DBUS_NATIVE.id,
         bus,

@@ -5,7 +5,7 @@ import { literalValue, messageObjectCall, objectProperties, resolveString, strip
 import type { FileFacts } from '../../facts';
 import type { CallData } from '../../types';
 import { nodeRange, related, type RuleContext, type RuleReport } from '../rule';
-import { boundedByTimer, raceFix, timeoutHelpers } from './shared';
+import { boundedByTimer, ignoredDeadlines, raceFix, timeoutHelpers } from './shared';
 
 interface ProxyInterface {
   /** The `getInterface(…)` call, when the interface comes from one (not only from a `ClientInterface` type). */
@@ -127,10 +127,11 @@ export function checkDbusNext(ctx: RuleContext): RuleReport[] {
       unwrapExpression(call) !== call ||
       parentOf(call)?.type === 'return_statement' ||
       parentOf(call)?.type === 'arrow_function';
+    const ignored = ignoredDeadlines(call, ctx);
     reports.push({
       range: nodeRange(c.nameNode),
-      message: `${what} can wait forever: ${DBUS_NEXT.timeoutDefault}; bound it with \`Promise.race\` and a timer (or a timeout helper)${relatedNode ? ` — proxy interface from line ${lineOf(relatedNode)}` : ''}`,
-      related: relatedNode ? [related(relatedNode, 'proxy interface obtained here')] : [],
+      message: `${what} can wait forever: ${DBUS_NEXT.timeoutDefault}; bound it with \`Promise.race\` and a timer (or a timeout helper)${relatedNode ? ` — proxy interface from line ${lineOf(relatedNode)}` : ''}${ignored.note}`,
+      related: [...(relatedNode ? [related(relatedNode, 'proxy interface obtained here')] : []), ...ignored.related],
       data: { library: DBUS_NEXT.id, ...stripUndefined(data) },
       fixes:
         awaited || parentOf(expression)?.type === 'variable_declarator'

@@ -1,4 +1,4 @@
-import { DBUS_RS, DBUS_RS_TIMEOUT_ARGUMENT, DBUS_TOKIO, INFINITE_TIMEOUT } from '../../libraries/dbus-rs';
+import { DBUS_RS, DBUS_RS_TIMEOUT_ARGUMENT, DBUS_TOKIO, INFINITE_TIMEOUT, proxyFlavour } from '../../libraries/dbus-rs';
 import { bindingValue, resolveString, stripUndefined } from '../../resolve';
 import type { Node } from 'web-tree-sitter';
 import { boundName, callArguments, descendantsOfType } from '../../syntax';
@@ -40,7 +40,7 @@ function callData(name: string, call: Node, args: Node[], ctx: RuleContext): Cal
 }
 
 export function checkDbusRs(ctx: RuleContext): RuleReport[] {
-  const nonblock = ctx.has(/\bnonblock::/) && !ctx.has(DBUS_TOKIO);
+  const tokio = ctx.has(DBUS_TOKIO);
   const bus = ctx.has(/new_system\b|system\s*\(/)
     ? 'system'
     : ctx.has(/new_session\b|session\s*\(/)
@@ -66,7 +66,7 @@ export function checkDbusRs(ctx: RuleContext): RuleReport[] {
         related: [related(timeout, 'the timeout passed here never fires')],
         data,
       });
-    } else if (nonblock && c.name !== 'send_with_reply_and_block') {
+    } else if (!tokio && proxyFlavour(c.name, c.path, ctx) === 'nonblock') {
       reports.push({
         range: nodeRange(c.nameNode),
         message: `dbus-rs nonblock proxies enforce their timeout only when the connection's runtime does (dbus-tokio installs a timeout handler); this file has no dbus-tokio, so calls through this proxy can wait forever`,

@@ -13,7 +13,7 @@ import {
 } from '../../libraries/raw-socket';
 import { callArguments, callee, contains, enclosingFunction, lineOf } from '../../syntax';
 import { nodeRange, related, type RuleContext, type RuleReport } from '../rule';
-import { boundedByTimer } from './shared';
+import { boundedByTimer, ignoredDeadlines } from './shared';
 
 const BLOCKING_RECEIVES = new Set([...RAW_SOCKET.receives, ...RAW_SOCKET.completeReads]);
 // Hand-written clients' own names for putting a message on the wire count too.
@@ -73,10 +73,11 @@ export function checkRawSocket(ctx: RuleContext): RuleReport[] {
     );
     if (!send || (!helper && !onSocket(call)) || boundedByTimer(call, ctx)) continue;
     flagged.add(fn.id);
+    const ignored = ignoredDeadlines(call, ctx);
     reports.push({
       range: nodeRange(nameNode),
-      message: `${helper ? `\`${name}\` reads the socket and blocks: it` : `blocking \`${name}\``} waits for the reply to \`${sendName(send)}\` (line ${lineOf(send)}) with no read timeout on the socket (no SO_RCVTIMEO / \`set_read_timeout\`, no \`poll\` with a finite timeout): ${RAW_SOCKET.timeoutDefault}`,
-      related: [related(send, 'the call was sent here')],
+      message: `${helper ? `\`${name}\` reads the socket and blocks: it` : `blocking \`${name}\``} waits for the reply to \`${sendName(send)}\` (line ${lineOf(send)}) with no read timeout on the socket (no SO_RCVTIMEO / \`set_read_timeout\`, no \`poll\` with a finite timeout): ${RAW_SOCKET.timeoutDefault}${ignored.note}`,
+      related: [related(send, 'the call was sent here'), ...ignored.related],
       data: { library: RAW_SOCKET.id },
     });
   }

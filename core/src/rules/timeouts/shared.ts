@@ -5,8 +5,9 @@ import { JS_TIMEOUT_WRAPPERS } from '../../libraries/dbus-next';
 import { RUST_TIMEOUT_WRAPPERS } from '../../libraries/zbus';
 import { escapeRegExp } from '../../resolve';
 import { callee, isFunctionBoundary, parentOf } from '../../syntax';
-import type { Fix, LanguageId } from '../../types';
-import { nodeRange, type RuleContext } from '../rule';
+import type { Fix, LanguageId, RelatedLocation } from '../../types';
+import { ignoredDeadline } from '../../values';
+import { nodeRange, related, type RuleContext } from '../rule';
 
 /** The timeout the quick fixes insert. */
 export const FIX_SECONDS = 25;
@@ -38,27 +39,80 @@ export function timeoutHelpers(ctx: RuleContext): TimeoutHelpers {
 }
 
 function isTimeoutHelper(ctx: RuleContext, name: string): boolean {
-  if (!/^[A-Za-z_$][\w$]*$/.test(name)) return false;
-  const id = escapeRegExp(name);
-  const definition = new RegExp(
-    `\\bfunction\\s*\\*?\\s*${id}\\s*[<(]|\\b${id}\\s*(?::[^=\\n]*)?=\\s*(?:async\\s*)?(?:function\\b|\\([^)]*\\)\\s*(?::[^=\\n]*)?=>|[A-Za-z_$][\\w$]*\\s*=>)|^\\s*(?:(?:private|public|protected|static|async)\\s+)*${id}\\s*(?:<[^>]*>)?\\s*\\(`,
-    'gm',
+  return functionDefinitions(ctx, name).some(
+    (fn) => TIMER.test(fn.text) && /race|reject|abort|clearTimeout/.test(fn.text),
   );
+}
+
+/** The same-file functions and methods named `name` (Rust `fn name`, JS declarations, arrows, methods). */
+function functionDefinitions(ctx: RuleContext, name: string): Node[] {
+  if (!/^[A-Za-z_$][\w$]*$/.test(name)) return [];
+  const id = escapeRegExp(name);
+  const definition =
+    ctx.language === 'rust'
+      ? new RegExp(`\\bfn\\s+${id}\\s*[<(]`, 'g')
+      : new RegExp(
+          `\\bfunction\\s*\\*?\\s*${id}\\s*[<(]|\\b${id}\\s*(?::[^=\\n]*)?=\\s*(?:async\\s*)?(?:function\\b|\\([^)]*\\)\\s*(?::[^=\\n]*)?=>|[A-Za-z_$][\\w$]*\\s*=>)|^\\s*(?:(?:private|public|protected|static|async)\\s+)*${id}\\s*(?:<[^>]*>)?\\s*\\(`,
+          'gm',
+        );
+  const out: Node[] = [];
   for (const m of ctx.matches(definition)) {
     let fn: Node | null = ctx.nodeAt(m.index + m[0].length - 1);
     while (fn && !isFunctionBoundary(fn)) fn = parentOf(fn);
-    if (!fn) continue;
-    const body = fn.text;
-    if (TIMER.test(body) && /race|reject|abort|clearTimeout/.test(body)) return true;
+    if (fn) out.push(fn);
   }
-  return false;
+  return out;
 }
 
-function isTimeoutCall(call: Node, language: LanguageId, helpers: TimeoutHelpers): boolean {
+/**
+ * The deadline parameter a same-file function named like a timeout wrapper never reads
+ * (`fn with_timeout<F>(fut: F, _limit: Duration) -> F::Output { block_on(fut) }`): calls through it are not bounded.
+ */
+function ignoringWrapper(call: Node, ctx: RuleContext): Node | undefined {
+  const c = callee(call);
+  if (!c || c.path.includes('::') || (c.receiver && !/^(?:self|this)$/.test(c.receiver.text))) return undefined;
+  const definitions = functionDefinitions(ctx, c.name);
+  if (definitions.length === 0) return undefined;
+  const ignored = definitions.map(ignoredDeadline);
+  return ignored.every((p) => p !== undefined) ? ignored[0] : undefined;
+}
+
+function isTimeoutCall(call: Node, ctx: RuleContext, helpers: TimeoutHelpers): boolean {
   const c = callee(call);
   if (!c) return false;
-  if (language === 'rust') return RUST_TIMEOUT_WRAPPERS.test(c.name) || /\btime::timeout$/.test(c.path);
-  return JS_TIMEOUT_WRAPPERS.test(c.name) || helpers.has(c.name);
+  const named =
+    ctx.language === 'rust'
+      ? RUST_TIMEOUT_WRAPPERS.test(c.name) || /\btime::timeout$/.test(c.path)
+      : JS_TIMEOUT_WRAPPERS.test(c.name) || helpers.has(c.name);
+  return named && !ignoringWrapper(call, ctx);
+}
+
+/**
+ * Deadlines a finding's call was meant to have and that nothing reads: a wrapper around the call that takes a
+ * timeout and ignores it, or the enclosing function's own timeout parameter. As related locations, with a note
+ * for the message ("" when there are none).
+ */
+export function ignoredDeadlines(call: Node, ctx: RuleContext): { note: string; related: RelatedLocation[] } {
+  const out: RelatedLocation[] = [];
+  const notes: string[] = [];
+  for (let current = parentOf(call); current; current = parentOf(current)) {
+    if (current.type === 'call_expression') {
+      const parameter = ignoringWrapper(current, ctx);
+      const name = callee(current)?.name;
+      if (parameter && name) {
+        notes.push(`\`${name}\` takes \`${parameter.text}\` and never reads it, so it bounds nothing`);
+        out.push(related(parameter, `\`${name}\` is given a timeout here and never reads it`));
+      }
+    }
+    if (!isFunctionBoundary(current)) continue;
+    const parameter = ignoredDeadline(current);
+    if (parameter) {
+      notes.push(`this function takes \`${parameter.text}\` and never reads it`);
+      out.push(related(parameter, 'the caller passes a timeout here; nothing reads it'));
+    }
+    break;
+  }
+  return { note: notes.length > 0 ? ` (${notes.join('; ')})` : '', related: out };
 }
 
 /**
@@ -67,7 +121,7 @@ function isTimeoutCall(call: Node, language: LanguageId, helpers: TimeoutHelpers
  */
 export function boundedByTimer(call: Node, ctx: RuleContext, helpers: TimeoutHelpers = NO_HELPERS, depth = 0): boolean {
   for (let current = parentOf(call); current; current = parentOf(current)) {
-    if (current.type === 'call_expression' && isTimeoutCall(current, ctx.language, helpers)) return true;
+    if (current.type === 'call_expression' && isTimeoutCall(current, ctx, helpers)) return true;
     if (
       current.type === 'macro_invocation' &&
       /^(?:select|timeout)$/.test(current.childForFieldName('macro')?.text ?? '')
@@ -102,7 +156,7 @@ export function boundedByTimer(call: Node, ctx: RuleContext, helpers: TimeoutHel
       for (const use of fn.descendantsOfType('identifier')) {
         if (!use || use.text !== name || use.startIndex < binding.endIndex) continue;
         for (let up = parentOf(use); up && up.id !== fn.id; up = parentOf(up)) {
-          if (up.type === 'call_expression' && isTimeoutCall(up, ctx.language, helpers)) return true;
+          if (up.type === 'call_expression' && isTimeoutCall(up, ctx, helpers)) return true;
           if (
             up.type === 'macro_invocation' &&
             /(?:^|::)(?:select|select_biased|timeout)$/.test(up.childForFieldName('macro')?.text ?? '')

@@ -14,7 +14,7 @@ import { accessPath, resolvedPath } from '../../values';
 import type { FileFacts } from '../../facts';
 import type { CallData, Fix } from '../../types';
 import { nodeRange, related, type RuleContext, type RuleReport } from '../rule';
-import { boundedByTimer, FIX_SECONDS } from './shared';
+import { boundedByTimer, FIX_SECONDS, ignoredDeadlines } from './shared';
 
 const TIMEOUT_EXPR = `std::time::Duration::from_secs(${FIX_SECONDS})`;
 
@@ -207,17 +207,22 @@ const PROXY_CONSTRUCTOR_ANY = /^(?:[\w:]+::)?(\w+)(?:<[^>]*>)?(?:::<[^>]*>)?::(n
 /** The proxy type when `receiver` is a constructor call itself: `FooProxy::new(&conn).await?` in `….bar()`. */
 function constructedProxy(receiver: Node): string | undefined {
   let node: Node | null = receiver;
+  // Constructors and `build()` return a Result: a method on it before `?`/`.unwrap()` is the Result's (`.ok()`).
+  let unwrapped = false;
   while (node) {
     if (node.type === 'try_expression' || node.type === 'await_expression') {
+      unwrapped ||= node.type === 'try_expression';
       node = node.namedChildren[0] ?? null;
       continue;
     }
     if (node.type !== 'call_expression') return undefined;
     const c = callee(node);
     if ((c?.name === 'unwrap' || c?.name === 'expect') && c.receiver) {
+      unwrapped = true;
       node = c.receiver;
       continue;
     }
+    if (!unwrapped) return undefined;
     // `FooProxy::builder(&conn).path(p)?.build().await?`: what `build()` makes is the proxy.
     if (c?.name === 'build' && c.receiver) return builderChainProxy(c.receiver);
     const fn = node.childForFieldName('function');
@@ -342,10 +347,14 @@ export function checkZbus(ctx: RuleContext): RuleReport[] {
     if (local ? local.timed : fileTimed) continue;
     const connection = local ?? conns.find((c) => !c.timed);
     const fix = connection ? methodTimeoutFix(connection) : undefined;
+    const ignored = ignoredDeadlines(call, ctx);
     reports.push({
       range: nodeRange(c.nameNode),
-      message: `${what} can wait forever: ${ZBUS.timeoutDefault}${connection ? ` (connection made on line ${lineOf(connection.node)})` : ''}; set \`method_timeout\` on the connection builder or wrap the call in \`tokio::time::timeout\``,
-      related: connection ? [related(connection.node, 'connection built here without `method_timeout`')] : [],
+      message: `${what} can wait forever: ${ZBUS.timeoutDefault}${connection ? ` (connection made on line ${lineOf(connection.node)})` : ''}${ignored.note}; set \`method_timeout\` on the connection builder or wrap the call in \`tokio::time::timeout\``,
+      related: [
+        ...(connection ? [related(connection.node, 'connection built here without `method_timeout`')] : []),
+        ...ignored.related,
+      ],
       data: { library: ZBUS.id, bus: connection?.bus, ...stripUndefined(data) },
       fixes: fix ? [fix] : [],
     });
