@@ -148,7 +148,16 @@ if [[ $mode == check ]]; then
   [[ -n $target ]] || { say "FAIL: no flagged call with a known method in examples/ts"; exit 1; }
   node dist/cli.js replay "$target" --session --yes --format json >"$run/replay.json" 2>&1 ||
     { cat "$run/replay.json" >&2; say "FAIL: replaying $target on the demo bus failed"; exit 1; }
-  say "check OK: $folder_url answers, dbus-lint.dbus-lint is installed, $DEMO_SERVICE answers on the private bus, $(basename "$target") replays there"
+  # The fault bus end to end on the demo bus: the naive example client fails every run under late-signal.
+  (cd "$run/examples" && node "$repo/dist/cli.js" run --session --fault late-signal --repeat 3 --timeout-s 10 \
+    -- node ts/src/naiveClient.cjs) >"$run/faultbus.txt" 2>&1 && {
+    cat "$run/faultbus.txt" >&2
+    say "FAIL: the naive client passed under late-signal"
+    exit 1
+  }
+  grep -q '^runs 3, passed 0, failed 3, hung 0$' "$run/faultbus.txt" ||
+    { cat "$run/faultbus.txt" >&2; say "FAIL: dbus-lint run did not report 3 failed runs of the naive client"; exit 1; }
+  say "check OK: $folder_url answers, dbus-lint.dbus-lint is installed, $DEMO_SERVICE answers on the private bus, $(basename "$target") replays there, the naive client fails 3 of 3 runs under the fault bus's late-signal"
   exit 0
 fi
 
@@ -162,6 +171,9 @@ cat <<EOF
   Ctrl+. on one shows its quick fixes. To replay a call live, put the cursor on the flagged call in
   ts/src/busId.ts and run "D-Bus Lint: Replay Call…" (F1). Replays go to the demo's private session bus, where
   $DEMO_SERVICE answers every method call ("Enter a call by hand…" to try it).
+  To see youki's bug happen on every run, open ts/src/naiveClient.cjs, Ctrl+. on its single-read-receive
+  finding and pick "Prove it with the fault bus", then the task "naive D-Bus client" (or run
+  "D-Bus Lint: Run with D-Bus Faults…"): under late-signal it fails, and the live view shows why.
   (On a remote machine, forward the port first: ssh -L ${origin##*:}:127.0.0.1:${origin##*:} <host>.)
 
   Press Ctrl-C to stop code-server, the private bus and the demo service.

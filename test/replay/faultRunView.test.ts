@@ -13,8 +13,8 @@ import {
 import { REPO_ROOT } from '../support/analyzer';
 import { startDbusDaemon, type PrivateBus } from '../support/privateBus';
 
-/** The e2e workspace's naive client: one read after each call, the first message taken as the reply. */
-const NAIVE_CLIENT = join(REPO_ROOT, 'test', 'e2e', 'workspace', 'ts', 'src', 'naiveClient.cjs');
+/** The demo's naive client: one read after each call, the first message taken as the reply. */
+const NAIVE_CLIENT = join(REPO_ROOT, 'examples', 'ts', 'src', 'naiveClient.cjs');
 
 async function runNaive(bus: PrivateBus, faults: string[]) {
   const proxy = await FaultBus.start({

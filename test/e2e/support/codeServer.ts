@@ -6,12 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from '../../support/analyzer';
+import { NAIVE_CLIENT } from './fixtures';
 import { progress } from './artifacts';
 import { startGroup, type ProcessGroup } from './processes';
 
 const run = promisify(execFile);
 
 export const E2E_WORKSPACE = join(REPO_ROOT, 'test', 'e2e', 'workspace');
+/** The hand-written naive client of examples/, copied into each e2e workspace. */
+export const NAIVE_CLIENT_SOURCE = join(REPO_ROOT, 'examples', 'ts', 'src', 'naiveClient.cjs');
 
 let codeServerBin: Promise<string> | undefined;
 
@@ -110,6 +113,8 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     JSON.stringify({ ...quietSettings(options.trust), ...options.settings }, null, 2),
   );
   cpSync(E2E_WORKSPACE, workspace, { recursive: true });
+  // The demo's naive client, the program the fault-bus step runs (one copy, in examples/).
+  cpSync(NAIVE_CLIENT_SOURCE, join(workspace, NAIVE_CLIENT.file));
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
