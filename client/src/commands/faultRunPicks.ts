@@ -1,7 +1,7 @@
 // What "Run with D-Bus Faults…" asks: the command (typed, a task, or a launch configuration's program), the
 // faults (preselected from the finding's rule), and the bus. Each returns undefined when the user backs out.
 import * as vscode from 'vscode';
-import { FAULT_TABLE, parseFaults, type Fault, type UpstreamChoice } from '../../../replay/src/index';
+import { FAULT_TABLE, parseFaults, shellQuote, type Fault, type UpstreamChoice } from '../../../replay/src/index';
 
 const LAST_COMMAND_KEY = 'dbusLint.faultBus.lastCommand';
 
@@ -9,11 +9,6 @@ export interface ProgramChoice {
   /** The exact shell command line the confirmation shows and `/bin/sh -c` runs. */
   commandLine: string;
   cwd: string;
-}
-
-/** A word for `/bin/sh`: as it is when it is plain, else in single quotes. */
-function shellWord(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 function quotedValue(value: string | vscode.ShellQuotedString): string {
@@ -25,10 +20,10 @@ function taskCommandLine(task: vscode.Task): string | undefined {
   if (execution instanceof vscode.ShellExecution) {
     if (execution.commandLine) return execution.commandLine;
     if (!execution.command) return undefined;
-    return [quotedValue(execution.command), ...(execution.args ?? []).map(quotedValue)].map(shellWord).join(' ');
+    return [quotedValue(execution.command), ...(execution.args ?? []).map(quotedValue)].map(shellQuote).join(' ');
   }
   if (execution instanceof vscode.ProcessExecution)
-    return [execution.process, ...execution.args].map(shellWord).join(' ');
+    return [execution.process, ...execution.args].map(shellQuote).join(' ');
   return undefined;
 }
 
@@ -60,7 +55,7 @@ function launchPrograms(folder: vscode.WorkspaceFolder): { label: string; choice
       return {
         label: `Launch: ${c.name ?? program}`,
         choice: {
-          commandLine: words.map(shellWord).join(' '),
+          commandLine: words.map(shellQuote).join(' '),
           cwd: c.cwd ? substitute(c.cwd, folder) : folder.uri.fsPath,
         },
       };
