@@ -21,7 +21,7 @@ import { stdioTransport } from './lsp/transport';
 import { moreFindingsDiagnostic, notAnalysedDiagnostic, toDiagnostic } from './lsp/diagnostics';
 import { analysisOptions, DEFAULT_SETTINGS, parseSettings, type ServerSettings } from './lsp/settings';
 import { baselinedFlags } from './lsp/baselined';
-import { asksForFixAll, fixAllAction, fixAllEdit } from './lsp/fixAll';
+import { asksForFixAll, fixAllAction, fixAllEdit, fixAllQuickFix } from './lsp/fixAll';
 import { PublishedFindings, type Published } from './lsp/published';
 import { configDiagnostics, ProjectConfigs } from './lsp/projectConfigs';
 import {
@@ -382,7 +382,17 @@ connection.onCodeAction(async (params) => {
     const action = state && fixAllAction(uri, state.version, fixable(state), supportsVersionedEdits);
     return action ? [action] : [];
   }
-  return codeActionsFor(uri, params.context.diagnostics, { replay: clientCanReplay, faultBus: clientCanRunFaults });
+  const actions = codeActionsFor(uri, params.context.diagnostics, {
+    replay: clientCanReplay,
+    faultBus: clientCanRunFaults,
+  });
+  // Only from findings already published for the current text: a Quick Fix menu does not wait for an analysis.
+  const state = published.get(uri);
+  const current = state && documents.get(uri)?.text.version === state.version ? state : undefined;
+  const all =
+    current &&
+    fixAllQuickFix(uri, current.version, fixable(current), params.context.diagnostics, supportsVersionedEdits);
+  return all ? [...actions, all] : actions;
 });
 
 connection.onExecuteCommand(async (params) => {

@@ -62,6 +62,11 @@ describe('fix all in the language server', () => {
     const diagnostics = await client.diagnostics(uri, (p) => p.version === 3);
     const quick = await client.codeActions(uri, diagnostics, ['quickfix']);
     assert.ok(!quick.some((a) => a.kind === FIX_ALL));
+    // The Quick Fix menu of a fixable finding offers the whole file's fixes too, as vscode-eslint does.
+    const all = quick.find((a) => a.title === 'Fix all dbus-lint problems in this file (2)');
+    assert.equal(all?.kind, 'quickfix');
+    const fixed = applyTextEdits(NETWORK_STATE_SOURCE, editsOf(all?.edit, uri, 3));
+    assert.equal(fixed.match(/Promise\.race\(/g)?.length, 2);
     const source = await client.codeActions(uri, [], ['source']);
     assert.deepEqual(
       source.map((a) => a.kind),
