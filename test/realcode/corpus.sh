@@ -24,6 +24,10 @@ NPM_TOP=(
   mpris-service@2.1.2
   @jellybrick/mpris-service@2.2.3
   freedesktop-notifications@2.1.1
+  @clebert/node-d-bus@1.0.0
+  @clebert/node-bluez@1.0.0
+  d-bus-message-protocol@1.0.0
+  d-bus-type-system@1.0.0
   pg@8.23.1
   pg-protocol@1.16.1
   ssh2@1.17.0
