@@ -4,7 +4,7 @@
 // `.await`, `&` or `.unwrap()` sit in it). Rules ask these questions instead of matching the text around a call.
 // Every walk stays inside the function (or item) holding the node: the incremental machinery lets a rule read
 // its own item freely.
-import type { Node } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 import { descendantsOfType, enclosingFunction, isFunctionBoundary, parentOf } from './syntax';
 
 /** A local a value was stored in: its name and the identifier that binds it. */
@@ -142,6 +142,26 @@ function bindingIn(parent: Node, value: Node): Binding | undefined {
   return undefined;
 }
 
+/** Per tree, per function node id: its names (identifiers and pattern shorthands) by text, in source order. */
+const namesByHome = new WeakMap<Tree, Map<number, Map<string, Node[]>>>();
+
+/** The names read or bound in `home`, by text: one walk per function and tree, however many questions follow. */
+function namesIn(home: Node): Map<string, Node[]> {
+  let byHome = namesByHome.get(home.tree);
+  if (!byHome) namesByHome.set(home.tree, (byHome = new Map<number, Map<string, Node[]>>()));
+  let names = byHome.get(home.id);
+  if (!names) {
+    names = new Map<string, Node[]>();
+    for (const id of descendantsOfType(home, PATTERN_NAMES)) {
+      const list = names.get(id.text);
+      if (list) list.push(id);
+      else names.set(id.text, [id]);
+    }
+    byHome.set(home.id, names);
+  }
+  return names;
+}
+
 /** The function (or, outside functions, the outermost node) a node's locals live in. */
 function homeOf(node: Node): Node {
   const fn = enclosingFunction(node);
@@ -170,8 +190,8 @@ function isDefinition(id: Node): boolean {
 export function usesOf(binding: Binding): Node[] {
   const home = homeOf(binding.statement);
   const out: Node[] = [];
-  for (const id of descendantsOfType(home, 'identifier')) {
-    if (id.text !== binding.name || id.startIndex < binding.statement.endIndex) continue;
+  for (const id of namesIn(home).get(binding.name) ?? []) {
+    if (id.type !== 'identifier' || id.startIndex < binding.statement.endIndex) continue;
     if (isDefinition(id)) {
       const statement = parentOf(id);
       if (statement?.type === 'let_declaration' || statement?.type === 'variable_declarator') break;
@@ -190,9 +210,9 @@ export function usesOf(binding: Binding): Node[] {
 export function reachingValue(name: string, at: Node): Node | string | undefined {
   const home = homeOf(at);
   let found: Node | string | undefined;
-  for (const id of descendantsOfType(home, PATTERN_NAMES)) {
+  for (const id of namesIn(home).get(name) ?? []) {
     if (id.startIndex >= at.startIndex) break;
-    if (id.text !== name || !isDefinition(id) || id.id === at.id) continue;
+    if (!isDefinition(id) || id.id === at.id) continue;
     // A binding inside a closure or a nested function is not this function's.
     if (!sameHome(id, home)) continue;
     const value = destructuredValue(id);
@@ -341,6 +361,9 @@ export function ignoredDeadline(fn: Node): Node | undefined {
   return parameterNames(fn).find(
     (id) =>
       DEADLINE_NAME.test(id.text) &&
-      (id.text.startsWith('_') || !descendantsOfType(body, 'identifier').some((use) => use.text === id.text)),
+      (id.text.startsWith('_') ||
+        !(namesIn(fn).get(id.text) ?? []).some(
+          (use) => use.type === 'identifier' && use.startIndex >= body.startIndex && use.endIndex <= body.endIndex,
+        )),
   );
 }

@@ -1,3 +1,4 @@
+import { codeHas } from '../codeText';
 import type { FileFacts } from '../facts';
 
 // API models, one table per library: what recognises the library, which calls send and receive,
@@ -46,19 +47,10 @@ export const REPLY_SERIAL_WORDS =
 const DBUS_PROOF =
   /unix:(?:path|abstract|tmpdir)=|\/(?:var\/)?run\/dbus\/|\/run\/user\/[^"'`\s]*\/bus\b|DBUS_(?:SESSION|SYSTEM|STARTER)_BUS_ADDRESS|AUTH (?:EXTERNAL|ANONYMOUS|DBUS_COOKIE_SHA1)|NEGOTIATE_UNIX_FD|\bBEGIN\\r\\n|\[\s*b'l'\s*,|org\.freedesktop\.DBus\b/;
 
-/** Comments, and the strings and char literals a comment marker inside them must not start one in. */
-const COMMENTS_OR_LITERALS = /("(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`|'(?:[^'\\\n]|\\.)*')|\/\/[^\n]*|\/\*[\s\S]*?\*\//g;
-
-function itemProvesDbus(itemText: string): boolean {
-  if (!DBUS_PROOF.test(itemText) && !DBUS_EVIDENCE.test(itemText)) return false;
-  const code = itemText.replace(COMMENTS_OR_LITERALS, (_all, literal?: string) => literal ?? ' ');
-  return DBUS_PROOF.test(code) || DBUS_EVIDENCE.test(code);
-}
-
 /**
  * True when the file's code (not a comment or doc) carries D-Bus: what makes a raw socket in it a bus
  * connection. Narrower than DBUS_EVIDENCE, so a rule asking it never says yes where the prefilter says no.
  */
 export function provesDbus(file: FileFacts): boolean {
-  return file.has(DBUS_EVIDENCE) && file.eachItem(itemProvesDbus).some(Boolean);
+  return codeHas(file, DBUS_PROOF) || codeHas(file, DBUS_EVIDENCE);
 }

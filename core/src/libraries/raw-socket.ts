@@ -83,6 +83,11 @@ export interface SocketHelpers {
   sends: ReadonlySet<string>;
   /** Same-file functions that block reading the socket, directly or through another such helper (`read_message` → `read_full` → `read`). */
   receives: ReadonlySet<string>;
+  /**
+   * Same-file functions that send and then block reading, directly or through helpers: a round trip whose wait
+   * its callers inherit (`send_with_reply_async`: `self.send(msg)`, then `self.read_message()` until the reply).
+   */
+  roundTrips: ReadonlySet<string>;
 }
 
 /** One `fn` of an item: its name and what its body (up to the next `fn` in the item) does. */
@@ -180,7 +185,13 @@ function findSocketHelpers(file: FileFacts): SocketHelpers {
       if (callsAny(body.calls, known)) receives.add(name);
     }
   }
-  return { sends, receives };
+  const roundTrips = new Set<string>();
+  for (const [name, body] of bodies) {
+    if (excluded.has(name) || body.fileIo || sends.has(name) || receives.has(name)) continue;
+    const sendsOwn = body.writes || callsAny(body.calls, sends);
+    if (sendsOwn && (body.reads || callsAny(body.calls, receives))) roundTrips.add(name);
+  }
+  return { sends, receives, roundTrips };
 }
 
 /** `write!(self.sock, …)` / `writeln!(stream, …)`: the macro's target, when the node is one. */

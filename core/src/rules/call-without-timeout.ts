@@ -91,8 +91,8 @@ function rustAnchors(file: FileFacts): RegExp {
     // Same-file socket helpers: calls to them send or block like the calls inside.
     const helpers = socketHelpers(file);
     words.push(RAW_READS.source);
-    if (helpers.sends.size + helpers.receives.size > 0)
-      words.push(`\\b(?:${[...helpers.sends, ...helpers.receives].join('|')})\\b`);
+    const names = [...helpers.sends, ...helpers.receives, ...helpers.roundTrips];
+    if (names.length > 0) words.push(`\\b(?:${names.join('|')})\\b`);
   }
   return new RegExp(words.join('|'), 'g');
 }
@@ -151,7 +151,8 @@ export const callWithoutTimeout: Rule<'call-without-timeout'> = {
     if (language !== 'rust') return undefined;
     const fields = proxyFieldsPattern(file);
     const raw = rawSocketClient(file);
-    const sendHelpers = raw ? [...socketHelpers(file).sends] : [];
+    // A round trip's caller waits as the round trip does.
+    const sendHelpers = raw ? [...socketHelpers(file).sends, ...socketHelpers(file).roundTrips] : [];
     const helperSend = sendHelpers.length > 0 ? new RegExp(`\\b(?:${sendHelpers.join('|')})\\s*\\(`) : undefined;
     return (scopeText) =>
       RUST_LIBRARY_WORDS.test(scopeText) ||

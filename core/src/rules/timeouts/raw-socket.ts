@@ -11,9 +11,11 @@ import {
   socketHelpers,
   writeMacroSends,
 } from '../../libraries/raw-socket';
+import { codeHas } from '../../codeText';
 import { callArguments, callee, contains, enclosingFunction, lineOf } from '../../syntax';
+import { ignoredDeadline } from '../../values';
 import { nodeRange, related, type RuleContext, type RuleReport } from '../rule';
-import { boundedByTimer, ignoredDeadlines } from './shared';
+import { boundedByTimer, functionDefinitions, ignoredDeadlines } from './shared';
 
 const BLOCKING_RECEIVES = new Set([...RAW_SOCKET.receives, ...RAW_SOCKET.completeReads]);
 // Hand-written clients' own names for putting a message on the wire count too.
@@ -39,9 +41,12 @@ export function checkRawSocket(ctx: RuleContext): RuleReport[] {
       data: { library: RAW_SOCKET.id },
     });
   }
-  if (finitePoll || ctx.has(READ_TIMEOUT)) return reports;
+  // A commented-out `set_nonblocking(true)` bounds nothing.
+  if (finitePoll || codeHas(ctx, READ_TIMEOUT)) return reports;
 
   const flagged = new Set<number>();
+  /** The finding of each flagged function, by the function's node id, with the function's name. */
+  const waits = new Map<number, { report: RuleReport; name: string }>();
   const helpers = socketHelpers(ctx);
   const sends: Node[] = writeMacroSends(ctx.nodes('macro'));
   // Files, stdio and buffers are not the bus; asked only of the reads and sends a finding would name.
@@ -74,10 +79,59 @@ export function checkRawSocket(ctx: RuleContext): RuleReport[] {
     if (!send || (!helper && !onSocket(call)) || boundedByTimer(call, ctx)) continue;
     flagged.add(fn.id);
     const ignored = ignoredDeadlines(call, ctx);
-    reports.push({
+    const report: RuleReport = {
       range: nodeRange(nameNode),
       message: `${helper ? `\`${name}\` reads the socket and blocks: it` : `blocking \`${name}\``} waits for the reply to \`${sendName(send)}\` (line ${lineOf(send)}) with no read timeout on the socket (no SO_RCVTIMEO / \`set_read_timeout\`, no \`poll\` with a finite timeout): ${RAW_SOCKET.timeoutDefault}${ignored.note}`,
       related: [related(send, 'the call was sent here'), ...ignored.related],
+      data: { library: RAW_SOCKET.id },
+    };
+    reports.push(report);
+    waits.set(fn.id, { report, name: fn.childForFieldName('name')?.text ?? '' });
+  }
+  reports.push(...roundTripCalls(ctx, helpers.roundTrips, flagged, waits));
+  return reports;
+}
+
+/**
+ * Calls to a same-file round trip (a function that sends and then blocks reading, per its summary). The wait is
+ * reported where it is, inside the round trip, and its related locations name the calls that wait through it.
+ * A caller that takes a timeout and never reads it gets its own finding, on that parameter: it promises a
+ * deadline and waits through a round trip that has none.
+ */
+function roundTripCalls(
+  ctx: RuleContext,
+  roundTrips: ReadonlySet<string>,
+  flagged: ReadonlySet<number>,
+  waits: ReadonlyMap<number, { report: RuleReport; name: string }>,
+): RuleReport[] {
+  if (roundTrips.size === 0) return [];
+  const reports: RuleReport[] = [];
+  const byName = new Map([...waits.values()].map((wait) => [wait.name, wait.report]));
+  const seen = new Set<number>();
+  for (const call of ctx.nodes('call')) {
+    const c = ctx.callee(call);
+    if (!c || !roundTrips.has(c.name)) continue;
+    // A method of this client (`self.x()`, `c.x()` on a local), or a free function: not some other type's method.
+    if (c.receiver && !/^(?:self|[a-z_]\w*)$/.test(c.receiver.text)) continue;
+    const fn = enclosingFunction(call);
+    const caller = fn?.childForFieldName('name');
+    if (!fn || !caller || caller.text === c.name || boundedByTimer(call, ctx)) continue;
+    const helper = functionDefinitions(ctx, c.name)[0];
+    if (!helper) continue;
+    byName.get(c.name)?.related?.push(related(call, `\`${caller.text}\` waits through this call too`));
+    const ignored = ignoredDeadline(fn);
+    if (!ignored || flagged.has(fn.id) || seen.has(fn.id)) continue;
+    seen.add(fn.id);
+    reports.push({
+      range: nodeRange(ignored),
+      message: `\`${caller.text}\` takes \`${ignored.text}\` and never reads it, and waits through \`${c.name}\` (line ${lineOf(helper)}), which sends and then blocks reading the socket with no read timeout: ${RAW_SOCKET.timeoutDefault}, so the deadline its callers pass is not kept`,
+      related: [
+        related(call, `the wait goes through \`${c.name}\` here`),
+        related(
+          helper.childForFieldName('name') ?? helper,
+          `\`${c.name}\` sends the call and waits for its reply with no deadline`,
+        ),
+      ],
       data: { library: RAW_SOCKET.id },
     });
   }

@@ -45,7 +45,7 @@ function isTimeoutHelper(ctx: RuleContext, name: string): boolean {
 }
 
 /** The same-file functions and methods named `name` (Rust `fn name`, JS declarations, arrows, methods). */
-function functionDefinitions(ctx: RuleContext, name: string): Node[] {
+export function functionDefinitions(ctx: RuleContext, name: string): Node[] {
   if (!/^[A-Za-z_$][\w$]*$/.test(name)) return [];
   const id = escapeRegExp(name);
   const definition =
