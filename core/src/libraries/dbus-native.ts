@@ -11,3 +11,19 @@ export const DBUS_NATIVE: LibraryModel = {
   completeReads: [],
   timeoutDefault: 'dbus-native `invoke` waits for a reply forever unless it is given a non-zero `timeout` option',
 };
+
+/**
+ * How dbus-native and dbus-next (and their forks and bundles) write a message inside the library: the bus hands it
+ * to its connection (`self.connection.message(msg)`, `this._connection.message(msg)`).
+ */
+export const CONNECTION_MESSAGE_WRITE = /\b_?connection\.message\s*\(/;
+
+/**
+ * A pending-call table keyed by the call's serial, as libraries implement `invoke`/`call`: a callback, a handler,
+ * or the promise's resolve/reject parked under the serial (`this.cookies[msg.serial] = callback`,
+ * `this._methodReturnHandlers[msg.serial] = (reply) => …`, `cookies[serial] = [resolve, reject]`).
+ */
+// Each name starts where a name starts (the look-behind): without it every position of a long word starts a run
+// to the word's end, quadratic in the word (a minified bundle's megabyte comment).
+export const PENDING_BY_SERIAL =
+  /(?<![\w$.])([\w$.]+)\[[^\]\n]*serial[^\]\n]*\]\s*=\s*(?:(?:[[{][^\n;]*?\b)?(?:callback|cb|done|handler|onReply|resolve|reject)\b|\([^)\n]*\)\s*=>|function\b)|(?<![\w$.])([\w$.]+)\.set\(\s*[^,\n]*serial[^,\n]*,\s*(?:(?:[[{][^\n;]*?\b)?(?:callback|cb|done|handler|onReply|resolve|reject)\b|\([^)\n]*\)\s*=>|function\b)/gi;

@@ -10,6 +10,7 @@ import {
   ZBUS,
 } from '../libraries/index';
 import { typedInterfaces } from '../libraries/dbus-next';
+import { PENDING_BY_SERIAL } from '../libraries/dbus-native';
 import { socketHelpers } from '../libraries/raw-socket';
 import { ASYNC_RUSTBUS_IMPORT } from '../libraries/rustbus';
 import { zbusProxyFields } from '../libraries/zbus';
@@ -48,7 +49,12 @@ const CHECKERS: {
   { language: 'rust', applies: rawSocketClient, check: checkRawSocket },
   { language: 'js', applies: (f) => uses(DBUS_NEXT, f), check: checkDbusNext },
   { language: 'js', applies: (f) => uses(DBUS_NATIVE, f), check: checkDbusNative },
-  { language: 'js', applies: (f) => uses(NET_SOCKET, f) && provesDbus(f), check: checkPendingPromises },
+  // Hand-written socket clients, and libraries' own `invoke`/`call` (a pending-call table keyed by serial).
+  {
+    language: 'js',
+    applies: (f) => (uses(NET_SOCKET, f) || f.has(PENDING_BY_SERIAL)) && provesDbus(f),
+    check: checkPendingPromises,
+  },
 ];
 
 const RUST_LIBRARY_WORDS =
@@ -110,7 +116,7 @@ function jsAnchors(file: FileFacts): RegExp {
     '\\.getInterface\\s*\\(',
   ];
   // Pending-call promises only matter in hand-written socket clients.
-  if (uses(NET_SOCKET, file)) words.push('new\\s+Promise\\b', '\\bserial\\b');
+  if (uses(NET_SOCKET, file) || file.has(PENDING_BY_SERIAL)) words.push('new\\s+Promise\\b', '\\bserial\\b');
   // `iface.Method(…)`, `iface?.Method(…)`, and `iface[name](…)` (a method picked by name).
   if (names.size > 0) words.push(`\\b(?:${[...names].join('|')})\\b\\s*(?:\\??\\.|\\(|\\[)`);
   return new RegExp(words.join('|'), 'g');

@@ -1,3 +1,4 @@
+import { CONNECTION_MESSAGE_WRITE, PENDING_BY_SERIAL } from '../../libraries/dbus-native';
 import { NET_SOCKET } from '../../libraries/net-socket';
 import { escapeRegExp } from '../../resolve';
 import { enclosingFunction, parentOf } from '../../syntax';
@@ -9,24 +10,36 @@ import { TIMER } from './shared';
 const PENDING_STORE =
   /\.set\s*\([^)]*\b(?:resolve|reject)\b|\[[^\]]+\]\s*=\s*\{?[^;]*\b(?:resolve|reject)\b|\.set\s*\(\s*[\w$.]+\s*,\s*\{/;
 
-/** A callback parked in a table keyed by the call's serial: `cookies[msg.serial] = callback`, `pending.set(serial, cb)`. */
-const PENDING_CALLBACK =
-  /([\w$.]+)\[[^\]\n]*serial[^\]\n]*\]\s*=\s*(?:[[{][^\n;]*?\b)?(?:callback|cb|done|handler|onReply)\b|([\w$.]+)\.set\(\s*[^,\n]*serial[^,\n]*,\s*(?:[[{][^\n;]*?\b)?(?:callback|cb|done|handler|onReply)\b/gi;
+/** The call is written here, or by a same-file send helper (`const serial = this.send(m)`), or handed to a library's connection. */
+const WRITES_CALL = new RegExp(
+  `\\.write\\s*\\(|\\b(?:this\\.)?(?:send|sendMessage|writeMessage|_send)\\s*\\(|${CONNECTION_MESSAGE_WRITE.source}`,
+);
 
-/** The call is written here, or by a same-file send helper (`const serial = this.send(m)`). */
-const WRITES_CALL = /\.write\s*\(|\b(?:this\.)?(?:send|sendMessage|writeMessage|_send)\s*\(/;
-
-/** Hand-written callback-style clients: the callback is called only when a reply with that serial arrives. */
+/**
+ * Callback-style clients and libraries' own `invoke`/`call`: the callback (or handler, or resolver) is called only
+ * when a reply with that serial arrives. Judged per function that parks it: a timer elsewhere in a large
+ * constructor does not bound this call.
+ */
 function pendingCallbacks(ctx: RuleContext): RuleReport[] {
   const reports: RuleReport[] = [];
+  const seen = new Set<number>();
   for (const scope of ctx.scopes) {
     const text = scope.text;
-    if (!WRITES_CALL.test(text) || TIMER.test(text)) continue;
-    PENDING_CALLBACK.lastIndex = 0;
-    for (let m = PENDING_CALLBACK.exec(text); m; m = PENDING_CALLBACK.exec(text)) {
+    if (!WRITES_CALL.test(text)) continue;
+    PENDING_BY_SERIAL.lastIndex = 0;
+    for (let m = PENDING_BY_SERIAL.exec(text); m; m = PENDING_BY_SERIAL.exec(text)) {
       const table = m[1] ?? m[2] ?? '';
       const start = scope.startIndex + m.index;
       const node = ctx.nodeAt(start, start + table.length);
+      const fn = (node && enclosingFunction(node)) ?? scope;
+      // The function that parks the entry must write the call and arm no timer; `new Promise` executors are
+      // judged with the function around them.
+      const home = promiseHome(fn);
+      // A resolver parked the way the promise check knows (`pending.set(serial, { resolve, reject })`) is reported
+      // there, on the `new Promise`.
+      if (home.id !== fn.id && PENDING_STORE.test(fn.text) && /\.write\s*\(|send/i.test(fn.text)) continue;
+      if (seen.has(start) || !WRITES_CALL.test(home.text) || TIMER.test(home.text)) continue;
+      seen.add(start);
       reports.push({
         range: nodeRange(node ?? scope),
         message: `the call's callback waits in \`${table}\` until a reply with its serial arrives: ${NET_SOCKET.timeoutDefault}; arm a timer that calls back with an error and deletes the entry`,
@@ -35,6 +48,17 @@ function pendingCallbacks(ctx: RuleContext): RuleReport[] {
     }
   }
   return reports;
+}
+
+/** The function a `new Promise` executor belongs to (where its call is written and timed), else `fn` itself. */
+function promiseHome(fn: Node): Node {
+  let home = fn;
+  for (let up = enclosingFunction(home); up; up = enclosingFunction(home)) {
+    const promise = parentOf(parentOf(home));
+    if (promise?.type !== 'new_expression' || promise.childForFieldName('constructor')?.text !== 'Promise') break;
+    home = up;
+  }
+  return home;
 }
 
 /** The name a function or method is called by (`waitReply(serial) {…}`, `const waitReply = (…) => …`). */
