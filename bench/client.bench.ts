@@ -6,14 +6,13 @@ import { cpus, loadavg } from 'node:os';
 import * as dbusNext from 'dbus-next';
 import { BUS_NAME, BUS_PATH, Connection } from '../wire/src/index';
 import { startDbusDaemon } from '../test/support/privateBus';
+import { windowed, type Call } from './windowed';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SETUPS = 50;
 const WARMUP = 500;
 const SEQUENTIAL = 5000;
 const PIPELINED = 10_000;
-
-type Call = () => Promise<unknown>;
 
 interface Client {
   name: string;
@@ -50,22 +49,6 @@ function next(address: string): Client {
   };
 }
 
-async function windowed(call: Call, total: number, window: number): Promise<void> {
-  let started = 0;
-  const worker = async () => {
-    while (started < total) {
-      started++;
-      await call();
-    }
-  };
-  await Promise.all(Array.from({ length: window }, worker));
-}
-
-async function run(call: Call, total: number, window: number): Promise<void> {
-  if (window === 1) for (let i = 0; i < total; i++) await call();
-  else await windowed(call, total, window);
-}
-
 /**
  * Calls/s of each client, measured in alternating blocks so that both see the same moments of a
  * shared, noisy machine (a block each, in turn, until `total` calls each).
@@ -82,7 +65,7 @@ async function interleavedRates(
     for (const [index, call] of calls.entries()) {
       const started = performance.now();
       const cpuStarted = process.cpuUsage();
-      await run(call, block, window);
+      await windowed(call, block, window);
       const used = process.cpuUsage(cpuStarted);
       elapsed[index] += performance.now() - started;
       cpu[index] += used.user + used.system;
@@ -122,7 +105,7 @@ async function measureSetups(clients: Client[]): Promise<number[][]> {
 async function measureCalls(clients: Client[]): Promise<Omit<Round, 'setupMs'>[]> {
   const connections = await Promise.all(clients.map((client) => client.connect()));
   const calls = connections.map((connection) => connection.call);
-  for (const call of calls) await run(call, WARMUP, 1);
+  for (const call of calls) await windowed(call, WARMUP, 1);
   const sequential = await interleavedRates(calls, SEQUENTIAL, 1, 500);
   const in16 = await interleavedRates(calls, PIPELINED, 16, 2000);
   const in256 = await interleavedRates(calls, PIPELINED, 256, 2000);

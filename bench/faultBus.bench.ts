@@ -11,6 +11,7 @@ import { BUS_NAME, BUS_PATH, Connection } from '../wire/src/index';
 import { REPO_ROOT } from '../test/support/analyzer';
 import { startDbusDaemon, stopProcess, waitForLine } from '../test/support/privateBus';
 import { median, runIfMain, type BenchRow } from './report';
+import { windowed, type Call } from './windowed';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const WARMUP = 500;
@@ -20,30 +21,13 @@ const IN_FLIGHT = 256;
 
 const getId = { destination: BUS_NAME, path: BUS_PATH, interface: BUS_NAME, member: 'GetId' };
 
-type Call = () => Promise<unknown>;
-
-async function calls(call: Call, total: number, window: number): Promise<void> {
-  if (window === 1) {
-    for (let i = 0; i < total; i++) await call();
-    return;
-  }
-  let started = 0;
-  const worker = async () => {
-    while (started < total) {
-      started++;
-      await call();
-    }
-  };
-  await Promise.all(Array.from({ length: window }, worker));
-}
-
 /** Calls/s of each, in alternating blocks of `block` calls until `total` each. */
 async function rates(targets: Call[], total: number, window: number, block: number): Promise<number[]> {
   const elapsed = targets.map(() => 0);
   for (let done = 0; done < total; done += block) {
     for (const [index, call] of targets.entries()) {
       const started = performance.now();
-      await calls(call, block, window);
+      await windowed(call, block, window);
       elapsed[index] += performance.now() - started;
     }
   }
@@ -75,8 +59,8 @@ export async function run(): Promise<BenchRow[]> {
     const targets = [() => direct.call(getId), () => through.call(getId), () => piped.call(getId)];
     // Both paths warmed up, the proxy's JIT included, in both shapes of load.
     for (const call of targets) {
-      await calls(call, WARMUP, 1);
-      await calls(call, WARMUP * 4, IN_FLIGHT);
+      await windowed(call, WARMUP, 1);
+      await windowed(call, WARMUP * 4, IN_FLIGHT);
     }
     const added: number[] = [];
     const pipeAdded: number[] = [];
