@@ -2,7 +2,7 @@
 // whitespace-free text of the statement holding the finding, and which occurrence of that pair in the file it
 // is. Lines added above or below, a reformat and a rename of the file keep it; a change to the call makes a
 // new one. SARIF output carries it in `partialFingerprints` and a baseline is matched by it.
-import { offsetAt } from './fixAll';
+import { offsetAt } from './textPositions';
 import type { Finding } from './types';
 
 /** The `partialFingerprints` key; a new scheme gets a new version so old baselines are not misread. */

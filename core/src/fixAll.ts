@@ -1,6 +1,7 @@
 // Fix all: the edits of every mechanical fix that needs no choice by the user, as one non-overlapping set.
 // The editor's `source.fixAll.dbusLint` action and `dbus-lint check --fix` both build their edit from this.
 import { ruleMeta } from './rules/registry';
+import { offsetAt } from './textPositions';
 import type { Finding, Position, TextEdit } from './types';
 
 export interface FixAllPlan {
@@ -46,18 +47,6 @@ export function planFixAll(findings: readonly Finding[]): FixAllPlan {
   }
   plan.edits.sort((a, b) => compare(a.range.start, b.range.start));
   return plan;
-}
-
-/** The UTF-16 offset of an LSP position in `text` (a character past the line's end stops at the line's end). */
-export function offsetAt(text: string, position: Position): number {
-  let offset = 0;
-  for (let line = 0; line < position.line; line++) {
-    const next = text.indexOf('\n', offset);
-    if (next < 0) return text.length;
-    offset = next + 1;
-  }
-  const lineEnd = text.indexOf('\n', offset);
-  return Math.min(offset + position.character, lineEnd < 0 ? text.length : lineEnd);
 }
 
 /** Applies edits whose positions are in `text` (none overlapping), back to front. */

@@ -3,14 +3,8 @@
 // that is wrong falls back to its default and the problem is reported where it is (a range in the file).
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { isRuleId, RULES } from './rules/registry';
-import {
-  isSeveritySetting,
-  SEVERITY_SETTINGS,
-  type Position,
-  type Range,
-  type RuleId,
-  type SeveritySetting,
-} from './types';
+import { positionAt } from './textPositions';
+import { isSeveritySetting, SEVERITY_SETTINGS, type Range, type RuleId, type SeveritySetting } from './types';
 
 /** The file both hosts look for: at a workspace root (server), in the current directory or a parent (CLI). */
 export const CONFIG_FILE_NAME = 'dbus-lint.json';
@@ -38,17 +32,6 @@ export interface ParsedConfig {
 }
 
 export const CONFIG_KEYS = ['$schema', 'rules', 'ignore', 'baseline', 'maxFileSize'] as const;
-
-/** LSP positions (UTF-16 units) of offsets in `text`, for offsets in increasing or any order. */
-function positionAt(text: string, offset: number): Position {
-  let line = 0;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, character: Math.min(offset, text.length) - lineStart };
-}
 
 function rangeOf(text: string, offset: number, length: number): Range {
   return { start: positionAt(text, offset), end: positionAt(text, offset + Math.max(length, 0)) };

@@ -1,5 +1,6 @@
 // Seeded random one-character edits (and a few pastes) of the kinds typing makes, for the incremental
 // analysis' differential test and the keystroke benchmark: the same seed gives the same edits.
+import { positionAt, type Position } from '../../core/src/index';
 
 /** mulberry32: a small seeded PRNG, so a failing edit sequence can be replayed. */
 export function seeded(seed: number): () => number {
@@ -96,24 +97,6 @@ export function applyOffsetEdit(text: string, edit: OffsetEdit): string {
 }
 
 /** `edit` as an LSP didChange content change (line and UTF-16 character, as LSP and the text count). */
-export function lspChange(
-  text: string,
-  edit: OffsetEdit,
-): { range: { start: LspPosition; end: LspPosition }; text: string } {
-  return { range: { start: lspPosition(text, edit.start), end: lspPosition(text, edit.end) }, text: edit.text };
-}
-
-interface LspPosition {
-  line: number;
-  character: number;
-}
-
-function lspPosition(text: string, offset: number): LspPosition {
-  let line = 0;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, character: offset - lineStart };
+export function lspChange(text: string, edit: OffsetEdit): { range: { start: Position; end: Position }; text: string } {
+  return { range: { start: positionAt(text, edit.start), end: positionAt(text, edit.end) }, text: edit.text };
 }
