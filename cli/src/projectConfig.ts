@@ -2,9 +2,9 @@
 // folder above, or the file `--config` names. Flags override it for the run; a problem in it is said on
 // stderr with its line, and that part falls back to its default.
 import { existsSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
-import { ignoreMatcher, type ProjectConfig } from '../../core/src/index';
-import { findConfigFile, loadConfigFile, type LoadedConfig } from '../../host/src/index';
+import { resolve } from 'node:path';
+import type { ProjectConfig } from '../../core/src/index';
+import { configIgnores, findConfigFile, loadConfigFile, type LoadedConfig } from '../../host/src/index';
 import { displayPath } from './check';
 import { UsageError, type Io } from './usage';
 
@@ -30,11 +30,8 @@ export function readCheckConfig(io: Io, options: { config?: string; noConfig?: b
     const { line, character } = problem.range.start;
     io.stderr(`dbus-lint: ${shown}:${line + 1}:${character + 1}: ${problem.message}\n`);
   }
-  const matches = ignoreMatcher(loaded.config.ignore);
-  const ignored = (walked: string): boolean => {
-    const rel = relative(loaded.dir, resolve(io.cwd, walked));
-    return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) && matches(rel);
-  };
+  const ignores = configIgnores(loaded);
+  const ignored = (walked: string): boolean => ignores(resolve(io.cwd, walked));
   const baseline = loaded.config.baseline && displayPath(resolve(loaded.dir, loaded.config.baseline), io.cwd);
   return { loaded, config: loaded.config, ignored, baseline };
 }

@@ -1,6 +1,12 @@
 import { readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { CONFIG_FILE_NAME, parseProjectConfig, type ConfigProblem, type ProjectConfig } from '../../core/src/index';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import {
+  CONFIG_FILE_NAME,
+  ignoreMatcher,
+  parseProjectConfig,
+  type ConfigProblem,
+  type ProjectConfig,
+} from '../../core/src/index';
 
 export interface LoadedConfig {
   /** The config file's absolute path. */
@@ -40,4 +46,19 @@ export function loadConfigFile(path: string): LoadedConfig {
     return { path, dir, config: { rules: {}, ignore: [] }, problems: [{ message, range }] };
   }
   return { path, dir, ...parseProjectConfig(text) };
+}
+
+/** `path` relative to `dir` with `/` separators, or undefined when it is not below `dir`. */
+export function relativeInside(dir: string, path: string): string | undefined {
+  const rel = relative(dir, path);
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? undefined : rel.split(sep).join('/');
+}
+
+/** Whether the config's "ignore" leaves out an absolute path (its globs are relative to the config's folder). */
+export function configIgnores(loaded: LoadedConfig): (path: string) => boolean {
+  const matches = ignoreMatcher(loaded.config.ignore);
+  return (path) => {
+    const rel = relativeInside(loaded.dir, path);
+    return rel !== undefined && matches(rel);
+  };
 }

@@ -141,23 +141,19 @@ function setStatus(change: Partial<ServerStatus>): void {
   void connection.sendNotification(STATUS_NOTIFICATION, status);
 }
 
-/** Reads the workspace folders' dbus-lint.json (again) and shows their problems on each config file. */
+/** Reads the workspace folders' dbus-lint.json (again), shows their problems on each file and clears fixed ones. */
 function loadProjects(): void {
   const shown = new Set<string>();
   for (const folder of projects.load(workspaceFolders)) {
-    if (!folder.loaded) continue;
+    const diagnostics = folder.loaded ? configDiagnostics(folder.loaded) : [];
+    if (!folder.loaded || diagnostics.length === 0) continue;
     const uri = pathToFileURL(folder.loaded.path).href;
-    const diagnostics = configDiagnostics(folder.loaded);
-    if (diagnostics.length > 0) {
-      shown.add(uri);
-      connection.console.warn(`${folder.loaded.path}: ${folder.loaded.problems.map((p) => p.message).join('; ')}`);
-    }
-    if (diagnostics.length > 0 || configProblemUris.has(uri)) void connection.sendDiagnostics({ uri, diagnostics });
+    shown.add(uri);
+    connection.console.warn(`${folder.loaded.path}: ${folder.loaded.problems.map((p) => p.message).join('; ')}`);
+    void connection.sendDiagnostics({ uri, diagnostics });
   }
-  for (const uri of configProblemUris) {
-    if (!shown.has(uri) && !projects.configUris().includes(uri))
-      void connection.sendDiagnostics({ uri, diagnostics: [] });
-  }
+  // A config fixed or deleted since: its problems go.
+  for (const uri of configProblemUris) if (!shown.has(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
   configProblemUris = shown;
   baselineWarnings.clear();
 }
@@ -366,8 +362,7 @@ connection.onDidChangeConfiguration((change) => {
 });
 
 connection.onDidChangeWatchedFiles(({ changes }) => {
-  if (changes.some((change) => change.uri.endsWith('/dbus-lint.json') || projects.concerns(change.uri)))
-    reloadProjects();
+  if (changes.some((change) => projects.concerns(change.uri))) reloadProjects();
 });
 
 connection.onHover((params) => {

@@ -2,11 +2,17 @@
 // the `dbusLint.baseline` setting, else the config's "baseline". Both are re-read when the client reports a
 // change of either file; a problem in one is said where it is, and the defaults are used meanwhile.
 import { existsSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BaselineError, CONFIG_FILE_NAME, ignoreMatcher, type BaselineEntry } from '../../../core/src/index';
+import { isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BaselineError, CONFIG_FILE_NAME, type BaselineEntry } from '../../../core/src/index';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
-import { loadConfigFile, readBaselineFile, type LoadedConfig } from '../../../host/src/index';
+import {
+  configIgnores,
+  loadConfigFile,
+  readBaselineFile,
+  relativeInside,
+  type LoadedConfig,
+} from '../../../host/src/index';
 import { CONFIG_PROBLEM_CODE, SOURCE } from '../../../protocol/src/index';
 
 export interface FolderConfig {
@@ -22,11 +28,6 @@ export interface BaselineState {
   /** The baseline's path as the user named it, for messages. */
   shownAs: string;
   entries: BaselineEntry[];
-}
-
-function inside(dir: string, path: string): string | undefined {
-  const rel = relative(dir, path);
-  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? undefined : rel.split(sep).join('/');
 }
 
 function filePath(uri: string): string | undefined {
@@ -52,15 +53,7 @@ export class ProjectConfigs {
       .map((dir) => {
         const path = join(dir, CONFIG_FILE_NAME);
         const loaded = existsSync(path) ? loadConfigFile(path) : undefined;
-        const matches = ignoreMatcher(loaded?.config.ignore ?? []);
-        return {
-          dir,
-          loaded,
-          ignored: (file: string) => {
-            const rel = inside(dir, file);
-            return rel !== undefined && matches(rel);
-          },
-        };
+        return { dir, loaded, ignored: loaded ? configIgnores(loaded) : () => false };
       });
     return this.folders;
   }
@@ -68,7 +61,9 @@ export class ProjectConfigs {
   /** The folder holding a document, if any. */
   forDocument(uri: string): FolderConfig | undefined {
     const path = filePath(uri);
-    return path === undefined ? undefined : this.folders.find((folder) => inside(folder.dir, path) !== undefined);
+    return path === undefined
+      ? undefined
+      : this.folders.find((folder) => relativeInside(folder.dir, path) !== undefined);
   }
 
   /** Whether the document is ignored by its folder's config. */
@@ -81,7 +76,7 @@ export class ProjectConfigs {
   relativePath(uri: string): string {
     const path = filePath(uri) ?? uri;
     const folder = this.forDocument(uri);
-    return (folder && inside(folder.dir, path)) ?? path;
+    return (folder && relativeInside(folder.dir, path)) ?? path;
   }
 
   /**
@@ -108,16 +103,11 @@ export class ProjectConfigs {
     return state;
   }
 
-  /** A file of this name changed: is it one of the configs, or a baseline in use? */
+  /** A file changed: is it a folder's dbus-lint.json (there or not), or a baseline in use (read or missing)? */
   concerns(uri: string): boolean {
     const path = filePath(uri);
     if (path === undefined) return false;
     return this.folders.some((folder) => join(folder.dir, CONFIG_FILE_NAME) === path) || this.baselines.has(path);
-  }
-
-  /** The config files' URIs, for clearing their problems when the configs are read again. */
-  configUris(): string[] {
-    return this.folders.filter((f) => f.loaded).map((f) => pathToFileURL(f.loaded!.path).href);
   }
 }
 
