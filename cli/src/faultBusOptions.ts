@@ -4,6 +4,9 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import {
   connectionsPcap,
+  FaultBus,
+  FaultBusError,
+  terminalSafe,
   FAULT_PAUSE_MS,
   FAULT_TABLE,
   FaultSpecError,
@@ -118,3 +121,20 @@ Auth: the SASL exchange is relayed byte for byte, and the bus checks the proxy's
   pass through as they are and work if the bus accepts them from this user. NEGOTIATE_UNIX_FD is not passed on: the
   proxy answers "${UNIX_FD_REFUSAL}",
   so programs carry on without fd passing (one that requires it fails).`;
+
+/**
+ * Starts the fault bus for `dbus-lint <command>`, its problems said on stderr from then on. Null when it could
+ * not start (no bus at the address, no dbus-daemon for --private): the reason is said, and the command exits 2.
+ */
+export async function startFaultBus(command: string, settings: FaultBusSettings, io: Io): Promise<FaultBus | null> {
+  let bus: FaultBus;
+  try {
+    bus = await FaultBus.start({ ...settings, env: io.env });
+  } catch (error) {
+    if (!(error instanceof FaultBusError)) throw error;
+    io.stderr(`dbus-lint ${command}: ${terminalSafe(error.message)}\n`);
+    return null;
+  }
+  bus.on('problem', (problem) => io.stderr(`dbus-lint ${command}: ${terminalSafe(problem)}\n`));
+  return bus;
+}

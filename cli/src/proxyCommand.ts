@@ -1,8 +1,14 @@
 // `dbus-lint proxy`: the fault bus on its own. Prints the address to give a program, records until
 // SIGINT or SIGTERM, then writes the recording (--record, --pcap, or stdout with --format json).
 import { parseArgs } from 'node:util';
-import { FaultBus, FaultBusError, faultLabel, terminalSafe, type FaultBusRecording } from '../../replay/src/index';
-import { FAULT_BUS_HELP, FAULT_BUS_OPTIONS, faultBusSettings, writeRecordingFiles } from './faultBusOptions';
+import { busAddressVariable, faultLabel, type FaultBusRecording } from '../../replay/src/index';
+import {
+  FAULT_BUS_HELP,
+  FAULT_BUS_OPTIONS,
+  faultBusSettings,
+  startFaultBus,
+  writeRecordingFiles,
+} from './faultBusOptions';
 import type { Command, Io } from './usage';
 
 export const PROXY_USAGE = `Usage: dbus-lint proxy [--fault FAULT]... [--match FIELDS]... [--session | --system | --address ADDR | --private]
@@ -45,17 +51,8 @@ export const proxyCommand: Command = async (args, io: Io) => {
   const settings = faultBusSettings(values);
   // Registered before the proxy starts, so a signal during the start is not lost.
   const stopped = untilStopped();
-  let bus: FaultBus;
-  try {
-    bus = await FaultBus.start({ ...settings, env: io.env });
-  } catch (error) {
-    if (error instanceof FaultBusError) {
-      io.stderr(`dbus-lint proxy: ${terminalSafe(error.message)}\n`);
-      return 2;
-    }
-    throw error;
-  }
-  bus.on('problem', (problem) => io.stderr(`dbus-lint proxy: ${terminalSafe(problem)}\n`));
+  const bus = await startFaultBus('proxy', settings, io);
+  if (!bus) return 2;
   const faults = settings.faults.map(faultLabel).join(', ') || 'none';
   if (settings.format === 'json')
     io.stdout(
@@ -68,7 +65,7 @@ export const proxyCommand: Command = async (args, io: Io) => {
   else io.stdout(bus.address + '\n');
   io.stderr(
     `dbus-lint proxy: listening at ${bus.address} in front of ${bus.upstream.label}; faults: ${faults}\n` +
-      `  use it with: DBUS_${values.system ? 'SYSTEM' : 'SESSION'}_BUS_ADDRESS='${bus.address}' PROGRAM\n` +
+      `  use it with: ${busAddressVariable(settings.upstream)}='${bus.address}' PROGRAM\n` +
       '  Ctrl-C stops and writes the recording\n',
   );
   const signal = await stopped;

@@ -3,9 +3,8 @@
 // non-zero) or hung (killed at the bound), with the message sequence of the failing runs.
 import { parseArgs } from 'node:util';
 import {
-  FaultBus,
+  busAddressVariable,
   type ProgramOutcome,
-  FaultBusError,
   faultLabel,
   ProgramStartError,
   runProgram,
@@ -13,7 +12,13 @@ import {
   terminalSafe,
   type ProxiedConnection,
 } from '../../replay/src/index';
-import { FAULT_BUS_HELP, FAULT_BUS_OPTIONS, faultBusSettings, writeRecordingFiles } from './faultBusOptions';
+import {
+  FAULT_BUS_HELP,
+  FAULT_BUS_OPTIONS,
+  faultBusSettings,
+  startFaultBus,
+  writeRecordingFiles,
+} from './faultBusOptions';
 import { positiveInteger } from './options';
 import { UsageError, type Command, type Io } from './usage';
 
@@ -103,18 +108,9 @@ export const runCommand: Command = async (args, io: Io) => {
   if (command.length === 0)
     throw new UsageError('give the command to run after --, like: dbus-lint run --fault late-signal -- ./my-client');
 
-  let bus: FaultBus;
-  try {
-    bus = await FaultBus.start({ ...settings, env: io.env });
-  } catch (error) {
-    if (error instanceof FaultBusError) {
-      io.stderr(`dbus-lint run: ${terminalSafe(error.message)}\n`);
-      return 2;
-    }
-    throw error;
-  }
-  bus.on('problem', (problem) => io.stderr(`dbus-lint run: ${terminalSafe(problem)}\n`));
-  const variable = values.system ? 'DBUS_SYSTEM_BUS_ADDRESS' : 'DBUS_SESSION_BUS_ADDRESS';
+  const bus = await startFaultBus('run', settings, io);
+  if (!bus) return 2;
+  const variable = busAddressVariable(settings.upstream);
   const env = { ...io.env, [variable]: bus.address };
   const results: RunResult[] = [];
   let killCurrent: (() => void) | null = null;

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { isFaultRunRequest } from '../../../protocol/src/index';
 import {
+  busAddressVariable,
   FaultBus,
   faultLabel,
   faultRunLive,
@@ -30,7 +31,7 @@ function upstreamLabel(upstream: UpstreamChoice): string {
 }
 
 async function confirm(program: ProgramChoice, upstream: UpstreamChoice, faults: Fault[]): Promise<boolean> {
-  const variable = upstream.kind === 'system' ? 'DBUS_SYSTEM_BUS_ADDRESS' : 'DBUS_SESSION_BUS_ADDRESS';
+  const variable = busAddressVariable(upstream);
   const detail = [
     `Command: ${program.commandLine}`,
     `Folder: ${program.cwd}`,
@@ -116,7 +117,7 @@ async function runWithFaults(
   );
   const { write } = programTerminal(`D-Bus faults: ${labels.join(', ') || 'none'}`, () => run?.kill());
   write(`$ ${program.commandLine}\n`);
-  const variable = upstream.kind === 'system' ? 'DBUS_SYSTEM_BUS_ADDRESS' : 'DBUS_SESSION_BUS_ADDRESS';
+  const variable = busAddressVariable(upstream);
   output.info(
     `fault bus at ${bus.address} (${labels.join(', ') || 'no fault'}) in front of ${bus.upstream.label}; running ${program.commandLine}`,
   );

@@ -23,6 +23,11 @@ import type { FaultBusRecording } from './recording';
 export type UpstreamChoice =
   { kind: 'session' } | { kind: 'system' } | { kind: 'address'; address: string } | { kind: 'private' };
 
+/** The environment variable that gives a program the proxy: the system bus's for a system-bus proxy, else the session's. */
+export function busAddressVariable(upstream: UpstreamChoice): 'DBUS_SYSTEM_BUS_ADDRESS' | 'DBUS_SESSION_BUS_ADDRESS' {
+  return upstream.kind === 'system' ? 'DBUS_SYSTEM_BUS_ADDRESS' : 'DBUS_SESSION_BUS_ADDRESS';
+}
+
 export interface FaultBusOptions {
   upstream: UpstreamChoice;
   faults?: Fault[];
