@@ -37,7 +37,9 @@ forEachBus('fault bus', ({ need }) => {
       const direct = await Connection.open({ address: bus.address });
       const through = await Connection.open({ address: proxy.address });
       const call = { destination: BUS_NAME, path: BUS_PATH, interface: BUS_NAME, member: 'GetId', timeoutMs: 5000 };
+      const before = proxy.activity;
       const [a, b] = await Promise.all([direct.call(call), through.call(call)]);
+      assert.ok(proxy.activity > before, 'the call is new activity');
       assert.deepEqual(b.body, a.body, 'the same bus id through the proxy');
       await Promise.all([direct.close(), through.close()]);
       assert.ok(await proxy.whenIdle(5000));
@@ -47,6 +49,12 @@ forEachBus('fault bus', ({ need }) => {
         connection.messages.every((m) => !m.fault),
         'nothing marked without a fault',
       );
+      // A live view polls: with nothing new the activity stays, and asking again decodes nothing again.
+      const activity = proxy.activity;
+      const again = proxy.recording().connections[0];
+      assert.equal(proxy.activity, activity);
+      assert.equal(again.messages.length, connection.messages.length);
+      again.messages.forEach((message, i) => assert.equal(message, connection.messages[i], 'decoded once'));
     } finally {
       await proxy.close();
     }

@@ -126,11 +126,12 @@ async function runWithFaults(
     write(`[dbus-lint] ${problem}\n`);
   });
 
-  let shown = -1;
+  let shownActivity = -1;
   const refresh = (end?: ProgramEnd | { error: string }) => {
+    // Between ticks nothing may have happened: the recording is only built when there is something new.
+    if (!end && bus.activity === shownActivity) return;
+    shownActivity = bus.activity;
     const live = faultRunLive(recording().connections, labels, end);
-    if (!end && live.rows.length === shown) return;
-    shown = live.rows.length;
     panel.update(live);
     return live;
   };

@@ -74,6 +74,10 @@ export class ConnectionLog {
   private readonly dropped: (LoggedMessage & { atMs: number; order: number })[] = [];
   private readonly auth: RecordedAuthLine[] = [];
   private order = 0;
+  /** Each message decoded once, however often the recording is asked for (a live view asks every tick). */
+  private readonly decodedByFrame = new WeakMap<Buffer, { message: RecordedMessage; raw: string }>();
+  /** Bumped by everything recorded: a reader that saw the same count has nothing new to show. */
+  changes = 0;
   end: ConnectionEnd | null = null;
 
   constructor(readonly id: number) {}
@@ -84,11 +88,13 @@ export class ConnectionLog {
 
   authLine(direction: 'sent' | 'received', line: string): void {
     this.auth.push({ direction, line, atMs: this.now() });
+    this.changes++;
   }
 
   /** A write of the program's: `size` bytes, of which `data` (if any) is message stream. */
   programWrote(size: number, data: Buffer | null): void {
     this.fromProgram.transfers.push(this.transfer(size, data));
+    this.changes++;
   }
 
   /** Message bytes that came in the program's latest write, after its BEGIN. */
@@ -96,6 +102,7 @@ export class ConnectionLog {
     const last = this.fromProgram.transfers[this.fromProgram.transfers.length - 1];
     if (last) (last.data ??= []).push(data);
     else this.programWrote(0, data);
+    this.changes++;
   }
 
   /** A write to the program: raw message stream (`data`), or whole messages the faults decided on. */
@@ -103,11 +110,13 @@ export class ConnectionLog {
     const transfer = this.transfer(size, data);
     transfer.messages.push(...messages);
     this.toProgram.transfers.push(transfer);
+    this.changes++;
   }
 
   /** A message from the bus the program never got (drop-reply). */
   neverDelivered(message: LoggedMessage): void {
     this.dropped.push({ ...message, atMs: this.now(), order: this.order++ });
+    this.changes++;
   }
 
   /** Bytes of an unfinished message from the program, or to it. */
@@ -118,6 +127,7 @@ export class ConnectionLog {
   /** The first close wins: its cause is the one the user needs. */
   finish(by: ConnectionEnd['by'], problem: string | null): void {
     this.end ??= { atMs: this.now(), by, problem };
+    this.changes++;
   }
 
   snapshot(): ProxiedConnection {
@@ -145,13 +155,22 @@ export class ConnectionLog {
         ? `the bus's bytes stopped being D-Bus: ${this.toProgram.problem}`
         : null;
     const problem = this.end?.problem ?? streamProblem;
+    const decodedEntries = entries.map((entry) => {
+      let known = this.decodedByFrame.get(entry.frame);
+      if (!known)
+        this.decodedByFrame.set(
+          entry.frame,
+          (known = { message: decoded(entry), raw: entry.frame.toString('base64') }),
+        );
+      return known;
+    });
     return {
       id: this.id,
-      messages: entries.map(decoded),
+      messages: decodedEntries.map((entry) => entry.message),
       reads: this.toProgram.transfers.map((t) => ({ atMs: t.atMs, bytes: t.size, completes: completes(t) })),
       writes: this.fromProgram.transfers.map((t) => ({ atMs: t.atMs, bytes: t.size, completes: completes(t) })),
       auth: [...this.auth],
-      raw: entries.map((entry) => entry.frame.toString('base64')),
+      raw: decodedEntries.map((entry) => entry.raw),
       reply: null,
       call: null,
       error: problem ? { name: 'org.freedesktop.DBus.Error.Disconnected', message: problem } : null,

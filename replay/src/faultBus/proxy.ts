@@ -166,6 +166,14 @@ export class FaultBus extends EventEmitter<FaultBusEvents> {
     return this.links.size;
   }
 
+  /** Changes when anything new is recorded (a connection, a message, a read, an end): cheap to poll. */
+  get activity(): number {
+    let total = this.nextId;
+    for (const link of this.ended) total += link.log.changes;
+    for (const link of this.links) total += link.log.changes;
+    return total;
+  }
+
   /** The recording so far: every connection with id >= fromId, open ones included. */
   recording(fromId = 1): FaultBusRecording {
     const all = [...this.ended, ...this.links].filter((link) => link.log.id >= fromId);
