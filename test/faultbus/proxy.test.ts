@@ -3,7 +3,7 @@
 // is refused in its turn, and a program or bus going away mid-way gives a clear error and keeps the recording.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Connection, encodeMessage, MessageType, Recorder } from '../../wire/src/index';
+import { Connection, encodeMessage, MessageType, Recorder, type Message } from '../../wire/src/index';
 import { UNIX_FD_REFUSAL, type FaultBus } from '../../replay/src/index';
 import { startDbusDaemon, type PrivateBus } from '../support/privateBus';
 import { authLines, BUS, monitor, proxyFor, RawClient } from './support';
@@ -63,7 +63,13 @@ describe('fault bus without faults', () => {
     const unique = connection.uniqueName!;
     await connection.close();
     assert.ok(await proxy.whenIdle(5000));
-    const seen = (await watch.stop()).filter((m) => m.sender === unique || m.destination === unique);
+    // The bus announces the connection's end (NameOwnerChanged for its unique name) after all its traffic.
+    const gone = (m: Message) => m.member === 'NameOwnerChanged' && m.body[0] === unique && m.body[2] === '';
+    // Its NameLost for its own unique name is addressed to it after it has gone, so the program never gets it.
+    const afterEnd = (m: Message) => m.member === 'NameLost' && m.body[0] === unique;
+    const seen = (await watch.stop((messages) => messages.some(gone))).filter(
+      (m) => (m.sender === unique || m.destination === unique) && !afterEnd(m),
+    );
     const [recorded] = proxy.recording(from).connections;
     const key = (m: { type: number | string; serial: number; replySerial?: number | null; member?: string | null }) =>
       `${typeof m.type === 'number' ? ['', 'method_call', 'method_return', 'error', 'signal'][m.type] : m.type} ${m.serial} ${m.replySerial ?? ''} ${m.member ?? ''}`;

@@ -2,7 +2,7 @@
 // the daemon's own view of the traffic from dbus-monitor --pcap, decoded with our header parser.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createConnection, type Socket } from 'node:net';
-import { decodeHeader, type Message } from '../../wire/src/index';
+import { decodeMessage, type Message } from '../../wire/src/index';
 import { FaultBus, parseFaults, parseMatch } from '../../replay/src/index';
 import { stopProcess, waitForName, type PrivateBus } from '../support/privateBus';
 
@@ -62,7 +62,9 @@ export function authLines(): string {
 }
 
 /** dbus-monitor --pcap on the bus: call `stop` to get every message it saw, decoded. */
-export async function monitor(bus: PrivateBus): Promise<{ stop(): Promise<Message[]> }> {
+export async function monitor(
+  bus: PrivateBus,
+): Promise<{ stop(until?: (seen: Message[]) => boolean, timeoutMs?: number): Promise<Message[]> }> {
   const child: ChildProcess = spawn('dbus-monitor', ['--address', bus.address, '--pcap'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -88,9 +90,31 @@ export async function monitor(bus: PrivateBus): Promise<{ stop(): Promise<Messag
     throw new Error('dbus-monitor recorded none of 20 probe connections');
   }
   return {
-    async stop() {
+    // The monitor gets its copies after the bus has routed them, so it can lag behind the program: wait
+    // (bounded) until what it saw satisfies `until` before stopping it, or the tail would be cut off.
+    async stop(until: (seen: Message[]) => boolean = () => true, timeoutMs = 10_000) {
+      const seen = () => pcapMessages(Buffer.concat(chunks));
+      if (!until(seen())) {
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => {
+            child.stdout!.off('data', onData);
+            reject(
+              new Error(
+                `dbus-monitor did not see what was waited for within ${timeoutMs} ms (${seen().length} messages)`,
+              ),
+            );
+          }, timeoutMs);
+          const onData = () => {
+            if (!until(seen())) return;
+            clearTimeout(timer);
+            child.stdout!.off('data', onData);
+            resolve();
+          };
+          child.stdout!.on('data', onData);
+        });
+      }
       await stopProcess(child);
-      return pcapMessages(Buffer.concat(chunks));
+      return seen();
     },
   };
 }
@@ -100,7 +124,7 @@ function pcapMessages(pcap: Buffer): Message[] {
   for (let at = 24; at + 16 <= pcap.length;) {
     const length = pcap.readUInt32LE(at + 8);
     const frame = pcap.subarray(at + 16, at + 16 + length);
-    if (frame.length === length) out.push(decodeHeader(frame).message);
+    if (frame.length === length) out.push(decodeMessage(frame));
     at += 16 + length;
   }
   return out;
