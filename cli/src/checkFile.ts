@@ -9,7 +9,11 @@ import {
   type Finding,
   type LanguageId,
 } from '../../core/src/index';
+import { ProjectManifests } from '../../host/src/index';
 import { describeIoError, type WalkProblem } from './walk';
+
+/** One per process (the main thread, each worker): a scan reads each folder's manifest once. */
+const manifests = new ProjectManifests();
 
 export interface FileResult {
   /** Path relative to the working directory, with `/` separators (what SARIF and humans want). */
@@ -66,10 +70,12 @@ export async function checkFile(
   // The size cap comes before the prefilter, as in `analyze`: a file over it is reported either way.
   const tooLarge = screeningError(text, options);
   if (tooLarge) return { kind: 'skipped', problem: { path, message: tooLarge.message } };
-  if (!options.skipPrefilter && !mayMatter(text))
+  // The manifest says which D-Bus library a file uses where the file itself does not import one.
+  const project = options.project ?? manifests.forFile(file, language);
+  if (!options.skipPrefilter && !mayMatter(text, project))
     return { kind: 'analysed', result: { path, language, text: '', findings: [] }, pastPrefilter: false };
   try {
-    const findings = await analyzer.analyze(text, language, options);
+    const findings = await analyzer.analyze(text, language, { ...options, project });
     return {
       kind: 'analysed',
       result: { path, language, text: findings.length > 0 ? text : '', findings },

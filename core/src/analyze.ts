@@ -38,7 +38,7 @@ export class Analyzer {
     checkSize(text, options);
     // Where no rule can apply (no rule's file test can pass: see prefilter.ts) and no suppression comment
     // exists, the answer is no finding: the parse is skipped.
-    if (!options.skipPrefilter && !mayMatter(text)) return [];
+    if (!options.skipPrefilter && !mayMatter(text, options.project)) return [];
     const tree = await this.pool.parse(language, text, options.maxParseMs);
     try {
       const items = TopLevelItems.fresh(tree);
@@ -48,7 +48,7 @@ export class Analyzer {
         text,
         tree,
         items,
-        facts: new VersionFacts(text, items, undefined, false),
+        facts: new VersionFacts(text, items, undefined, false, options.project),
         query,
         options,
         record: false,

@@ -154,7 +154,7 @@ export class AnalysisDocument {
     }
     old?.delete();
     this.tree = tree;
-    const facts = new VersionFacts(this.currentText, items, reuse ? this.facts : undefined);
+    const facts = new VersionFacts(this.currentText, items, reuse ? this.facts : undefined, true, this.options.project);
     const previous = reuse ? this.cache : undefined;
     // The pass updates the previous results in place: if it fails half-way they are nobody's.
     this.cache = undefined;

@@ -31,3 +31,4 @@ export {
   type ParsedConfig,
   type ProjectConfig,
 } from './projectConfig';
+export { parseCargoManifest, parsePackageManifest, withLockedVersions, type ProjectContext } from './manifests';

@@ -5,6 +5,7 @@
 export type LanguageId = 'rust' | 'typescript' | 'tsx' | 'javascript';
 
 import type { RuleId } from './rules/registry';
+import type { ProjectContext } from './manifests';
 
 export type { RuleId };
 
@@ -97,6 +98,8 @@ export interface AnalyzeOptions {
    * Only for proving that those tests (and the CLI's prefilter) never drop a finding: it parses every file.
    */
   skipPrefilter?: boolean;
+  /** The file's project manifest, as the host read it: which D-Bus libraries the file's code may use. */
+  project?: ProjectContext;
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;

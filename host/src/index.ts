@@ -2,3 +2,4 @@
 export * from './grammarFiles';
 export * from './baselineFile';
 export * from './configFile';
+export * from './projectManifests';

@@ -23,7 +23,8 @@ import { analysisOptions, DEFAULT_SETTINGS, parseSettings, type ServerSettings }
 import { baselinedFlags } from './lsp/baselined';
 import { asksForFixAll, fixAllAction, fixAllEdit, fixAllQuickFix } from './lsp/fixAll';
 import { PublishedFindings, type Published } from './lsp/published';
-import { configDiagnostics, ProjectConfigs } from './lsp/projectConfigs';
+import { configDiagnostics, filePath, ProjectConfigs } from './lsp/projectConfigs';
+import { MANIFEST_FILE_NAMES, ProjectManifests } from '../../host/src/index';
 import {
   APPLY_ALL_FIXES_COMMAND,
   FIX_ALL_KIND,
@@ -51,6 +52,8 @@ const localDocsDir = findLocalDocs();
 const published = new PublishedFindings();
 /** Each workspace folder's dbus-lint.json and baseline. */
 const projects = new ProjectConfigs();
+/** Each file's package.json or Cargo.toml, read once per folder until a watched manifest changes. */
+const manifests = new ProjectManifests();
 let workspaceFolders: string[] = [];
 /** Config files whose problems are shown, so a fixed one is cleared. */
 let configProblemUris = new Set<string>();
@@ -117,7 +120,12 @@ connection.onInitialized(() => {
   if (supportsFileWatching) {
     // dbus-lint.json and baselines are read from disk: their changes come from the client's watcher.
     void connection.client.register(DidChangeWatchedFilesNotification.type, {
-      watchers: [{ globPattern: '**/dbus-lint.json' }, { globPattern: '**/*.sarif' }],
+      watchers: [
+        { globPattern: '**/dbus-lint.json' },
+        { globPattern: '**/*.sarif' },
+        // Manifests and lockfiles say which D-Bus library (and version) a file uses.
+        ...MANIFEST_FILE_NAMES.map((name) => ({ globPattern: `**/${name}` })),
+      ],
     });
   }
   loadProjects();
@@ -192,7 +200,12 @@ async function validate(uri: string): Promise<void> {
     void connection.sendDiagnostics({ uri, version, diagnostics: [] });
     return;
   }
-  const options = analysisOptions(settings, projects.forDocument(uri)?.loaded?.config);
+  const path = filePath(uri);
+  const options = {
+    ...analysisOptions(settings, projects.forDocument(uri)?.loaded?.config),
+    // The manifest says which D-Bus library a file uses where the file itself does not import one.
+    project: path === undefined ? undefined : manifests.forFile(path, language),
+  };
   const baseline = projects.baselineFor(uri, settings.baseline);
   // Fingerprints are of the text the findings are for; edits may come while the analysis runs.
   const analysedText = baseline && !(baseline instanceof BaselineError) ? document.text.getText() : undefined;
@@ -363,6 +376,10 @@ connection.onDidChangeConfiguration((change) => {
 
 connection.onDidChangeWatchedFiles(({ changes }) => {
   if (changes.some((change) => projects.concerns(change.uri))) reloadProjects();
+  if (changes.some((change) => MANIFEST_FILE_NAMES.some((name) => change.uri.endsWith(`/${name}`)))) {
+    manifests.forget();
+    revalidateAll();
+  }
 });
 
 connection.onHover((params) => {

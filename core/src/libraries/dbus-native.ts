@@ -5,11 +5,16 @@ export const DBUS_NATIVE: LibraryModel = {
   displayName: 'dbus-native',
   language: 'js',
   imports: /(?:from\s+|require\s*\(\s*|import\s*\(\s*)['"](?:@[\w.-]+\/)?dbus-native['"]/,
+  // Forks publish under a scope (@homebridge/dbus-native) or a suffix (dbus-native-victron).
+  packages: /^(?:@[\w.-]+\/)?dbus-native(?:-[\w]+)?$/,
   sends: ['invoke', 'call'],
   receives: [],
   receiveUnit: 'none',
   completeReads: [],
   timeoutDefault: 'dbus-native `invoke` waits for a reply forever unless it is given a non-zero `timeout` option',
+  // sidorares/dbus-native's lib/bus.js: 0.6–0.13 take a `timeout` option and default to none; from 0.14.0
+  // `opts.timeout` defaults to DEFAULT_TIMEOUT = 25000 (`timeout: 0` opts out). The forks never took it up.
+  defaultDeadlines: [{ package: /^dbus-native$/, since: '0.14.0', seconds: 25 }],
 };
 
 /**

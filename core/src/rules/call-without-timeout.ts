@@ -3,6 +3,7 @@ import {
   DBUS_NATIVE,
   DBUS_NEXT,
   DBUS_RS,
+  clientOf,
   handWrittenSocket,
   NET_SOCKET,
   RUSTBUS,
@@ -29,7 +30,12 @@ import { checkZbus, proxyGetterNames } from './timeouts/zbus';
 
 /** Hand-written clients: a raw socket in a file with D-Bus signs and no D-Bus library. */
 const rawSocketClient = (f: FileFacts): boolean =>
-  handWrittenSocket(f) && provesDbus(f) && !uses(ZBUS, f) && !uses(DBUS_RS, f) && !uses(RUSTBUS, f) && !serverOnly(f);
+  handWrittenSocket(f) &&
+  provesDbus(f) &&
+  !clientOf(ZBUS, f) &&
+  !clientOf(DBUS_RS, f) &&
+  !clientOf(RUSTBUS, f) &&
+  !serverOnly(f);
 
 /** A bus (or mock bus) that only accepts connections waits for its clients, not for replies. */
 function serverOnly(f: FileFacts): boolean {

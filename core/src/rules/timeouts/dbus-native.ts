@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { DBUS_NATIVE } from '../../libraries/dbus-native';
+import { defaultDeadline } from '../../libraries/index';
 import { JS_LOCAL_METHODS } from '../../libraries/dbus-next';
 import {
   bindingValue,
@@ -107,7 +108,8 @@ export function checkDbusNative(ctx: RuleContext): RuleReport[] {
   const helpers = timeoutHelpers(ctx);
   const promisified = ctx.fact(promisifiedInvokes);
   const bus = ctx.has(/systemBus\s*\(/) ? 'system' : ctx.has(/sessionBus\s*\(/) ? 'session' : undefined;
-  const reports: RuleReport[] = interfaceMethodCalls(ctx, bus);
+  const deadline = defaultDeadline(DBUS_NATIVE, ctx);
+  const reports: RuleReport[] = deadline ? [] : interfaceMethodCalls(ctx, bus);
   for (const call of ctx.nodes('call')) {
     const c = ctx.callee(call);
     if (!c) continue;
@@ -129,10 +131,13 @@ export function checkDbusNative(ctx: RuleContext): RuleReport[] {
     )
       continue;
     if (isInvoke && args.length === 1 && !awaited(call)) continue;
-    const options = args.length >= 3 ? objectProperties(args[1], ctx) : undefined;
+    // `invoke(msg, { timeout }, cb)`, or the promise form `invoke(msg, { timeout })`.
+    const options = args.length >= 2 && !isFunctionBoundary(args[1]) ? objectProperties(args[1], ctx) : undefined;
     const timeout = options?.get('timeout');
     const timeoutValue = literalValue(timeout, ctx);
     if (timeout && timeoutValue !== 0) continue;
+    // The version the project uses bounds a call given no timeout (only `timeout: 0` opts out).
+    if (!timeout && deadline) continue;
     if (boundedByTimer(call, ctx, helpers)) continue;
     const promise = isInvoke ? enclosingPromise(call) : call;
     const fixes: Fix[] = promise
