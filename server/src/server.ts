@@ -11,7 +11,12 @@ import {
 } from 'vscode-languageserver/node';
 import { BaselineError, languageForLspId, VERSION, type DocumentChange } from '../../core/src/index';
 import { pathToFileURL } from 'node:url';
-import { defaultGrammarDir, localDocsDir as findLocalDocs } from '../../host/src/index';
+import {
+  defaultGrammarDir,
+  localDocsDir as findLocalDocs,
+  MANIFEST_FILE_NAMES,
+  ProjectManifests,
+} from '../../host/src/index';
 import { codeActionsFor, documentationTarget } from './lsp/codeActions';
 import { OpenDocuments, type OpenDocument } from './lsp/documents';
 import { AnalysisPool } from './worker/analysisPool';
@@ -24,7 +29,6 @@ import { baselinedFlags } from './lsp/baselined';
 import { asksForFixAll, fixAllAction, fixAllEdit, fixAllQuickFix } from './lsp/fixAll';
 import { PublishedFindings, type Published } from './lsp/published';
 import { configDiagnostics, filePath, ProjectConfigs } from './lsp/projectConfigs';
-import { MANIFEST_FILE_NAMES, ProjectManifests } from '../../host/src/index';
 import {
   APPLY_ALL_FIXES_COMMAND,
   FIX_ALL_KIND,
