@@ -3,13 +3,15 @@ import {
   BINARY_PROBE_LENGTH,
   languageForPath,
   mayMatter,
+  relativeImports,
   screeningError,
+  type FunctionSummary,
   type Analyzer,
   type AnalyzeOptions,
   type Finding,
   type LanguageId,
 } from '../../core/src/index';
-import { ProjectManifests } from '../../host/src/index';
+import { ProjectManifests, resolveImport, type ResolvedImport } from '../../host/src/index';
 import { describeIoError, type WalkProblem } from './walk';
 
 /** One per process (the main thread, each worker): a scan reads each folder's manifest once. */
@@ -38,6 +40,10 @@ export type FileOutcome =
       kind: 'analysed';
       result: FileResult;
       /** it passed `mayMatter` and went through `analyze` */ pastPrefilter: boolean;
+      /** What calling its functions does (summaries.ts), for the files importing it. */
+      summaries: FunctionSummary[];
+      /** The files of the scan's disk it imports (relative imports that resolve). */
+      imports: ResolvedImport[];
     }
   | { kind: 'skipped'; problem: WalkProblem }
   | { kind: 'ioError'; problem: WalkProblem };
@@ -72,14 +78,29 @@ export async function checkFile(
   if (tooLarge) return { kind: 'skipped', problem: { path, message: tooLarge.message } };
   // The manifest says which D-Bus library a file uses where the file itself does not import one.
   const project = options.project ?? manifests.forFile(file, language);
-  if (!options.skipPrefilter && !mayMatter(text, project))
-    return { kind: 'analysed', result: { path, language, text: '', findings: [] }, pastPrefilter: false };
+  const imports =
+    language === 'rust'
+      ? []
+      : relativeImports(text).flatMap((specifier) => {
+          const target = resolveImport(file, specifier);
+          return target ? [{ specifier, path: target }] : [];
+        });
+  if (!options.skipPrefilter && !mayMatter(text, project) && !options.imported?.length)
+    return {
+      kind: 'analysed',
+      result: { path, language, text: '', findings: [] },
+      pastPrefilter: false,
+      summaries: [],
+      imports,
+    };
   try {
-    const findings = await analyzer.analyze(text, language, { ...options, project });
+    const { findings, summaries } = await analyzer.analyzeFile(text, language, { ...options, project });
     return {
       kind: 'analysed',
       result: { path, language, text: findings.length > 0 ? text : '', findings },
       pastPrefilter: true,
+      summaries,
+      imports,
     };
   } catch (error) {
     return { kind: 'skipped', problem: { path, message: error instanceof Error ? error.message : String(error) } };

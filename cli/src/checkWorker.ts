@@ -18,7 +18,8 @@ port.on('message', (message: WorkerInput) => {
     const done: BatchDone = { batch: message.batch, outcomes: [], clean: [], cleanPastPrefilter: [] };
     for (const { index, file, path } of message.files) {
       const outcome = await checkFile(analyzer, file, path, setup.options);
-      if (outcome.kind === 'analysed' && outcome.result.findings.length === 0) {
+      // A clean file is sent as its index alone, unless it imports files its summaries may concern.
+      if (outcome.kind === 'analysed' && outcome.result.findings.length === 0 && outcome.imports.length === 0) {
         (outcome.pastPrefilter ? done.cleanPastPrefilter : done.clean).push(index);
       } else done.outcomes.push({ index, outcome });
     }

@@ -76,6 +76,8 @@ export async function checkInWorkers(
       kind: 'analysed',
       result: { path, language: languageForPath(file) as LanguageId, text: '', findings: [] },
       pastPrefilter,
+      summaries: [],
+      imports: [],
     };
   };
   const workers: Worker[] = [];

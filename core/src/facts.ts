@@ -2,6 +2,7 @@
 // so an incremental analysis knows what a cached result depended on and can prove it still holds.
 import { TopLevelItems, type TopLevelItem } from './items';
 import type { ProjectContext } from './manifests';
+import type { ImportedModule } from './summaries';
 
 /** Values facts may hold: compared by value across file versions (never tree nodes: they belong to one tree). */
 export type FactArg = string;
@@ -25,6 +26,8 @@ export interface FileFacts {
    * fresh analysis), so it is not a recorded read.
    */
   readonly project: ProjectContext | undefined;
+  /** What the host knows of the files this one imports (their function summaries); fixed like `project`. */
+  readonly imported: readonly ImportedModule[] | undefined;
 }
 
 /** One recorded read: its key, the value seen, and how to read it again in a later version. */
@@ -91,6 +94,7 @@ export class VersionFacts implements FileFacts {
     private readonly previous?: VersionFacts,
     private readonly recording = true,
     readonly project: ProjectContext | undefined = undefined,
+    readonly imported: readonly ImportedModule[] | undefined = undefined,
   ) {
     // Per-item results are shared with the previous version (ids are never reused, so a gone item's entry
     // is only dead weight); a map is pruned when dead entries outnumber live ones.
@@ -286,6 +290,10 @@ export class RecordingFacts implements FileFacts {
 
   get project(): ProjectContext | undefined {
     return this.version.project;
+  }
+
+  get imported(): readonly ImportedModule[] | undefined {
+    return this.version.imported;
   }
 
   has(pattern: RegExp): boolean {

@@ -32,3 +32,4 @@ export {
   type ProjectConfig,
 } from './projectConfig';
 export { parseCargoManifest, parsePackageManifest, withLockedVersions, type ProjectContext } from './manifests';
+export { relativeImports, type FunctionSummary, type ImportedModule } from './summaries';

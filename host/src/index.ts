@@ -3,3 +3,4 @@ export * from './grammarFiles';
 export * from './baselineFile';
 export * from './configFile';
 export * from './projectManifests';
+export * from './summaryIndex';

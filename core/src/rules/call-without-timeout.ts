@@ -23,6 +23,7 @@ import { checkDbusNative } from './timeouts/dbus-native';
 import { checkDbusNext } from './timeouts/dbus-next';
 import { checkAsyncRustbus } from './timeouts/async-rustbus';
 import { checkDbusRs } from './timeouts/dbus-rs';
+import { checkImportedCalls, importedWaits } from './timeouts/importedCalls';
 import { checkPendingPromises } from './timeouts/pending-promise';
 import { checkRawSocket } from './timeouts/raw-socket';
 import { checkRustbus } from './timeouts/rustbus';
@@ -61,6 +62,8 @@ const CHECKERS: {
     applies: (f) => (uses(NET_SOCKET, f) || f.has(PENDING_BY_SERIAL)) && provesDbus(f),
     check: checkPendingPromises,
   },
+  // Calls of functions in other files whose summaries say they wait forever.
+  { language: 'js', applies: (f) => importedWaits(f).size > 0, check: checkImportedCalls },
 ];
 
 const RUST_LIBRARY_WORDS =
@@ -123,6 +126,9 @@ function jsAnchors(file: FileFacts): RegExp {
   ];
   // Pending-call promises only matter in hand-written socket clients.
   if (uses(NET_SOCKET, file) || file.has(PENDING_BY_SERIAL)) words.push('new\\s+Promise\\b', '\\bserial\\b');
+  // Calls of imported functions that wait forever.
+  const imported = [...importedWaits(file).keys()].map(escapeRegExp);
+  if (imported.length > 0) words.push(`\\b(?:${imported.join('|')})\\s*\\(`);
   // `iface.Method(…)`, `iface?.Method(…)`, and `iface[name](…)` (a method picked by name).
   if (names.size > 0) words.push(`\\b(?:${[...names].join('|')})\\b\\s*(?:\\??\\.|\\(|\\[)`);
   return new RegExp(words.join('|'), 'g');
