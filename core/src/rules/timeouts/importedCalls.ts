@@ -60,7 +60,7 @@ export function checkImportedCalls(ctx: RuleContext): RuleReport[] {
         { file: module.file, range: summary.waitRange, message: `the call that waits: ${summary.waits}` },
       ],
       data: summary.library ? { library: summary.library } : {},
-      fixes: awaited ? [raceFix(call as Node, ctx.language, `\`${c.path}()\``)] : [],
+      fixes: awaited ? [raceFix(call, ctx.language, `\`${c.path}()\``)] : [],
     });
   }
   return reports;
