@@ -1,4 +1,3 @@
-import type { Node } from 'web-tree-sitter';
 import { JS_LOCAL_METHODS } from '../../libraries/dbus-next';
 import type { FunctionSummary, ImportedModule } from '../../summaries';
 import { parentOf, unwrapExpression } from '../../syntax';
