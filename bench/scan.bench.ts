@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { homedir, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { languageForPath } from '../core/src/index';
-import { collectFiles } from '../cli/src/walk';
+import { collectFiles } from '../host/src/index';
 import { median, runIfMain, type BenchRow } from './report';
 
 const ROOT = join(__dirname, '..');

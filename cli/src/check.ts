@@ -1,11 +1,17 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { Analyzer, type AnalyzeOptions } from '../../core/src/index';
-import { grammarFolder, SummaryIndex } from '../../host/src/index';
-import { checkFile, type FileOutcome, type FileResult } from './checkFile';
-import { collectFiles, type WalkProblem } from './walk';
+import {
+  analyseTogether,
+  checkFile,
+  collectFiles,
+  grammarFolder,
+  type FileOutcome,
+  type FileResult,
+  type WalkProblem,
+} from '../../host/src/index';
 import { checkInWorkers } from './workerPool';
 
-export type { FileResult } from './checkFile';
+export type { FileResult } from '../../host/src/index';
 
 export interface CheckResult {
   files: FileResult[];
@@ -98,7 +104,7 @@ export async function runCheck(paths: string[], options: CheckOptions, cwd = pro
     }
   }
 
-  await acrossFiles(walked, outcomes, options);
+  await analyseTogether(walked, outcomes, options.analyze, () => new Analyzer(grammarFolder(options.grammarDir)));
 
   const result: CheckResult = { files: [], skipped: [], ioErrors, filesPastPrefilter: 0 };
   for (const outcome of outcomes) {
@@ -112,44 +118,6 @@ export async function runCheck(paths: string[], options: CheckOptions, cwd = pro
     else result.ioErrors.push(outcome.problem);
   }
   return result;
-}
-
-/** Rounds of re-analysis for summaries that change: a wrapper of a wrapper of … an untimed call, this deep. */
-export const SUMMARY_ROUNDS = 4;
-
-/**
- * The scan's files analysed together: a file that imports files with function summaries (summaries.ts) is analysed
- * again with them, and when that changes its own summaries its importers are next — only the dependents of a
- * change, on the main thread (they are few next to the scan).
- */
-async function acrossFiles(
-  walked: readonly { index: number; file: string; path: string }[],
-  outcomes: FileOutcome[],
-  options: CheckOptions,
-): Promise<void> {
-  const index = new SummaryIndex();
-  const byFile = new Map(walked.map((entry) => [entry.file, entry]));
-  for (const entry of walked) {
-    const outcome = outcomes[entry.index];
-    if (outcome?.kind === 'analysed') index.set(entry.file, outcome.summaries, outcome.imports);
-  }
-  let todo = walked.filter((entry) => index.importedFor(entry.file)).map((entry) => entry.file);
-  let analyzer: Analyzer | undefined;
-  for (let round = 0; round < SUMMARY_ROUNDS && todo.length > 0; round++) {
-    const next = new Set<string>();
-    for (const file of todo) {
-      const entry = byFile.get(file)!;
-      analyzer ??= new Analyzer(grammarFolder(options.grammarDir));
-      const outcome = await checkFile(analyzer, entry.file, entry.path, {
-        ...options.analyze,
-        imported: index.importedFor(file),
-      });
-      outcomes[entry.index] = outcome;
-      if (outcome.kind !== 'analysed' || !index.set(file, outcome.summaries, outcome.imports)) continue;
-      for (const dependent of index.dependents(file)) if (byFile.has(dependent)) next.add(dependent);
-    }
-    todo = [...next];
-  }
 }
 
 /**

@@ -2,8 +2,7 @@
 // fed batches of files by workerPool.ts; each batch's outcomes go back in one message.
 import { parentPort, workerData } from 'node:worker_threads';
 import { Analyzer } from '../../core/src/index';
-import { grammarFolder } from '../../host/src/index';
-import { checkFile } from './checkFile';
+import { checkFile, grammarFolder } from '../../host/src/index';
 import type { BatchDone, WorkerInput, WorkerSetup } from './workerProtocol';
 
 const setup = workerData as WorkerSetup;

@@ -4,3 +4,6 @@ export * from './baselineFile';
 export * from './configFile';
 export * from './projectManifests';
 export * from './summaryIndex';
+export * from './walk';
+export * from './checkFile';
+export * from './analyseTogether';

@@ -11,7 +11,8 @@ import {
   type Finding,
   type LanguageId,
 } from '../../core/src/index';
-import { ProjectManifests, resolveImport, type ResolvedImport } from '../../host/src/index';
+import { ProjectManifests } from './projectManifests';
+import { resolveImport, type ResolvedImport } from './summaryIndex';
 import { describeIoError, type WalkProblem } from './walk';
 
 /** One per process (the main thread, each worker): a scan reads each folder's manifest once. */
