@@ -83,11 +83,17 @@ export class LspTestClient {
   }
 
   /** `workspace`: more workspace capabilities, e.g. `{ workspaceEdit: { documentChanges: true } }`. */
-  async initialize(rootUri: string | null = null, workspace: object = {}): Promise<InitializeResult> {
+  /** `folders`: more workspace folders after the root (uris). */
+  async initialize(
+    rootUri: string | null = null,
+    workspace: object = {},
+    folders: readonly string[] = [],
+  ): Promise<InitializeResult> {
+    const all = [...(rootUri ? [rootUri] : []), ...folders];
     const result = await this.connection.sendRequest<InitializeResult>('initialize', {
       processId: process.pid,
       rootUri,
-      workspaceFolders: rootUri ? [{ uri: rootUri, name: 'root' }] : null,
+      workspaceFolders: all.length > 0 ? all.map((uri, i) => ({ uri, name: `folder ${i}` })) : null,
       capabilities: {
         workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, ...workspace },
         textDocument: {
