@@ -1,6 +1,6 @@
 import type { Analyzer, AnalyzeOptions } from '../../core/src/index';
 import { checkFile, type FileOutcome } from './checkFile';
-import { SummaryIndex } from './summaryIndex';
+import { resolveAmong, SummaryIndex } from './summaryIndex';
 
 /** Rounds of re-analysis for summaries that change: a wrapper of a wrapper of … an untimed call, this deep. */
 export const SUMMARY_ROUNDS = 4;
@@ -19,9 +19,16 @@ export async function analyseTogether(
 ): Promise<SummaryIndex> {
   const index = new SummaryIndex();
   const byFile = new Map(walked.map((entry) => [entry.file, entry]));
+  // Imports resolve among the walked files: one outside the scan has no summary here anyway.
+  const resolved = (file: string, specifiers: readonly string[]) =>
+    specifiers.flatMap((specifier) => {
+      const path = resolveAmong(file, specifier, (candidate) => byFile.has(candidate));
+      return path ? [{ specifier, path }] : [];
+    });
   for (const entry of walked) {
     const outcome = outcomes[entry.index];
-    if (outcome?.kind === 'analysed') index.set(entry.file, outcome.summaries, outcome.imports);
+    if (outcome?.kind === 'analysed' && (outcome.summaries.length > 0 || outcome.imports.length > 0))
+      index.set(entry.file, outcome.summaries, resolved(entry.file, outcome.imports));
   }
   let todo = walked.filter((entry) => index.importedFor(entry.file)).map((entry) => entry.file);
   let shared: Analyzer | undefined;
@@ -35,7 +42,7 @@ export async function analyseTogether(
         imported: index.importedFor(file),
       });
       outcomes[entry.index] = outcome;
-      if (outcome.kind !== 'analysed' || !index.set(file, outcome.summaries, outcome.imports)) continue;
+      if (outcome.kind !== 'analysed' || !index.set(file, outcome.summaries, resolved(file, outcome.imports))) continue;
       for (const dependent of index.dependents(file)) if (byFile.has(dependent)) next.add(dependent);
     }
     todo = [...next];

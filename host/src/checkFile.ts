@@ -12,7 +12,6 @@ import {
   type LanguageId,
 } from '../../core/src/index';
 import { ProjectManifests } from './projectManifests';
-import { resolveImport, type ResolvedImport } from './summaryIndex';
 import { describeIoError, type WalkProblem } from './walk';
 
 /** One per process (the main thread, each worker): a scan reads each folder's manifest once. */
@@ -43,8 +42,8 @@ export type FileOutcome =
       /** it passed `mayMatter` and went through `analyze` */ pastPrefilter: boolean;
       /** What calling its functions does (summaries.ts), for the files importing it. */
       summaries: FunctionSummary[];
-      /** The files of the scan's disk it imports (relative imports that resolve). */
-      imports: ResolvedImport[];
+      /** Its relative imports as written (`./d-bus.js`): the scan resolves them against the files it walked. */
+      imports: string[];
     }
   | { kind: 'skipped'; problem: WalkProblem }
   | { kind: 'ioError'; problem: WalkProblem };
@@ -79,13 +78,7 @@ export async function checkFile(
   if (tooLarge) return { kind: 'skipped', problem: { path, message: tooLarge.message } };
   // The manifest says which D-Bus library a file uses where the file itself does not import one.
   const project = options.project ?? manifests.forFile(file, language);
-  const imports =
-    language === 'rust'
-      ? []
-      : relativeImports(text).flatMap((specifier) => {
-          const target = resolveImport(file, specifier);
-          return target ? [{ specifier, path: target }] : [];
-        });
+  const imports = language === 'rust' ? [] : relativeImports(text);
   if (!options.skipPrefilter && !mayMatter(text, project) && !options.imported?.length)
     return {
       kind: 'analysed',

@@ -17,6 +17,15 @@ function isFile(path: string): boolean {
  * folder's index, or the `.ts` source of a `.js` specifier (TypeScript's ESM convention). Undefined when none exists.
  */
 export function resolveImport(fromFile: string, specifier: string): string | undefined {
+  return resolveAmong(fromFile, specifier, isFile);
+}
+
+/** `resolveImport` against a known set of files (a scan's walk): string work only, no disk access. */
+export function resolveAmong(
+  fromFile: string,
+  specifier: string,
+  exists: (path: string) => boolean,
+): string | undefined {
   const base = resolve(dirname(fromFile), specifier);
   const candidates = [base, ...EXTENSIONS.map((ext) => base + ext), ...EXTENSIONS.map((ext) => `${base}/index${ext}`)];
   const js = /\.(m|c)?jsx?$/.exec(base);
@@ -24,7 +33,7 @@ export function resolveImport(fromFile: string, specifier: string): string | und
     const stem = base.slice(0, -js[0].length);
     candidates.push(...['.ts', '.tsx', '.mts', '.cts'].map((ext) => stem + ext));
   }
-  return candidates.find(isFile);
+  return candidates.find(exists);
 }
 
 export interface ResolvedImport {
@@ -74,6 +83,13 @@ export class SummaryIndex {
   /** The files that import `path`. */
   dependents(path: string): string[] {
     return [...(this.importers.get(path) ?? [])];
+  }
+
+  /** Every file with summaries or imports: what another index needs to hold the same. */
+  *entries(): Generator<{ path: string; summaries: FunctionSummary[]; imports: ResolvedImport[] }> {
+    for (const [path, imports] of this.imports)
+      if (imports.length > 0 || this.summaries.has(path))
+        yield { path, summaries: [...(this.summaries.get(path) ?? [])], imports: [...imports] };
   }
 
   /** Files whose summaries are known, and their count, for status and benchmarks. */

@@ -44,13 +44,8 @@ async function run(): Promise<void> {
       post({ kind: 'progress', done: entry.index, total: walked.length });
     }
   }
-  await analyseTogether(walked, outcomes, {}, () => analyzer);
-  const files: IndexedFile[] = [];
-  walked.forEach((entry) => {
-    const outcome = outcomes[entry.index];
-    if (outcome?.kind === 'analysed' && (outcome.summaries.length > 0 || outcome.imports.length > 0))
-      files.push({ path: entry.file, summaries: outcome.summaries, imports: outcome.imports });
-  });
+  const index = await analyseTogether(walked, outcomes, {}, () => analyzer);
+  const files: IndexedFile[] = [...index.entries()];
   post({ kind: 'done', files, analysed: walked.length, ms: performance.now() - started });
 }
 
