@@ -7,8 +7,8 @@ import { NET_SOCKET } from '../../libraries/net-socket';
 import { escapeRegExp } from '../../resolve';
 import { enclosingFunction, isFunctionBoundary, lineOf, parentOf } from '../../syntax';
 import { nodeRange, related, type RuleContext, type RuleReport } from '../rule';
-import { untimedPark } from './pending-promise';
-import { boundedByTimer, functionDefinitions, raceFix, timeoutHelpers } from './shared';
+import { mayPark, untimedPark } from './pending-promise';
+import { boundedByTimer, raceFix, timeoutHelpers } from './shared';
 
 /** Wrappers of wrappers are followed this deep: enough for the chains libraries write, bounded for cost. */
 const MAX_DEPTH = 4;
@@ -46,9 +46,11 @@ export function waitSummaries(ctx: RuleContext): WaitSummaries {
     let wait: Wait | undefined = park && { fn, name, at: park.at, what: park.what };
     if (!wait && depth < MAX_DEPTH) {
       for (const call of fn.descendantsOfType('call_expression')) {
-        if (!call || !passesResultOut(call, fn)) continue;
-        const next = resolve(call, depth + 1);
-        if (!next || next.fn.id === fn.id || boundedByTimer(call, ctx, helpers)) continue;
+        // The shape first (cheap, and false for most calls), then the callee's own summary.
+        const out = call && resultOut(call, fn);
+        const next = out && resolve(call, depth + 1);
+        if (!next || next.fn.id === fn.id || (out === 'bound' && !awaitedLater(bound(call), fn))) continue;
+        if (boundedByTimer(call, ctx, helpers)) continue;
         wait = { fn, name, at: call, what: `\`${calleeText(call)}\``, next };
         break;
       }
@@ -57,10 +59,13 @@ export function waitSummaries(ctx: RuleContext): WaitSummaries {
     return wait;
   };
 
+  const named = new Map<string, Node[]>();
   const resolve = (call: Node, depth: number): Wait | undefined => {
-    const target = localTarget(call);
+    const target = localTarget(call, ctx);
     if (!target) return undefined;
-    for (const fn of definitionsFor(ctx, call, target)) {
+    let definitions = named.get(target.name);
+    if (!definitions) named.set(target.name, (definitions = definitionsNamed(ctx, target.name)));
+    for (const fn of definitionsFor(definitions, call, target)) {
       const wait = waitOfFunction(fn, target.name, depth);
       if (wait) return wait;
     }
@@ -71,20 +76,20 @@ export function waitSummaries(ctx: RuleContext): WaitSummaries {
 }
 
 /** `this.m(…)`, `self.m(…)` (a local bound to `this`), `this.#m(…)`, or a plain `m(…)`. */
-function localTarget(call: Node): { name: string; method: boolean } | undefined {
+function localTarget(call: Node, ctx: RuleContext): { name: string; method: boolean } | undefined {
   const fn = call.childForFieldName('function');
   if (fn?.type === 'identifier') return { name: fn.text, method: false };
   if (fn?.type !== 'member_expression') return undefined;
   const object = fn.childForFieldName('object');
   const property = fn.childForFieldName('property');
-  if (!object || !property || !isSelf(object, call)) return undefined;
+  if (!object || !property || !isSelf(object, call, ctx)) return undefined;
   return { name: property.text, method: true };
 }
 
 /** `this`, or a name bound to `this` in the enclosing functions (`const self = this`). */
-function isSelf(object: Node, at: Node): boolean {
+function isSelf(object: Node, at: Node, ctx: RuleContext): boolean {
   if (object.type === 'this') return true;
-  if (object.type !== 'identifier') return false;
+  if (object.type !== 'identifier' || !ctx.fact(selfAliases).includes(object.text)) return false;
   const alias = new RegExp(`\\b(?:const|let|var)\\s+${object.text}\\s*=\\s*this\\s*[;\\n]`);
   for (let fn = enclosingFunction(at); fn; fn = enclosingFunction(fn)) if (alias.test(fn.text)) return true;
   return false;
@@ -95,16 +100,44 @@ function isSelf(object: Node, at: Node): boolean {
  * field holding a function); elsewhere a method or a property assigned a function; for `m(…)`, a function
  * declaration or a variable holding one.
  */
-function definitionsFor(ctx: RuleContext, call: Node, target: { name: string; method: boolean }): Node[] {
-  const definitions = functionDefinitions(ctx, target.name).filter((fn) => {
-    const defined = definedName(fn);
-    return defined === target.name && isMethodLike(fn) === target.method;
-  });
+function definitionsFor(named: Node[], call: Node, target: { name: string; method: boolean }): Node[] {
+  const definitions = named.filter((fn) => isMethodLike(fn) === target.method);
   if (!target.method) return definitions;
   const classBody = enclosingClassBody(call);
   return classBody
     ? definitions.filter((fn) => parentOf(fn)?.id === classBody.id || parentOf(parentOf(fn))?.id === classBody.id)
     : definitions;
+}
+
+/**
+ * Where a JS function or method may be defined, with its name: `function m(`, `m = (…) =>`, `m = function`,
+ * a method header `m(…) {` (after modifiers, or a one-line comment such as bundlers print; its line ends in `{`,
+ * or in `(`/`,` where the parameters go on, unlike a call statement). One scan of the file serves every name.
+ */
+const DEFINITION =
+  /\bfunction\s*\*?\s*([A-Za-z_$][\w$]*)\s*[<(]|(#?[A-Za-z_$][\w$]*)\s*(?::[^=\n]*)?=\s*(?:async\s*)?(?:function\b|\([^)]*\)\s*(?::[^=\n]*)?=>|[A-Za-z_$][\w$]*\s*=>)|^\s*(?:\/\*[^\n]*?\*\/\s*)?(?:(?:private|public|protected|static|async|get|set)\s+)*(#?[A-Za-z_$][\w$]*)\s*(?:<[^>]*>)?\s*\((?=[^\n]*(?:[{(,]|=>)[ \t\r]*(?:\/\/[^\n]*)?$)/gm;
+
+/** The definition matches by name, built once per version's match list (the list is shared by every check). */
+const definitionIndexes = new WeakMap<readonly RegExpExecArray[], Map<string, RegExpExecArray[]>>();
+
+function definitionsNamed(ctx: RuleContext, name: string): Node[] {
+  const matches = ctx.matches(DEFINITION);
+  let index = definitionIndexes.get(matches);
+  if (!index) {
+    index = new Map();
+    for (const m of matches) {
+      const defined = m[1] ?? m[2] ?? m[3];
+      if (defined) index.set(defined, [...(index.get(defined) ?? []), m]);
+    }
+    definitionIndexes.set(matches, index);
+  }
+  const out: Node[] = [];
+  for (const m of index.get(name) ?? []) {
+    let fn: Node | null = ctx.nodeAt(m.index + m[0].length - 1);
+    while (fn && !isFunctionBoundary(fn)) fn = parentOf(fn);
+    if (fn && definedName(fn) === name && !out.some((known) => known.id === fn?.id)) out.push(fn);
+  }
+  return out;
 }
 
 function enclosingClassBody(node: Node): Node | undefined {
@@ -136,10 +169,11 @@ function isMethodLike(fn: Node): boolean {
 }
 
 /**
- * True when `fn` hands the call's reply to its own caller: it returns or awaits the call (or a `.then` chain on
- * it), directly or through a `new Promise` it returns whose executor chains on the call.
+ * Whether `fn` hands the call's reply to its own caller: it returns or awaits the call (or a `.then` chain on it),
+ * directly or through a `new Promise` it returns whose executor chains on the call (true); or binds it to a variable
+ * (`'bound'`: it does when it returns or awaits the variable later, which `awaitedLater` tells).
  */
-export function passesResultOut(call: Node, fn: Node): boolean {
+function resultOut(call: Node, fn: Node): boolean | 'bound' {
   let current = call;
   for (;;) {
     const parent = parentOf(current);
@@ -167,9 +201,16 @@ export function passesResultOut(call: Node, fn: Node): boolean {
       const home = nearestFunction(current);
       return !!home && home.id !== fn.id && current.id !== call.id && chainsInExecutor(home, fn);
     }
-    if (parent.type === 'variable_declarator') return awaitedLater(parent, fn);
+    if (parent.type === 'variable_declarator') return nearestFunction(parent)?.id === fn.id ? 'bound' : false;
     return false;
   }
+}
+
+/** The variable declarator a call's value is bound to (`const reply = this.call(m)`). */
+function bound(call: Node): Node {
+  let current = call;
+  while (parentOf(current) && parentOf(current)?.type !== 'variable_declarator') current = parentOf(current) ?? current;
+  return parentOf(current) ?? call;
 }
 
 function isBody(arrow: Node, node: Node): boolean {
@@ -185,13 +226,14 @@ function nearestFunction(node: Node): Node | undefined {
 function chainsInExecutor(executor: Node, fn: Node): boolean {
   const promise = parentOf(parentOf(executor));
   if (promise?.type !== 'new_expression' || promise.childForFieldName('constructor')?.text !== 'Promise') return false;
-  return passesResultOut(promise, fn);
+  const out = resultOut(promise, fn);
+  return out === true || (out === 'bound' && awaitedLater(bound(promise), fn));
 }
 
 /** `const reply = this.call(m); … return reply` (or `await reply`) in the same function. */
 function awaitedLater(declarator: Node, fn: Node): boolean {
   const name = declarator.childForFieldName('name');
-  if (name?.type !== 'identifier' || nearestFunction(declarator)?.id !== fn.id) return false;
+  if (name?.type !== 'identifier') return false;
   return fn
     .descendantsOfType('identifier')
     .some(
@@ -255,32 +297,61 @@ export function checkWaitingCalls(ctx: RuleContext): RuleReport[] {
   return reports;
 }
 
-/** `function m(`, `const m = (…) =>`, `const m = async function`: the file's plain functions, callable as `m(…)`. */
-const PLAIN_FUNCTION =
-  /\bfunction\s*\*?\s*([A-Za-z_$][\w$]*)\s*[<(]|\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=\n]*)?=\s*(?:async\s*)?(?:function\b|\([^)]*\)\s*(?::[^=\n]*)?=>|[A-Za-z_$][\w$]*\s*=>)/g;
 /** `const self = this`: a name calls go through as through `this`. */
 const SELF_ALIAS = /\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*this\s*[;\n]/g;
-
-function callableNames(file: FileFacts): string[] {
-  const names = new Set<string>();
-  for (const m of file.matches(PLAIN_FUNCTION)) names.add(m[1] ?? m[2] ?? '');
-  names.delete('');
-  return [...names].sort();
-}
 
 function selfAliases(file: FileFacts): string[] {
   return [...new Set(file.matches(SELF_ALIAS).map((m) => m[1] ?? ''))].filter((n) => n !== '').sort();
 }
 
+/** Calls a summary can follow: `this.m(`, `this.#m(`, and plain `m(` (not `obj.m(`). */
+const LOCAL_CALL = /(?:\bthis\s*\.\s*|(?<![\w$.#]))(#?[A-Za-z_$][\w$]*)\s*\(/g;
+const KEYWORDS = new Set(['if', 'for', 'while', 'switch', 'catch', 'function', 'return', 'typeof', 'await', 'super']);
+
+/** One top-level item as the anchors see it: the names it defines and calls, and whether it parks a call. */
+interface ItemOutline {
+  defines: string[];
+  calls: Set<string>;
+  parks: boolean;
+}
+
+function outline(text: string): ItemOutline {
+  const defines = new Set<string>();
+  DEFINITION.lastIndex = 0;
+  for (let m = DEFINITION.exec(text); m; m = DEFINITION.exec(text)) {
+    const name = m[1] ?? m[2] ?? m[3];
+    if (name && !KEYWORDS.has(name)) defines.add(name);
+  }
+  const calls = new Set<string>();
+  LOCAL_CALL.lastIndex = 0;
+  for (let m = LOCAL_CALL.exec(text); m; m = LOCAL_CALL.exec(text)) if (m[1] && !KEYWORDS.has(m[1])) calls.add(m[1]);
+  return { defines: [...defines].sort(), calls, parks: mayPark(text) };
+}
+
 /**
- * Anchor words for calls that may reach a waiting function: method calls on `this` (or an alias of it) and calls
- * of the file's plain functions. Only files that park a call by serial ask for them.
+ * The names of functions that may wait, read from the items' text: those defined in an item that parks a call, then
+ * those defined in an item that calls one of them, as deep as summaries follow. A superset of what the summaries
+ * find, so the anchors miss no caller and leave the rest of a large file unqueried.
+ */
+function mayWaitNames(file: FileFacts): string[] {
+  const outlines = file.eachItem(outline);
+  const names = new Set(outlines.filter((o) => o.parks).flatMap((o) => o.defines));
+  for (let depth = 0; depth < MAX_DEPTH; depth++) {
+    const before = names.size;
+    for (const o of outlines) if ([...o.calls].some((c) => names.has(c))) for (const d of o.defines) names.add(d);
+    if (names.size === before) break;
+  }
+  return [...names].sort();
+}
+
+/**
+ * Anchor words for calls that may reach a waiting function: `this.m(…)` (or through an alias of `this`) and `m(…)`
+ * for the names that may wait. Only files that park a call by serial ask for them.
  */
 export function waitingCallAnchors(file: FileFacts): string[] {
-  const words = ['\\bthis\\s*\\.\\s*#?[\\w$]+\\s*\\('];
-  const aliases = file.fact(selfAliases);
-  if (aliases.length > 0) words.push(`\\b(?:${aliases.map(escapeRegExp).join('|')})\\s*\\.\\s*[\\w$]+\\s*\\(`);
-  const plain = file.fact(callableNames);
-  if (plain.length > 0) words.push(`(?<![\\w$.])(?:${plain.map(escapeRegExp).join('|')})\\s*\\(`);
-  return words;
+  const names = file.fact(mayWaitNames);
+  if (names.length === 0) return [];
+  const receivers = ['this', ...file.fact(selfAliases)].map(escapeRegExp).join('|');
+  const alternatives = names.map(escapeRegExp).join('|');
+  return [`(?:\\b(?:${receivers})\\s*\\.\\s*|(?<![\\w$.#]))(?:${alternatives})\\s*\\(`];
 }

@@ -95,6 +95,12 @@ function writingCaller(fn: Node, ctx: RuleContext): Node | undefined {
 /** A reply matched to its call by serial: `m.replySerial === call.serial`, the test a message listener makes. */
 export const REPLY_SERIAL_TEST = /\breply_?serial\s*[!=]==?|[!=]==?\s*[\w$.?]*\breply_?serial\b/i;
 
+/** Text that may park a call by its serial: a serial-keyed table, a pending-call store, or a reply-serial test. */
+export function mayPark(text: string): boolean {
+  PENDING_BY_SERIAL.lastIndex = 0;
+  return PENDING_BY_SERIAL.test(text) || PENDING_STORE.test(text) || REPLY_SERIAL_TEST.test(text);
+}
+
 /** Files where a call may wait on its serial: a pending-call table, or a listener testing reply serials. */
 export function parksBySerial(f: FileFacts): boolean {
   return f.has(PENDING_BY_SERIAL) || f.has(REPLY_SERIAL_TEST);
@@ -135,7 +141,7 @@ function testsReplySerial(listener: Node): boolean {
  */
 function replyListener(executor: Node): Node | undefined {
   const names = settlers(executor);
-  if (names.length === 0) return undefined;
+  if (names.length === 0 || !REPLY_SERIAL_TEST.test(executor.text)) return undefined;
   const settles = new RegExp(`\\b(?:${names.map(escapeRegExp).join('|')})\\s*\\(`);
   for (const call of executor.descendantsOfType('call_expression')) {
     const listener = call && callArguments(call).find(isFunctionBoundary);
