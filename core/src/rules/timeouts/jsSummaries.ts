@@ -60,7 +60,12 @@ export function waitSummaries(ctx: RuleContext): WaitSummaries {
   };
 
   const named = new Map<string, Node[]>();
+  const mayWait = new Set(ctx.fact(mayWaitNames));
   const resolve = (call: Node, depth: number): Wait | undefined => {
+    // Most calls are of names no function that may wait is defined under: no tree walk for them.
+    const callee = call.childForFieldName('function');
+    const name = callee?.type === 'member_expression' ? callee.childForFieldName('property') : callee;
+    if (!name || !mayWait.has(name.text)) return undefined;
     const target = localTarget(call, ctx);
     if (!target) return undefined;
     let definitions = named.get(target.name);
@@ -75,15 +80,25 @@ export function waitSummaries(ctx: RuleContext): WaitSummaries {
   return { of: (call) => resolve(call, 0) };
 }
 
-/** `this.m(…)`, `self.m(…)` (a local bound to `this`), `this.#m(…)`, or a plain `m(…)`. */
-function localTarget(call: Node, ctx: RuleContext): { name: string; method: boolean } | undefined {
+/** What a call runs: a plain function, or a method of this class (or of the named same-file class). */
+interface Target {
+  name: string;
+  method: boolean;
+  /** For `bus.m(…)` where `bus = new Bus(…)`: the class whose method runs. */
+  className?: string;
+}
+
+/** `this.m(…)`, `self.m(…)` (a local bound to `this`), `this.#m(…)`, `bus.m(…)` (`bus = new Bus(…)`), or `m(…)`. */
+function localTarget(call: Node, ctx: RuleContext): Target | undefined {
   const fn = call.childForFieldName('function');
   if (fn?.type === 'identifier') return { name: fn.text, method: false };
   if (fn?.type !== 'member_expression') return undefined;
   const object = fn.childForFieldName('object');
   const property = fn.childForFieldName('property');
-  if (!object || !property || !isSelf(object, call, ctx)) return undefined;
-  return { name: property.text, method: true };
+  if (!object || !property) return undefined;
+  if (isSelf(object, call, ctx)) return { name: property.text, method: true };
+  const className = instanceClass(object, call, ctx);
+  return className ? { name: property.text, method: true, className } : undefined;
 }
 
 /** `this`, or a name bound to `this` in the enclosing functions (`const self = this`). */
@@ -95,18 +110,57 @@ function isSelf(object: Node, at: Node, ctx: RuleContext): boolean {
   return false;
 }
 
+/** `const bus = new Bus(…)`, `this.bus = await new Bus(…)`: a variable (or `this.` property) holding an instance. */
+const INSTANCE =
+  /(?:\b(?:const|let|var)\s+|\bthis\s*\.\s*)([A-Za-z_$][\w$]*)\s*(?::[^=\n]*)?=\s*(?:await\s+)?new\s+([A-Za-z_$][\w$]*)\s*[<(]/g;
+
+/**
+ * The same-file class an object was made from, when every binding of its name in the file makes one class and one
+ * of them is in scope of the call: a `this.` property in the same class, a local in an enclosing function, or a
+ * top-level one.
+ */
+function instanceClass(object: Node, at: Node, ctx: RuleContext): string | undefined {
+  const property = object.type === 'member_expression' && object.childForFieldName('object')?.type === 'this';
+  const name = property ? object.childForFieldName('property')?.text : object.type === 'identifier' ? object.text : '';
+  if (!name || !ctx.fact(instanceNames).includes(property ? `this.${name}` : name)) return undefined;
+  const bindings = ctx
+    .matches(INSTANCE)
+    .filter((m) => m[1] === name && m[0].trimStart().startsWith('this') === property);
+  const classes = new Set(bindings.map((m) => m[2]));
+  if (classes.size !== 1 || bindings.length === 0) return undefined;
+  const inScope = bindings.some((m) => {
+    const node = ctx.nodeAt(m.index + m[0].length - 1);
+    if (!node) return false;
+    if (property) return enclosingClassBody(node)?.id === enclosingClassBody(at)?.id;
+    const home = enclosingFunction(node);
+    return !home || (home.startIndex <= at.startIndex && at.endIndex <= home.endIndex);
+  });
+  return inScope ? [...classes][0] : undefined;
+}
+
 /**
  * The same-file definitions a call may run: for `this.m(…)` inside a class, the class's own `m` (a method or a
- * field holding a function); elsewhere a method or a property assigned a function; for `m(…)`, a function
- * declaration or a variable holding one.
+ * field holding a function); for `bus.m(…)`, the method of `bus`'s class; elsewhere a method or a property
+ * assigned a function; for `m(…)`, a function declaration or a variable holding one.
  */
-function definitionsFor(named: Node[], call: Node, target: { name: string; method: boolean }): Node[] {
+function definitionsFor(named: Node[], call: Node, target: Target): Node[] {
   const definitions = named.filter((fn) => isMethodLike(fn) === target.method);
   if (!target.method) return definitions;
+  const inClass = (fn: Node, body: Node | undefined): boolean =>
+    !!body && (parentOf(fn)?.id === body.id || parentOf(parentOf(fn))?.id === body.id);
+  if (target.className) return definitions.filter((fn) => nameOfClass(enclosingClassBody(fn)) === target.className);
   const classBody = enclosingClassBody(call);
-  return classBody
-    ? definitions.filter((fn) => parentOf(fn)?.id === classBody.id || parentOf(parentOf(fn))?.id === classBody.id)
-    : definitions;
+  return classBody ? definitions.filter((fn) => inClass(fn, classBody)) : definitions;
+}
+
+/** `class Bus {…}`, `const Bus = class {…}`: the name a class body's class is known by. */
+function nameOfClass(body: Node | undefined): string | undefined {
+  const declaration = parentOf(body);
+  if (!declaration) return undefined;
+  const own = declaration.childForFieldName('name');
+  if (own) return own.text;
+  const holder = parentOf(declaration);
+  return holder?.type === 'variable_declarator' ? holder.childForFieldName('name')?.text : undefined;
 }
 
 /**
@@ -304,6 +358,14 @@ function selfAliases(file: FileFacts): string[] {
   return [...new Set(file.matches(SELF_ALIAS).map((m) => m[1] ?? ''))].filter((n) => n !== '').sort();
 }
 
+/** Variables and `this.` properties holding an instance made with `new`. */
+function instanceNames(file: FileFacts): string[] {
+  const names = file
+    .matches(INSTANCE)
+    .map((m) => (m[0].trimStart().startsWith('this') ? `this.${m[1]}` : (m[1] ?? '')));
+  return [...new Set(names)].filter((n) => n !== '').sort();
+}
+
 /** Calls a summary can follow: `this.m(`, `this.#m(`, and plain `m(` (not `obj.m(`). */
 const LOCAL_CALL = /(?:\bthis\s*\.\s*|(?<![\w$.#]))(#?[A-Za-z_$][\w$]*)\s*\(/g;
 const KEYWORDS = new Set(['if', 'for', 'while', 'switch', 'catch', 'function', 'return', 'typeof', 'await', 'super']);
@@ -330,8 +392,9 @@ function outline(text: string): ItemOutline {
 
 /**
  * The names of functions that may wait, read from the items' text: those defined in an item that parks a call, then
- * those defined in an item that calls one of them, as deep as summaries follow. A superset of what the summaries
- * find, so the anchors miss no caller and leave the rest of a large file unqueried.
+ * those defined in an item that calls one of them (`this.m(`, `m(`), as deep as summaries follow. The anchors and
+ * the summaries follow only these names, so a large file is queried and walked only where a wait may be; a chain
+ * that goes on only through an alias or an instance (`self.m(`, `bus.m(`) is followed for its last call alone.
  */
 function mayWaitNames(file: FileFacts): string[] {
   const outlines = file.eachItem(outline);
@@ -351,7 +414,7 @@ function mayWaitNames(file: FileFacts): string[] {
 export function waitingCallAnchors(file: FileFacts): string[] {
   const names = file.fact(mayWaitNames);
   if (names.length === 0) return [];
-  const receivers = ['this', ...file.fact(selfAliases)].map(escapeRegExp).join('|');
+  const receivers = ['this', ...file.fact(selfAliases), ...file.fact(instanceNames)].map(escapeRegExp).join('|');
   const alternatives = names.map(escapeRegExp).join('|');
   return [`(?:\\b(?:${receivers})\\s*\\.\\s*|(?<![\\w$.#]))(?:${alternatives})\\s*\\(`];
 }

@@ -198,6 +198,7 @@ function returnedOrAwaited(expression: Node, fn: Node): boolean {
  */
 function pendingListeners(ctx: RuleContext): RuleReport[] {
   const reports: RuleReport[] = [];
+  if (!ctx.has(REPLY_SERIAL_TEST)) return reports;
   for (const expression of ctx.nodes('new')) {
     const executor = promiseExecutor(expression);
     const listener = executor && replyListener(executor);
