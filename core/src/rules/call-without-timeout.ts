@@ -11,7 +11,6 @@ import {
   ZBUS,
 } from '../libraries/index';
 import { typedInterfaces } from '../libraries/dbus-next';
-import { PENDING_BY_SERIAL } from '../libraries/dbus-native';
 import { socketHelpers } from '../libraries/raw-socket';
 import { ASYNC_RUSTBUS_IMPORT } from '../libraries/rustbus';
 import { zbusProxyFields } from '../libraries/zbus';
@@ -24,7 +23,8 @@ import { checkDbusNext } from './timeouts/dbus-next';
 import { checkAsyncRustbus } from './timeouts/async-rustbus';
 import { checkDbusRs } from './timeouts/dbus-rs';
 import { checkImportedCalls, importedWaits } from './timeouts/importedCalls';
-import { checkPendingPromises } from './timeouts/pending-promise';
+import { checkWaitingCalls, waitingCallAnchors } from './timeouts/jsSummaries';
+import { checkPendingPromises, parksBySerial } from './timeouts/pending-promise';
 import { checkRawSocket } from './timeouts/raw-socket';
 import { checkRustbus } from './timeouts/rustbus';
 import { checkZbus, proxyGetterNames } from './timeouts/zbus';
@@ -43,6 +43,9 @@ function serverOnly(f: FileFacts): boolean {
   return f.has(/\b(?:UnixListener|TcpListener)\b/) && !f.has(/\bconnect\s*\(/);
 }
 
+/** Hand-written clients and libraries' own `call`: where a call can wait on its serial. */
+const pendingCalls = (f: FileFacts): boolean => (uses(NET_SOCKET, f) || parksBySerial(f)) && provesDbus(f);
+
 /** One checker per library, each run only when the file uses that library. */
 const CHECKERS: {
   language: 'rust' | 'js';
@@ -56,12 +59,11 @@ const CHECKERS: {
   { language: 'rust', applies: rawSocketClient, check: checkRawSocket },
   { language: 'js', applies: (f) => uses(DBUS_NEXT, f), check: checkDbusNext },
   { language: 'js', applies: (f) => uses(DBUS_NATIVE, f), check: checkDbusNative },
-  // Hand-written socket clients, and libraries' own `invoke`/`call` (a pending-call table keyed by serial).
-  {
-    language: 'js',
-    applies: (f) => (uses(NET_SOCKET, f) || f.has(PENDING_BY_SERIAL)) && provesDbus(f),
-    check: checkPendingPromises,
-  },
+  // Hand-written socket clients, and libraries' own `invoke`/`call` (a pending-call table keyed by serial, or a
+  // listener that tests reply serials).
+  { language: 'js', applies: pendingCalls, check: checkPendingPromises },
+  // Their callers in the same file wait as they do (last: a library checker's finding at the same call wins).
+  { language: 'js', applies: pendingCalls, check: checkWaitingCalls },
   // Calls of functions in other files whose summaries say they wait forever.
   { language: 'js', applies: (f) => importedWaits(f).size > 0, check: checkImportedCalls },
 ];
@@ -125,7 +127,9 @@ function jsAnchors(file: FileFacts): RegExp {
     '\\.getInterface\\s*\\(',
   ];
   // Pending-call promises only matter in hand-written socket clients.
-  if (uses(NET_SOCKET, file) || file.has(PENDING_BY_SERIAL)) words.push('new\\s+Promise\\b', '\\bserial\\b');
+  if (uses(NET_SOCKET, file) || parksBySerial(file)) words.push('new\\s+Promise\\b', '\\bserial\\b');
+  // Calls to the file's own functions, which may wait as the pending call inside them does.
+  if (pendingCalls(file)) words.push(...waitingCallAnchors(file));
   // Calls of imported functions that wait forever.
   const imported = [...importedWaits(file).keys()].map(escapeRegExp);
   if (imported.length > 0) words.push(`\\b(?:${imported.join('|')})\\s*\\(`);
