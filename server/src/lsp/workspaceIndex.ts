@@ -90,6 +90,14 @@ export class WorkspaceIndex {
     return this.index.size;
   }
 
+  /** Stops a build and forgets every summary: documents are analysed alone. */
+  clear(): void {
+    this.generation++;
+    void this.worker?.terminate();
+    this.index = new SummaryIndex();
+    this.fromDocuments.clear();
+  }
+
   dispose(): void {
     this.generation++;
     void this.worker?.terminate();
