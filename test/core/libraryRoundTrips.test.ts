@@ -70,6 +70,11 @@ const CONNECTION = [
   '            }',
   '        }', // 35
   '    }',
+  '',
+  '    pub fn register(&self) -> Result<Message> {',
+  '        let msg = Message::new_method_call("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "Hello")?;',
+  '        self.call(msg)', // 40
+  '    }',
   '}',
   '',
 ].join('\n');
@@ -84,7 +89,24 @@ describe("a library's own round trips", () => {
 
   it('a send and a loop until the reply serial, with no deadline, is reported at the send, and so is each caller', async () => {
     // `call` (its send), `hello` (through it); not the loop with a timeout, its caller, nor the dispatch loop.
-    assert.deepEqual(await timeoutLines(CONNECTION, crate('zbus')), [6, 22]);
+    assert.deepEqual(await timeoutLines(CONNECTION, crate('zbus')), [6, 22, 40]);
+  });
+
+  it('a caller that builds the method call it hands the loop says which call waits (for the replay)', async () => {
+    const findings = await testAnalyzer().analyze(CONNECTION, 'rust', { project: crate('dbus') });
+    const register = findings.find((f) => f.range.start.line + 1 === 40);
+    assert.deepEqual(register?.data, {
+      library: 'dbus-rs',
+      destination: 'org.freedesktop.DBus',
+      path: '/org/freedesktop/DBus',
+      interface: 'org.freedesktop.DBus',
+      member: 'Hello',
+    });
+    assert.deepEqual(
+      register?.related?.map((r) => r.range.start.line + 1),
+      [6, 8],
+      'it points at the send and the wait',
+    );
   });
 
   it("outside the library's crate the same code is none of its calls", async () => {

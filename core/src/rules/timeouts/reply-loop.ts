@@ -14,9 +14,12 @@ import {
   socketHelpers,
 } from '../../libraries/raw-socket';
 import type { FileFacts } from '../../facts';
-import { boundName, callArguments, callee, descendantsOfType, enclosingFunction, lineOf } from '../../syntax';
+import { bindingValue, stripUndefined } from '../../resolve';
+import { boundName, callArguments, callee, contains, descendantsOfType, enclosingFunction, lineOf } from '../../syntax';
+import type { CallData } from '../../types';
 import { ignoredDeadline } from '../../values';
 import { nodeRange, related, type RuleContext, type RuleReport } from '../rule';
+import { messageData } from './dbus-rs';
 import { boundedByTimer, functionDefinitions } from './shared';
 
 /** A function's send, the loop that waits for its reply, and the receive in that loop. */
@@ -76,6 +79,16 @@ export function replyLoop(fn: Node, file: FileFacts): ReplyLoop | undefined {
     return { fn, send, wait, waitName: callee(wait)?.name ?? 'receive', waits };
   }
   return undefined;
+}
+
+/**
+ * What the replay needs about the call a caller hands the loop: the method call its message argument is built as
+ * (`let msg = Message::new_method_call(dest, path, iface, member)` in the caller), else nothing.
+ */
+function handedCall(call: Node, fn: Node, ctx: RuleContext): CallData {
+  const message = callArguments(call)[0];
+  const value = message?.type === 'identifier' ? bindingValue(ctx, message.text) : message;
+  return value && contains(fn, value) ? stripUndefined(messageData(value, ctx)) : {};
 }
 
 /** The library the file is the source of, else the hand-written client's raw socket. */
@@ -158,7 +171,7 @@ function replyLoopCallers(
             range: nodeRange(c.nameNode),
             message: `\`${caller}\` waits through ${through}: ${FOREVER}`,
             related: relatedTarget,
-            data: { library },
+            data: { library, ...handedCall(call, fn, ctx) },
           },
     );
   }
