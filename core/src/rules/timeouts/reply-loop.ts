@@ -55,7 +55,7 @@ export function replyLoop(fn: Node, file: FileFacts): ReplyLoop | undefined {
   });
   if (sends.length === 0) return undefined;
   for (const loop of descendantsOfType(body, LOOP_TYPES)) {
-    if (!own(loop) || !REPLY_SERIAL_WORDS.test(withoutComments(loop.text))) continue;
+    if (!own(loop) || !REPLY_SERIAL_WORDS.test(withoutComments(loop.text)) || !testsReplySerial(loop)) continue;
     const before = sends.filter((send) => send.endIndex <= loop.startIndex);
     if (before.length === 0) continue;
     const waits = calls.filter((call) => {
@@ -89,6 +89,21 @@ function handedCall(call: Node, fn: Node, ctx: RuleContext): CallData {
   const message = callArguments(call)[0];
   const value = message?.type === 'identifier' ? bindingValue(ctx, message.text) : message;
   return value && contains(fn, value) ? stripUndefined(messageData(value, ctx)) : {};
+}
+
+/**
+ * The loop tests a reply serial (`reply_serial()? == Some(serial)`, `match m.reply_serial()`, `matches!(…)`): it waits
+ * for the answer to a call. A service loop that only sets one on the replies it sends waits for no answer.
+ */
+function testsReplySerial(loop: Node): boolean {
+  return descendantsOfType(loop, ['binary_expression', 'match_expression', 'macro_invocation']).some((node) => {
+    if (node.type === 'binary_expression') {
+      const operator = node.childForFieldName('operator')?.text;
+      return (operator === '==' || operator === '!=') && REPLY_SERIAL_WORDS.test(node.text);
+    }
+    if (node.type === 'match_expression') return REPLY_SERIAL_WORDS.test(node.childForFieldName('value')?.text ?? '');
+    return node.childForFieldName('macro')?.text === 'matches' && REPLY_SERIAL_WORDS.test(node.text);
+  });
 }
 
 /** The library the file is the source of, else the hand-written client's raw socket. */
