@@ -6,6 +6,7 @@ import { codeHas, withoutComments } from '../../codeText';
 import { ALL_SENDS, librarySourceOf, RAW_SOCKET, REPLY_SERIAL_WORDS } from '../../libraries/index';
 import {
   DEADLINE_WORDS,
+  INFINITE_POLL,
   LOOP_RECEIVE,
   NEEDS_BUFFER,
   READ_TIMEOUT,
@@ -34,6 +35,11 @@ export interface ReplyLoop {
 }
 
 const LOOP_TYPES = ['loop_expression', 'while_expression', 'for_expression'];
+const POLLS = /^p?poll$/;
+
+function infinitePoll(call: Node): boolean {
+  return INFINITE_POLL.test(callArguments(call).at(-1)?.text.replace(/\s+/g, '') ?? '');
+}
 
 /**
  * The reply loop of `fn`, if it is one: a send with an argument (a library's or a same-file sender), then a loop
@@ -54,6 +60,8 @@ export function replyLoop(fn: Node, file: FileFacts): ReplyLoop | undefined {
     return !!c && ((ALL_SENDS.has(c.name) && callArguments(call).length > 0) || helpers.has(c.name));
   });
   if (sends.length === 0) return undefined;
+  // A `poll` with a finite timeout bounds each wait, as it does a hand-written client's reads.
+  if (calls.some((call) => POLLS.test(callee(call)?.name ?? '') && !infinitePoll(call))) return undefined;
   for (const loop of descendantsOfType(body, LOOP_TYPES)) {
     if (!own(loop) || !REPLY_SERIAL_WORDS.test(withoutComments(loop.text)) || !testsReplySerial(loop)) continue;
     const before = sends.filter((send) => send.endIndex <= loop.startIndex);
@@ -64,7 +72,7 @@ export function replyLoop(fn: Node, file: FileFacts): ReplyLoop | undefined {
         call.startIndex >= loop.startIndex &&
         call.endIndex <= loop.endIndex &&
         !!c &&
-        LOOP_RECEIVE.test(c.name) &&
+        (LOOP_RECEIVE.test(c.name) || (POLLS.test(c.name) && infinitePoll(call))) &&
         (!NEEDS_BUFFER.test(c.name) || callArguments(call).length > 0)
       );
     });
