@@ -50,11 +50,10 @@ const UPDATE_SWEEP = process.env.DBUS_LINT_UPDATE_SWEEP === '1';
  * on silent labels (at most). Raise them as the analysis improves; the semantic-analysis issue aims at 95 %
  * recall and none.
  */
-// zbus 1.9's `wait_on` (utils.rs, `poll(fd, -1)`) is no longer found since a raw socket must prove in its code
-// that it speaks D-Bus (it was found only because a comment there says "sdbus"); it is D-Bus because
-// `call_method` in connection.rs waits through it, which cross-file summaries are to show.
+// zbus 1.9's `wait_on` (utils.rs, `poll(fd, -1)`) names nothing of D-Bus in its code; it is found because the file
+// is zbus's own source, whose file descriptors are the bus.
 const FLOORS: Record<RuleId, { found: number; falsePositives: number }> = {
-  'call-without-timeout': { found: 74, falsePositives: 0 },
+  'call-without-timeout': { found: 79, falsePositives: 0 },
   'reply-serial-unchecked': { found: 0, falsePositives: 0 },
   'single-read-receive': { found: 0, falsePositives: 0 },
 };
