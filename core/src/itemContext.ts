@@ -63,7 +63,7 @@ export class ItemContext extends RecordingFacts implements RuleContext {
   }
 
   nodeAt(start: number, end?: number): Node | null {
-    const node = this.pass.tree.rootNode.descendantForIndex(start, end ?? start);
+    const node = this.pass.nodeAt(start, end ?? start);
     if (node) this.itemOf(node);
     return node;
   }

@@ -29,11 +29,21 @@ export class PassState {
   private readonly groupsByKeys = new Map<string, FactRead[][]>();
   /** Offsets of line starts found so far, by 0-based line. */
   private readonly lineStarts = new Map<number, number>();
+  /** `descendantForIndex` answers of this pass's tree, by range: checks of many items look up the same spots. */
+  private readonly nodesAt = new Map<string, Node | null>();
 
   constructor(
     private readonly input: PassInput,
     readonly eol: string,
   ) {}
+
+  /** The smallest node spanning [start, end] in this pass's tree (memoised: the tree does not change in a pass). */
+  nodeAt(start: number, end: number): Node | null {
+    const key = `${start}:${end}`;
+    let node = this.nodesAt.get(key);
+    if (node === undefined) this.nodesAt.set(key, (node = this.input.tree.rootNode.descendantForIndex(start, end)));
+    return node;
+  }
 
   holds(result: ItemResult): boolean {
     if (!result.reusable || result.eol !== this.eol) return false;

@@ -187,12 +187,23 @@ function definitionsNamed(ctx: RuleContext, name: string): Node[] {
   }
   const out: Node[] = [];
   for (const m of index.get(name) ?? []) {
-    let fn: Node | null = ctx.nodeAt(m.index + m[0].length - 1);
-    while (fn && !isFunctionBoundary(fn)) fn = parentOf(fn);
-    if (fn && definedName(fn) === name && !out.some((known) => known.id === fn?.id)) out.push(fn);
+    // The lookup is recorded on every check (it is the read of another item); the walk up from it is done once
+    // per pass, as the pass hands every check the same node object for the same spot.
+    const at = ctx.nodeAt(m.index + m[0].length - 1);
+    if (!at) continue;
+    let fn = definitionAt.get(at);
+    if (fn === undefined) {
+      let up: Node | null = at;
+      while (up && !isFunctionBoundary(up)) up = parentOf(up);
+      definitionAt.set(at, (fn = up && definedName(up) === name ? up : null));
+    }
+    if (fn && !out.some((known) => known.id === fn.id)) out.push(fn);
   }
   return out;
 }
+
+/** The function a definition match lies in (null: none, or one defined under another name), by looked-up node. */
+const definitionAt = new WeakMap<Node, Node | null>();
 
 function enclosingClassBody(node: Node): Node | undefined {
   for (let up = parentOf(node); up; up = parentOf(up)) if (up.type === 'class_body') return up;
@@ -370,38 +381,99 @@ function instanceNames(file: FileFacts): string[] {
 const LOCAL_CALL = /(?:\bthis\s*\.\s*|(?<![\w$.#]))(#?[A-Za-z_$][\w$]*)\s*\(/g;
 const KEYWORDS = new Set(['if', 'for', 'while', 'switch', 'catch', 'function', 'return', 'typeof', 'await', 'super']);
 
-/** One top-level item as the anchors see it: the names it defines and calls, and whether it parks a call. */
-interface ItemOutline {
-  defines: string[];
+/** One function of a top-level item as the anchors see it: its name, the names it calls, whether it parks a call. */
+interface FunctionOutline {
+  name: string;
   calls: Set<string>;
   parks: boolean;
 }
 
-function outline(text: string): ItemOutline {
-  const defines = new Set<string>();
-  DEFINITION.lastIndex = 0;
-  for (let m = DEFINITION.exec(text); m; m = DEFINITION.exec(text)) {
-    const name = m[1] ?? m[2] ?? m[3];
-    if (name && !KEYWORDS.has(name)) defines.add(name);
+/**
+ * Where the function whose definition match spans [start, from) ends in `text`: past its parameter list, the body's
+ * matching `}` (an expression-bodied arrow: the end of its line), skipping strings and comments. The end of the
+ * text when it cannot tell: a function read too long only costs anchors, one read too short could lose a call.
+ */
+function functionEnd(text: string, start: number, from: number): number {
+  let depth = 0;
+  let opened = false;
+  let parens = text[from - 1] === '(' ? 1 : 0;
+  for (let i = from; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '"' || ch === "'" || ch === '`') {
+      for (i++; i < text.length && text[i] !== ch; i++) if (text[i] === '\\') i++;
+      continue;
+    }
+    if (ch === '/' && text[i + 1] === '/') {
+      const eol = text.indexOf('\n', i);
+      if (eol < 0) return text.length;
+      i = eol;
+      continue;
+    }
+    if (ch === '/' && text[i + 1] === '*') {
+      const close = text.indexOf('*/', i + 2);
+      if (close < 0) return text.length;
+      i = close + 1;
+      continue;
+    }
+    if (parens > 0) {
+      if (ch === '(') parens++;
+      else if (ch === ')') parens--;
+      continue;
+    }
+    if (ch === '(' && !opened) parens = 1;
+    else if (ch === '{') {
+      depth++;
+      opened = true;
+    } else if (ch === '}') {
+      if (--depth <= 0 && opened) return i + 1;
+      if (depth < 0) return i;
+    } else if (ch === '\n' && !opened && text.slice(start, i).includes('=>')) return i;
   }
-  const calls = new Set<string>();
-  LOCAL_CALL.lastIndex = 0;
-  for (let m = LOCAL_CALL.exec(text); m; m = LOCAL_CALL.exec(text)) if (m[1] && !KEYWORDS.has(m[1])) calls.add(m[1]);
-  return { defines: [...defines].sort(), calls, parks: mayPark(text) };
+  return text.length;
 }
 
 /**
- * The names of functions that may wait, read from the items' text: those defined in an item that parks a call, then
- * those defined in an item that calls one of them (`this.m(`, `m(`), as deep as summaries follow. The anchors and
- * the summaries follow only these names, so a large file is queried and walked only where a wait may be; a chain
- * that goes on only through an alias or an instance (`self.m(`, `bus.m(`) is followed for its last call alone.
+ * The functions one top-level item defines, each with the names it calls (`this.m(`, `m(`) and whether it parks a
+ * call by serial. Per function, not per item: in a class with one method that parks, only that method (and what
+ * calls it) may wait, not every method of the class.
+ */
+function outline(text: string): FunctionOutline[] {
+  const out: { name: string; start: number; end: number; calls: Set<string> }[] = [];
+  DEFINITION.lastIndex = 0;
+  for (let m = DEFINITION.exec(text); m; m = DEFINITION.exec(text)) {
+    const name = m[1] ?? m[2] ?? m[3];
+    if (!name || KEYWORDS.has(name)) continue;
+    const end = functionEnd(text, m.index, m.index + m[0].length);
+    out.push({ name, start: m.index, end, calls: new Set() });
+  }
+  LOCAL_CALL.lastIndex = 0;
+  for (let m = LOCAL_CALL.exec(text); m; m = LOCAL_CALL.exec(text)) {
+    const called = m[1];
+    if (!called || KEYWORDS.has(called)) continue;
+    // A call belongs to every function around it: a nested closure's wait is its enclosing method's too.
+    for (const fn of out) if (fn.start <= m.index && m.index < fn.end && fn.name !== called) fn.calls.add(called);
+  }
+  // Most items park nothing: one test of the whole item spares a test per function.
+  const itemParks = mayPark(text);
+  return out.map((fn) => ({
+    name: fn.name,
+    calls: fn.calls,
+    parks: itemParks && mayPark(text.slice(fn.start, fn.end)),
+  }));
+}
+
+/**
+ * The names of functions that may wait, read from the items' text: those of functions that park a call, then
+ * those of functions that call one of them (`this.m(`, `m(`), as deep as summaries follow. The anchors and the
+ * summaries follow only these names, so a large file is queried and walked only where a wait may be; a chain that
+ * goes on only through an alias or an instance (`self.m(`, `bus.m(`) is followed for its last call alone.
  */
 function mayWaitNames(file: FileFacts): string[] {
-  const outlines = file.eachItem(outline);
-  const names = new Set(outlines.filter((o) => o.parks).flatMap((o) => o.defines));
+  const functions = file.eachItem(outline).flat();
+  const names = new Set(functions.filter((fn) => fn.parks).map((fn) => fn.name));
   for (let depth = 0; depth < MAX_DEPTH; depth++) {
     const before = names.size;
-    for (const o of outlines) if ([...o.calls].some((c) => names.has(c))) for (const d of o.defines) names.add(d);
+    for (const fn of functions) if ([...fn.calls].some((c) => names.has(c))) names.add(fn.name);
     if (names.size === before) break;
   }
   return [...names].sort();
