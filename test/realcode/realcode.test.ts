@@ -52,7 +52,7 @@ const UPDATE_SWEEP = process.env.DBUS_LINT_UPDATE_SWEEP === '1';
 // that it speaks D-Bus (it was found only because a comment there says "sdbus"); it is D-Bus because
 // `call_method` in connection.rs waits through it, which cross-file summaries are to show.
 const FLOORS: Record<RuleId, { found: number; falsePositives: number }> = {
-  'call-without-timeout': { found: 31, falsePositives: 0 },
+  'call-without-timeout': { found: 46, falsePositives: 0 },
   'reply-serial-unchecked': { found: 0, falsePositives: 0 },
   'single-read-receive': { found: 0, falsePositives: 0 },
 };

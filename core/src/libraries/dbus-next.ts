@@ -1,5 +1,23 @@
 import type { FileFacts } from '../facts';
-import type { LibraryModel } from './model';
+import type { CallMadeForYou, LibraryModel } from './model';
+
+/** What bounds every call dbus-next makes: its `call()` parks the reply handler under the serial with no timer. */
+const UNBOUNDED = 'dbus-next sends it through `call()`, which has no timeout';
+
+const BUS_DRIVER = {
+  destination: 'org.freedesktop.DBus',
+  path: '/org/freedesktop/DBus',
+  interface: 'org.freedesktop.DBus',
+};
+
+/**
+ * Read from dbus-next 0.10.2 lib/bus.js and lib/client/proxy-object.js (0.9.2 and @jellybrick/dbus-next 0.11.3 alike,
+ * except as noted): each method builds a Message and awaits `this.call(message)`.
+ */
+const CALLS_MADE_FOR_YOU: readonly CallMadeForYou[] = [
+  { method: 'requestName', sends: { ...BUS_DRIVER, member: 'RequestName' }, bound: UNBOUNDED },
+  { method: 'releaseName', sends: { ...BUS_DRIVER, member: 'ReleaseName' }, bound: UNBOUNDED },
+];
 
 export const DBUS_NEXT: LibraryModel = {
   id: 'dbus-next',
@@ -12,6 +30,7 @@ export const DBUS_NEXT: LibraryModel = {
   receiveUnit: 'none',
   completeReads: [],
   timeoutDefault: 'dbus-next has no call timeout: a call whose reply never comes waits forever',
+  callsMadeForYou: CALLS_MADE_FOR_YOU,
 };
 
 /** Bus constructors. */

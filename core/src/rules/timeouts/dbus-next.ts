@@ -5,6 +5,7 @@ import { literalValue, messageObjectCall, objectProperties, resolveString, strip
 import type { FileFacts } from '../../facts';
 import type { CallData } from '../../types';
 import { nodeRange, related, type RuleContext, type RuleReport } from '../rule';
+import { checkCallsMadeForYou } from './library-calls';
 import { boundedByTimer, ignoredDeadlines, raceFix, timeoutHelpers } from './shared';
 
 interface ProxyInterface {
@@ -85,7 +86,9 @@ export function checkDbusNext(ctx: RuleContext): RuleReport[] {
   const buses = ctx.fact(busVariables);
   const defaultBus = buses.size > 0 ? [...buses.values()][0] : undefined;
 
-  const reports: RuleReport[] = [];
+  const reports: RuleReport[] = checkCallsMadeForYou(ctx, DBUS_NEXT, {
+    busOf: (receiver) => buses.get(receiverName(receiver)) ?? defaultBus,
+  });
   for (const call of ctx.nodes('call')) {
     const c = ctx.callee(call) ?? computedCallee(call);
     if (!c?.receiver) continue;
