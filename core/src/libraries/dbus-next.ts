@@ -17,6 +17,20 @@ const BUS_DRIVER = {
 const CALLS_MADE_FOR_YOU: readonly CallMadeForYou[] = [
   { method: 'requestName', sends: { ...BUS_DRIVER, member: 'RequestName' }, bound: UNBOUNDED },
   { method: 'releaseName', sends: { ...BUS_DRIVER, member: 'ReleaseName' }, bound: UNBOUNDED },
+  // Without introspection XML the proxy object introspects the peer (ProxyObject._init).
+  {
+    method: 'getProxyObject',
+    args: { max: 2 },
+    sends: { destination: 0, path: 1, interface: 'org.freedesktop.DBus.Introspectable', member: 'Introspect' },
+    bound: UNBOUNDED,
+  },
+  // With XML it still asks the bus who owns the name (from 0.10; 0.9.2 sends nothing then).
+  {
+    method: 'getProxyObject',
+    args: { min: 3 },
+    sends: { ...BUS_DRIVER, member: 'GetNameOwner' },
+    bound: `${UNBOUNDED} (dbus-next 0.10 and later; 0.9 sends nothing when given XML)`,
+  },
 ];
 
 export const DBUS_NEXT: LibraryModel = {
