@@ -2,7 +2,7 @@
 // program wrote would. What each library makes, and what bounds it, is data in its model (`callsMadeForYou`).
 import type { Node } from 'web-tree-sitter';
 import type { CallMadeForYou, LibraryModel } from '../../libraries/model';
-import { resolveString, stripUndefined } from '../../resolve';
+import { bindingValue, resolveString, stripUndefined } from '../../resolve';
 import { callArguments, isFunctionBoundary, parentOf, unwrapExpression } from '../../syntax';
 import type { CallData } from '../../types';
 import { nodeRange, type RuleContext, type RuleReport } from '../rule';
@@ -34,7 +34,10 @@ export function callMadeForYou(library: LibraryModel, method: string, count: num
 function waits(entry: CallMadeForYou, call: Node, args: Node[]): boolean {
   if (entry.callback !== undefined && args.length > entry.callback) return true;
   if (entry.callback !== undefined) return awaited(call);
-  return parentOf(call)?.type !== 'expression_statement';
+  const parent = parentOf(call);
+  return (
+    parent?.type !== 'expression_statement' && !(parent?.type === 'unary_expression' && parent.text.startsWith('void'))
+  );
 }
 
 /**
@@ -65,6 +68,18 @@ function callName(receiver: Node, method: string): string {
   return /\n/.test(text) || text.length > 40 ? `….${method}()` : `${text}.${method}()`;
 }
 
+/**
+ * What a library's bus (or service) object looks like at a call: named so (`bus`, `this._bus`, `dbus`, `service`,
+ * `connection`), or bound to such an expression (`const svc = bus.getService(…)`). The names the libraries give
+ * these methods (`getObject`, `getId`, `listNames`) are common words; on some other object they are not D-Bus.
+ */
+const BUS_LIKE = /bus|service|conn|client/i;
+
+function busLike(receiver: Node, ctx: RuleContext): boolean {
+  if (BUS_LIKE.test(receiver.text)) return true;
+  return receiver.type === 'identifier' && BUS_LIKE.test(bindingValue(ctx, receiver.text)?.text ?? '');
+}
+
 function argumentValue(value: string | number | undefined, args: Node[], ctx: RuleContext): string | undefined {
   return typeof value === 'number' ? resolveString(args[value], ctx) : value;
 }
@@ -90,7 +105,8 @@ export function checkCallsMadeForYou(
     if (!c?.receiver) continue;
     const args = callArguments(call);
     const entry = callMadeForYou(library, c.name, args.length);
-    if (!entry || !waits(entry, call, args) || ownImplementation(call, c.receiver, c.name, ctx)) continue;
+    if (!entry || !waits(entry, call, args) || !busLike(c.receiver, ctx)) continue;
+    if (ownImplementation(call, c.receiver, c.name, ctx)) continue;
     if (boundedByTimer(call, ctx, helpers)) continue;
     const { sends } = entry;
     const member = `${sends.interface}.${sends.member}`;
