@@ -7,7 +7,7 @@ import type { CallMadeForYou, LibraryModel } from './model';
  * dbus-native-victron 0.4.3; dbus-native 0.16.1 gives every `invoke` a 25 s default (lib/bus.js DEFAULT_TIMEOUT).
  */
 const UNBOUNDED =
-  'dbus-native sends it through `invoke`, which has no timeout before dbus-native 0.16 (forks such as @homebridge/dbus-native 0.7 have none); 0.16 bounds it at 25 s';
+  'dbus-native sends it through `invoke` with no options: dbus-native 0.4 and the forks (@homebridge/dbus-native 0.7, @httptoolkit/dbus-native 0.1, dbus-native-victron 0.4) have no timeout, dbus-native 0.16.1 bounds it at 25 s by default';
 
 const INTROSPECT = { interface: 'org.freedesktop.DBus.Introspectable', member: 'Introspect' };
 
@@ -66,6 +66,9 @@ const CALLS_MADE_FOR_YOU: readonly CallMadeForYou[] = [
   busDriverCall('getNameOwner', 'GetNameOwner', 1),
   busDriverCall('nameHasOwner', 'NameHasOwner', 1),
 ];
+
+/** `bus.getService(name)`: a local handle on a peer; calls made through it (`getInterface`) go to its name. */
+export const DBUS_NATIVE_SERVICE = 'getService';
 
 /**
  * What bounds a generated proxy method (`iface.Notify(…, cb)`): `$callMethod` hands the trailing callback to

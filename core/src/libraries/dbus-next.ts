@@ -47,6 +47,12 @@ export const DBUS_NEXT: LibraryModel = {
   callsMadeForYou: CALLS_MADE_FOR_YOU,
 };
 
+/**
+ * How a program reaches a peer's methods: `bus.getProxyObject(name, path)` gives the object (itself a call made
+ * for you), `obj.getInterface(name)` one of its interfaces (a local lookup), whose methods are calls.
+ */
+export const DBUS_NEXT_PROXY = { object: 'getProxyObject', iface: 'getInterface' } as const;
+
 /** Bus constructors. */
 export const DBUS_NEXT_BUS =
   /(?:\b(?:const|let|var)\s+(\w+)|\bthis\.(\w+))\s*(?::\s*[\w.<>]+\s*)?=\s*(?:await\s+)?(?:\w+\.)?(session|system)Bus\s*\(/g;

@@ -1,5 +1,11 @@
 import type { Node } from 'web-tree-sitter';
-import { DBUS_NATIVE, GET_INTERFACE_CALLBACK, PROXY_METHOD_BOUND, storedInterfaces } from '../../libraries/dbus-native';
+import {
+  DBUS_NATIVE,
+  DBUS_NATIVE_SERVICE,
+  GET_INTERFACE_CALLBACK,
+  PROXY_METHOD_BOUND,
+  storedInterfaces,
+} from '../../libraries/dbus-native';
 import { JS_LOCAL_METHODS } from '../../libraries/dbus-next';
 import {
   bindingValue,
@@ -99,7 +105,7 @@ function interfaceMethodCalls(ctx: RuleContext, bus: 'session' | 'system' | unde
     const service = callee(source.call)?.receiver;
     reports.push({
       range: nodeRange(m.nameNode),
-      message: `\`${name}.${m.name}()\` (a dbus-native interface method, \`invoke\` underneath) can wait forever, its callback never run: ${PROXY_METHOD_BOUND}; race the call against a timer`,
+      message: `\`${name}.${m.name}()\` (a dbus-native interface method, \`invoke\` underneath) can wait forever, its callback never run: ${PROXY_METHOD_BOUND}; use a version with a default timeout, or race the call against a timer`,
       related: [related(source.call, 'interface obtained here')],
       data: stripUndefined({
         library: DBUS_NATIVE.id,
@@ -117,7 +123,7 @@ function interfaceMethodCalls(ctx: RuleContext, bus: 'session' | 'system' | unde
 /** `bus.getService('org.example')` behind a receiver, directly or through a same-file variable. */
 function serviceName(receiver: Node, ctx: RuleContext): string | undefined {
   const value = receiver.type === 'identifier' ? bindingValue(ctx, receiver.text) : receiver;
-  if (value?.type !== 'call_expression' || callee(value)?.name !== 'getService') return undefined;
+  if (value?.type !== 'call_expression' || callee(value)?.name !== DBUS_NATIVE_SERVICE) return undefined;
   return resolveString(callArguments(value)[0], ctx);
 }
 
