@@ -106,11 +106,11 @@ export const PENDING_BY_SERIAL =
   /(?<![\w$.])([\w$.]+)\[[^\]\n]*serial[^\]\n]*\]\s*=\s*(?:(?:[[{][^\n;]*?\b)?(?:callback|cb|done|handler|onReply|resolve|reject)\b|\([^)\n]*\)\s*=>|function\b)|(?<![\w$.])([\w$.]+)\.set\(\s*[^,\n]*serial[^,\n]*,\s*(?:(?:[[{][^\n;]*?\b)?(?:callback|cb|done|handler|onReply|resolve|reject)\b|\([^)\n]*\)\s*=>|function\b)/gi;
 
 /**
- * `….getInterface(path, name, (err, iface) => …)` (or `function (err, iface) {`): group 1 is the parameter the
- * proxy interface arrives in. The arguments before the callback hold no `;`.
+ * `….getInterface(path, name, (err, iface) => …)` (or `function (err, iface) {`, typed or not): group 1 is the
+ * parameter the proxy interface arrives in. The arguments before the callback hold no `;`.
  */
 export const GET_INTERFACE_CALLBACK =
-  /\.getInterface\s*\([^;]*?(?:\bfunction\s*[\w$]*\s*\(|\()\s*[\w$]+\s*,\s*([\w$]+)\s*\)\s*(?:=>|\{)/g;
+  /\.getInterface\s*\([^;]*?(?:\bfunction\s*[\w$]*\s*\(|\()\s*[\w$]+(?:\s*\??:\s*[^,()]+)?\s*,\s*([\w$]+)(?:\s*\??:\s*[^,()]+)?\s*\)\s*(?::\s*[^=>{]+)?(?:=>|\{)/g;
 
 /**
  * Where a program keeps an interface the callback hands it: `notifier = iface;` or `this.manager = iface;`
