@@ -89,6 +89,8 @@ const builds = [
   { ...common, entryPoints: ['cli/src/checkWorker.ts'], outfile: 'dist/checkWorker.js' },
   // The language server's analysis thread: loaded by path from next to dist/server.js.
   { ...common, entryPoints: ['server/src/worker/analysisWorker.ts'], outfile: 'dist/analysisWorker.js' },
+  // The language server's workspace index thread (function summaries across files), next to dist/server.js.
+  { ...common, entryPoints: ['server/src/worker/indexWorker.ts'], outfile: 'dist/indexWorker.js' },
 ];
 
 copyGrammars();

@@ -4,6 +4,7 @@
 import { run as activation } from './activation.bench';
 import { run as singleFile } from './analysis.bench';
 import { run as faultBus } from './faultBus.bench';
+import { run as workspaceIndex } from './index.bench';
 import { run as keystroke } from './keystroke.bench';
 import { run as memory } from './memory.bench';
 import { printRows, type BenchRow } from './report';
@@ -18,6 +19,7 @@ const TARGETS: Record<string, () => Promise<BenchRow[]>> = {
   activation,
   memory,
   'fault-bus': faultBus,
+  index: workspaceIndex,
 };
 
 async function main(): Promise<void> {

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { homedir, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { languageForPath } from '../core/src/index';
-import { collectFiles } from '../cli/src/walk';
+import { collectFiles } from '../host/src/index';
 import { median, runIfMain, type BenchRow } from './report';
 
 const ROOT = join(__dirname, '..');
@@ -16,7 +16,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const THREADS = 2;
 const GOAL = 1.0;
 const AST_GREP = join(ROOT, 'node_modules', '@ast-grep', 'cli-linux-x64-gnu', 'ast-grep');
-const DEFAULT_CORPUS = [
+export const DEFAULT_CORPUS = [
   '/usr/share/cargo/registry',
   join(
     process.env.DBUS_LINT_BENCH_DIR ?? join(homedir(), '.cache', 'dbus-lint', 'bench-corpus'),
@@ -52,7 +52,7 @@ interface Run {
   code: number | null;
 }
 
-function timed(command: string, args: string[], cwd: string): Promise<Run> {
+export function timed(command: string, args: string[], cwd: string): Promise<Run> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(command, args, { cwd, env: { ...process.env, CI: 'true' } });

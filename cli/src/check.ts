@@ -1,11 +1,17 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { Analyzer, type AnalyzeOptions } from '../../core/src/index';
-import { grammarFolder } from '../../host/src/index';
-import { checkFile, type FileOutcome, type FileResult } from './checkFile';
-import { collectFiles, type WalkProblem } from './walk';
+import {
+  analyseTogether,
+  checkFile,
+  collectFiles,
+  grammarFolder,
+  type FileOutcome,
+  type FileResult,
+  type WalkProblem,
+} from '../../host/src/index';
 import { checkInWorkers } from './workerPool';
 
-export type { FileResult } from './checkFile';
+export type { FileResult } from '../../host/src/index';
 
 export interface CheckResult {
   files: FileResult[];
@@ -98,9 +104,14 @@ export async function runCheck(paths: string[], options: CheckOptions, cwd = pro
     }
   }
 
+  await analyseTogether(walked, outcomes, options.analyze, () => new Analyzer(grammarFolder(options.grammarDir)));
+
   const result: CheckResult = { files: [], skipped: [], ioErrors, filesPastPrefilter: 0 };
   for (const outcome of outcomes) {
     if (outcome.kind === 'analysed') {
+      // A related location in another file (a summary's function) is printed as the scan's paths are.
+      for (const finding of outcome.result.findings)
+        for (const related of finding.related) if (related.file) related.file = displayPath(related.file, cwd);
       result.files.push(outcome.result);
       if (outcome.pastPrefilter) result.filesPastPrefilter++;
     } else if (outcome.kind === 'skipped') result.skipped.push(outcome.problem);

@@ -2,8 +2,7 @@
 // fed batches of files by workerPool.ts; each batch's outcomes go back in one message.
 import { parentPort, workerData } from 'node:worker_threads';
 import { Analyzer } from '../../core/src/index';
-import { grammarFolder } from '../../host/src/index';
-import { checkFile } from './checkFile';
+import { checkFile, grammarFolder } from '../../host/src/index';
 import type { BatchDone, WorkerInput, WorkerSetup } from './workerProtocol';
 
 const setup = workerData as WorkerSetup;
@@ -18,7 +17,8 @@ port.on('message', (message: WorkerInput) => {
     const done: BatchDone = { batch: message.batch, outcomes: [], clean: [], cleanPastPrefilter: [] };
     for (const { index, file, path } of message.files) {
       const outcome = await checkFile(analyzer, file, path, setup.options);
-      if (outcome.kind === 'analysed' && outcome.result.findings.length === 0) {
+      // A clean file is sent as its index alone, unless it imports files its summaries may concern.
+      if (outcome.kind === 'analysed' && outcome.result.findings.length === 0 && outcome.imports.length === 0) {
         (outcome.pastPrefilter ? done.cleanPastPrefilter : done.clean).push(index);
       } else done.outcomes.push({ index, outcome });
     }

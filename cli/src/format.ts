@@ -21,7 +21,7 @@ export function formatText(result: CheckResult, options: TextOptions = {}): stri
       );
       if (!options.explain) continue;
       for (const r of f.related)
-        lines.push(`    ${file.path}:${r.range.start.line + 1}:${r.range.start.character + 1}: ${r.message}`);
+        lines.push(`    ${r.file ?? file.path}:${r.range.start.line + 1}:${r.range.start.character + 1}: ${r.message}`);
       lines.push(`    docs: ${ruleDocsUrl(f.ruleId)} (or \`dbus-lint explain ${f.ruleId}\`)`);
     }
   }

@@ -1,4 +1,12 @@
-import { FINGERPRINT_KEY, fingerprints, PROJECT_URL, RULES, ruleDocsUrl, type Severity } from '../../core/src/index';
+import {
+  FINGERPRINT_KEY,
+  fingerprints,
+  PROJECT_URL,
+  RULES,
+  ruleDocsUrl,
+  type Range,
+  type Severity,
+} from '../../core/src/index';
 import type { CheckResult } from './check';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -10,6 +18,20 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
   information: 'note',
   hint: 'note',
 };
+
+function physicalLocation(path: string, range: Range): object {
+  return {
+    artifactLocation: path.startsWith('/')
+      ? { uri: pathToFileUri(path) }
+      : { uri: encodeURI(path), uriBaseId: '%SRCROOT%' },
+    region: {
+      startLine: range.start.line + 1,
+      startColumn: range.start.character + 1,
+      endLine: range.end.line + 1,
+      endColumn: range.end.character + 1,
+    },
+  };
+}
 
 export function toSarif(result: CheckResult, toolVersion: string, cwd: string): object {
   const ruleIndex = new Map(RULES.map((rule, index) => [rule.id, index]));
@@ -24,21 +46,17 @@ export function toSarif(result: CheckResult, toolVersion: string, cwd: string): 
         ruleIndex: ruleIndex.get(f.ruleId),
         level: LEVEL[f.severity],
         message: { text: f.message },
-        locations: [
-          {
-            physicalLocation: {
-              artifactLocation: file.path.startsWith('/')
-                ? { uri: pathToFileUri(file.path) }
-                : { uri: encodeURI(file.path), uriBaseId: '%SRCROOT%' },
-              region: {
-                startLine: f.range.start.line + 1,
-                startColumn: f.range.start.character + 1,
-                endLine: f.range.end.line + 1,
-                endColumn: f.range.end.character + 1,
-              },
-            },
-          },
-        ],
+        locations: [{ physicalLocation: physicalLocation(file.path, f.range) }],
+        // The evidence path: where the call was sent, where it waits — in another file for a summary's function.
+        ...(f.related.length > 0
+          ? {
+              relatedLocations: f.related.map((r, id) => ({
+                id,
+                physicalLocation: physicalLocation(r.file ?? file.path, r.range),
+                message: { text: r.message },
+              })),
+            }
+          : {}),
         partialFingerprints: { [FINGERPRINT_KEY]: fingerprint },
         // Against a baseline every reported result is new: the matched ones are left out.
         ...(result.baselined !== undefined ? { baselineState: 'new' } : {}),

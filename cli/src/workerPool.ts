@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { languageForPath, type LanguageId } from '../../core/src/index';
-import type { FileOutcome } from './checkFile';
+import type { FileOutcome } from '../../host/src/index';
 import type { BatchDone, WorkerInput, WorkerSetup } from './workerProtocol';
 
 export interface PoolFile {
@@ -76,6 +76,8 @@ export async function checkInWorkers(
       kind: 'analysed',
       result: { path, language: languageForPath(file) as LanguageId, text: '', findings: [] },
       pastPrefilter,
+      summaries: [],
+      imports: [],
     };
   };
   const workers: Worker[] = [];

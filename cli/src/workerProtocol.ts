@@ -1,6 +1,6 @@
 // Messages between `dbus-lint check` and its worker threads (checkWorker.ts). Plain data: they are copied.
 import type { AnalyzeOptions } from '../../core/src/index';
-import type { FileOutcome } from './checkFile';
+import type { FileOutcome } from '../../host/src/index';
 
 /** Given to each worker at start. */
 export interface WorkerSetup {

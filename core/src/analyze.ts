@@ -4,6 +4,7 @@ import { TopLevelItems } from './items';
 import { ParserPool, type GrammarSource } from './parser';
 import { analysePass } from './pass';
 import { mayMatter } from './prefilter';
+import { summarize, type FunctionSummary } from './summaries';
 import { screeningError, type AnalyzeOptions, type Finding, type LanguageId } from './types';
 
 /** The one query per language every rule shares (grammars/queries/<lang>/dbus.scm). */
@@ -35,24 +36,39 @@ export class Analyzer {
   }
 
   async analyze(text: string, language: LanguageId, options: AnalyzeOptions = {}): Promise<Finding[]> {
+    return (await this.analyzeFile(text, language, options)).findings;
+  }
+
+  /**
+   * The findings and the function summaries (what calling each function does, for the files importing this one:
+   * summaries.ts) of one file. A workspace scan analyses each file this way, then the importers of files with
+   * summaries again with `imported`.
+   */
+  async analyzeFile(
+    text: string,
+    language: LanguageId,
+    options: AnalyzeOptions = {},
+  ): Promise<{ findings: Finding[]; summaries: FunctionSummary[] }> {
     checkSize(text, options);
     // Where no rule can apply (no rule's file test can pass: see prefilter.ts) and no suppression comment
     // exists, the answer is no finding: the parse is skipped.
-    if (!options.skipPrefilter && !mayMatter(text)) return [];
+    if (!options.skipPrefilter && !mayMatter(text, options.project) && !options.imported?.length)
+      return { findings: [], summaries: [] };
     const tree = await this.pool.parse(language, text, options.maxParseMs);
     try {
       const items = TopLevelItems.fresh(tree);
       const query = await this.pool.query(language, COMBINED_QUERY);
-      return analysePass({
+      const { findings } = analysePass({
         language,
         text,
         tree,
         items,
-        facts: new VersionFacts(text, items, undefined, false),
+        facts: new VersionFacts(text, items, undefined, false, options.project, options.imported),
         query,
         options,
         record: false,
-      }).findings;
+      });
+      return { findings, summaries: summarize(tree, findings, language) };
     } finally {
       tree.delete();
     }

@@ -5,6 +5,7 @@ import { Edit, type Parser, type Point, type Query, type Tree } from 'web-tree-s
 import { VersionFacts } from './facts';
 import { TopLevelItems, type DirtyRanges, type EditSpan } from './items';
 import { parseWithin } from './parser';
+import { summarize, type FunctionSummary } from './summaries';
 import { analysePass, type ResultCache } from './pass';
 import { screeningError, type AnalyzeOptions, type Finding, type LanguageId } from './types';
 
@@ -67,6 +68,11 @@ export class AnalysisDocument {
 
   get text(): string {
     return this.currentText;
+  }
+
+  /** The function summaries of the last analysis (summaries.ts): what the files importing this one are told. */
+  summaries(): FunctionSummary[] {
+    return this.tree ? summarize(this.tree, this.lastFindings, this.language) : [];
   }
 
   get findings(): readonly Finding[] {
@@ -154,7 +160,14 @@ export class AnalysisDocument {
     }
     old?.delete();
     this.tree = tree;
-    const facts = new VersionFacts(this.currentText, items, reuse ? this.facts : undefined);
+    const facts = new VersionFacts(
+      this.currentText,
+      items,
+      reuse ? this.facts : undefined,
+      true,
+      this.options.project,
+      this.options.imported,
+    );
     const previous = reuse ? this.cache : undefined;
     // The pass updates the previous results in place: if it fails half-way they are nobody's.
     this.cache = undefined;

@@ -1,6 +1,8 @@
 // Whole-file facts: everything a rule reads from the file outside the code it checks goes through FileFacts,
 // so an incremental analysis knows what a cached result depended on and can prove it still holds.
 import { TopLevelItems, type TopLevelItem } from './items';
+import type { ProjectContext } from './manifests';
+import type { ImportedModule } from './summaries';
 
 /** Values facts may hold: compared by value across file versions (never tree nodes: they belong to one tree). */
 export type FactArg = string;
@@ -19,6 +21,13 @@ export interface FileFacts {
    * computed once per file version. Callers depend on the value, not on how it was found.
    */
   fact<A extends FactArg[], T>(derive: (file: FileFacts, ...args: A) => T, ...args: A): T;
+  /**
+   * What the file's project manifest says (the host's answer, fixed for a document's life: new options start a
+   * fresh analysis), so it is not a recorded read.
+   */
+  readonly project: ProjectContext | undefined;
+  /** What the host knows of the files this one imports (their function summaries); fixed like `project`. */
+  readonly imported: readonly ImportedModule[] | undefined;
 }
 
 /** One recorded read: its key, the value seen, and how to read it again in a later version. */
@@ -84,6 +93,8 @@ export class VersionFacts implements FileFacts {
     readonly items: TopLevelItems,
     private readonly previous?: VersionFacts,
     private readonly recording = true,
+    readonly project: ProjectContext | undefined = undefined,
+    readonly imported: readonly ImportedModule[] | undefined = undefined,
   ) {
     // Per-item results are shared with the previous version (ids are never reused, so a gone item's entry
     // is only dead weight); a map is pruned when dead entries outnumber live ones.
@@ -276,6 +287,14 @@ export class RecordingFacts implements FileFacts {
     readonly version: VersionFacts,
     private readonly record = true,
   ) {}
+
+  get project(): ProjectContext | undefined {
+    return this.version.project;
+  }
+
+  get imported(): readonly ImportedModule[] | undefined {
+    return this.version.imported;
+  }
 
   has(pattern: RegExp): boolean {
     const value = this.version.has(pattern);

@@ -31,3 +31,5 @@ export {
   type ParsedConfig,
   type ProjectConfig,
 } from './projectConfig';
+export { parseCargoManifest, parsePackageManifest, withLockedVersions, type ProjectContext } from './manifests';
+export { relativeImports, type FunctionSummary, type ImportedModule } from './summaries';

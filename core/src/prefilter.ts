@@ -1,6 +1,8 @@
 // The workspace scan's file-level gate: one regex pass that says whether a file can matter at all,
 // before anything else looks at it. Most files in a workspace never mention D-Bus; they need no parse
 // and no per-rule text test.
+import { projectUsesDbus } from './libraries/index';
+import type { ProjectContext } from './manifests';
 
 /**
  * Case-insensitive words, one of which every rule's `mayApply` needs before it can say yes: the
@@ -18,8 +20,9 @@ const MAY_MATTER =
 
 /**
  * False when no rule can report anything in `text` (so `analyze` would return no finding without
- * parsing); true when the file may hold D-Bus code and must go through `analyze`.
+ * parsing); true when the file may hold D-Bus code and must go through `analyze`. In a project whose manifest
+ * names a D-Bus library every file may: a module handed its bus by another file need not say D-Bus anywhere.
  */
-export function mayMatter(text: string): boolean {
-  return MAY_MATTER.test(text);
+export function mayMatter(text: string, project?: ProjectContext): boolean {
+  return MAY_MATTER.test(text) || (!!project && projectUsesDbus(project));
 }

@@ -5,6 +5,8 @@
 export type LanguageId = 'rust' | 'typescript' | 'tsx' | 'javascript';
 
 import type { RuleId } from './rules/registry';
+import type { ProjectContext } from './manifests';
+import type { ImportedModule } from './summaries';
 
 export type { RuleId };
 
@@ -45,6 +47,8 @@ export interface Fix {
 export interface RelatedLocation {
   range: Range;
   message: string;
+  /** Another file's location (as the host named the file in `imported`); absent for this file. */
+  file?: string;
 }
 
 /** What is statically known about the D-Bus call a finding is about; the live replay reads it. */
@@ -97,6 +101,13 @@ export interface AnalyzeOptions {
    * Only for proving that those tests (and the CLI's prefilter) never drop a finding: it parses every file.
    */
   skipPrefilter?: boolean;
+  /** The file's project manifest, as the host read it: which D-Bus libraries the file's code may use. */
+  project?: ProjectContext;
+  /**
+   * The files this one imports with their function summaries (the host resolves `relativeImports` and keeps each
+   * file's `summaries`): calls of their functions that wait forever are findings here too.
+   */
+  imported?: ImportedModule[];
 }
 
 export const DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024;

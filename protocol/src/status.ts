@@ -12,6 +12,11 @@ export interface ServerStatus {
   /** Analysis threads running: a second starts when a slow document would hold up the others. */
   threads?: number;
   lastFile?: string;
+  /**
+   * The workspace index (function summaries across files): `indexing` while it is built in the background, then
+   * how many files it read, how long it took, and the summaries it holds.
+   */
+  index?: { state: 'indexing' | 'ready' | 'failed'; files?: number; ms?: number; summaries?: number };
   /** Set when something needs the user's attention (a file over the size cap, a grammar that failed to load). */
   message?: string;
 }

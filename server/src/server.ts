@@ -8,10 +8,16 @@ import {
   ShowMessageNotification,
   TextDocumentSyncKind,
   type InitializeResult,
+  type WorkDoneProgressServerReporter,
 } from 'vscode-languageserver/node';
 import { BaselineError, languageForLspId, VERSION, type DocumentChange } from '../../core/src/index';
 import { pathToFileURL } from 'node:url';
-import { defaultGrammarDir, localDocsDir as findLocalDocs } from '../../host/src/index';
+import {
+  defaultGrammarDir,
+  localDocsDir as findLocalDocs,
+  MANIFEST_FILE_NAMES,
+  ProjectManifests,
+} from '../../host/src/index';
 import { codeActionsFor, documentationTarget } from './lsp/codeActions';
 import { OpenDocuments, type OpenDocument } from './lsp/documents';
 import { AnalysisPool } from './worker/analysisPool';
@@ -23,7 +29,8 @@ import { analysisOptions, DEFAULT_SETTINGS, parseSettings, type ServerSettings }
 import { baselinedFlags } from './lsp/baselined';
 import { asksForFixAll, fixAllAction, fixAllEdit, fixAllQuickFix } from './lsp/fixAll';
 import { PublishedFindings, type Published } from './lsp/published';
-import { configDiagnostics, ProjectConfigs } from './lsp/projectConfigs';
+import { configDiagnostics, filePath, ProjectConfigs } from './lsp/projectConfigs';
+import { WorkspaceIndex } from './lsp/workspaceIndex';
 import {
   APPLY_ALL_FIXES_COMMAND,
   FIX_ALL_KIND,
@@ -51,6 +58,10 @@ const localDocsDir = findLocalDocs();
 const published = new PublishedFindings();
 /** Each workspace folder's dbus-lint.json and baseline. */
 const projects = new ProjectConfigs();
+/** Function summaries of the workspace's files, for the documents importing them. */
+const workspaceIndex = new WorkspaceIndex();
+/** Each file's package.json or Cargo.toml, read once per folder until a watched manifest changes. */
+const manifests = new ProjectManifests();
 let workspaceFolders: string[] = [];
 /** Config files whose problems are shown, so a fixed one is cleared. */
 let configProblemUris = new Set<string>();
@@ -61,6 +72,7 @@ let supportsConfiguration = false;
 let supportsRelatedInformation = false;
 let supportsVersionedEdits = false;
 let supportsFileWatching = false;
+let supportsWorkDoneProgress = false;
 let supportsWorkspaceFolders = false;
 let clientCanReplay = false;
 let clientCanRunFaults = false;
@@ -93,6 +105,7 @@ connection.onInitialize((params): InitializeResult => {
   supportsVersionedEdits = !!capabilities.workspace?.workspaceEdit?.documentChanges;
   supportsFileWatching = !!capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
   supportsWorkspaceFolders = !!capabilities.workspace?.workspaceFolders;
+  supportsWorkDoneProgress = !!capabilities.window?.workDoneProgress;
   workspaceFolders = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
   const initOptions = params.initializationOptions as InitializationOptions | undefined;
   globalSettings = parseSettings(initOptions?.settings);
@@ -117,16 +130,23 @@ connection.onInitialized(() => {
   if (supportsFileWatching) {
     // dbus-lint.json and baselines are read from disk: their changes come from the client's watcher.
     void connection.client.register(DidChangeWatchedFilesNotification.type, {
-      watchers: [{ globPattern: '**/dbus-lint.json' }, { globPattern: '**/*.sarif' }],
+      watchers: [
+        { globPattern: '**/dbus-lint.json' },
+        { globPattern: '**/*.sarif' },
+        // Manifests and lockfiles say which D-Bus library (and version) a file uses.
+        ...MANIFEST_FILE_NAMES.map((name) => ({ globPattern: `**/${name}` })),
+      ],
     });
   }
   loadProjects();
+  buildIndex();
   // vscode-languageserver throws on this registration when the client has no workspace folders.
   if (supportsWorkspaceFolders) {
     connection.workspace.onDidChangeWorkspaceFolders((change) => {
       const removed = new Set(change.removed.map((folder) => folder.uri));
       workspaceFolders = [...workspaceFolders.filter((uri) => !removed.has(uri)), ...change.added.map((f) => f.uri)];
       reloadProjects();
+      buildIndex();
     });
   }
   // Pay grammar loading before the first file arrives: the first parse is the slow one.
@@ -139,6 +159,40 @@ connection.onInitialized(() => {
 function setStatus(change: Partial<ServerStatus>): void {
   Object.assign(status, change);
   void connection.sendNotification(STATUS_NOTIFICATION, status);
+}
+
+/**
+ * Builds the workspace index in the background (its own thread), with a progress notification where the client
+ * shows them. Diagnostics of open documents do not wait for it; when it is done, they are analysed again with the
+ * summaries of the files they import.
+ */
+function buildIndex(): void {
+  const folders = workspaceFolders.flatMap((uri) => filePath(uri) ?? []);
+  if (folders.length === 0) return;
+  setStatus({ index: { state: 'indexing' } });
+  const progress = supportsWorkDoneProgress ? connection.window.createWorkDoneProgress() : undefined;
+  void progress?.then((reporter) => reporter.begin('D-Bus Lint: indexing the workspace', 0, undefined, false));
+  const report = (change: (reporter: WorkDoneProgressServerReporter) => void) => void progress?.then(change);
+  workspaceIndex.build(folders, defaultGrammarDir(), {
+    progress: (done, total) =>
+      report((reporter) => reporter.report(Math.floor((100 * done) / Math.max(total, 1)), `${done}/${total} files`)),
+    done: (files, ms) => {
+      report((reporter) => reporter.done());
+      const { summaries } = workspaceIndex.size;
+      setStatus({ index: { state: 'ready', files, ms: Math.round(ms), summaries } });
+      connection.console.info(
+        `workspace index: ${files} files in ${Math.round(ms)} ms, ${summaries} function summaries`,
+      );
+      revalidateAll();
+    },
+    failed: (message) => {
+      report((reporter) => reporter.done());
+      setStatus({ index: { state: 'failed' } });
+      connection.console.warn(
+        `workspace index failed: ${message}; open files are analysed alone (calls of other files' functions are not followed). Reload the window to try again.`,
+      );
+    },
+  });
 }
 
 /** Reads the workspace folders' dbus-lint.json (again), shows their problems on each file and clears fixed ones. */
@@ -192,7 +246,14 @@ async function validate(uri: string): Promise<void> {
     void connection.sendDiagnostics({ uri, version, diagnostics: [] });
     return;
   }
-  const options = analysisOptions(settings, projects.forDocument(uri)?.loaded?.config);
+  const path = filePath(uri);
+  const options = {
+    ...analysisOptions(settings, projects.forDocument(uri)?.loaded?.config),
+    // The manifest says which D-Bus library a file uses where the file itself does not import one.
+    project: path === undefined ? undefined : manifests.forFile(path, language),
+    // The summaries of the files it imports: calls of their functions that wait forever are findings here.
+    imported: path === undefined ? undefined : workspaceIndex.importedFor(path),
+  };
   const baseline = projects.baselineFor(uri, settings.baseline);
   // Fingerprints are of the text the findings are for; edits may come while the analysis runs.
   const analysedText = baseline && !(baseline instanceof BaselineError) ? document.text.getText() : undefined;
@@ -245,6 +306,17 @@ async function validate(uri: string): Promise<void> {
     baselined = shown.map(() => false);
   }
   published.set(uri, { version, findings: shown, baselined });
+  if (path !== undefined) {
+    // Its summaries changed: the open documents importing it are analysed again (and only they).
+    const imports = workspaceIndex.importsOf(path, document.text.getText());
+    const dependents = new Set(workspaceIndex.update(path, result.summaries, imports));
+    for (const open of documents.all()) {
+      const openPath = filePath(open.text.uri);
+      if (openPath === undefined || !dependents.has(openPath) || open.text.uri === uri) continue;
+      open.published = undefined;
+      schedule(open.text.uri, 0);
+    }
+  }
   const diagnostics = shown.map((finding, index) =>
     toDiagnostic(finding, uri, supportsRelatedInformation, baselined[index] ? state?.shownAs : undefined),
   );
@@ -347,6 +419,8 @@ connection.onDidCloseTextDocument(({ textDocument }) => {
   latestRequest.delete(uri);
   published.delete(uri);
   settingsByUri.delete(uri);
+  const closedPath = filePath(uri);
+  if (closedPath !== undefined) workspaceIndex.forget(closedPath);
   void connection.sendDiagnostics({ uri, diagnostics: [] });
   setStatus({ treesHeld: documents.treesHeld });
 });
@@ -363,6 +437,10 @@ connection.onDidChangeConfiguration((change) => {
 
 connection.onDidChangeWatchedFiles(({ changes }) => {
   if (changes.some((change) => projects.concerns(change.uri))) reloadProjects();
+  if (changes.some((change) => MANIFEST_FILE_NAMES.some((name) => change.uri.endsWith(`/${name}`)))) {
+    manifests.forget();
+    revalidateAll();
+  }
 });
 
 connection.onHover((params) => {

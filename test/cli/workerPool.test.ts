@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Analyzer } from '../../core/src/index';
 import { grammarFolder } from '../../host/src/grammarFiles';
-import { checkFile, type FileOutcome } from '../../cli/src/checkFile';
+import { checkFile, type FileOutcome } from '../../host/src/index';
 import { batches, checkInWorkers, type PoolFile } from '../../cli/src/workerPool';
 import { REPO_ROOT } from '../support/analyzer';
 import { loadFixtures } from '../support/fixtures';

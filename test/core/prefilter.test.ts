@@ -8,7 +8,7 @@ import { type Finding, languageForPath, type LanguageId, mayMatter, textFacts } 
 import { DBUS_EVIDENCE, DBUS_NATIVE, DBUS_NEXT, DBUS_RS, RUSTBUS, ZBUS, uses } from '../../core/src/libraries/index';
 import { ASYNC_RUSTBUS_IMPORT } from '../../core/src/libraries/rustbus';
 import { RULES } from '../../core/src/rules/registry';
-import { collectFiles } from '../../cli/src/walk';
+import { collectFiles } from '../../host/src/index';
 import { testAnalyzer } from '../support/analyzer';
 import { loadFixtures } from '../support/fixtures';
 

@@ -9,7 +9,7 @@ import { zipEntries } from '../support/zip';
 
 /** What an installed extension needs, and nothing else (the .vscodeignore allowlist). */
 const ALLOWED = [
-  /^extension\/dist\/(extension|client|replay|server|analysisWorker)\.js$/,
+  /^extension\/dist\/(extension|client|replay|server|analysisWorker|indexWorker)\.js$/,
   /^extension\/grammars\/[\w-]+\.wasm$/,
   /^extension\/grammars\/queries\/(rust|typescript)\/[\w-]+\.scm$/,
   /^extension\/grammars\/README\.md$/,
@@ -40,6 +40,7 @@ describe('the .vsix', () => {
       'extension/dist/replay.js',
       'extension/dist/server.js',
       'extension/dist/analysisWorker.js',
+      'extension/dist/indexWorker.js',
       'extension/grammars/tree-sitter-rust.wasm',
       'extension/grammars/web-tree-sitter.wasm',
       'extension/dbus-lint.schema.json',

@@ -12,6 +12,7 @@ import type {
   InitializeResult,
   PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol';
+import { STATUS_NOTIFICATION, type ServerStatus } from '../../protocol/src/index';
 import { REPO_ROOT } from './analyzer';
 
 /** Node options for the spawned server from DBUS_LINT_SERVER_NODE_OPTIONS (e.g. `--cpu-prof` for a bench run). */
@@ -27,6 +28,10 @@ export class LspTestClient {
   readonly connection: ProtocolConnection;
   private readonly process: ChildProcessWithoutNullStreams;
   private readonly published = new Map<string, PublishDiagnosticsParams>();
+  /** How many times diagnostics were published for each uri (what an edit elsewhere made the server re-check). */
+  readonly publishCount = new Map<string, number>();
+  /** The last dbusLint/status notification (the workspace index reports there). */
+  lastStatus: ServerStatus | undefined;
   private readonly waiters: (() => void)[] = [];
   readonly stderr: string[] = [];
   settings: Record<string, unknown> = {};
@@ -48,6 +53,11 @@ export class LspTestClient {
     );
     this.connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
       this.published.set(params.uri, params);
+      this.publishCount.set(params.uri, (this.publishCount.get(params.uri) ?? 0) + 1);
+      for (const wake of this.waiters.splice(0)) wake();
+    });
+    this.connection.onNotification(STATUS_NOTIFICATION, (status: ServerStatus) => {
+      this.lastStatus = status;
       for (const wake of this.waiters.splice(0)) wake();
     });
     this.connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
@@ -73,11 +83,17 @@ export class LspTestClient {
   }
 
   /** `workspace`: more workspace capabilities, e.g. `{ workspaceEdit: { documentChanges: true } }`. */
-  async initialize(rootUri: string | null = null, workspace: object = {}): Promise<InitializeResult> {
+  /** `folders`: more workspace folders after the root (uris). */
+  async initialize(
+    rootUri: string | null = null,
+    workspace: object = {},
+    folders: readonly string[] = [],
+  ): Promise<InitializeResult> {
+    const all = [...(rootUri ? [rootUri] : []), ...folders];
     const result = await this.connection.sendRequest<InitializeResult>('initialize', {
       processId: process.pid,
       rootUri,
-      workspaceFolders: rootUri ? [{ uri: rootUri, name: 'root' }] : null,
+      workspaceFolders: all.length > 0 ? all.map((uri, i) => ({ uri, name: `folder ${i}` })) : null,
       capabilities: {
         workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, ...workspace },
         textDocument: {

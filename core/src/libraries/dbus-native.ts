@@ -4,10 +4,11 @@ import type { CallMadeForYou, LibraryModel } from './model';
 /**
  * What bounds the calls dbus-native makes: all go through `invoke`, which parks the callback in `cookies[serial]`
  * with no timer in dbus-native 0.4.0, @homebridge/dbus-native 0.7.9, @httptoolkit/dbus-native 0.1.5 and
- * dbus-native-victron 0.4.3; dbus-native 0.16.1 gives every `invoke` a 25 s default (lib/bus.js DEFAULT_TIMEOUT).
+ * dbus-native-victron 0.4.3; dbus-native from 0.14 gives every `invoke` a 25 s default (0.16.1 lib/bus.js DEFAULT_TIMEOUT;
+ * the model's `defaultDeadlines`).
  */
 const UNBOUNDED =
-  'dbus-native sends it through `invoke` with no options: dbus-native 0.4 and the forks (@homebridge/dbus-native 0.7, @httptoolkit/dbus-native 0.1, dbus-native-victron 0.4) have no timeout, dbus-native 0.16.1 bounds it at 25 s by default';
+  'dbus-native sends it through `invoke` with no options: dbus-native before 0.14 and the forks (@homebridge/dbus-native 0.7, @httptoolkit/dbus-native 0.1, dbus-native-victron 0.4) have no timeout by default, dbus-native 0.14 and later bound it at 25 s';
 
 const INTROSPECT = { interface: 'org.freedesktop.DBus.Introspectable', member: 'Introspect' };
 
@@ -81,12 +82,17 @@ export const DBUS_NATIVE: LibraryModel = {
   displayName: 'dbus-native',
   language: 'js',
   imports: /(?:from\s+|require\s*\(\s*|import\s*\(\s*)['"](?:@[\w.-]+\/)?dbus-native['"]/,
+  // Forks publish under a scope (@homebridge/dbus-native) or a suffix (dbus-native-victron).
+  packages: /^(?:@[\w.-]+\/)?dbus-native(?:-[\w]+)?$/,
   sends: ['invoke', 'call'],
   receives: [],
   receiveUnit: 'none',
   completeReads: [],
   timeoutDefault: 'dbus-native `invoke` waits for a reply forever unless it is given a non-zero `timeout` option',
   callsMadeForYou: CALLS_MADE_FOR_YOU,
+  // sidorares/dbus-native's lib/bus.js: 0.6–0.13 take a `timeout` option and default to none; from 0.14.0
+  // `opts.timeout` defaults to DEFAULT_TIMEOUT = 25000 (`timeout: 0` opts out). The forks never took it up.
+  defaultDeadlines: [{ package: /^dbus-native$/, since: '0.14.0', seconds: 25 }],
 };
 
 /**

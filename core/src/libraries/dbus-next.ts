@@ -39,6 +39,7 @@ export const DBUS_NEXT: LibraryModel = {
   language: 'js',
   // Scoped forks keep the API: @jellybrick/dbus-next, @particle/dbus-next, @holusion/dbus-next; dbus-final too.
   imports: /(?:from\s+|require\s*\(\s*|import\s*\(\s*)['"](?:@[\w.-]+\/)?dbus-(?:next|final)['"]/,
+  packages: /^(?:@[\w.-]+\/)?dbus-(?:next|final)$/,
   sends: ['call', 'send'],
   receives: [],
   receiveUnit: 'none',

@@ -6,6 +6,8 @@ export const DBUS_RS: LibraryModel = {
   displayName: 'dbus-rs',
   language: 'rust',
   imports: /\buse\s+dbus\b|(?<![\w])dbus::(?:blocking|nonblock|ffidisp|channel|message|Message|arg|strings)/,
+  // dbus-tokio only drives dbus-rs's nonblock connections.
+  packages: /^dbus(?:-tokio)?$/,
   sends: ['send', 'send_message'],
   receives: ['process', 'read_write', 'pop_message', 'blocking_pop_message'],
   receiveUnit: 'message',

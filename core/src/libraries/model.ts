@@ -22,6 +22,17 @@ export interface LibraryModel {
   completeReads: readonly string[];
   /** What the library does when a peer never answers, quoted in call-without-timeout messages. */
   timeoutDefault: string;
+  /**
+   * Registry names (npm packages, crates) of the library and of its forks and bundles that keep its API: a
+   * project that is one of them, or depends on one at run time, may use it in a file that does not import it
+   * (see `uses`). Absent for what is not a package (the platform's own sockets).
+   */
+  packages?: RegExp;
+  /**
+   * Versions whose calls have a deadline by default: a call given no timeout is bounded there. Each names the
+   * package (forks keep their own history) and the first version with the default.
+   */
+  defaultDeadlines?: readonly { package: RegExp; since: string; seconds: number }[];
   /** Methods of the library that send a method call for the program and wait for its reply. */
   callsMadeForYou?: readonly CallMadeForYou[];
 }
@@ -48,10 +59,6 @@ export interface CallMadeForYou {
   callback?: number;
   /** What bounds the wait, from the library's source, quoted in the finding. */
   bound: string;
-}
-
-export function uses(library: LibraryModel, file: FileFacts): boolean {
-  return file.has(library.imports);
 }
 
 /** D-Bus words that make a hand-written socket client worth looking at. */

@@ -5,6 +5,7 @@ export const RUSTBUS: LibraryModel = {
   displayName: 'rustbus',
   language: 'rust',
   imports: /\brustbus\b/,
+  packages: /^rustbus$/,
   sends: ['send_message', 'send'],
   receives: ['get_next_message', 'try_get_message'],
   receiveUnit: 'message',

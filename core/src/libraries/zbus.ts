@@ -6,6 +6,7 @@ export const ZBUS: LibraryModel = {
   displayName: 'zbus',
   language: 'rust',
   imports: /\buse\s+zbus\b|\bzbus::/,
+  packages: /^zbus$/,
   sends: ['send', 'send_message'],
   receives: ['receive_message', 'next'],
   receiveUnit: 'message',

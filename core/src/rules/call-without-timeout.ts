@@ -3,6 +3,7 @@ import {
   DBUS_NATIVE,
   DBUS_NEXT,
   DBUS_RS,
+  clientOf,
   handWrittenSocket,
   NET_SOCKET,
   RUSTBUS,
@@ -10,7 +11,7 @@ import {
   ZBUS,
 } from '../libraries/index';
 import { typedInterfaces } from '../libraries/dbus-next';
-import { PENDING_BY_SERIAL, storedInterfaceNames } from '../libraries/dbus-native';
+import { storedInterfaceNames } from '../libraries/dbus-native';
 import { socketHelpers } from '../libraries/raw-socket';
 import { ASYNC_RUSTBUS_IMPORT } from '../libraries/rustbus';
 import { zbusProxyFields } from '../libraries/zbus';
@@ -22,19 +23,29 @@ import { checkDbusNative } from './timeouts/dbus-native';
 import { checkDbusNext } from './timeouts/dbus-next';
 import { checkAsyncRustbus } from './timeouts/async-rustbus';
 import { checkDbusRs } from './timeouts/dbus-rs';
-import { checkPendingPromises } from './timeouts/pending-promise';
+import { checkImportedCalls, importedWaits } from './timeouts/importedCalls';
+import { checkWaitingCalls, waitingCallAnchors } from './timeouts/jsSummaries';
+import { checkPendingPromises, parksBySerial } from './timeouts/pending-promise';
 import { checkRawSocket } from './timeouts/raw-socket';
 import { checkRustbus } from './timeouts/rustbus';
 import { checkZbus, proxyGetterNames } from './timeouts/zbus';
 
 /** Hand-written clients: a raw socket in a file with D-Bus signs and no D-Bus library. */
 const rawSocketClient = (f: FileFacts): boolean =>
-  handWrittenSocket(f) && provesDbus(f) && !uses(ZBUS, f) && !uses(DBUS_RS, f) && !uses(RUSTBUS, f) && !serverOnly(f);
+  handWrittenSocket(f) &&
+  provesDbus(f) &&
+  !clientOf(ZBUS, f) &&
+  !clientOf(DBUS_RS, f) &&
+  !clientOf(RUSTBUS, f) &&
+  !serverOnly(f);
 
 /** A bus (or mock bus) that only accepts connections waits for its clients, not for replies. */
 function serverOnly(f: FileFacts): boolean {
   return f.has(/\b(?:UnixListener|TcpListener)\b/) && !f.has(/\bconnect\s*\(/);
 }
+
+/** Hand-written clients and libraries' own `call`: where a call can wait on its serial. */
+const pendingCalls = (f: FileFacts): boolean => (uses(NET_SOCKET, f) || parksBySerial(f)) && provesDbus(f);
 
 /** One checker per library, each run only when the file uses that library. */
 const CHECKERS: {
@@ -49,12 +60,13 @@ const CHECKERS: {
   { language: 'rust', applies: rawSocketClient, check: checkRawSocket },
   { language: 'js', applies: (f) => uses(DBUS_NEXT, f), check: checkDbusNext },
   { language: 'js', applies: (f) => uses(DBUS_NATIVE, f), check: checkDbusNative },
-  // Hand-written socket clients, and libraries' own `invoke`/`call` (a pending-call table keyed by serial).
-  {
-    language: 'js',
-    applies: (f) => (uses(NET_SOCKET, f) || f.has(PENDING_BY_SERIAL)) && provesDbus(f),
-    check: checkPendingPromises,
-  },
+  // Hand-written socket clients, and libraries' own `invoke`/`call` (a pending-call table keyed by serial, or a
+  // listener that tests reply serials).
+  { language: 'js', applies: pendingCalls, check: checkPendingPromises },
+  // Their callers in the same file wait as they do (last: a library checker's finding at the same call wins).
+  { language: 'js', applies: pendingCalls, check: checkWaitingCalls },
+  // Calls of functions in other files whose summaries say they wait forever.
+  { language: 'js', applies: (f) => importedWaits(f).size > 0, check: checkImportedCalls },
 ];
 
 const RUST_LIBRARY_WORDS =
@@ -123,7 +135,12 @@ function jsAnchors(file: FileFacts): RegExp {
     .map((entry) => entry.method);
   if (made.length > 0) words.push(`\\.(?:${[...new Set(made)].join('|')})\\s*\\(`);
   // Pending-call promises only matter in hand-written socket clients.
-  if (uses(NET_SOCKET, file) || file.has(PENDING_BY_SERIAL)) words.push('new\\s+Promise\\b', '\\bserial\\b');
+  if (uses(NET_SOCKET, file) || parksBySerial(file)) words.push('new\\s+Promise\\b', '\\bserial\\b');
+  // Calls to the file's own functions, which may wait as the pending call inside them does.
+  if (pendingCalls(file)) words.push(...waitingCallAnchors(file));
+  // Calls of imported functions that wait forever.
+  const imported = [...importedWaits(file).keys()].map(escapeRegExp);
+  if (imported.length > 0) words.push(`\\b(?:${imported.join('|')})\\s*\\(`);
   // `iface.Method(…)`, `iface?.Method(…)`, and `iface[name](…)` (a method picked by name).
   if (names.size > 0) words.push(`\\b(?:${[...names].join('|')})\\b\\s*(?:\\??\\.|\\(|\\[)`);
   return new RegExp(words.join('|'), 'g');

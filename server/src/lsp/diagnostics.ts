@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, DiagnosticTag, type Diagnostic } from 'vscode-languageserver';
 import { ruleDocsUrl, type Finding, type Severity } from '../../../core/src/index';
 import {
@@ -57,7 +58,8 @@ export function toDiagnostic(
   };
   if (relatedInformation && finding.related.length > 0) {
     diagnostic.relatedInformation = finding.related.map((related) => ({
-      location: { uri, range: related.range },
+      // A summary's function lives in another file (the server names files by path in `imported`).
+      location: { uri: related.file ? pathToFileURL(related.file).href : uri, range: related.range },
       message: related.message,
     }));
   }

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import { ruleDocsUrl, ruleMeta, type Finding } from '../../../core/src/index';
 
@@ -34,7 +35,9 @@ export function hoverAt(findings: readonly Finding[], baselined: readonly boolea
     if (finding.related.length > 0) {
       lines.push('', 'Evidence:');
       for (const related of finding.related)
-        lines.push(`- line ${related.range.start.line + 1}: ${plain(related.message)}`);
+        lines.push(
+          `- ${related.file ? `${plain(basename(related.file))} ` : ''}line ${related.range.start.line + 1}: ${plain(related.message)}`,
+        );
     }
     if (inBaseline) lines.push('', '_In the baseline: an existing finding, not a new one._');
     lines.push('', `[Rule documentation](${ruleDocsUrl(finding.ruleId)})`);

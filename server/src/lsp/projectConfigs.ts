@@ -30,7 +30,8 @@ export interface BaselineState {
   entries: BaselineEntry[];
 }
 
-function filePath(uri: string): string | undefined {
+/** The path of a `file:` uri; undefined for other schemes (untitled, remote) and malformed ones. */
+export function filePath(uri: string): string | undefined {
   try {
     return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
   } catch {

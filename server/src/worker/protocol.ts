@@ -1,6 +1,6 @@
 // Messages between the language server's main thread and its analysis worker (analysisWorker.ts). Plain
 // data: they are copied. The worker handles them in the order they were posted.
-import type { AnalyzeOptions, DocumentChange, Finding, LanguageId } from '../../../core/src/index';
+import type { AnalyzeOptions, DocumentChange, Finding, FunctionSummary, LanguageId } from '../../../core/src/index';
 
 /** The worker's workerData. */
 export interface AnalysisThreadSetup {
@@ -32,6 +32,8 @@ export interface AnalysisResult {
   id: number;
   /** The findings that are not suppressed, the first MAX_FINDINGS_SENT of them. */
   findings: Finding[];
+  /** What calling the file's functions does (core summaries.ts), for the files that import it. */
+  summaries: FunctionSummary[];
   /** How many findings are not suppressed, sent or not. */
   total: number;
   incremental: boolean;

@@ -6,6 +6,7 @@ import {
   PROXY_METHOD_BOUND,
   storedInterfaces,
 } from '../../libraries/dbus-native';
+import { defaultDeadline } from '../../libraries/index';
 import { JS_LOCAL_METHODS } from '../../libraries/dbus-next';
 import {
   bindingValue,
@@ -144,13 +145,17 @@ export function checkDbusNative(ctx: RuleContext): RuleReport[] {
   const helpers = timeoutHelpers(ctx);
   const promisified = ctx.fact(promisifiedInvokes);
   const bus = ctx.has(/systemBus\s*\(/) ? 'system' : ctx.has(/sessionBus\s*\(/) ? 'session' : undefined;
-  const reports: RuleReport[] = [
-    ...interfaceMethodCalls(ctx, bus),
-    ...checkCallsMadeForYou(ctx, DBUS_NATIVE, {
-      busOf: () => bus,
-      destinationOf: (receiver) => serviceName(receiver, ctx),
-    }),
-  ];
+  const deadline = defaultDeadline(DBUS_NATIVE, ctx);
+  // A version whose `invoke` has a default deadline bounds the calls it makes for the program as well.
+  const reports: RuleReport[] = deadline
+    ? []
+    : [
+        ...interfaceMethodCalls(ctx, bus),
+        ...checkCallsMadeForYou(ctx, DBUS_NATIVE, {
+          busOf: () => bus,
+          destinationOf: (receiver) => serviceName(receiver, ctx),
+        }),
+      ];
   for (const call of ctx.nodes('call')) {
     const c = ctx.callee(call);
     if (!c) continue;
@@ -172,10 +177,13 @@ export function checkDbusNative(ctx: RuleContext): RuleReport[] {
     )
       continue;
     if (isInvoke && args.length === 1 && !awaited(call)) continue;
-    const options = args.length >= 3 ? objectProperties(args[1], ctx) : undefined;
+    // `invoke(msg, { timeout }, cb)`, or the promise form `invoke(msg, { timeout })`.
+    const options = args.length >= 2 && !isFunctionBoundary(args[1]) ? objectProperties(args[1], ctx) : undefined;
     const timeout = options?.get('timeout');
     const timeoutValue = literalValue(timeout, ctx);
     if (timeout && timeoutValue !== 0) continue;
+    // The version the project uses bounds a call given no timeout (only `timeout: 0` opts out).
+    if (!timeout && deadline) continue;
     if (boundedByTimer(call, ctx, helpers)) continue;
     const promise = isInvoke ? enclosingPromise(call) : call;
     const fixes: Fix[] = promise

@@ -53,10 +53,14 @@ function ownImplementation(call: Node, receiver: Node, method: string, ctx: Rule
   return false;
 }
 
-/** The name a function is defined under: `x.name = function …`, `name = (…) => …`, `name(…) { … }`. */
+/**
+ * The name a function is defined under: `x.name = function …`, `name = (…) => …`, `name(…) { … }`, also through
+ * a wrapping call (`this.name = promisify(function …)`).
+ */
 function definedName(fn: Node): string | undefined {
   if (fn.type === 'method_definition') return fn.childForFieldName('name')?.text;
-  const parent = parentOf(fn);
+  let parent = parentOf(fn);
+  if (parent?.type === 'arguments' && parentOf(parent)?.type === 'call_expression') parent = parentOf(parentOf(parent));
   if (parent?.type === 'assignment_expression') return parent.childForFieldName('left')?.text.split('.').at(-1);
   if (parent?.type === 'variable_declarator') return parent.childForFieldName('name')?.text;
   return undefined;

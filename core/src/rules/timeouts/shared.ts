@@ -44,15 +44,18 @@ function isTimeoutHelper(ctx: RuleContext, name: string): boolean {
   );
 }
 
-/** The same-file functions and methods named `name` (Rust `fn name`, JS declarations, arrows, methods). */
+/**
+ * The same-file functions and methods named `name` (Rust `fn name`, JS declarations, arrows, methods, `#private`
+ * methods; a method may follow a one-line comment such as `/** @internal *\/`, as bundlers print them).
+ */
 export function functionDefinitions(ctx: RuleContext, name: string): Node[] {
-  if (!/^[A-Za-z_$][\w$]*$/.test(name)) return [];
+  if (!/^#?[A-Za-z_$][\w$]*$/.test(name)) return [];
   const id = escapeRegExp(name);
   const definition =
     ctx.language === 'rust'
       ? new RegExp(`\\bfn\\s+${id}\\s*[<(]`, 'g')
       : new RegExp(
-          `\\bfunction\\s*\\*?\\s*${id}\\s*[<(]|\\b${id}\\s*(?::[^=\\n]*)?=\\s*(?:async\\s*)?(?:function\\b|\\([^)]*\\)\\s*(?::[^=\\n]*)?=>|[A-Za-z_$][\\w$]*\\s*=>)|^\\s*(?:(?:private|public|protected|static|async)\\s+)*${id}\\s*(?:<[^>]*>)?\\s*\\(`,
+          `\\bfunction\\s*\\*?\\s*${id}\\s*[<(]|\\b${id}\\s*(?::[^=\\n]*)?=\\s*(?:async\\s*)?(?:function\\b|\\([^)]*\\)\\s*(?::[^=\\n]*)?=>|[A-Za-z_$][\\w$]*\\s*=>)|^\\s*(?:\\/\\*[^\\n]*?\\*\\/\\s*)?(?:(?:private|public|protected|static|async)\\s+)*${id}\\s*(?:<[^>]*>)?\\s*\\(`,
           'gm',
         );
   const out: Node[] = [];

@@ -3,13 +3,19 @@ import {
   BINARY_PROBE_LENGTH,
   languageForPath,
   mayMatter,
+  relativeImports,
   screeningError,
+  type FunctionSummary,
   type Analyzer,
   type AnalyzeOptions,
   type Finding,
   type LanguageId,
 } from '../../core/src/index';
+import { ProjectManifests } from './projectManifests';
 import { describeIoError, type WalkProblem } from './walk';
+
+/** One per process (the main thread, each worker): a scan reads each folder's manifest once. */
+const manifests = new ProjectManifests();
 
 export interface FileResult {
   /** Path relative to the working directory, with `/` separators (what SARIF and humans want). */
@@ -34,6 +40,10 @@ export type FileOutcome =
       kind: 'analysed';
       result: FileResult;
       /** it passed `mayMatter` and went through `analyze` */ pastPrefilter: boolean;
+      /** What calling its functions does (summaries.ts), for the files importing it. */
+      summaries: FunctionSummary[];
+      /** Its relative imports as written (`./d-bus.js`): the scan resolves them against the files it walked. */
+      imports: string[];
     }
   | { kind: 'skipped'; problem: WalkProblem }
   | { kind: 'ioError'; problem: WalkProblem };
@@ -66,14 +76,25 @@ export async function checkFile(
   // The size cap comes before the prefilter, as in `analyze`: a file over it is reported either way.
   const tooLarge = screeningError(text, options);
   if (tooLarge) return { kind: 'skipped', problem: { path, message: tooLarge.message } };
-  if (!options.skipPrefilter && !mayMatter(text))
-    return { kind: 'analysed', result: { path, language, text: '', findings: [] }, pastPrefilter: false };
+  // The manifest says which D-Bus library a file uses where the file itself does not import one.
+  const project = options.project ?? manifests.forFile(file, language);
+  const imports = language === 'rust' ? [] : relativeImports(text);
+  if (!options.skipPrefilter && !mayMatter(text, project) && !options.imported?.length)
+    return {
+      kind: 'analysed',
+      result: { path, language, text: '', findings: [] },
+      pastPrefilter: false,
+      summaries: [],
+      imports,
+    };
   try {
-    const findings = await analyzer.analyze(text, language, options);
+    const { findings, summaries } = await analyzer.analyzeFile(text, language, { ...options, project });
     return {
       kind: 'analysed',
       result: { path, language, text: findings.length > 0 ? text : '', findings },
       pastPrefilter: true,
+      summaries,
+      imports,
     };
   } catch (error) {
     return { kind: 'skipped', problem: { path, message: error instanceof Error ? error.message : String(error) } };

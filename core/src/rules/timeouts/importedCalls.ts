@@ -1,0 +1,66 @@
+import { JS_LOCAL_METHODS } from '../../libraries/dbus-next';
+import type { FunctionSummary, ImportedModule } from '../../summaries';
+import { parentOf, unwrapExpression } from '../../syntax';
+import type { FileFacts } from '../../facts';
+import { nodeRange, type RuleContext, type RuleReport } from '../rule';
+import { boundedByTimer, raceFix, timeoutHelpers } from './shared';
+
+/**
+ * A test that replaces modules with stand-ins (jest, vitest): what its imports do on a bus is not what their
+ * sources say, down the whole chain, so their summaries do not apply.
+ */
+const MOCKS_MODULES = /\b(?:jest|vi)\.(?:do)?[mM]ock\s*\(\s*['"`]/;
+
+/** The summarised functions of the files this one imports, by the name a call uses. */
+export function importedWaits(file: FileFacts): Map<string, { module: ImportedModule; summary: FunctionSummary }> {
+  const out = new Map<string, { module: ImportedModule; summary: FunctionSummary }>();
+  if (!file.imported?.length || file.has(MOCKS_MODULES)) return out;
+  for (const module of file.imported ?? [])
+    for (const summary of module.summaries)
+      if (!out.has(summary.name) && !JS_LOCAL_METHODS.test(summary.name)) out.set(summary.name, { module, summary });
+  return out;
+}
+
+function fileName(file: string): string {
+  return file.replace(/^.*[\\/]/, '');
+}
+
+/**
+ * Calls of an imported function that waits for a D-Bus reply with no deadline (its file's summary says so): the
+ * caller waits as long, unless it bounds the call with a timer itself. The finding names the path: the function
+ * in the other file and the call inside it that waits.
+ */
+export function checkImportedCalls(ctx: RuleContext): RuleReport[] {
+  const waits = importedWaits(ctx);
+  if (waits.size === 0) return [];
+  const helpers = timeoutHelpers(ctx);
+  const reports: RuleReport[] = [];
+  for (const call of ctx.nodes('call')) {
+    const c = ctx.callee(call);
+    const found = c && waits.get(c.name);
+    if (!c || !found || boundedByTimer(call, ctx, helpers)) continue;
+    // `this.m()` is the class's own method, whatever an import of the same name does.
+    if (c.receiver?.text === 'this' || c.receiver?.text === 'self') continue;
+    const { module, summary } = found;
+    const where = `${fileName(module.file)}:${summary.range.start.line + 1}`;
+    const awaited: boolean =
+      unwrapExpression(call) !== call ||
+      parentOf(call)?.type === 'return_statement' ||
+      parentOf(call)?.type === 'variable_declarator';
+    reports.push({
+      range: nodeRange(c.nameNode),
+      message: `\`${c.path}()\` can wait forever: \`${summary.name}\` (${where}, imported from '${module.specifier}') waits on ${summary.waits}, which has no deadline; bound the call with a timer (Promise.race) or give \`${summary.name}\` a timeout`,
+      related: [
+        {
+          file: module.file,
+          range: summary.range,
+          message: `\`${summary.name}\` hands its caller a wait with no deadline`,
+        },
+        { file: module.file, range: summary.waitRange, message: `the call that waits: ${summary.waits}` },
+      ],
+      data: summary.library ? { library: summary.library } : {},
+      fixes: awaited ? [raceFix(call, ctx.language, `\`${c.path}()\``)] : [],
+    });
+  }
+  return reports;
+}

@@ -1,0 +1,51 @@
+import type { Analyzer, AnalyzeOptions } from '../../core/src/index';
+import { checkFile, type FileOutcome } from './checkFile';
+import { resolveAmong, SummaryIndex } from './summaryIndex';
+
+/** Rounds of re-analysis for summaries that change: a wrapper of a wrapper of … an untimed call, this deep. */
+export const SUMMARY_ROUNDS = 4;
+
+/**
+ * A scan's files analysed together, after each was analysed alone (`outcomes`, in walk order): a file that imports
+ * files with function summaries (core summaries.ts) is analysed again with them, and when that changes its own
+ * summaries its importers are next — only the dependents of a change, on this thread (they are few next to the
+ * scan). Returns the index, for a host that keeps it (the language server's workspace index).
+ */
+export async function analyseTogether(
+  walked: readonly { index: number; file: string; path: string }[],
+  outcomes: FileOutcome[],
+  options: AnalyzeOptions,
+  analyzer: () => Analyzer,
+): Promise<SummaryIndex> {
+  const index = new SummaryIndex();
+  const byFile = new Map(walked.map((entry) => [entry.file, entry]));
+  // Imports resolve among the walked files: one outside the scan has no summary here anyway.
+  const resolved = (file: string, specifiers: readonly string[]) =>
+    specifiers.flatMap((specifier) => {
+      const path = resolveAmong(file, specifier, (candidate) => byFile.has(candidate));
+      return path ? [{ specifier, path }] : [];
+    });
+  for (const entry of walked) {
+    const outcome = outcomes[entry.index];
+    if (outcome?.kind === 'analysed' && (outcome.summaries.length > 0 || outcome.imports.length > 0))
+      index.set(entry.file, outcome.summaries, resolved(entry.file, outcome.imports));
+  }
+  let todo = walked.filter((entry) => index.importedFor(entry.file)).map((entry) => entry.file);
+  let shared: Analyzer | undefined;
+  for (let round = 0; round < SUMMARY_ROUNDS && todo.length > 0; round++) {
+    const next = new Set<string>();
+    for (const file of todo) {
+      const entry = byFile.get(file)!;
+      shared ??= analyzer();
+      const outcome = await checkFile(shared, entry.file, entry.path, {
+        ...options,
+        imported: index.importedFor(file),
+      });
+      outcomes[entry.index] = outcome;
+      if (outcome.kind !== 'analysed' || !index.set(file, outcome.summaries, resolved(file, outcome.imports))) continue;
+      for (const dependent of index.dependents(file)) if (byFile.has(dependent)) next.add(dependent);
+    }
+    todo = [...next];
+  }
+  return index;
+}

@@ -1,0 +1,90 @@
+// The workspace index: every JS/TS file's function summaries and imports (host SummaryIndex), built in the
+// background by a thread of its own (worker/indexWorker.ts) and kept current from the open documents' analyses.
+// A document is analysed with the summaries of the files it imports; when a file's summaries change, the open
+// documents importing it — and only they — are analysed again.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { relativeImports, type FunctionSummary, type ImportedModule } from '../../../core/src/index';
+import { resolveImport, SummaryIndex, type ResolvedImport } from '../../../host/src/index';
+import type { IndexMessage, IndexSetup } from '../worker/indexProtocol';
+
+function startWorker(setup: IndexSetup): Worker {
+  const bundled = join(__dirname, 'indexWorker.js');
+  if (existsSync(bundled)) return new Worker(bundled, { workerData: setup });
+  const source = join(__dirname, '..', 'worker', 'indexWorker.ts');
+  return new Worker(`require('tsx/cjs'); require(${JSON.stringify(source)});`, { eval: true, workerData: setup });
+}
+
+export interface IndexListener {
+  progress(done: number, total: number): void;
+  /** Indexed: `files` analysed in `ms`. */
+  done(files: number, ms: number): void;
+  failed(message: string): void;
+}
+
+export class WorkspaceIndex {
+  private index = new SummaryIndex();
+  private worker: Worker | undefined;
+  /** Each build's number: a superseded build's answer is dropped. */
+  private generation = 0;
+
+  /** (Re)builds the index of `folders` in the background; the previous build, if running, is stopped. */
+  build(folders: string[], grammarDir: string, listener: IndexListener): void {
+    void this.worker?.terminate();
+    const generation = ++this.generation;
+    if (folders.length === 0) return;
+    const worker = (this.worker = startWorker({ grammarDir, folders }));
+    worker.on('message', (message: IndexMessage) => {
+      if (generation !== this.generation) return;
+      if (message.kind === 'progress') listener.progress(message.done, message.total);
+      else if (message.kind === 'failed') listener.failed(message.message);
+      else {
+        // What open documents said meanwhile is newer than the walk's reading: keep it.
+        const fresh = new SummaryIndex();
+        for (const file of message.files) fresh.set(file.path, file.summaries, file.imports);
+        for (const [path, entry] of this.fromDocuments) fresh.set(path, entry.summaries, entry.imports);
+        this.index = fresh;
+        listener.done(message.analysed, message.ms);
+      }
+    });
+    worker.on('error', (error) => generation === this.generation && listener.failed(error.message));
+  }
+
+  private readonly fromDocuments = new Map<string, { summaries: FunctionSummary[]; imports: ResolvedImport[] }>();
+
+  /** The imports of an open document's text, resolved from its path. */
+  importsOf(path: string, text: string): ResolvedImport[] {
+    return relativeImports(text).flatMap((specifier) => {
+      const target = resolveImport(path, specifier);
+      return target ? [{ specifier, path: target }] : [];
+    });
+  }
+
+  importedFor(path: string): ImportedModule[] | undefined {
+    return this.index.importedFor(path);
+  }
+
+  /**
+   * What an open document's analysis says of it. Returns the files importing it when its summaries changed
+   * (they are to be analysed again), else none.
+   */
+  update(path: string, summaries: FunctionSummary[], imports: ResolvedImport[]): string[] {
+    this.fromDocuments.set(path, { summaries, imports });
+    return this.index.set(path, summaries, imports) ? this.index.dependents(path) : [];
+  }
+
+  /** A closed document: the disk's version is what importers see next time the index is built. */
+  forget(path: string): void {
+    this.fromDocuments.delete(path);
+  }
+
+  get size(): { files: number; summaries: number } {
+    return this.index.size;
+  }
+
+  dispose(): void {
+    this.generation++;
+    void this.worker?.terminate();
+  }
+}
