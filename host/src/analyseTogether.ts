@@ -2,6 +2,12 @@ import type { Analyzer, AnalyzeOptions } from '../../core/src/index';
 import { checkFile, type FileOutcome } from './checkFile';
 import { resolveAmong, SummaryIndex } from './summaryIndex';
 
+/** `x.js` → `x.d.ts` (`.mjs` → `.d.mts`, `.cjs` → `.d.cts`); undefined for what is not compiled JavaScript. */
+export function declarationFileOf(file: string): string | undefined {
+  const m = /\.(m|c)?js$/.exec(file);
+  return m ? `${file.slice(0, -m[0].length)}.d.${m[1] ?? ''}ts` : undefined;
+}
+
 /** Rounds of re-analysis for summaries that change: a wrapper of a wrapper of … an untimed call, this deep. */
 export const SUMMARY_ROUNDS = 4;
 
@@ -25,10 +31,19 @@ export async function analyseTogether(
       const path = resolveAmong(file, specifier, (candidate) => byFile.has(candidate));
       return path ? [{ specifier, path }] : [];
     });
+  // A compiled module's declaration file names the types of its parameters: `constructor(dBus: DBus)` in
+  // proxy-object.d.ts imports ./d-bus.js, which proxy-object.js only receives. Its imports are the module's too.
+  const importsOf = (file: string, outcome: FileOutcome & { kind: 'analysed' }) => {
+    const declaration = byFile.get(declarationFileOf(file) ?? '');
+    const typed = declaration && outcomes[declaration.index];
+    return typed?.kind === 'analysed' ? [...new Set([...outcome.imports, ...typed.imports])] : outcome.imports;
+  };
   for (const entry of walked) {
     const outcome = outcomes[entry.index];
-    if (outcome?.kind === 'analysed' && (outcome.summaries.length > 0 || outcome.imports.length > 0))
-      index.set(entry.file, outcome.summaries, resolved(entry.file, outcome.imports));
+    if (outcome?.kind !== 'analysed') continue;
+    const imports = importsOf(entry.file, outcome);
+    if (outcome.summaries.length > 0 || imports.length > 0)
+      index.set(entry.file, outcome.summaries, resolved(entry.file, imports));
   }
   let todo = walked.filter((entry) => index.importedFor(entry.file)).map((entry) => entry.file);
   let shared: Analyzer | undefined;
@@ -42,7 +57,8 @@ export async function analyseTogether(
         imported: index.importedFor(file),
       });
       outcomes[entry.index] = outcome;
-      if (outcome.kind !== 'analysed' || !index.set(file, outcome.summaries, resolved(file, outcome.imports))) continue;
+      if (outcome.kind !== 'analysed' || !index.set(file, outcome.summaries, resolved(file, importsOf(file, outcome))))
+        continue;
       for (const dependent of index.dependents(file)) if (byFile.has(dependent)) next.add(dependent);
     }
     todo = [...next];

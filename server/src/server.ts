@@ -168,6 +168,13 @@ function setStatus(change: Partial<ServerStatus>): void {
  */
 function buildIndex(): void {
   const folders = workspaceFolders.flatMap((uri) => filePath(uri) ?? []);
+  if (!globalSettings.workspaceIndex) {
+    // Turned off: documents are analysed alone (calls of other files' functions are not followed).
+    workspaceIndex.clear();
+    setStatus({ index: undefined });
+    revalidateAll();
+    return;
+  }
   if (folders.length === 0) return;
   setStatus({ index: { state: 'indexing' } });
   const progress = supportsWorkDoneProgress ? connection.window.createWorkDoneProgress() : undefined;
@@ -306,7 +313,7 @@ async function validate(uri: string): Promise<void> {
     baselined = shown.map(() => false);
   }
   published.set(uri, { version, findings: shown, baselined });
-  if (path !== undefined) {
+  if (path !== undefined && globalSettings.workspaceIndex) {
     // Its summaries changed: the open documents importing it are analysed again (and only they).
     const imports = workspaceIndex.importsOf(path, document.text.getText());
     const dependents = new Set(workspaceIndex.update(path, result.summaries, imports));
@@ -425,11 +432,16 @@ connection.onDidCloseTextDocument(({ textDocument }) => {
   setStatus({ treesHeld: documents.treesHeld });
 });
 
-connection.onDidChangeConfiguration((change) => {
+connection.onDidChangeConfiguration(async (change) => {
   settingsByUri.clear();
+  const indexed = globalSettings.workspaceIndex;
   if (!supportsConfiguration) {
     globalSettings = parseSettings((change.settings as { dbusLint?: unknown } | undefined)?.dbusLint);
+  } else {
+    // The window-wide section: what `dbusLint.workspaceIndex` is now.
+    globalSettings = parseSettings(await connection.workspace.getConfiguration('dbusLint'));
   }
+  if (globalSettings.workspaceIndex !== indexed) buildIndex();
   // A baseline named by the settings may be another file now.
   loadProjects();
   revalidateAll();

@@ -96,4 +96,15 @@ describe('the workspace index', () => {
     await client.diagnostics(uri('caller.js'), (p) => timeouts(p.diagnostics).length === 1);
     assert.equal(client.publishCount.get(uri('unrelated.js')), unrelatedBefore, 'a file that does not import it');
   });
+
+  it('dbusLint.workspaceIndex: false drops the index: each file is analysed alone', async () => {
+    client.settings = { workspaceIndex: false };
+    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+    await client.diagnostics(uri('caller.js'), (p) => timeouts(p.diagnostics).length === 0);
+    assert.equal(client.lastStatus?.index, undefined);
+    client.settings = {};
+    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
+    await client.diagnostics(uri('caller.js'), (p) => timeouts(p.diagnostics).length === 1, 30_000);
+    await client.until(() => client.lastStatus?.index?.state === 'ready', 'turned on again, it is built again', 30_000);
+  });
 });

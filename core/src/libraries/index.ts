@@ -47,6 +47,17 @@ export function clientOf(library: LibraryModel, file: FileFacts): boolean {
   return file.has(library.imports);
 }
 
+/**
+ * The D-Bus library of `language` whose own sources the file is (its project is the library), if any. There every
+ * socket and file descriptor is the bus connection the library exists to drive, whatever words the file's code
+ * carries (zbus's `poll(fd, -1)` sits in a helper that names nothing of D-Bus).
+ */
+export function librarySourceOf(file: FileFacts, language: LibraryModel['language']): LibraryModel | undefined {
+  const name = file.project?.name;
+  if (name === undefined) return undefined;
+  return LIBRARIES.find((library) => library.language === language && !!library.packages?.test(name));
+}
+
 /** True when the manifest names a D-Bus library (or a fork) as the project itself or as a run-time dependency. */
 export function projectUsesDbus(project: ProjectContext): boolean {
   const names =

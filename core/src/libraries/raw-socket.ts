@@ -1,6 +1,7 @@
 import type { FileFacts } from '../facts';
 import type { Node } from 'web-tree-sitter';
-import type { LibraryModel } from './model';
+import { REPLY_SERIAL_WORDS, type LibraryModel } from './model';
+import { withoutComments } from '../codeText';
 
 /** Hand-written Rust clients over nix, libc, std or tokio Unix sockets (youki's dbus_native was one). */
 export const RAW_SOCKET: LibraryModel = {
@@ -29,6 +30,22 @@ export const INFINITE_POLL = /^(?:-1|None|PollTimeout::NONE|PollTimeout::MAX|c_i
  */
 export const MESSAGE_RECEIVE =
   /^(?:read|recv|receive|get_next|next|pop|blocking_pop|block_until_next|read_next|try_read|await)_(?:message|msg|reply|response|socket|frame)$/;
+
+/**
+ * Calls that wait for the next incoming message, under any name a library or a hand-written client gives them
+ * (`receive_specific`, `try_next`, `read_message`, `recvmsg`, `wait_on`): in a loop that looks for a reply serial
+ * after a send, such a call is the wait for that reply. Bare `read`/`recv` count only with a buffer (`RwLock::read()`
+ * takes none); a `pop` from a queue never waits.
+ */
+export const LOOP_RECEIVE =
+  /^(?:try_)?(?:(?:recv|receive|read|next|get_next|blocking_pop|block_until_next|wait)(?:_\w+)?|recvmsg|recvfrom)$/;
+export const NEEDS_BUFFER = /^(?:read|recv)$/;
+
+/**
+ * Evidence, in a function's body, of a deadline on its wait: a timeout or deadline it reads, a clock
+ * (`Instant`, `Duration`, `.elapsed()`).
+ */
+export const DEADLINE_WORDS = /\w*(?:time_?out|deadline)\w*|\b(?:Instant|Duration|SystemTime)\b|\.elapsed\s*\(/i;
 
 /** Receivers that are no socket: files, stdio, in-memory buffers (`File::open(…)`, `io::stdin()`, `Vec::new()`). */
 const NOT_A_SOCKET_VALUE =
@@ -103,22 +120,27 @@ interface FunctionBody {
 const FN_NAME = /\bfn\s+([A-Za-z_]\w*)/g;
 const CALLED_NAME = /(?:\.|\b)([A-Za-z_]\w*)\s*\(/g;
 
-/** The functions of one item, each body running to the next `fn` (or the item's end). */
-function itemFunctions(text: string): FunctionBody[] {
+/** The functions of one item by name, each body (from its `{`) running to the next `fn` (or the item's end). */
+function functionSlices(text: string): { name: string; body: string }[] {
   const starts: { name: string; index: number }[] = [];
   FN_NAME.lastIndex = 0;
   for (let m = FN_NAME.exec(text); m; m = FN_NAME.exec(text)) if (m[1]) starts.push({ name: m[1], index: m.index });
   return starts.flatMap((start, i) => {
     const slice = text.slice(start.index, starts[i + 1]?.index ?? text.length);
     const open = slice.indexOf('{');
-    if (open < 0) return [];
-    const body = slice.slice(open);
+    return open < 0 ? [] : [{ name: start.name, body: slice.slice(open) }];
+  });
+}
+
+/** The functions of one item and what each body does. */
+function itemFunctions(text: string): FunctionBody[] {
+  return functionSlices(text).flatMap(({ name, body }) => {
     const calls = new Set<string>();
     CALLED_NAME.lastIndex = 0;
     for (let m = CALLED_NAME.exec(body); m; m = CALLED_NAME.exec(body)) if (m[1]) calls.add(m[1]);
     return [
       {
-        name: start.name,
+        name,
         reads: SOCKET_RECEIVE.test(body),
         writes: SOCKET_SEND.test(body),
         fileIo: FILE_IO.test(body),
@@ -192,6 +214,33 @@ function findSocketHelpers(file: FileFacts): SocketHelpers {
     if (sendsOwn && (body.reads || callsAny(body.calls, receives))) roundTrips.add(name);
   }
   return { sends, receives, roundTrips };
+}
+
+/** A call with an argument that may put a message on the wire, a loop, and no deadline word: text of a reply loop. */
+const SENDS_SOMETHING = /\b(?:send|write|call)\w*\s*\(\s*[^)\s]/;
+const LOOPS = /\b(?:loop|while|for)\b/;
+
+function replyLoopCandidates(text: string): string[] {
+  return functionSlices(text)
+    .filter(({ body }) => {
+      const code = withoutComments(body);
+      return (
+        SENDS_SOMETHING.test(code) && LOOPS.test(code) && REPLY_SERIAL_WORDS.test(code) && !DEADLINE_WORDS.test(code)
+      );
+    })
+    .map(({ name }) => name);
+}
+
+/**
+ * Same-file functions that may send a call and loop until its reply with no deadline, read from the text alone
+ * (so anchors can name their callers); the syntax tree confirms each (`replyLoop` in the rule).
+ */
+export function replyLoopNames(file: FileFacts): ReadonlySet<string> {
+  return file.fact(findReplyLoopNames);
+}
+
+function findReplyLoopNames(file: FileFacts): ReadonlySet<string> {
+  return new Set(file.eachItem(replyLoopCandidates).flat());
 }
 
 /** `write!(self.sock, …)` / `writeln!(stream, …)`: the macro's target, when the node is one. */

@@ -5,6 +5,7 @@ import {
   DBUS_RS,
   clientOf,
   handWrittenSocket,
+  librarySourceOf,
   NET_SOCKET,
   RUSTBUS,
   uses,
@@ -12,7 +13,7 @@ import {
 } from '../libraries/index';
 import { typedInterfaces } from '../libraries/dbus-next';
 import { storedInterfaceNames } from '../libraries/dbus-native';
-import { socketHelpers } from '../libraries/raw-socket';
+import { replyLoopNames, socketHelpers } from '../libraries/raw-socket';
 import { ASYNC_RUSTBUS_IMPORT } from '../libraries/rustbus';
 import { zbusProxyFields } from '../libraries/zbus';
 import { escapeRegExp } from '../resolve';
@@ -27,17 +28,30 @@ import { checkImportedCalls, importedWaits } from './timeouts/importedCalls';
 import { checkWaitingCalls, waitingCallAnchors } from './timeouts/jsSummaries';
 import { checkPendingPromises, parksBySerial } from './timeouts/pending-promise';
 import { checkRawSocket } from './timeouts/raw-socket';
+import { checkReplyLoops } from './timeouts/reply-loop';
 import { checkRustbus } from './timeouts/rustbus';
 import { checkZbus, proxyGetterNames } from './timeouts/zbus';
 
-/** Hand-written clients: a raw socket in a file with D-Bus signs and no D-Bus library. */
-const rawSocketClient = (f: FileFacts): boolean =>
-  handWrittenSocket(f) &&
-  provesDbus(f) &&
-  !clientOf(ZBUS, f) &&
-  !clientOf(DBUS_RS, f) &&
-  !clientOf(RUSTBUS, f) &&
-  !serverOnly(f);
+/**
+ * Hand-written clients: a raw socket in a file whose code proves it speaks D-Bus (or that is a D-Bus library's own
+ * source, whose sockets are the bus) and that is no client of a D-Bus library.
+ */
+const rawSocketClient = (f: FileFacts): boolean => f.fact(isRawSocketClient);
+
+// A fact: asked by the anchors, the scope filter and every item's check, it reads the whole file's code once.
+function isRawSocketClient(f: FileFacts): boolean {
+  return (
+    handWrittenSocket(f) &&
+    (provesDbus(f) || !!librarySourceOf(f, 'rust')) &&
+    !clientOf(ZBUS, f) &&
+    !clientOf(DBUS_RS, f) &&
+    !clientOf(RUSTBUS, f) &&
+    !serverOnly(f)
+  );
+}
+
+/** Where a function may loop until its own call's reply: a D-Bus library's own sources, or a hand-written client. */
+const ownRoundTrips = (f: FileFacts): boolean => !!librarySourceOf(f, 'rust') || rawSocketClient(f);
 
 /** A bus (or mock bus) that only accepts connections waits for its clients, not for replies. */
 function serverOnly(f: FileFacts): boolean {
@@ -58,6 +72,7 @@ const CHECKERS: {
   { language: 'rust', applies: (f) => uses(RUSTBUS, f), check: checkRustbus },
   { language: 'rust', applies: (f) => f.has(ASYNC_RUSTBUS_IMPORT), check: checkAsyncRustbus },
   { language: 'rust', applies: rawSocketClient, check: checkRawSocket },
+  { language: 'rust', applies: ownRoundTrips, check: checkReplyLoops },
   { language: 'js', applies: (f) => uses(DBUS_NEXT, f), check: checkDbusNext },
   { language: 'js', applies: (f) => uses(DBUS_NATIVE, f), check: checkDbusNative },
   // Hand-written socket clients, and libraries' own `invoke`/`call` (a pending-call table keyed by serial, or a
@@ -77,6 +92,9 @@ const RAW_SEND =
 const WRITE_MACRO = /\bwrite(?:ln)?!\s*\(/;
 const BLOCKING_READ =
   /\b(?:recvmsg|recv|recv_from|read|read_exact|read_line|read_until|read_to_end|read_to_string)\s*(?:::<[^>]*>)?\(\s*[^)\s]|\b(?:read|recv|receive|get_next|next|pop|read_next)_(?:message|msg|reply|response|frame)\s*\(/;
+
+/** A reply serial tested: what a loop waiting for its own call's reply does. */
+const REPLY_SERIAL_ANCHOR = /reply_?serial|replySerial|REPLY_SERIAL/;
 
 /** Blocking reads: anchors only in hand-written clients (the raw-socket checker is the only one reading them). */
 const RAW_READS = /\b(?:recvmsg|recv|recv_from|read|read_exact|read_line|read_until|read_to_end|read_to_string)\b/;
@@ -105,6 +123,12 @@ function rustAnchors(file: FileFacts): RegExp {
   const words = [RUST_LIBRARY_WORDS.source];
   const fields = proxyFieldsPattern(file);
   if (fields) words.push(fields.source);
+  if (ownRoundTrips(file)) {
+    // Reply loops, and the calls that wait through them.
+    words.push(REPLY_SERIAL_ANCHOR.source);
+    const loops = [...replyLoopNames(file)];
+    if (loops.length > 0) words.push(`\\b(?:${loops.join('|')})\\s*\\(`);
+  }
   if (rawSocketClient(file)) {
     // Same-file socket helpers: calls to them send or block like the calls inside.
     const helpers = socketHelpers(file);
@@ -184,9 +208,13 @@ export const callWithoutTimeout: Rule<'call-without-timeout'> = {
     // A round trip's caller waits as the round trip does.
     const sendHelpers = raw ? [...socketHelpers(file).sends, ...socketHelpers(file).roundTrips] : [];
     const helperSend = sendHelpers.length > 0 ? new RegExp(`\\b(?:${sendHelpers.join('|')})\\s*\\(`) : undefined;
+    const loops = ownRoundTrips(file) ? [...replyLoopNames(file)] : [];
+    const replyLoopCall = loops.length > 0 ? new RegExp(`\\b(?:${loops.join('|')})\\s*\\(`) : undefined;
     return (scopeText) =>
       RUST_LIBRARY_WORDS.test(scopeText) ||
       (!!fields && fields.test(scopeText)) ||
+      (!!replyLoopCall && replyLoopCall.test(scopeText)) ||
+      (ownRoundTrips(file) && REPLY_SERIAL_ANCHOR.test(scopeText)) ||
       (raw &&
         (RAW_SEND.test(scopeText) ||
           (WRITE_MACRO.test(scopeText) && BLOCKING_READ.test(scopeText)) ||

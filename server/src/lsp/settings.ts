@@ -27,6 +27,8 @@ export interface ServerSettings {
   /** A baseline SARIF file, relative to the workspace folder: overrides dbus-lint.json's. */
   baseline?: string;
   baselinedFindings: BaselinedFindings;
+  /** Build the workspace index (function summaries across files) in the background. Window-wide. */
+  workspaceIndex: boolean;
 }
 
 export const DEFAULT_SETTINGS: ServerSettings = {
@@ -35,6 +37,7 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   maxAnalysisMs: DEFAULT_MAX_ANALYSIS_MS,
   debounceMs: 200,
   baselinedFindings: 'hint',
+  workspaceIndex: true,
 };
 
 /**
@@ -62,6 +65,7 @@ export function parseSettings(raw: unknown): ServerSettings {
     debounceMs: number(section.debounceMs, 0) ?? DEFAULT_SETTINGS.debounceMs,
     baseline,
     baselinedFindings: section.baselinedFindings === 'hide' ? 'hide' : 'hint',
+    workspaceIndex: section.workspaceIndex !== false,
   };
 }
 

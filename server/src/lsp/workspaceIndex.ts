@@ -2,11 +2,11 @@
 // background by a thread of its own (worker/indexWorker.ts) and kept current from the open documents' analyses.
 // A document is analysed with the summaries of the files it imports; when a file's summaries change, the open
 // documents importing it — and only they — are analysed again.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { relativeImports, type FunctionSummary, type ImportedModule } from '../../../core/src/index';
-import { resolveImport, SummaryIndex, type ResolvedImport } from '../../../host/src/index';
+import { declarationFileOf, resolveImport, SummaryIndex, type ResolvedImport } from '../../../host/src/index';
 import type { IndexMessage, IndexSetup } from '../worker/indexProtocol';
 
 function startWorker(setup: IndexSetup): Worker {
@@ -53,9 +53,16 @@ export class WorkspaceIndex {
 
   private readonly fromDocuments = new Map<string, { summaries: FunctionSummary[]; imports: ResolvedImport[] }>();
 
-  /** The imports of an open document's text, resolved from its path. */
+  /** The imports of an open document's text (and of its declaration file, as a scan counts them), resolved from its path. */
   importsOf(path: string, text: string): ResolvedImport[] {
-    return relativeImports(text).flatMap((specifier) => {
+    const declaration = declarationFileOf(path);
+    let typed: string[] = [];
+    try {
+      if (declaration) typed = relativeImports(readFileSync(declaration, 'utf8'));
+    } catch {
+      // No declaration file: the module's own imports are all there is.
+    }
+    return [...new Set([...relativeImports(text), ...typed])].flatMap((specifier) => {
       const target = resolveImport(path, specifier);
       return target ? [{ specifier, path: target }] : [];
     });
@@ -81,6 +88,14 @@ export class WorkspaceIndex {
 
   get size(): { files: number; summaries: number } {
     return this.index.size;
+  }
+
+  /** Stops a build and forgets every summary: documents are analysed alone. */
+  clear(): void {
+    this.generation++;
+    void this.worker?.terminate();
+    this.index = new SummaryIndex();
+    this.fromDocuments.clear();
   }
 
   dispose(): void {

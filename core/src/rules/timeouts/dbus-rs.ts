@@ -7,7 +7,7 @@ import { nodeRange, related, type RuleContext, type RuleReport } from '../rule';
 import { boundedByTimer } from './shared';
 
 /** `Message::new_method_call(dest, path, iface, member)` behind a message argument. */
-function messageData(message: Node | undefined, ctx: RuleContext): CallData {
+export function messageData(message: Node | undefined, ctx: RuleContext): CallData {
   const value = message?.type === 'identifier' ? bindingValue(ctx, message.text) : message;
   const constructor = value
     ? descendantsOfType(value, 'call_expression').find((n) =>

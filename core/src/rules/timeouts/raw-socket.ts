@@ -15,6 +15,7 @@ import { codeHas } from '../../codeText';
 import { callArguments, callee, contains, enclosingFunction, lineOf } from '../../syntax';
 import { ignoredDeadline } from '../../values';
 import { nodeRange, related, type RuleContext, type RuleReport } from '../rule';
+import { replyLoop } from './reply-loop';
 import { boundedByTimer, functionDefinitions, ignoredDeadlines } from './shared';
 
 const BLOCKING_RECEIVES = new Set([...RAW_SOCKET.receives, ...RAW_SOCKET.completeReads]);
@@ -66,10 +67,17 @@ export function checkRawSocket(ctx: RuleContext): RuleReport[] {
       receives.push({ call, name: c.name, nameNode: c.nameNode, helper });
   }
   sends.sort((a, b) => a.startIndex - b.startIndex);
-  // The first blocking receive after a send in each function: where the caller waits for the reply.
+  const replyLoops = new Map<number, boolean>();
+  const isReplyLoop = (fn: Node) => {
+    let known = replyLoops.get(fn.id);
+    if (known === undefined) replyLoops.set(fn.id, (known = !!replyLoop(fn, ctx)));
+    return known;
+  };
+  // The first blocking receive after a send in each function: where the caller waits for the reply. A function
+  // that loops until its call's reply is a call of its own, reported at its send (reply-loop.ts).
   for (const { call, name, nameNode, helper } of receives) {
     const fn = enclosingFunction(call);
-    if (!fn || flagged.has(fn.id)) continue;
+    if (!fn || flagged.has(fn.id) || isReplyLoop(fn)) continue;
     const send = lastSendIn(
       sends,
       fn,
@@ -117,7 +125,8 @@ function roundTripCalls(
     const caller = fn?.childForFieldName('name');
     if (!fn || !caller || caller.text === c.name || boundedByTimer(call, ctx)) continue;
     const helper = functionDefinitions(ctx, c.name)[0];
-    if (!helper) continue;
+    // The calls of a reply loop are reported with it (reply-loop.ts).
+    if (!helper || replyLoop(helper, ctx)) continue;
     byName.get(c.name)?.related?.push(related(call, `\`${caller.text}\` waits through this call too`));
     const ignored = ignoredDeadline(fn);
     if (!ignored || flagged.has(fn.id) || seen.has(fn.id)) continue;
