@@ -91,15 +91,26 @@ export function parseCargoManifest(text: string, manifest: string): ProjectConte
 
 /**
  * A lockfile's versions laid over a manifest's requirements: Cargo.lock's `[[package]]` entries, or
- * package-lock.json's `packages["node_modules/NAME"]`. Only dependencies the manifest names are touched.
+ * package-lock.json's `packages[…]`, resolved as Node resolves a require from the project: the nearest
+ * `node_modules/NAME` above it (`from`, the project's folder relative to the lockfile's: a package installed in
+ * `node_modules/a` that has its own `node_modules/a/node_modules/NAME` loads that one, not the top-level copy).
+ * Only dependencies the manifest names are touched.
  */
-export function withLockedVersions(project: ProjectContext, lockText: string): ProjectContext {
+export function withLockedVersions(project: ProjectContext, lockText: string, from = ''): ProjectContext {
   const locked = new Map<string, string>();
   if (/^\s*\{/.test(lockText)) {
     const json = parseJsonc(lockText) as { packages?: Record<string, { version?: string }> } | undefined;
-    for (const [path, entry] of Object.entries(json?.packages ?? {})) {
-      const name = /^node_modules\/((?:@[^/]+\/)?[^/]+)$/.exec(path)?.[1];
-      if (name && typeof entry?.version === 'string') locked.set(name, entry.version);
+    const packages = json?.packages ?? {};
+    const folders = from.split('/').filter(Boolean);
+    for (const name of Object.keys(project.dependencies)) {
+      for (let depth = folders.length; depth >= 0; depth--) {
+        const prefix = folders.slice(0, depth).join('/');
+        const version = packages[`${prefix ? `${prefix}/` : ''}node_modules/${name}`]?.version;
+        if (typeof version === 'string') {
+          locked.set(name, version);
+          break;
+        }
+      }
     }
   } else {
     for (const block of lockText.split(/^\[\[package\]\]\s*$/m).slice(1)) {

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import {
   parseCargoManifest,
   parsePackageManifest,
@@ -71,7 +71,8 @@ export class ProjectManifests {
     for (let at = dir; ; at = dirname(at)) {
       for (const lock of KINDS[kind].locks) {
         const lockText = readSmall(join(at, lock), MAX_LOCK_BYTES);
-        if (lockText !== undefined) return withLockedVersions(project, lockText);
+        if (lockText !== undefined)
+          return withLockedVersions(project, lockText, relative(at, dir).split(sep).join('/'));
       }
       if (dirname(at) === at) return project;
     }

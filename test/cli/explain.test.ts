@@ -38,7 +38,7 @@ describe('dbus-lint check --explain', () => {
     assert.match(
       run.stdout,
       new RegExp(
-        `^${path}:11:\\d+: warning \\[call-without-timeout\\] .*\\n    ${path}:9:\\d+: proxy interface obtained here\\n    docs: \\S+call-without-timeout\\.md`,
+        `^${path}:12:\\d+: warning \\[call-without-timeout\\] .*\\n    ${path}:10:\\d+: proxy interface obtained here\\n    docs: \\S+call-without-timeout\\.md`,
         'm',
       ),
     );

@@ -100,7 +100,10 @@ export function Hostname(): JSX.Element {
     const findings = await testAnalyzer().analyze(tsx, 'tsx');
     assert.deepEqual(
       findings.map((f) => [f.ruleId, f.range.start.line, f.data.member]),
-      [['call-without-timeout', 5, 'Get']],
+      [
+        ['call-without-timeout', 3, 'Introspect'],
+        ['call-without-timeout', 5, 'Get'],
+      ],
     );
   });
 });

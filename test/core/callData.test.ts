@@ -62,7 +62,7 @@ describe('call data', () => {
   });
 
   it('dbus-next: getProxyObject(name, path).getInterface(iface), nearest binding of reused names', async () => {
-    assert.deepEqual(await dataAt('call-without-timeout/typescript/dbus_next.ts', 11), {
+    assert.deepEqual(await dataAt('call-without-timeout/typescript/dbus_next.ts', 12), {
       library: 'dbus-next',
       bus: 'system',
       destination: 'org.freedesktop.NetworkManager',
@@ -70,12 +70,12 @@ describe('call data', () => {
       interface: 'org.freedesktop.NetworkManager',
       member: 'state',
     });
-    const props = await dataAt('call-without-timeout/typescript/dbus_next.ts', 23);
+    const props = await dataAt('call-without-timeout/typescript/dbus_next.ts', 25);
     assert.deepEqual(props?.args, ['org.freedesktop.hostname1', 'Hostname']);
   });
 
   it('dbus-next: new Message({…}) passed to bus.call', async () => {
-    const data = await dataAt('call-without-timeout/typescript/dbus_next.ts', 29);
+    const data = await dataAt('call-without-timeout/typescript/dbus_next.ts', 31);
     assert.equal(data?.member, 'GetId');
     assert.equal(data?.interface, 'org.freedesktop.DBus');
   });

@@ -11,15 +11,14 @@ const SOURCE = NETWORK_STATE_SOURCE.replace(
 );
 
 /** The same function as prettier with a narrow print width would lay it out. */
-const REFORMATTED = `import dbus from 'dbus-next';
+const REFORMATTED = `import type { ProxyObject } from 'dbus-next';
 
-const bus = dbus.systemBus();
-
-export async function state(): Promise<number> {
-    const obj = await bus.getProxyObject(
-        'org.freedesktop.NetworkManager',
-        '/org/freedesktop/NetworkManager'
-    );
+// obj: from bus.getProxyObject('org.freedesktop.NetworkManager', '/org/freedesktop/NetworkManager'),
+// which introspects the object; here it is given.
+export async function state(
+    obj: ProxyObject
+): Promise<number> {
+    // A local lookup in the introspected object.
     const nm = obj.getInterface(
         'org.freedesktop.NetworkManager'
     );

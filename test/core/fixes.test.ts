@@ -97,16 +97,18 @@ fn f(conn: &mut rustbus::RpcConn, serial: u32) {
   });
 
   it('wraps a dbus-next proxy call in Promise.race, typed in TS and plain in JS', async () => {
-    const ts = `import dbus from 'dbus-next';
-export async function f(): Promise<unknown> {
-  const obj = await dbus.sessionBus().getProxyObject('org.freedesktop.DBus', '/org/freedesktop/DBus');
+    const ts = `import type { ProxyObject } from 'dbus-next';
+export async function f(obj: ProxyObject): Promise<unknown> {
   const iface = obj.getInterface('org.freedesktop.DBus');
   return await iface.GetId();
 }
 `;
+    const js = ts
+      .replace("import type { ProxyObject } from 'dbus-next'", "require('dbus-next')")
+      .replace('(obj: ProxyObject): Promise<unknown>', '(obj)');
     for (const [text, language] of [
       [ts, 'typescript'],
-      [ts.replace('(): Promise<unknown>', '()'), 'javascript'],
+      [js, 'javascript'],
     ] as const) {
       const [finding] = await testAnalyzer().analyze(text, language);
       assert.equal(finding?.data.member, 'GetId');

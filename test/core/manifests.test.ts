@@ -90,6 +90,18 @@ describe('project manifests', () => {
       JSON.stringify({ packages: { '': {}, 'node_modules/dbus-native': { version: '0.16.1' } } }),
     );
     assert.deepEqual(npm.dependencies, { 'dbus-native': '0.16.1' });
+    // A package installed under node_modules with its own nested copy loads the nested one, as Node resolves it.
+    const nested = withLockedVersions(
+      parsePackageManifest('{"dependencies": {"dbus-native": "^0.4.0"}}', 'package.json')!,
+      JSON.stringify({
+        packages: {
+          'node_modules/dbus-native': { version: '0.16.1' },
+          'node_modules/notifier/node_modules/dbus-native': { version: '0.4.0' },
+        },
+      }),
+      'node_modules/notifier',
+    );
+    assert.deepEqual(nested.dependencies, { 'dbus-native': '0.4.0' });
     assert.deepEqual(lowestVersion('>=0.14 <1'), [0, 14, 0]);
     assert.deepEqual(lowestVersion('~0.4'), [0, 4, 0]);
     assert.equal(lowestVersion('*'), undefined);

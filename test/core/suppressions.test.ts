@@ -10,15 +10,15 @@ import { testAnalyzer } from '../support/analyzer';
 import { LspTestClient } from '../support/lspClient';
 import { applyEdits } from '../support/edits';
 
-const CALL = `import dbus from 'dbus-next';
-const bus = dbus.sessionBus();
-export async function id() {
-  const obj = await bus.getProxyObject('org.freedesktop.DBus', '/org/freedesktop/DBus');
+// One call without a timeout: the proxy object comes from the caller (getting one is a call of its own).
+const CALL = `import type { ProxyObject } from 'dbus-next';
+// obj: from bus.getProxyObject('org.freedesktop.DBus', '/org/freedesktop/DBus')
+export async function id(obj: ProxyObject) {
   const iface = obj.getInterface('org.freedesktop.DBus');
   return await iface.GetId();
 }
 `;
-const CALL_LINE = 5;
+const CALL_LINE = 4;
 
 function withLine(text: string, line: number, insert: string): string {
   const lines = text.split('\n');

@@ -33,6 +33,32 @@ export interface LibraryModel {
    * package (forks keep their own history) and the first version with the default.
    */
   defaultDeadlines?: readonly { package: RegExp; since: string; seconds: number }[];
+  /** Methods of the library that send a method call for the program and wait for its reply. */
+  callsMadeForYou?: readonly CallMadeForYou[];
+}
+
+/**
+ * A library method that puts a D-Bus method call on the wire for its caller (`bus.requestName(name)` sends
+ * RequestName): the caller waits for that reply as if it had made the call itself, bounded only by what the
+ * library bounds it with.
+ */
+export interface CallMadeForYou {
+  /** The method the program calls. */
+  method: string;
+  /** Its arguments when it sends this call (the method may send another, or none, with other arguments). */
+  args?: { min?: number; max?: number };
+  /**
+   * The call it sends. `destination` and `path` are a fixed value or the index of the argument that carries them;
+   * no `destination` means the service the receiver stands for (dbus-native's `bus.getService(name)`).
+   */
+  sends: { destination?: string | number; path?: string | number; interface: string; member: string };
+  /**
+   * The index of the callback the reply is handed to; without one the reply comes as the returned promise. A
+   * callback-style call with no callback there waits only if its value is awaited (forks that promisify it).
+   */
+  callback?: number;
+  /** What bounds the wait, from the library's source, quoted in the finding. */
+  bound: string;
 }
 
 /** D-Bus words that make a hand-written socket client worth looking at. */

@@ -12,6 +12,7 @@ import {
   ZBUS,
 } from '../libraries/index';
 import { typedInterfaces } from '../libraries/dbus-next';
+import { storedInterfaceNames } from '../libraries/dbus-native';
 import { replyLoopNames, socketHelpers } from '../libraries/raw-socket';
 import { ASYNC_RUSTBUS_IMPORT } from '../libraries/rustbus';
 import { zbusProxyFields } from '../libraries/zbus';
@@ -145,11 +146,18 @@ function rustAnchors(file: FileFacts): RegExp {
 function jsAnchors(file: FileFacts): RegExp {
   const names = new Set(file.fact(busVariableNames));
   for (const name of typedInterfaces(file)) names.add(escapeRegExp(name));
+  if (uses(DBUS_NATIVE, file)) for (const name of storedInterfaceNames(file)) names.add(escapeRegExp(name));
   const words = [
     '\\.call\\s*\\(\\s*(?:new\\s+Message|\\w*(?:msg|message|Msg|Message)\\b)',
     '\\.invoke\\s*\\(',
     '\\.getInterface\\s*\\(',
   ];
+  // Calls the file's libraries make for it (`bus.requestName(…)`), whatever the receiver is called.
+  const made = [DBUS_NEXT, DBUS_NATIVE]
+    .filter((library) => uses(library, file))
+    .flatMap((library) => library.callsMadeForYou ?? [])
+    .map((entry) => entry.method);
+  if (made.length > 0) words.push(`\\.(?:${[...new Set(made)].join('|')})\\s*\\(`);
   // Pending-call promises only matter in hand-written socket clients.
   if (uses(NET_SOCKET, file) || parksBySerial(file)) words.push('new\\s+Promise\\b', '\\bserial\\b');
   // Calls to the file's own functions, which may wait as the pending call inside them does.

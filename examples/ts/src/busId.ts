@@ -17,7 +17,8 @@ export async function busId(): Promise<string> {
 
 export async function names(): Promise<string[]> {
   const timer = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('ListNames timed out')), 5000));
-  const object = await bus.getProxyObject('org.freedesktop.DBus', '/org/freedesktop/DBus');
+  // Getting the proxy object introspects the bus: it is a call too, bounded by the same timer.
+  const object = await Promise.race([bus.getProxyObject('org.freedesktop.DBus', '/org/freedesktop/DBus'), timer]);
   const iface = object.getInterface('org.freedesktop.DBus');
   // Bounded: the timer rejects after 5 s if the bus never answers.
   return Promise.race([iface.ListNames() as Promise<string[]>, timer]);

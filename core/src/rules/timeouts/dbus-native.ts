@@ -1,5 +1,11 @@
 import type { Node } from 'web-tree-sitter';
-import { DBUS_NATIVE } from '../../libraries/dbus-native';
+import {
+  DBUS_NATIVE,
+  DBUS_NATIVE_SERVICE,
+  GET_INTERFACE_CALLBACK,
+  PROXY_METHOD_BOUND,
+  storedInterfaces,
+} from '../../libraries/dbus-native';
 import { defaultDeadline } from '../../libraries/index';
 import { JS_LOCAL_METHODS } from '../../libraries/dbus-next';
 import {
@@ -14,6 +20,7 @@ import { callArguments, callee, isFunctionBoundary, parentOf } from '../../synta
 import type { FileFacts } from '../../facts';
 import type { Fix } from '../../types';
 import { nodeRange, related, type RuleContext, type RuleReport } from '../rule';
+import { awaited, checkCallsMadeForYou } from './library-calls';
 import { boundedByTimer, ignoredDeadlines, raceFix, timeoutHelpers } from './shared';
 
 /** Names bound to a promisified invoke: `const invokeAsync = promisify(bus.invoke.bind(bus))`. */
@@ -34,40 +41,82 @@ function enclosingPromise(call: Node): Node | undefined {
   return undefined;
 }
 
+/** A proxy interface as the program holds it: where it came from, and the names it is reachable by. */
+interface ProxySource {
+  /** The `getInterface(path, name, callback)` call. */
+  call: Node;
+  /** The callback, inside which its parameter names the interface. */
+  handler: Node;
+  parameter: string;
+  /** Variables and properties the callback stores it in, reachable from anywhere in the file. */
+  stored: readonly string[];
+}
+
+/** Every `getInterface(…, (err, iface) => …)` of the file, with the names its interface is kept under. */
+function proxySources(ctx: RuleContext): ProxySource[] {
+  const out: ProxySource[] = [];
+  for (const m of ctx.matches(GET_INTERFACE_CALLBACK)) {
+    let call = ctx.nodeAt(m.index + 1);
+    while (call && call.type !== 'call_expression') call = parentOf(call);
+    const handler = call ? callArguments(call)[2] : undefined;
+    if (!call || !handler || !isFunctionBoundary(handler) || !m[1]) continue;
+    out.push({ call, handler, parameter: m[1], stored: ctx.fact(storedInterfaces, m[1]) });
+  }
+  return out;
+}
+
+/** The source of the interface `receiver` names at `use`: the callback's parameter inside it, a stored name anywhere. */
+function sourceOf(sources: ProxySource[], receiver: string, use: Node): ProxySource | undefined {
+  return sources.find(
+    (s) =>
+      s.stored.includes(receiver) ||
+      (s.parameter === receiver && use.startIndex >= s.handler.startIndex && use.endIndex <= s.handler.endIndex),
+  );
+}
+
 /**
- * `service.getInterface(path, name, (err, iface) => iface.Method(…, cb))`: dbus-native's interface
- * methods are `invoke` underneath, with no timeout.
+ * Whether the caller waits for a proxy method's reply: the generated method hands a trailing function to
+ * `bus.invoke(msg, cb)` (a call without one sends and forgets in dbus-native 0.4, and returns a promise in 0.16).
+ */
+function waitsForReply(call: Node, args: Node[]): boolean {
+  const last = args.at(-1);
+  return (
+    (!!last && (isFunctionBoundary(last) || /^(?:cb|callback|done|next)$|(?:Callback|Handler)$/.test(last.text))) ||
+    awaited(call)
+  );
+}
+
+/**
+ * `service.getInterface(path, name, (err, iface) => iface.Method(…, cb))`, and `iface` stored for later
+ * (`this.manager = iface`): dbus-native's generated interface methods are `invoke` underneath, with no timeout,
+ * so a callback handed to one may never run.
  */
 function interfaceMethodCalls(ctx: RuleContext, bus: 'session' | 'system' | undefined): RuleReport[] {
+  const sources = proxySources(ctx);
+  if (sources.length === 0) return [];
   const reports: RuleReport[] = [];
   for (const call of ctx.nodes('call')) {
-    const c = ctx.callee(call);
+    const m = ctx.callee(call);
+    if (!m?.receiver || JS_LOCAL_METHODS.test(m.name)) continue;
+    const name = m.receiver.text;
+    const source = sourceOf(sources, name, call);
     const args = callArguments(call);
-    const handler = args[2];
-    if (c?.name !== 'getInterface' || !handler || !isFunctionBoundary(handler)) continue;
-    const params = handler.childForFieldName('parameters')?.namedChildren ?? [];
-    const param = params[1];
-    const name = param?.type === 'required_parameter' ? param.childForFieldName('pattern')?.text : param?.text;
-    const body = handler.childForFieldName('body');
-    if (!name || !body) continue;
-    const service = c.receiver ? serviceName(c.receiver, ctx) : undefined;
-    for (const inner of ctx.nodesWithin('call', body)) {
-      const m = ctx.callee(inner);
-      if (m?.receiver?.text !== name || JS_LOCAL_METHODS.test(m.name) || boundedByTimer(inner, ctx)) continue;
-      reports.push({
-        range: nodeRange(m.nameNode),
-        message: `\`${name}.${m.name}()\` (a dbus-native interface method, \`invoke\` underneath) can wait forever: ${DBUS_NATIVE.timeoutDefault}; race the call against a timer`,
-        related: [related(call, 'interface obtained here')],
-        data: stripUndefined({
-          library: DBUS_NATIVE.id,
-          bus,
-          destination: service,
-          path: resolveString(args[0], ctx),
-          interface: resolveString(args[1], ctx),
-          member: m.name,
-        }),
-      });
-    }
+    if (!source || !waitsForReply(call, args) || boundedByTimer(call, ctx)) continue;
+    const [path, iface] = callArguments(source.call);
+    const service = callee(source.call)?.receiver;
+    reports.push({
+      range: nodeRange(m.nameNode),
+      message: `\`${name}.${m.name}()\` (a dbus-native interface method, \`invoke\` underneath) can wait forever, its callback never run: ${PROXY_METHOD_BOUND}; use a version with a default timeout, or race the call against a timer`,
+      related: [related(source.call, 'interface obtained here')],
+      data: stripUndefined({
+        library: DBUS_NATIVE.id,
+        bus,
+        destination: service ? serviceName(service, ctx) : undefined,
+        path: resolveString(path, ctx),
+        interface: resolveString(iface, ctx),
+        member: m.name,
+      }),
+    });
   }
   return reports;
 }
@@ -75,20 +124,8 @@ function interfaceMethodCalls(ctx: RuleContext, bus: 'session' | 'system' | unde
 /** `bus.getService('org.example')` behind a receiver, directly or through a same-file variable. */
 function serviceName(receiver: Node, ctx: RuleContext): string | undefined {
   const value = receiver.type === 'identifier' ? bindingValue(ctx, receiver.text) : receiver;
-  if (value?.type !== 'call_expression' || callee(value)?.name !== 'getService') return undefined;
+  if (value?.type !== 'call_expression' || callee(value)?.name !== DBUS_NATIVE_SERVICE) return undefined;
   return resolveString(callArguments(value)[0], ctx);
-}
-
-/** Whether something waits on the call's value: `await bus.invoke(m)`, `bus.invoke(m).then(…)`, `return bus.invoke(m)`. */
-function awaited(call: Node): boolean {
-  const parent = parentOf(call);
-  if (!parent) return false;
-  if (parent.type === 'await_expression' || parent.type === 'return_statement' || parent.type === 'arrow_function')
-    return true;
-  return (
-    parent.type === 'member_expression' &&
-    /^(?:then|catch|finally)$/.test(parent.childForFieldName('property')?.text ?? '')
-  );
 }
 
 /** Whether the class around `call` declares a method or field called `name`. */
@@ -109,7 +146,16 @@ export function checkDbusNative(ctx: RuleContext): RuleReport[] {
   const promisified = ctx.fact(promisifiedInvokes);
   const bus = ctx.has(/systemBus\s*\(/) ? 'system' : ctx.has(/sessionBus\s*\(/) ? 'session' : undefined;
   const deadline = defaultDeadline(DBUS_NATIVE, ctx);
-  const reports: RuleReport[] = deadline ? [] : interfaceMethodCalls(ctx, bus);
+  // A version whose `invoke` has a default deadline bounds the calls it makes for the program as well.
+  const reports: RuleReport[] = deadline
+    ? []
+    : [
+        ...interfaceMethodCalls(ctx, bus),
+        ...checkCallsMadeForYou(ctx, DBUS_NATIVE, {
+          busOf: () => bus,
+          destinationOf: (receiver) => serviceName(receiver, ctx),
+        }),
+      ];
   for (const call of ctx.nodes('call')) {
     const c = ctx.callee(call);
     if (!c) continue;

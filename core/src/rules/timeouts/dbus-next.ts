@@ -1,10 +1,17 @@
 import type { Node } from 'web-tree-sitter';
 import { callArguments, type Callee, callee, lineOf, unwrapExpression, parentOf } from '../../syntax';
-import { DBUS_NEXT, DBUS_NEXT_BUS, JS_LOCAL_METHODS, typedInterfaces } from '../../libraries/dbus-next';
+import {
+  DBUS_NEXT,
+  DBUS_NEXT_BUS,
+  DBUS_NEXT_PROXY,
+  JS_LOCAL_METHODS,
+  typedInterfaces,
+} from '../../libraries/dbus-next';
 import { literalValue, messageObjectCall, objectProperties, resolveString, stripUndefined } from '../../resolve';
 import type { FileFacts } from '../../facts';
 import type { CallData } from '../../types';
 import { nodeRange, related, type RuleContext, type RuleReport } from '../rule';
+import { checkCallsMadeForYou } from './library-calls';
 import { boundedByTimer, ignoredDeadlines, raceFix, timeoutHelpers } from './shared';
 
 interface ProxyInterface {
@@ -64,8 +71,8 @@ function busVariables(file: FileFacts): Map<string, 'session' | 'system'> {
 
 export function checkDbusNext(ctx: RuleContext): RuleReport[] {
   const helpers = timeoutHelpers(ctx);
-  const objects = bindingsOf(ctx, 'getProxyObject');
-  const interfaceBindings = bindingsOf(ctx, 'getInterface');
+  const objects = bindingsOf(ctx, DBUS_NEXT_PROXY.object);
+  const interfaceBindings = bindingsOf(ctx, DBUS_NEXT_PROXY.iface);
   const typed = typedInterfaces(ctx);
   const interfaceFor = (name: string, use: Node): ProxyInterface | undefined => {
     const call = nearest(interfaceBindings.get(name), use, ctx);
@@ -85,7 +92,9 @@ export function checkDbusNext(ctx: RuleContext): RuleReport[] {
   const buses = ctx.fact(busVariables);
   const defaultBus = buses.size > 0 ? [...buses.values()][0] : undefined;
 
-  const reports: RuleReport[] = [];
+  const reports: RuleReport[] = checkCallsMadeForYou(ctx, DBUS_NEXT, {
+    busOf: (receiver) => buses.get(receiverName(receiver)) ?? defaultBus,
+  });
   for (const call of ctx.nodes('call')) {
     const c = ctx.callee(call) ?? computedCallee(call);
     if (!c?.receiver) continue;
