@@ -95,8 +95,12 @@ function writingCaller(fn: Node, ctx: RuleContext): Node | undefined {
 /** A reply matched to its call by serial: `m.replySerial === call.serial`, the test a message listener makes. */
 export const REPLY_SERIAL_TEST = /\breply_?serial\s*[!=]==?|[!=]==?\s*[\w$.?]*\breply_?serial\b/i;
 
+const PARK_WORDS = /serial|resolve|reject|\.set\s*\(/i;
+
 /** Text that may park a call by its serial: a serial-keyed table, a pending-call store, or a reply-serial test. */
 export function mayPark(text: string): boolean {
+  // Each shape names a serial, parks a resolve/reject, or stores with `.set(`: text with none is ruled out at once.
+  if (!PARK_WORDS.test(text)) return false;
   PENDING_BY_SERIAL.lastIndex = 0;
   return PENDING_BY_SERIAL.test(text) || PENDING_STORE.test(text) || REPLY_SERIAL_TEST.test(text);
 }
