@@ -85,5 +85,10 @@ const DBUS_PROOF =
  * connection. Narrower than DBUS_EVIDENCE, so a rule asking it never says yes where the prefilter says no.
  */
 export function provesDbus(file: FileFacts): boolean {
+  // Asked by many checks of one version: a derived fact, worked out once per version.
+  return file.fact(codeProvesDbus);
+}
+
+function codeProvesDbus(file: FileFacts): boolean {
   return codeHas(file, DBUS_PROOF) || codeHas(file, DBUS_EVIDENCE);
 }
