@@ -379,7 +379,19 @@ function instanceNames(file: FileFacts): string[] {
 
 /** Calls a summary can follow: `this.m(`, `this.#m(`, and plain `m(` (not `obj.m(`). */
 const LOCAL_CALL = /(?:\bthis\s*\.\s*|(?<![\w$.#]))(#?[A-Za-z_$][\w$]*)\s*\(/g;
-const KEYWORDS = new Set(['if', 'for', 'while', 'switch', 'catch', 'function', 'return', 'typeof', 'await', 'super']);
+const KEYWORDS = new Set([
+  'if',
+  'for',
+  'while',
+  'switch',
+  'catch',
+  'function',
+  'return',
+  'typeof',
+  'await',
+  'super',
+  'constructor',
+]);
 
 /** One function of a top-level item as the anchors see it: its name, the names it calls, whether it parks a call. */
 interface FunctionOutline {
