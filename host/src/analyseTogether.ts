@@ -1,6 +1,7 @@
 import type { Analyzer, AnalyzeOptions } from '../../core/src/index';
 import { checkFile, type FileOutcome } from './checkFile';
 import { resolveAmong, SummaryIndex } from './summaryIndex';
+import { resolve } from 'node:path';
 
 /** `x.js` → `x.d.ts` (`.mjs` → `.d.mts`, `.cjs` → `.d.cts`); undefined for what is not compiled JavaScript. */
 export function declarationFileOf(file: string): string | undefined {
@@ -24,7 +25,8 @@ export async function analyseTogether(
   analyzer: () => Analyzer,
 ): Promise<SummaryIndex> {
   const index = new SummaryIndex();
-  const byFile = new Map(walked.map((entry) => [entry.file, entry]));
+  // By absolute path: imports resolve to absolute paths, whatever form the walk's paths have (`lib/x.js`, `./x.js`).
+  const byFile = new Map(walked.map((entry) => [resolve(entry.file), entry]));
   // Imports resolve among the walked files: one outside the scan has no summary here anyway.
   const resolved = (file: string, specifiers: readonly string[]) =>
     specifiers.flatMap((specifier) => {
@@ -38,14 +40,13 @@ export async function analyseTogether(
     const typed = declaration && outcomes[declaration.index];
     return typed?.kind === 'analysed' ? [...new Set([...outcome.imports, ...typed.imports])] : outcome.imports;
   };
-  for (const entry of walked) {
+  for (const [file, entry] of byFile) {
     const outcome = outcomes[entry.index];
     if (outcome?.kind !== 'analysed') continue;
-    const imports = importsOf(entry.file, outcome);
-    if (outcome.summaries.length > 0 || imports.length > 0)
-      index.set(entry.file, outcome.summaries, resolved(entry.file, imports));
+    const imports = importsOf(file, outcome);
+    if (outcome.summaries.length > 0 || imports.length > 0) index.set(file, outcome.summaries, resolved(file, imports));
   }
-  let todo = walked.filter((entry) => index.importedFor(entry.file)).map((entry) => entry.file);
+  let todo = [...byFile.keys()].filter((file) => index.importedFor(file));
   let shared: Analyzer | undefined;
   for (let round = 0; round < SUMMARY_ROUNDS && todo.length > 0; round++) {
     const next = new Set<string>();

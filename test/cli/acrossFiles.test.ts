@@ -1,0 +1,92 @@
+// `dbus-lint check` analyses a scan's files together: a call of another file's function that waits forever is a
+// finding where it is called, linked to the function (text --explain, JSON, SARIF relatedLocations), and the
+// project's manifest names the D-Bus library of a module that imports none.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { runCli } from '../support/cli';
+
+/** A module handed its bus: no import, no D-Bus word but the message it builds. dbus-native 0.4 waits forever. */
+const SETTINGS = [
+  'exports.getValue = function getValue(bus, path) {',
+  '  return new Promise((resolve, reject) => {',
+  "    bus.invoke({ destination: 'com.example.settings', path, interface: 'com.example.Settings', member: 'GetValue' },",
+  '      (err, value) => (err ? reject(err) : resolve(value)));',
+  '  });',
+  '};',
+  '',
+].join('\n');
+const APP = [
+  "const settings = require('./lib/settings');",
+  'async function main(bus) {',
+  "  console.log(await settings.getValue(bus, '/Settings/Brightness'));",
+  '}',
+  'module.exports = main;',
+  '',
+].join('\n');
+
+describe('dbus-lint check across files', () => {
+  let root: string;
+  before(() => {
+    root = mkdtempSync(join(tmpdir(), 'dbus-lint-across-'));
+    mkdirSync(join(root, 'lib'));
+    writeFileSync(
+      join(root, 'package.json'),
+      JSON.stringify({ name: 'app', dependencies: { 'dbus-native': '^0.4.0' } }),
+    );
+    writeFileSync(join(root, 'lib', 'settings.js'), SETTINGS);
+    writeFileSync(join(root, 'app.js'), APP);
+  });
+
+  it('finds the call in the importing file and names the function in the other file', async () => {
+    const run = await runCli(['check', '--explain', '.'], { cwd: root });
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stdout, /^lib\/settings\.js:3:\d+: warning \[call-without-timeout\] `bus\.invoke\(\)`/m);
+    assert.match(
+      run.stdout,
+      /^app\.js:3:\d+: warning \[call-without-timeout\] `settings\.getValue\(\)` can wait forever: `getValue` \(settings\.js:1, imported from '\.\/lib\/settings'\)/m,
+    );
+    assert.match(run.stdout, /^ {4}lib\/settings\.js:1:\d+: `getValue` hands its caller a wait with no deadline$/m);
+  });
+
+  it('SARIF carries the path as relatedLocations into the other file', async () => {
+    const run = await runCli(['check', '--format', 'sarif', '.'], { cwd: root });
+    const sarif = JSON.parse(run.stdout) as {
+      runs: {
+        results: {
+          locations: { physicalLocation: { artifactLocation: { uri: string } } }[];
+          relatedLocations?: {
+            physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } };
+          }[];
+        }[];
+      }[];
+    };
+    const inApp = sarif.runs[0].results.find((r) => r.locations[0].physicalLocation.artifactLocation.uri === 'app.js');
+    assert.ok(inApp, 'a result in app.js');
+    assert.deepEqual(
+      inApp.relatedLocations?.map((r) => [
+        r.physicalLocation.artifactLocation.uri,
+        r.physicalLocation.region.startLine,
+      ]),
+      [
+        ['lib/settings.js', 1],
+        ['lib/settings.js', 3],
+      ],
+    );
+  });
+
+  it('a dbus-native version with a default deadline (≥ 0.14) makes neither a finding', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'dbus-lint-across-'));
+    mkdirSync(join(other, 'lib'));
+    writeFileSync(
+      join(other, 'package.json'),
+      JSON.stringify({ name: 'app', dependencies: { 'dbus-native': '^0.16.1' } }),
+    );
+    writeFileSync(join(other, 'lib', 'settings.js'), SETTINGS);
+    writeFileSync(join(other, 'app.js'), APP);
+    const run = await runCli(['check', '.'], { cwd: other });
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+  });
+});
