@@ -401,7 +401,12 @@ function unbufferedBody(
   const calls = descendantsOfType(body, 'call_expression');
   const parse = calls.find((inner) => {
     const name = callee(inner);
-    return !!name && PARSES_MESSAGE.test(name.path) && callArguments(inner).some(usesChunk);
+    return (
+      !!name &&
+      PARSES_MESSAGE.test(name.path) &&
+      callArguments(inner).some(usesChunk) &&
+      !(name.receiver && outlivesHandler(name.receiver, body, file))
+    );
   });
   if (parse) {
     return {
@@ -411,9 +416,14 @@ function unbufferedBody(
     };
   }
   if (SASL_TOKEN.test(body.text) && new RegExp(`\\b${escapeRegExp(chunk)}\\b`).test(body.text)) {
+    // At the test of the chunk for the server's answer, where the wrong conclusion is drawn, when it is one place.
+    const test = calls.find(
+      (inner) => SASL_TOKEN.test(inner.text) && new RegExp(`\\b${escapeRegExp(chunk)}\\b`).test(inner.text),
+    );
     return {
-      range: nodeRange(at),
+      range: nodeRange(test ?? at),
       message: `each \`data\` chunk is taken as a whole SASL line (the handler tests it for the server's reply); a line can arrive in pieces or together with the next one: buffer until "\\r\\n"`,
+      ...(test ? { related: [related(at, 'the chunks come from this handler')] } : {}),
     };
   }
   if (depth > 0) return undefined;
@@ -428,6 +438,26 @@ function unbufferedBody(
     }
   }
   return undefined;
+}
+
+/**
+ * Whether `receiver` (`parser` in `parser.parse(chunk)`) is an object made with `new` outside the handler's body: it
+ * lives across chunks and can keep the bytes of a message until the rest arrives (a stateful framer), so feeding
+ * it each chunk is not taking a chunk as a message. A module function or an object made per chunk cannot.
+ */
+function outlivesHandler(receiver: Node, body: Node, file: FileLookup): boolean {
+  const property = /^this\.([A-Za-z_$#][\w$]*)$/.exec(receiver.text)?.[1];
+  const name = property ?? (receiver.type === 'identifier' ? receiver.text : undefined);
+  if (!name) return false;
+  const binding = new RegExp(
+    property
+      ? // `this.parser = new …` in a method, or the class field `parser = new …` / `#parser = new …`.
+        `\\bthis\\.${escapeRegExp(name)}\\s*=\\s*new\\s+[A-Za-z_$]|(?<![\\w$.#])${escapeRegExp(name)}\\s*(?::[^=\\n;]*)?=\\s*new\\s+[A-Za-z_$]`
+      : `\\b(?:const|let|var)\\s+${escapeRegExp(name)}\\s*(?::[^=\\n]*)?=\\s*new\\s+[A-Za-z_$]`,
+    'g',
+  );
+  const made = file.matches(binding);
+  return made.length > 0 && made.every((m) => m.index < body.startIndex || m.index >= body.endIndex);
 }
 
 /** The `data` handler passed to `on`, inline or named. */
