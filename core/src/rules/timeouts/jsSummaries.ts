@@ -444,12 +444,32 @@ function functionEnd(text: string, start: number, from: number): number {
   return text.length;
 }
 
+/** One top-level item as the anchors first see it: the names it calls and whether it parks a call at all. */
+interface ItemOutline {
+  text: string;
+  calls: ReadonlySet<string>;
+  parks: boolean;
+}
+
+function outline(text: string): ItemOutline {
+  const calls = new Set<string>();
+  LOCAL_CALL.lastIndex = 0;
+  for (let m = LOCAL_CALL.exec(text); m; m = LOCAL_CALL.exec(text)) if (m[1] && !KEYWORDS.has(m[1])) calls.add(m[1]);
+  return { text, calls, parks: mayPark(text) };
+}
+
+/** Each item's functions, worked out only for items that park or call a name that may wait, once per item text. */
+const functionsByOutline = new WeakMap<ItemOutline, FunctionOutline[]>();
+
 /**
  * The functions one top-level item defines, each with the names it calls (`this.m(`, `m(`) and whether it parks a
  * call by serial. Per function, not per item: in a class with one method that parks, only that method (and what
  * calls it) may wait, not every method of the class.
  */
-function outline(text: string): FunctionOutline[] {
+function functionsOf(item: ItemOutline): FunctionOutline[] {
+  const known = functionsByOutline.get(item);
+  if (known) return known;
+  const { text } = item;
   const out: { name: string; start: number; end: number; calls: Set<string> }[] = [];
   DEFINITION.lastIndex = 0;
   for (let m = DEFINITION.exec(text); m; m = DEFINITION.exec(text)) {
@@ -465,27 +485,39 @@ function outline(text: string): FunctionOutline[] {
     // A call belongs to every function around it: a nested closure's wait is its enclosing method's too.
     for (const fn of out) if (fn.start <= m.index && m.index < fn.end && fn.name !== called) fn.calls.add(called);
   }
-  // Most items park nothing: one test of the whole item spares a test per function.
-  const itemParks = mayPark(text);
-  return out.map((fn) => ({
+  const functions = out.map((fn) => ({
     name: fn.name,
     calls: fn.calls,
-    parks: itemParks && mayPark(text.slice(fn.start, fn.end)),
+    parks: item.parks && mayPark(text.slice(fn.start, fn.end)),
   }));
+  functionsByOutline.set(item, functions);
+  return functions;
 }
 
 /**
  * The names of functions that may wait, read from the items' text: those of functions that park a call, then
  * those of functions that call one of them (`this.m(`, `m(`), as deep as summaries follow. The anchors and the
  * summaries follow only these names, so a large file is queried and walked only where a wait may be; a chain that
- * goes on only through an alias or an instance (`self.m(`, `bus.m(`) is followed for its last call alone.
+ * goes on only through an alias or an instance (`self.m(`, `bus.m(`) is followed for its last call alone. Only the
+ * items that park or call such a name are split into functions.
  */
 function mayWaitNames(file: FileFacts): string[] {
-  const functions = file.eachItem(outline).flat();
-  const names = new Set(functions.filter((fn) => fn.parks).map((fn) => fn.name));
+  const items = file.eachItem(outline);
+  const names = new Set(
+    items
+      .filter((item) => item.parks)
+      .flatMap((item) =>
+        functionsOf(item)
+          .filter((fn) => fn.parks)
+          .map((fn) => fn.name),
+      ),
+  );
   for (let depth = 0; depth < MAX_DEPTH; depth++) {
     const before = names.size;
-    for (const fn of functions) if ([...fn.calls].some((c) => names.has(c))) names.add(fn.name);
+    for (const item of items) {
+      if (![...item.calls].some((c) => names.has(c))) continue;
+      for (const fn of functionsOf(item)) if ([...fn.calls].some((c) => names.has(c))) names.add(fn.name);
+    }
     if (names.size === before) break;
   }
   return [...names].sort();
