@@ -27,17 +27,20 @@ const APP = [
   '',
 ].join('\n');
 
+/** A project of the two files whose package.json depends on dbus-native `version`. */
+function project(version: string): string {
+  const root = mkdtempSync(join(tmpdir(), 'dbus-lint-across-'));
+  mkdirSync(join(root, 'lib'));
+  writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'app', dependencies: { 'dbus-native': version } }));
+  writeFileSync(join(root, 'lib', 'settings.js'), SETTINGS);
+  writeFileSync(join(root, 'app.js'), APP);
+  return root;
+}
+
 describe('dbus-lint check across files', () => {
   let root: string;
   before(() => {
-    root = mkdtempSync(join(tmpdir(), 'dbus-lint-across-'));
-    mkdirSync(join(root, 'lib'));
-    writeFileSync(
-      join(root, 'package.json'),
-      JSON.stringify({ name: 'app', dependencies: { 'dbus-native': '^0.4.0' } }),
-    );
-    writeFileSync(join(root, 'lib', 'settings.js'), SETTINGS);
-    writeFileSync(join(root, 'app.js'), APP);
+    root = project('^0.4.0');
   });
 
   it('finds the call in the importing file and names the function in the other file', async () => {
@@ -78,15 +81,7 @@ describe('dbus-lint check across files', () => {
   });
 
   it('a dbus-native version with a default deadline (≥ 0.14) makes neither a finding', async () => {
-    const other = mkdtempSync(join(tmpdir(), 'dbus-lint-across-'));
-    mkdirSync(join(other, 'lib'));
-    writeFileSync(
-      join(other, 'package.json'),
-      JSON.stringify({ name: 'app', dependencies: { 'dbus-native': '^0.16.1' } }),
-    );
-    writeFileSync(join(other, 'lib', 'settings.js'), SETTINGS);
-    writeFileSync(join(other, 'app.js'), APP);
-    const run = await runCli(['check', '.'], { cwd: other });
+    const run = await runCli(['check', '.'], { cwd: project('^0.16.1') });
     assert.equal(run.code, 0, run.stdout + run.stderr);
   });
 });
