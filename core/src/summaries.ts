@@ -3,6 +3,7 @@
 // promise, awaits it, or settles its own promise from it), makes every caller wait as long: the callers' files
 // get the finding at their call sites (rules/timeouts/importedCalls.ts), linked back to the function.
 import type { Node, Tree } from 'web-tree-sitter';
+import { nodeRange } from './rules/rule';
 import { isFunctionBoundary, parentOf } from './syntax';
 import type { Finding, LanguageId, Range } from './types';
 
@@ -90,13 +91,6 @@ function handedOut(call: Node): Node | undefined {
   return undefined;
 }
 
-function rangeOf(node: Node): Range {
-  return {
-    start: { line: node.startPosition.row, character: node.startPosition.column },
-    end: { line: node.endPosition.row, character: node.endPosition.column },
-  };
-}
-
 /** The summaries of a file's functions, from its tree and the findings of its analysis. */
 export function summarize(tree: Tree, findings: readonly Finding[], language: LanguageId): FunctionSummary[] {
   if (language === 'rust') return [];
@@ -114,7 +108,7 @@ export function summarize(tree: Tree, findings: readonly Finding[], language: La
     if (!fn || !name || name.text === 'constructor' || out.has(name.text)) continue;
     out.set(name.text, {
       name: name.text,
-      range: rangeOf(name),
+      range: nodeRange(name),
       waitRange: finding.range,
       waits: /^(`[^`]+`(?: \([^)]*\))?)/.exec(finding.message)?.[1] ?? 'a D-Bus call',
       ...(finding.data.library ? { library: finding.data.library } : {}),
