@@ -52,8 +52,7 @@ export class Analyzer {
     checkSize(text, options);
     // Where no rule can apply (no rule's file test can pass: see prefilter.ts) and no suppression comment
     // exists, the answer is no finding: the parse is skipped.
-    if (!options.skipPrefilter && !mayMatter(text, options.project) && !options.imported?.length)
-      return { findings: [], summaries: [] };
+    if (!options.skipPrefilter && !mayMatter(text, options)) return { findings: [], summaries: [] };
     const tree = await this.pool.parse(language, text, options.maxParseMs);
     try {
       const items = TopLevelItems.fresh(tree);

@@ -3,6 +3,7 @@
 // and no per-rule text test.
 import { projectUsesDbus } from './libraries/index';
 import type { ProjectContext } from './manifests';
+import type { ImportedModule } from './summaries';
 
 /**
  * Case-insensitive words, one of which every rule's `mayApply` needs before it can say yes: the
@@ -21,8 +22,14 @@ const MAY_MATTER =
 /**
  * False when no rule can report anything in `text` (so `analyze` would return no finding without
  * parsing); true when the file may hold D-Bus code and must go through `analyze`. In a project whose manifest
- * names a D-Bus library every file may: a module handed its bus by another file need not say D-Bus anywhere.
+ * names a D-Bus library every file may: a module handed its bus by another file need not say D-Bus anywhere;
+ * so may a file given the summaries of files it imports.
  */
-export function mayMatter(text: string, project?: ProjectContext): boolean {
-  return MAY_MATTER.test(text) || (!!project && projectUsesDbus(project));
+export function mayMatter(
+  text: string,
+  context: { project?: ProjectContext; imported?: readonly ImportedModule[] } = {},
+): boolean {
+  const { project, imported } = context;
+  // Imported summaries make calls of other files' functions findings, whatever this file says.
+  return MAY_MATTER.test(text) || (!!project && projectUsesDbus(project)) || !!imported?.length;
 }

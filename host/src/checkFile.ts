@@ -79,7 +79,7 @@ export async function checkFile(
   // The manifest says which D-Bus library a file uses where the file itself does not import one.
   const project = options.project ?? manifests.forFile(file, language);
   const imports = language === 'rust' ? [] : relativeImports(text);
-  if (!options.skipPrefilter && !mayMatter(text, project) && !options.imported?.length)
+  if (!options.skipPrefilter && !mayMatter(text, { project, imported: options.imported }))
     return {
       kind: 'analysed',
       result: { path, language, text: '', findings: [] },
