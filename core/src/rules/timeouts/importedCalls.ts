@@ -11,14 +11,25 @@ import { boundedByTimer, raceFix, timeoutHelpers } from './shared';
  */
 const MOCKS_MODULES = /\b(?:jest|vi)\.(?:do)?[mM]ock\s*\(\s*['"`]/;
 
+type ImportedWaits = ReadonlyMap<string, { module: ImportedModule; summary: FunctionSummary }>;
+
+const NONE: ImportedWaits = new Map();
+/** The name table of each `imported` list (fixed for a document's life), built once rather than per check. */
+const tables = new WeakMap<readonly ImportedModule[], ImportedWaits>();
+
 /** The summarised functions of the files this one imports, by the name a call uses. */
-export function importedWaits(file: FileFacts): Map<string, { module: ImportedModule; summary: FunctionSummary }> {
-  const out = new Map<string, { module: ImportedModule; summary: FunctionSummary }>();
-  if (!file.imported?.length || file.has(MOCKS_MODULES)) return out;
-  for (const module of file.imported ?? [])
-    for (const summary of module.summaries)
-      if (!out.has(summary.name) && !JS_LOCAL_METHODS.test(summary.name)) out.set(summary.name, { module, summary });
-  return out;
+export function importedWaits(file: FileFacts): ImportedWaits {
+  const imported = file.imported;
+  if (!imported?.length || file.has(MOCKS_MODULES)) return NONE;
+  let table = tables.get(imported);
+  if (!table) {
+    const out = new Map<string, { module: ImportedModule; summary: FunctionSummary }>();
+    for (const module of imported)
+      for (const summary of module.summaries)
+        if (!out.has(summary.name) && !JS_LOCAL_METHODS.test(summary.name)) out.set(summary.name, { module, summary });
+    tables.set(imported, (table = out));
+  }
+  return table;
 }
 
 function fileName(file: string): string {
