@@ -55,6 +55,12 @@ export class WorkspaceIndex {
 
   /** The imports of an open document's text (and of its declaration file, as a scan counts them), resolved from its path. */
   importsOf(path: string, text: string): ResolvedImport[] {
+    // Called on every analysis of an open document: its declaration file is read, and its imports looked up on
+    // disk, only when the specifiers its text names change (a keystroke rarely touches them).
+    const specifiers = relativeImports(text);
+    const key = specifiers.join('\0');
+    const known = this.resolvedImports.get(path);
+    if (known?.key === key) return known.imports;
     const declaration = declarationFileOf(path);
     let typed: string[] = [];
     try {
@@ -62,11 +68,19 @@ export class WorkspaceIndex {
     } catch {
       // No declaration file: the module's own imports are all there is.
     }
-    return [...new Set([...relativeImports(text), ...typed])].flatMap((specifier) => {
+    const imports = [...new Set([...specifiers, ...typed])].flatMap((specifier) => {
       const target = resolveImport(path, specifier);
       return target ? [{ specifier, path: target }] : [];
     });
+    // One that resolves to nothing yet (a file still to be written) is looked up again next time.
+    if (specifiers.every((specifier) => imports.some((i) => i.specifier === specifier)))
+      this.resolvedImports.set(path, { key, imports });
+    else this.resolvedImports.delete(path);
+    return imports;
   }
+
+  /** Each open document's last import specifiers and what they resolved to. */
+  private readonly resolvedImports = new Map<string, { key: string; imports: ResolvedImport[] }>();
 
   importedFor(path: string): ImportedModule[] | undefined {
     return this.index.importedFor(path);
@@ -84,6 +98,7 @@ export class WorkspaceIndex {
   /** A closed document: the disk's version is what importers see next time the index is built. */
   forget(path: string): void {
     this.fromDocuments.delete(path);
+    this.resolvedImports.delete(path);
   }
 
   get size(): { files: number; summaries: number } {
@@ -96,6 +111,7 @@ export class WorkspaceIndex {
     void this.worker?.terminate();
     this.index = new SummaryIndex();
     this.fromDocuments.clear();
+    this.resolvedImports.clear();
   }
 
   dispose(): void {
