@@ -2,6 +2,7 @@
 // so an incremental analysis knows what a cached result depended on and can prove it still holds.
 import { TopLevelItems, type TopLevelItem } from './items';
 import type { ProjectContext } from './manifests';
+import { literalPrefilter } from './regexLiterals';
 import type { ImportedModule } from './summaries';
 
 /** Values facts may hold: compared by value across file versions (never tree nodes: they belong to one tree). */
@@ -168,12 +169,16 @@ export class VersionFacts implements FileFacts {
     let list = byItem.get(id);
     if (!list) {
       list = [];
-      const re = globalCopy(pattern);
       const text = this.text.slice(start, end);
-      re.lastIndex = 0;
-      for (let m = re.exec(text); m; m = re.exec(text)) {
-        if (m[0].length === 0) re.lastIndex++;
-        list.push(m);
+      // An item without the literal the pattern needs is not scanned: most patterns are tried at every offset.
+      const mayMatch = literalPrefilter(pattern);
+      if (!mayMatch || mayMatch(text)) {
+        const re = globalCopy(pattern);
+        re.lastIndex = 0;
+        for (let m = re.exec(text); m; m = re.exec(text)) {
+          if (m[0].length === 0) re.lastIndex++;
+          list.push(m);
+        }
       }
       byItem.set(id, list);
     }

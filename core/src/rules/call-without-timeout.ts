@@ -26,7 +26,7 @@ import { checkAsyncRustbus } from './timeouts/async-rustbus';
 import { checkDbusRs } from './timeouts/dbus-rs';
 import { checkImportedCalls, importedWaits } from './timeouts/importedCalls';
 import { checkWaitingCalls, waitingCallAnchors } from './timeouts/jsSummaries';
-import { checkPendingPromises, parksBySerial } from './timeouts/pending-promise';
+import { checkPendingPromises, mayPark, parksBySerial } from './timeouts/pending-promise';
 import { checkRawSocket } from './timeouts/raw-socket';
 import { checkReplyLoops } from './timeouts/reply-loop';
 import { checkRustbus } from './timeouts/rustbus';
@@ -144,6 +144,15 @@ function rustAnchors(file: FileFacts): RegExp {
  * have, so a call like `this.player.PlayPause()` is found without anchoring every method call.
  */
 function jsAnchors(file: FileFacts): RegExp {
+  const { words, pending } = jsAnchorWords(file);
+  return new RegExp([...words, ...pending].join('|'), 'g');
+}
+
+/**
+ * The anchor words of a JS file: `words` anchor a function by themselves; `pending` (`new Promise`, `serial`)
+ * matter only in a function that may park a call by its serial, which the scope filter asks.
+ */
+function jsAnchorWords(file: FileFacts): { words: string[]; pending: string[] } {
   const names = new Set(file.fact(busVariableNames));
   for (const name of typedInterfaces(file)) names.add(escapeRegExp(name));
   if (uses(DBUS_NATIVE, file)) for (const name of storedInterfaceNames(file)) names.add(escapeRegExp(name));
@@ -159,7 +168,7 @@ function jsAnchors(file: FileFacts): RegExp {
     .map((entry) => entry.method);
   if (made.length > 0) words.push(`\\.(?:${[...new Set(made)].join('|')})\\s*\\(`);
   // Pending-call promises only matter in hand-written socket clients.
-  if (uses(NET_SOCKET, file) || parksBySerial(file)) words.push('new\\s+Promise\\b', '\\bserial\\b');
+  const pending = uses(NET_SOCKET, file) || parksBySerial(file) ? ['new\\s+Promise\\b', '\\bserial\\b'] : [];
   // Calls to the file's own functions, which may wait as the pending call inside them does.
   if (pendingCalls(file)) words.push(...waitingCallAnchors(file));
   // Calls of imported functions that wait forever.
@@ -167,7 +176,18 @@ function jsAnchors(file: FileFacts): RegExp {
   if (imported.length > 0) words.push(`\\b(?:${imported.join('|')})\\s*\\(`);
   // `iface.Method(…)`, `iface?.Method(…)`, and `iface[name](…)` (a method picked by name).
   if (names.size > 0) words.push(`\\b(?:${[...names].join('|')})\\b\\s*(?:\\??\\.|\\(|\\[)`);
-  return new RegExp(words.join('|'), 'g');
+  return { words, pending };
+}
+
+/**
+ * JS functions anchored only by `new Promise` or `serial` are checked when they may park a call by its serial:
+ * ordinary code is full of promises (a large file's every `new Promise` was a queried function).
+ */
+function jsScopeFilter(file: FileFacts): ((scopeText: string) => boolean) | undefined {
+  const { words, pending } = jsAnchorWords(file);
+  if (pending.length === 0) return undefined;
+  const others = new RegExp(words.join('|'));
+  return (scopeText) => others.test(scopeText) || mayPark(scopeText);
 }
 
 /** Names of the file's bus, proxy-interface and promisified-invoke variables (escaped for a pattern). */
@@ -202,7 +222,7 @@ export const callWithoutTimeout: Rule<'call-without-timeout'> = {
   anchors: (language, file) => (language === 'rust' ? rustAnchors(file) : jsAnchors(file)),
   // Raw sockets: a blocking read matters only after a send in the same function.
   scopeFilter: (language, file) => {
-    if (language !== 'rust') return undefined;
+    if (language !== 'rust') return jsScopeFilter(file);
     const fields = proxyFieldsPattern(file);
     const raw = rawSocketClient(file);
     // A round trip's caller waits as the round trip does.

@@ -168,25 +168,28 @@ function nameOfClass(body: Node | undefined): string | undefined {
  * a method header `m(…) {` (after modifiers, or a one-line comment such as bundlers print; its line ends in `{`,
  * or in `(`/`,` where the parameters go on, unlike a call statement). One scan of the file serves every name.
  */
-const DEFINITION =
-  /\bfunction\s*\*?\s*([A-Za-z_$][\w$]*)\s*[<(]|(#?[A-Za-z_$][\w$]*)\s*(?::[^=\n]*)?=\s*(?:async\s*)?(?:function\b|\([^)]*\)\s*(?::[^=\n]*)?=>|[A-Za-z_$][\w$]*\s*=>)|^\s*(?:\/\*[^\n]*?\*\/\s*)?(?:(?:private|public|protected|static|async|get|set)\s+)*(#?[A-Za-z_$][\w$]*)\s*(?:<[^>]*>)?\s*\((?=[^\n]*(?:[{(,]|=>)[ \t\r]*(?:\/\/[^\n]*)?$)/gm;
+function definitionPattern(functionName: string, name: string): RegExp {
+  return new RegExp(
+    `\\bfunction\\s*\\*?\\s*(${functionName})\\s*[<(]|(${name})\\s*(?::[^=\\n]*)?=\\s*(?:async\\s*)?(?:function\\b|\\([^)]*\\)\\s*(?::[^=\\n]*)?=>|[A-Za-z_$][\\w$]*\\s*=>)|^\\s*(?:\\/\\*[^\\n]*?\\*\\/\\s*)?(?:(?:private|public|protected|static|async|get|set)\\s+)*(${name})\\s*(?:<[^>]*>)?\\s*\\((?=[^\\n]*(?:[{(,]|=>)[ \\t\\r]*(?:\\/\\/[^\\n]*)?$)`,
+    'gm',
+  );
+}
+const DEFINITION = definitionPattern('[A-Za-z_$][\\w$]*', '#?[A-Za-z_$][\\w$]*');
 
-/** The definition matches by name, built once per version's match list (the list is shared by every check). */
-const definitionIndexes = new WeakMap<readonly RegExpExecArray[], Map<string, RegExpExecArray[]>>();
+/**
+ * The definitions of one name: the pattern with the name in place of the identifier classes, so only the items
+ * that hold the name are scanned (the pattern names a literal to look for). A match inside a longer identifier is
+ * ruled out by the lookarounds; the tree then says whether the function there is really named so.
+ */
+function definitionsPattern(name: string): RegExp {
+  const own = `(?<![\\w$#])${escapeRegExp(name)}(?![\\w$])`;
+  return definitionPattern(own, own);
+}
 
 function definitionsNamed(ctx: RuleContext, name: string): Node[] {
-  const matches = ctx.matches(DEFINITION);
-  let index = definitionIndexes.get(matches);
-  if (!index) {
-    index = new Map();
-    for (const m of matches) {
-      const defined = m[1] ?? m[2] ?? m[3];
-      if (defined) index.set(defined, [...(index.get(defined) ?? []), m]);
-    }
-    definitionIndexes.set(matches, index);
-  }
+  const index = ctx.matches(definitionsPattern(name));
   const out: Node[] = [];
-  for (const m of index.get(name) ?? []) {
+  for (const m of index) {
     // The lookup is recorded on every check (it is the read of another item); the walk up from it is done once
     // per pass, as the pass hands every check the same node object for the same spot.
     const at = ctx.nodeAt(m.index + m[0].length - 1);
@@ -444,18 +447,14 @@ function functionEnd(text: string, start: number, from: number): number {
   return text.length;
 }
 
-/** One top-level item as the anchors first see it: the names it calls and whether it parks a call at all. */
+/** One top-level item as the anchors first see it: whether it parks a call at all. */
 interface ItemOutline {
   text: string;
-  calls: ReadonlySet<string>;
   parks: boolean;
 }
 
 function outline(text: string): ItemOutline {
-  const calls = new Set<string>();
-  LOCAL_CALL.lastIndex = 0;
-  for (let m = LOCAL_CALL.exec(text); m; m = LOCAL_CALL.exec(text)) if (m[1] && !KEYWORDS.has(m[1])) calls.add(m[1]);
-  return { text, calls, parks: mayPark(text) };
+  return { text, parks: mayPark(text) };
 }
 
 /** Each item's functions, worked out only for items that park or call a name that may wait, once per item text. */
@@ -512,13 +511,23 @@ function mayWaitNames(file: FileFacts): string[] {
           .map((fn) => fn.name),
       ),
   );
-  for (let depth = 0; depth < MAX_DEPTH; depth++) {
-    const before = names.size;
+  // Each round looks only for the names the last one found: an item that calls an older one was seen already.
+  let fresh = [...names];
+  for (let depth = 0; depth < MAX_DEPTH && fresh.length > 0; depth++) {
+    const found: string[] = [];
+    const callsFresh = new RegExp(
+      `(?:\\bthis\\s*\\.\\s*|(?<![\\w$.#]))(?:${fresh.map(escapeRegExp).join('|')})\\s*\\(`,
+    );
     for (const item of items) {
-      if (![...item.calls].some((c) => names.has(c))) continue;
-      for (const fn of functionsOf(item)) if ([...fn.calls].some((c) => names.has(c))) names.add(fn.name);
+      // A text search first: most items mention none of the names, and need no scan for their calls.
+      if (!fresh.some((name) => item.text.includes(name)) || !callsFresh.test(item.text)) continue;
+      for (const fn of functionsOf(item))
+        if (!names.has(fn.name) && fresh.some((c) => fn.calls.has(c))) {
+          names.add(fn.name);
+          found.push(fn.name);
+        }
     }
-    if (names.size === before) break;
+    fresh = found;
   }
   return [...names].sort();
 }

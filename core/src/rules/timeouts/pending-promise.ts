@@ -1,3 +1,4 @@
+import { quickTest } from '../../regexLiterals';
 import { CONNECTION_MESSAGE_WRITE, PENDING_BY_SERIAL } from '../../libraries/dbus-native';
 import { NET_SOCKET } from '../../libraries/net-socket';
 import { escapeRegExp } from '../../resolve';
@@ -101,8 +102,7 @@ const PARK_WORDS = /serial|resolve|reject|\.set\s*\(/i;
 export function mayPark(text: string): boolean {
   // Each shape names a serial, parks a resolve/reject, or stores with `.set(`: text with none is ruled out at once.
   if (!PARK_WORDS.test(text)) return false;
-  PENDING_BY_SERIAL.lastIndex = 0;
-  return PENDING_BY_SERIAL.test(text) || PENDING_STORE.test(text) || REPLY_SERIAL_TEST.test(text);
+  return quickTest(PENDING_BY_SERIAL, text) || quickTest(PENDING_STORE, text) || quickTest(REPLY_SERIAL_TEST, text);
 }
 
 /** Files where a call may wait on its serial: a pending-call table, or a listener testing reply serials. */
