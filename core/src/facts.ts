@@ -2,7 +2,7 @@
 // so an incremental analysis knows what a cached result depended on and can prove it still holds.
 import { TopLevelItems, type TopLevelItem } from './items';
 import type { ProjectContext } from './manifests';
-import { literalPrefilter } from './regexLiterals';
+import { literalPrefilter, literalSearch, patternLiterals } from './regexLiterals';
 import type { ImportedModule } from './summaries';
 
 /** Values facts may hold: compared by value across file versions (never tree nodes: they belong to one tree). */
@@ -154,11 +154,57 @@ export class VersionFacts implements FileFacts {
     let byItem = this.itemMatches.get(key);
     if (!byItem) this.itemMatches.set(key, (byItem = new Map<number, RegExpExecArray[]>()));
     const out: { textId: number; start: number; list: RegExpExecArray[] }[] = [];
-    for (const item of this.items.list) {
+    // A first version scans every item: the items holding the pattern's literal are found by one search of the text
+    // (shared by every pattern needing that literal) instead of one test per item. Later versions scan fresh items only.
+    const candidates = this.previous ? undefined : this.itemsHolding(pattern);
+    for (const [index, item] of this.items.list.entries()) {
+      if (candidates && !candidates.has(index) && !byItem.has(item.textId)) byItem.set(item.textId, []);
       const list = this.itemList(pattern, item, byItem);
       if (list.length > 0) out.push({ textId: item.textId, start: item.start, list });
     }
     return out;
+  }
+
+  /** Per literal (case-folded for /i patterns): the indexes, in `items.list`, of the items that may hold it. */
+  private readonly literalItems = new Map<string, Set<number>>();
+
+  /** The items that may hold one of the literals `pattern` needs, or undefined when it needs none. */
+  private itemsHolding(pattern: RegExp): Set<number> | undefined {
+    const required = patternLiterals(pattern);
+    if (!required) return undefined;
+    if (required.literals.length === 1) return this.itemsWith(required.literals[0], required.flags);
+    const out = new Set<number>();
+    for (const literal of required.literals)
+      for (const index of this.itemsWith(literal, required.flags)) out.add(index);
+    return out;
+  }
+
+  /** `flags`: the pattern's case flags; a case-insensitive literal is searched for with them. */
+  private itemsWith(literal: string, flags: string): Set<number> {
+    const key = `${flags}/${literal}`;
+    let found = this.literalItems.get(key);
+    if (found) return found;
+    found = new Set<number>();
+    const list = this.items.list;
+    const search = flags.includes('i') ? literalSearch(literal, `g${flags}`) : undefined;
+    const next = (from: number): number => {
+      if (!search) return this.text.indexOf(literal, from);
+      search.lastIndex = from;
+      return search.exec(this.text)?.index ?? -1;
+    };
+    let index = 0;
+    for (let at = next(0); at >= 0 && index < list.length;) {
+      // The item ending after `at` (items are in file order); an occurrence in a gap between items belongs to none.
+      while (index < list.length && list[index].end <= at) index++;
+      if (index >= list.length) break;
+      const item = list[index];
+      if (item.start <= at) {
+        found.add(index);
+        at = next(item.end);
+      } else at = next(item.start);
+    }
+    this.literalItems.set(key, found);
+    return found;
   }
 
   /** One item's matches of `pattern` (item-relative), computed once per item. */

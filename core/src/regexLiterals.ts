@@ -166,7 +166,7 @@ function escapeLiteral(literal: string): string {
  * The literals one of which every match of `pattern` contains (compared case-insensitively for an /i pattern), or
  * undefined when the pattern requires none worth looking for.
  */
-export function requiredLiterals(pattern: RegExp): { literals: readonly string[]; ignoreCase: boolean } | undefined {
+export function requiredLiterals(pattern: RegExp): Required | undefined {
   // Unicode-sets mode changes class syntax; no pattern here uses it, and guessing would be unsafe.
   if (pattern.flags.includes('v')) return undefined;
   const ignoreCase = pattern.flags.includes('i');
@@ -179,40 +179,56 @@ export function requiredLiterals(pattern: RegExp): { literals: readonly string[]
   }
   if (parsed.end < pattern.source.length) return undefined;
   const literals = anyOf(parsed.alternatives);
-  return literals ? { literals, ignoreCase } : undefined;
+  const flags = `${ignoreCase ? 'i' : ''}${pattern.flags.includes('u') ? 'u' : ''}`;
+  return literals ? { literals, ignoreCase, flags } : undefined;
 }
 
-const prefilters = new Map<string, ((text: string) => boolean) | null>();
+interface Prefilter {
+  required: Required | undefined;
+  test: ((text: string) => boolean) | undefined;
+}
+
+/** `flags`: the case flags (`i`, `u`) a search for the literals must use to fold as the pattern does. */
+type Required = { literals: readonly string[]; ignoreCase: boolean; flags: string };
+
+const prefilters = new Map<string, Prefilter>();
 /** The same, by pattern object: asked once per item, so the key is not rebuilt from a long source each time. */
-const byObject = new WeakMap<RegExp, ((text: string) => boolean) | null>();
+const byObject = new WeakMap<RegExp, Prefilter>();
+
+function prefilterOf(pattern: RegExp): Prefilter {
+  const known = byObject.get(pattern);
+  if (known) return known;
+  const key = `${pattern.flags}/${pattern.source}`;
+  let found = prefilters.get(key);
+  if (!found) {
+    const required = requiredLiterals(pattern);
+    let test: ((text: string) => boolean) | undefined;
+    if (required?.ignoreCase) {
+      // The literals as a pattern with the same case flags: they fold exactly as they do inside the pattern (and a
+      // case-insensitive search is faster than lower-casing the text).
+      const literals = new RegExp(required.literals.map(escapeLiteral).join('|'), required.flags);
+      test = (text) => literals.test(text);
+    } else if (required) test = (text) => required.literals.some((s) => text.includes(s));
+    found = { required, test };
+    // Dynamic patterns (one per name) are many: the table is a cache, not a registry.
+    if (prefilters.size > 4096) prefilters.clear();
+    prefilters.set(key, found);
+  }
+  byObject.set(pattern, found);
+  return found;
+}
 
 /**
  * A test that is false only where `pattern` cannot match (it may be true where it does not), built once per
  * pattern source and flags; undefined when the pattern names no literal to look for.
  */
 export function literalPrefilter(pattern: RegExp): ((text: string) => boolean) | undefined {
-  const known = byObject.get(pattern);
-  if (known !== undefined) return known ?? undefined;
-  const key = `${pattern.flags}/${pattern.source}`;
-  let test = prefilters.get(key);
-  if (test === undefined) {
-    const required = requiredLiterals(pattern);
-    if (!required) test = null;
-    else if (required.ignoreCase) {
-      // The literals as a pattern with the same case flags: they fold exactly as they do inside the pattern (and a
-      // case-insensitive search is faster than lower-casing the text).
-      const literals = new RegExp(
-        required.literals.map(escapeLiteral).join('|'),
-        pattern.flags.includes('u') ? 'iu' : 'i',
-      );
-      test = (text) => literals.test(text);
-    } else test = (text) => required.literals.some((s) => text.includes(s));
-    // Dynamic patterns (one per name) are many: the table is a cache, not a registry.
-    if (prefilters.size > 4096) prefilters.clear();
-    prefilters.set(key, test);
-  }
-  byObject.set(pattern, test);
-  return test ?? undefined;
+  return prefilterOf(pattern).test;
+}
+
+/** `requiredLiterals`, worked out once per pattern. */
+export function patternLiterals(pattern: RegExp): Required | undefined {
+  return prefilterOf(pattern).required;
 }
 
 /** `pattern.test(text)` (from the start: `lastIndex` is reset), skipped when the text lacks the pattern's literal. */
@@ -221,4 +237,9 @@ export function quickTest(pattern: RegExp, text: string): boolean {
   if (mayMatch && !mayMatch(text)) return false;
   pattern.lastIndex = 0;
   return pattern.test(text);
+}
+
+/** `literal` as a case-insensitive pattern: only syntax characters are escaped, which every mode accepts. */
+export function literalSearch(literal: string, flags: string): RegExp {
+  return new RegExp(escapeLiteral(literal), flags);
 }
