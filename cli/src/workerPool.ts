@@ -1,10 +1,8 @@
 // `dbus-lint check` on worker threads: each worker reads, screens and analyses the files it is handed
 // (checkWorker.ts); this side only deals out batches and puts the outcomes back in walk order.
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { languageForPath, type LanguageId } from '../../core/src/index';
-import type { FileOutcome } from '../../host/src/index';
+import { WorkerThread, type FileOutcome } from '../../host/src/index';
 import type { BatchDone, WorkerInput, WorkerSetup } from './workerProtocol';
 
 export interface PoolFile {
@@ -48,17 +46,6 @@ export function batches(files: readonly PoolFile[]): PoolFile[][] {
 }
 
 /**
- * The bundled worker next to dist/cli.js; from source (tests, benches under tsx) a shim that registers
- * tsx in the worker first, since a worker does not inherit the parent's loader.
- */
-function startWorker(setup: WorkerSetup): Worker {
-  const bundled = join(__dirname, 'checkWorker.js');
-  if (existsSync(bundled)) return new Worker(bundled, { workerData: setup });
-  const source = join(__dirname, 'checkWorker.ts');
-  return new Worker(`require('tsx/cjs'); require(${JSON.stringify(source)});`, { eval: true, workerData: setup });
-}
-
-/**
  * Checks `files` on `count` worker threads; `onOutcome` gets each file's outcome as its batch comes back.
  * Rejects if a worker dies (a crash in the runtime, not a file's problem: those are outcomes).
  */
@@ -80,7 +67,7 @@ export async function checkInWorkers(
       imports: [],
     };
   };
-  const workers: Worker[] = [];
+  const workers: WorkerThread<WorkerInput, BatchDone>[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
       let next = 0;
@@ -89,42 +76,41 @@ export async function checkInWorkers(
         resolve();
         return;
       }
-      const feed = (worker: Worker): void => {
+      const feed = (worker: WorkerThread<WorkerInput, BatchDone>): void => {
         const batch = queue[next];
         if (!batch) return;
-        worker.postMessage({
+        worker.post({
           batch: next++,
           files: batch.map(({ index, file, path }) => ({ index, file, path })),
         } satisfies WorkerInput);
       };
       for (let i = 0; i < count; i++) {
-        const worker = startWorker(setup);
-        workers.push(worker);
-        worker.on('message', (done: BatchDone) => {
-          for (const { index, outcome } of done.outcomes) onOutcome(index, outcome);
-          for (const index of done.clean) onOutcome(index, cleanOutcome(index, false));
-          for (const index of done.cleanPastPrefilter) onOutcome(index, cleanOutcome(index, true));
-          if (--pending === 0) resolve();
-          else feed(worker);
-        });
-        worker.on('error', (error) =>
-          reject(
-            new Error(`a check worker failed: ${error.message}; run again with --jobs 1 to check on the main thread`),
-          ),
+        const worker = new WorkerThread<WorkerInput, BatchDone>(
+          {
+            name: 'a check worker',
+            bundle: 'checkWorker.js',
+            source: join(__dirname, 'checkWorker.ts'),
+            workerData: setup,
+            nextStep: 'run again with --jobs 1 to check on the main thread',
+          },
+          {
+            message: (done) => {
+              for (const { index, outcome } of done.outcomes) onOutcome(index, outcome);
+              for (const index of done.clean) onOutcome(index, cleanOutcome(index, false));
+              for (const index of done.cleanPastPrefilter) onOutcome(index, cleanOutcome(index, true));
+              if (--pending === 0) resolve();
+              else feed(worker);
+            },
+            // The files it held are not checked: the whole check fails, and says how to get it done.
+            failed: reject,
+          },
         );
-        worker.on('exit', (code) => {
-          if (pending > 0)
-            reject(
-              new Error(
-                `a check worker exited (code ${code}) with files still to check; run again with --jobs 1 to check on the main thread`,
-              ),
-            );
-        });
+        workers.push(worker);
       }
       // Round robin, so a small scan's few batches still reach every worker.
       for (let k = 0; k < IN_FLIGHT; k++) for (const worker of workers) feed(worker);
     });
   } finally {
-    await Promise.all(workers.map((worker) => worker.terminate()));
+    await Promise.all(workers.map((worker) => worker.stop()));
   }
 }

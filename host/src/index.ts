@@ -7,3 +7,4 @@ export * from './summaryIndex';
 export * from './walk';
 export * from './checkFile';
 export * from './analyseTogether';
+export * from './workerThread';

@@ -49,8 +49,8 @@ const connection = process.argv.includes('--stdio')
 const documents = new OpenDocuments();
 // The rules run on a worker thread: a slow file never holds up hovers, code actions or other documents.
 const warmUpLanguages = warmUpFromArgv(process.argv);
-const analysis = new AnalysisPool({ grammarDir: defaultGrammarDir(), warmUp: warmUpLanguages }, (reason) => {
-  process.stderr.write(`dbus-lint language server: ${reason}; exiting so the client can restart the server\n`);
+const analysis = new AnalysisPool({ grammarDir: defaultGrammarDir(), warmUp: warmUpLanguages }, (failure) => {
+  process.stderr.write(`dbus-lint language server: ${failure.message}\n`);
   process.exit(1);
 });
 const localDocsDir = findLocalDocs();
@@ -195,9 +195,7 @@ function buildIndex(): void {
     failed: (message) => {
       report((reporter) => reporter.done());
       setStatus({ index: { state: 'failed' } });
-      connection.console.warn(
-        `workspace index failed: ${message}; open files are analysed alone (calls of other files' functions are not followed). Reload the window to try again.`,
-      );
+      connection.console.warn(message);
     },
   });
 }

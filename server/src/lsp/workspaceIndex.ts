@@ -2,53 +2,74 @@
 // background by a thread of its own (worker/indexWorker.ts) and kept current from the open documents' analyses.
 // A document is analysed with the summaries of the files it imports; when a file's summaries change, the open
 // documents importing it — and only they — are analysed again.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { relativeImports, type FunctionSummary, type ImportedModule } from '../../../core/src/index';
-import { declarationFileOf, resolveImport, SummaryIndex, type ResolvedImport } from '../../../host/src/index';
+import {
+  declarationFileOf,
+  resolveImport,
+  SummaryIndex,
+  WorkerThread,
+  type ResolvedImport,
+} from '../../../host/src/index';
 import type { IndexMessage, IndexSetup } from '../worker/indexProtocol';
-
-function startWorker(setup: IndexSetup): Worker {
-  const bundled = join(__dirname, 'indexWorker.js');
-  if (existsSync(bundled)) return new Worker(bundled, { workerData: setup });
-  const source = join(__dirname, '..', 'worker', 'indexWorker.ts');
-  return new Worker(`require('tsx/cjs'); require(${JSON.stringify(source)});`, { eval: true, workerData: setup });
-}
 
 export interface IndexListener {
   progress(done: number, total: number): void;
   /** Indexed: `files` analysed in `ms`. */
   done(files: number, ms: number): void;
+  /** The build failed: `message` says why, what it costs and what to do. */
   failed(message: string): void;
 }
 
+/** What a failed build costs, and the way out. */
+const AFTER_FAILURE =
+  "open files are analysed alone (calls of other files' functions are not followed); reload the window to try again";
+
 export class WorkspaceIndex {
   private index = new SummaryIndex();
-  private worker: Worker | undefined;
-  /** Each build's number: a superseded build's answer is dropped. */
-  private generation = 0;
+  private worker: WorkerThread<never, IndexMessage> | undefined;
 
   /** (Re)builds the index of `folders` in the background; the previous build, if running, is stopped. */
   build(folders: string[], grammarDir: string, listener: IndexListener): void {
-    void this.worker?.terminate();
-    const generation = ++this.generation;
+    // A superseded build's thread ends here, and its answers with it.
+    void this.worker?.stop();
+    this.worker = undefined;
     if (folders.length === 0) return;
-    const worker = (this.worker = startWorker({ grammarDir, folders }));
-    worker.on('message', (message: IndexMessage) => {
-      if (generation !== this.generation) return;
-      if (message.kind === 'progress') listener.progress(message.done, message.total);
-      else if (message.kind === 'failed') listener.failed(message.message);
-      else {
-        // What open documents said meanwhile is newer than the walk's reading: keep it.
-        const fresh = new SummaryIndex();
-        for (const file of message.files) fresh.set(file.path, file.summaries, file.imports);
-        for (const [path, entry] of this.fromDocuments) fresh.set(path, entry.summaries, entry.imports);
-        this.index = fresh;
-        listener.done(message.analysed, message.ms);
-      }
-    });
-    worker.on('error', (error) => generation === this.generation && listener.failed(error.message));
+    const setup: IndexSetup = { grammarDir, folders };
+    const worker: WorkerThread<never, IndexMessage> = new WorkerThread(
+      {
+        name: 'the workspace index thread',
+        bundle: 'indexWorker.js',
+        source: join(__dirname, '..', 'worker', 'indexWorker.ts'),
+        workerData: setup,
+        nextStep: AFTER_FAILURE,
+      },
+      {
+        message: (message) => {
+          if (message.kind === 'progress') {
+            listener.progress(message.done, message.total);
+            return;
+          }
+          // Its last message: the thread exits after it, and that exit is no failure.
+          void worker.stop();
+          if (message.kind === 'failed')
+            listener.failed(`the workspace index failed: ${message.message}; ${AFTER_FAILURE}`);
+          else {
+            // What open documents said meanwhile is newer than the walk's reading: keep it.
+            const fresh = new SummaryIndex();
+            for (const file of message.files) fresh.set(file.path, file.summaries, file.imports);
+            for (const [path, entry] of this.fromDocuments) fresh.set(path, entry.summaries, entry.imports);
+            this.index = fresh;
+            listener.done(message.analysed, message.ms);
+          }
+        },
+        // A thread that dies without its last message (out of memory, a crash) is a failed build, not one
+        // still running: the status says so instead of waiting for ever.
+        failed: (failure) => listener.failed(failure.message),
+      },
+    );
+    this.worker = worker;
   }
 
   private readonly fromDocuments = new Map<string, { summaries: FunctionSummary[]; imports: ResolvedImport[] }>();
@@ -107,15 +128,13 @@ export class WorkspaceIndex {
 
   /** Stops a build and forgets every summary: documents are analysed alone. */
   clear(): void {
-    this.generation++;
-    void this.worker?.terminate();
+    void this.worker?.stop();
     this.index = new SummaryIndex();
     this.fromDocuments.clear();
     this.resolvedImports.clear();
   }
 
   dispose(): void {
-    this.generation++;
-    void this.worker?.terminate();
+    void this.worker?.stop();
   }
 }

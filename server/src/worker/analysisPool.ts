@@ -4,6 +4,7 @@
 // Moving costs the moved document one full parse on its new thread; staying could cost the whole budget.
 import { availableParallelism } from 'node:os';
 import type { AnalyzeOptions, DocumentChange, LanguageId } from '../../../core/src/index';
+import type { WorkerThreadFailure } from '../../../host/src/index';
 import { AnalysisThread } from './analysisThread';
 import type { AnalysisResult, AnalysisThreadSetup } from './protocol';
 
@@ -17,7 +18,7 @@ export class AnalysisPool {
 
   constructor(
     private readonly setup: AnalysisThreadSetup,
-    private readonly onFailure: (reason: string) => void,
+    private readonly onFailure: (failure: WorkerThreadFailure) => void,
     private readonly maxThreads = MAX_THREADS,
   ) {
     this.languages = new Set(setup.warmUp);

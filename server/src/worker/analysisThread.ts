@@ -1,53 +1,71 @@
 // The main thread's side of the analysis worker (analysisWorker.ts): requests in order, answers by id.
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type { AnalyzeOptions, DocumentChange, LanguageId } from '../../../core/src/index';
+import { WorkerThread, type WorkerThreadFailure } from '../../../host/src/index';
 import type { AnalysisResult, AnalysisThreadSetup, WorkerReply, WorkerRequest } from './protocol';
 
-/**
- * The bundled worker next to dist/server.js; from source (tests under tsx) a shim that registers tsx in
- * the worker first, since a worker does not inherit the parent's loader.
- */
-function startWorker(workerData: AnalysisThreadSetup): Worker {
-  const bundled = join(__dirname, 'analysisWorker.js');
-  if (existsSync(bundled)) return new Worker(bundled, { workerData });
-  const source = join(__dirname, 'analysisWorker.ts');
-  return new Worker(`require('tsx/cjs'); require(${JSON.stringify(source)});`, { eval: true, workerData });
-}
-
 export class AnalysisThread {
-  private readonly worker: Worker;
+  private readonly worker: WorkerThread<WorkerRequest, WorkerReply>;
   private nextId = 0;
   /** Unanswered analyses in the order posted: the worker runs them in that order, so the first is running. */
-  private readonly waiting = new Map<number, { uri: string; resolve: (result: AnalysisResult) => void }>();
-  private readonly warmUps: ((error: string | undefined) => void)[] = [];
+  private readonly waiting = new Map<
+    number,
+    { uri: string; resolve: (result: AnalysisResult) => void; reject: (error: Error) => void }
+  >();
+  /** Unanswered warm-ups, answered in the order posted. */
+  private readonly warmUps: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  /** Set once the thread died: what is posted after that is refused with it. */
+  private failure: WorkerThreadFailure | undefined;
 
-  /** `onFailure`: the worker died; the server cannot analyse any more and should say so and exit. */
-  constructor(setup: AnalysisThreadSetup, onFailure: (reason: string) => void) {
-    this.worker = startWorker(setup);
-    this.worker.on('message', (message: WorkerReply) => {
-      if (message.kind === 'warmedUp') this.warmUps.shift()?.(message.error);
-      else {
-        this.waiting.get(message.id)?.resolve(message);
-        this.waiting.delete(message.id);
-      }
-    });
-    this.worker.on('error', (error) => onFailure(`the analysis thread failed: ${error.message}`));
-    this.worker.on('exit', (code) => onFailure(`the analysis thread exited (code ${code})`));
+  /**
+   * `onFailure`: the worker died; the server cannot analyse any more and should say so and exit. The
+   * analyses and warm-ups it had are refused with the same error, so none waits for ever.
+   */
+  constructor(setup: AnalysisThreadSetup, onFailure: (failure: WorkerThreadFailure) => void) {
+    this.worker = new WorkerThread<WorkerRequest, WorkerReply>(
+      {
+        // The document it was analysing is the likeliest cause: the user can close it, and report it.
+        name: () => {
+          const uri = this.running();
+          return uri === undefined ? 'the analysis thread' : `the analysis thread (analysing ${uri})`;
+        },
+        bundle: 'analysisWorker.js',
+        source: join(__dirname, 'analysisWorker.ts'),
+        workerData: setup,
+        nextStep:
+          'the language server exits so that the editor can restart it; if it crashes again on the same file, close that file and report the crash with this message',
+      },
+      {
+        message: (message) => {
+          if (message.kind === 'warmedUp') {
+            const warmUp = this.warmUps.shift();
+            if (message.error === undefined) warmUp?.resolve();
+            else warmUp?.reject(new Error(message.error));
+          } else {
+            this.waiting.get(message.id)?.resolve(message);
+            this.waiting.delete(message.id);
+          }
+        },
+        failed: (failure) => {
+          this.failure = failure;
+          onFailure(failure);
+          for (const { reject } of [...this.waiting.values(), ...this.warmUps.splice(0)]) reject(failure);
+          this.waiting.clear();
+        },
+      },
+    );
     // The server exits when its client goes: a live worker must not keep the process up.
     this.worker.unref();
   }
 
   private post(request: WorkerRequest): void {
-    this.worker.postMessage(request);
+    this.worker.post(request);
   }
 
   warmUp(language: LanguageId): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
     this.post({ kind: 'warmUp', language });
-    return new Promise((resolve, reject) =>
-      this.warmUps.push((error) => (error === undefined ? resolve() : reject(new Error(error)))),
-    );
+    return new Promise((resolve, reject) => this.warmUps.push({ resolve, reject }));
   }
 
   /** Edits of a document the worker keeps; the whole text each change built stays here (it is rebuilt there). */
@@ -60,9 +78,10 @@ export class AnalysisThread {
   }
 
   analyse(uri: string, language: LanguageId, options: AnalyzeOptions, text?: string): Promise<AnalysisResult> {
+    if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     this.post({ kind: 'analyse', id, uri, language, options, text });
-    return new Promise((resolve) => this.waiting.set(id, { uri, resolve }));
+    return new Promise((resolve, reject) => this.waiting.set(id, { uri, resolve, reject }));
   }
 
   /** The document whose analysis the thread is running now (the oldest unanswered), if any. */
