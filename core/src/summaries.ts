@@ -101,6 +101,12 @@ function handedOut(call: Node): Node | undefined {
  */
 const RUST_PROXY_MAKERS = new Set(['new', 'with_proxy']);
 
+/**
+ * `poll(fd, -1)`: a wait on a file descriptor, not on a reply; whose fd it is, and what is awaited (a reply, a
+ * client's handshake on a server, room to write), only each caller knows, so a helper around it has no summary.
+ */
+const FD_WAITS = new Set(['poll', 'ppoll']);
+
 function callsThroughProxy(maker: Node, fn: Node): boolean {
   let call: Node | undefined = maker;
   while (call && call.type !== 'call_expression') call = parentOf(call) ?? undefined;
@@ -150,7 +156,7 @@ function rustSummaries(tree: Tree, findings: readonly Finding[]): FunctionSummar
       row: finding.range.start.line,
       column: finding.range.start.character,
     });
-    if (!at) continue;
+    if (!at || FD_WAITS.has(at.text)) continue;
     const found = rustWaitingFunction(at);
     if (!found || (RUST_PROXY_MAKERS.has(at.text) && !callsThroughProxy(at, found.fn))) continue;
     const key = `${found.owner ?? ''}::${found.name.text}`;
