@@ -258,3 +258,26 @@ describe('cross-file function summaries in Rust', () => {
     );
   });
 });
+
+describe('Rust fd waits', () => {
+  it('a helper around poll(fd, -1) is reported but not summarised: what its fd waits for is its callers’ to say', async () => {
+    const text = [
+      'use std::os::unix::net::UnixStream;',
+      'use nix::poll::{poll, PollFd, PollFlags};',
+      'const BUS: &str = "unix:path=/run/dbus/system_bus_socket";',
+      '',
+      'pub fn wait_on(fd: i32) -> std::io::Result<()> {',
+      '    let pollfd = PollFd::new(fd, PollFlags::POLLIN);',
+      '    poll(&mut [pollfd], -1)?;',
+      '    Ok(())',
+      '}',
+      '',
+    ].join('\n');
+    const { findings, summaries } = await testAnalyzer().analyzeFile(text, 'rust');
+    assert.deepEqual(
+      findings.filter((f) => f.ruleId === 'call-without-timeout').map((f) => f.range.start.line + 1),
+      [7],
+    );
+    assert.deepEqual(summaries, []);
+  });
+});
