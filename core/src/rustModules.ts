@@ -18,10 +18,34 @@ export interface RustModuleRefs {
 
 const ROOTS = new Set(['crate', 'self', 'super']);
 
-/** Comments and string literals out, so a path in a doc comment or a message is no reference. */
+/**
+ * Comments and string literals out, so a path in a doc comment or a message is no reference; and the bodies of
+ * inline modules (`mod tests { use super::*; … }`), whose `super` and `self` are not the file's.
+ */
 function code(text: string): string {
-  return text.replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\/|"(?:[^"\\]|\\.)*"/g, (m) => (m.startsWith('"') ? '""' : ' '));
+  const source = text.replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\/|"(?:[^"\\]|\\.)*"/g, (m) =>
+    m.startsWith('"') ? '""' : ' ',
+  );
+  let out = '';
+  let from = 0;
+  for (const m of source.matchAll(INLINE_MOD)) {
+    if (m.index < from) continue;
+    let depth = 0;
+    let end = source.length;
+    for (let i = m.index + m[0].length - 1; i < source.length; i++) {
+      if (source[i] === '{') depth++;
+      else if (source[i] === '}' && --depth === 0) {
+        end = i + 1;
+        break;
+      }
+    }
+    out += source.slice(from, m.index);
+    from = end;
+  }
+  return out + source.slice(from);
 }
+
+const INLINE_MOD = /\bmod\s+[A-Za-z_]\w*\s*\{/g;
 
 const USE = /(?:^|[;{}\s])(?:pub(?:\s*\([^)]*\))?\s+)?use\s+([^;]+);/g;
 const MOD = /(?:^|[;{}\s])(?:pub(?:\s*\([^)]*\))?\s+)?mod\s+([A-Za-z_]\w*)\s*;/g;

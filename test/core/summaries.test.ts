@@ -176,6 +176,11 @@ describe('cross-file function summaries in Rust', () => {
           'use zbus::Connection;',
           '// use crate::commented::out;',
           'fn main() { client::call(); c::d::e(); zbus::Connection::session(); }',
+          '#[cfg(test)]',
+          'mod tests {',
+          '    use super::*;',
+          '    use crate::only::in_tests;',
+          '}',
         ].join('\n'),
       ),
       [
