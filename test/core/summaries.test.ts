@@ -162,6 +162,12 @@ const RUST_CALLER = [
   '    Ok(())',
   '}',
   '',
+  'pub async fn others(other: &crate::other::Other) -> String {',
+  '    let made = crate::other::Other::new();',
+  '    made.version().await;',
+  '    other.version().await',
+  '}',
+  '',
 ].join('\n');
 
 describe('cross-file function summaries in Rust', () => {

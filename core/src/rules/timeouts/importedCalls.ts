@@ -1,6 +1,8 @@
 import { JS_LOCAL_METHODS } from '../../libraries/dbus-next';
 import { expandPath, mergeModuleRefs, rustModuleRefs, type ModulePath, type RustModuleRefs } from '../../rustModules';
 import type { FunctionSummary, ImportedModule } from '../../summaries';
+import type { Node } from 'web-tree-sitter';
+import { escapeRegExp } from '../../resolve';
 import { parentOf, unwrapExpression, type Callee } from '../../syntax';
 import type { FileFacts } from '../../facts';
 import { nodeRange, type RuleContext, type RuleReport } from '../rule';
@@ -124,7 +126,11 @@ function rustTarget(c: Callee, ctx: RuleContext, imported: readonly ImportedModu
     const typeImported =
       [...refs.bindings.values()].some((path) => expandPath(path, refs)?.join('::') === typePath) ||
       refs.globs.some((glob) => expandPath(glob, refs)?.join('::') === only.module.specifier);
-    return typeImported && functionDefinitions(ctx, c.name).length === 0 ? only : undefined;
+    return typeImported &&
+      functionDefinitions(ctx, c.name).length === 0 &&
+      mayBeOfType(c.receiver, only.summary.owner, ctx)
+      ? only
+      : undefined;
   }
   const segments = c.path.split('::').map((s) => s.trim());
   if (segments.length > 1) {
@@ -145,6 +151,43 @@ function rustTarget(c: Callee, ctx: RuleContext, imported: readonly ImportedModu
   });
   return found.length === 1 ? found[0] : undefined;
 }
+
+/**
+ * Whether the receiver of `x.get()` may be a value of `owner`: false when what it is bound to says it is another
+ * type — a parameter or `let` typed without `owner` (`p: &DaemonProxy<'_>`), a `let` made by another type's
+ * constructor (`let p = DaemonProxy::new(…)`), a `self.` field declared with another type. An unknown binding (a
+ * getter's result) may be.
+ */
+function mayBeOfType(receiver: Node, owner: string, ctx: RuleContext): boolean {
+  const mentions = (type: string) => new RegExp(`\\b${escapeRegExp(owner)}\\b`).test(type);
+  const field = /^self\s*\.\s*([a-z_]\w*)$/.exec(receiver.text)?.[1];
+  if (field) {
+    const declared = ctx
+      .matches(FIELD_DECLARATION)
+      .filter((m) => m[1] === field)
+      .map((m) => m[2] ?? '');
+    return declared.length === 0 || declared.some(mentions);
+  }
+  if (!/^[a-z_]\w*$/.test(receiver.text)) return true;
+  const name = escapeRegExp(receiver.text);
+  const scope = ctx.scopeOf(receiver).text;
+  const typed = [
+    ...scope.matchAll(new RegExp(`(?:\\blet\\s+(?:mut\\s+)?|[(,]\\s*(?:mut\\s+)?)${name}\\s*:\\s*([^,)=;{]+)`, 'g')),
+  ].map((m) => m[1] ?? '');
+  if (typed.length > 0) return typed.some(mentions);
+  const made = [
+    ...scope.matchAll(
+      new RegExp(
+        `\\blet\\s+(?:mut\\s+)?${name}\\s*=\\s*(?:[a-z_]\\w*::)*([A-Z]\\w*)\\s*(?:<[^>]*>\\s*)?(?:::|\\{)`,
+        'g',
+      ),
+    ),
+  ].map((m) => m[1] ?? '');
+  return made.length === 0 || made.some(mentions);
+}
+
+/** A struct field and its type: `proxy: DaemonProxy<'static>,`. */
+const FIELD_DECLARATION = /(?:^|[{,(])\s*(?:pub(?:\s*\([^)]*\))?\s+)?([a-z_]\w*)\s*:\s*([^,}\n]+)/gm;
 
 /** Rust calls of imported functions that wait forever, unless bounded where they are called (`tokio::time::timeout`). */
 function checkImportedRustCalls(ctx: RuleContext): RuleReport[] {
