@@ -72,7 +72,7 @@ export async function run(): Promise<BenchRow[]> {
   const rss = Math.max(...indexes.map((i) => i.rss));
   const peak = Math.max(...indexes.map((i) => i.peak));
   const last = indexes.at(-1)!;
-  const note = `${corpus.join(', ')}; the index reads the JS/TS files (${last.files}; Rust summaries are not kept yet), the scan all files; ${last.summaries} function summaries. Medians of ${RUNS} rounds: index ${indexes.map((i) => i.seconds.toFixed(2)).join('/')} s (from initialize to the index's ready status), scan ${scans.map((s) => s.toFixed(2)).join('/')} s; load average at the end ${loadavg()
+  const note = `${corpus.join(', ')}; the index reads the JS/TS and Rust files (${last.files} with summaries or imports), the scan all files; ${last.summaries} function summaries. Medians of ${RUNS} rounds: index ${indexes.map((i) => i.seconds.toFixed(2)).join('/')} s (from initialize to the index's ready status), scan ${scans.map((s) => s.toFixed(2)).join('/')} s; load average at the end ${loadavg()
     .map((l) => l.toFixed(2))
     .join(' ')}`;
   return [

@@ -4,7 +4,7 @@
 // get the finding at their call sites (rules/timeouts/importedCalls.ts), linked back to the function.
 import type { Node, Tree } from 'web-tree-sitter';
 import { nodeRange } from './rules/rule';
-import { isFunctionBoundary, parentOf } from './syntax';
+import { boundName, isFunctionBoundary, parentOf } from './syntax';
 import type { Finding, LanguageId, Range } from './types';
 
 /** A function of one file that can wait forever, as its importers see it. */
@@ -18,6 +18,10 @@ export interface FunctionSummary {
   /** What that call is (from its finding), e.g. "`this.bus.call()` (dbus-next)". */
   waits: string;
   library?: string;
+  /** Rust: the type of the `impl` the function is in (`Client` for `impl Client { fn get(&self) }`). */
+  owner?: string;
+  /** Rust: it takes `self`, so `x.get()` may call it. */
+  takesSelf?: boolean;
 }
 
 /** Another file this one imports, with what the host knows of its functions. */
@@ -91,9 +95,93 @@ function handedOut(call: Node): Node | undefined {
   return undefined;
 }
 
+/**
+ * dbus-rs calls whose finding is of the proxy they make (its timeout), not of a wait: the function waits only
+ * when it also calls through that proxy (`conn.with_proxy(…, Duration::MAX).method_call(…)`, `p.method_call(…)`).
+ */
+const RUST_PROXY_MAKERS = new Set(['new', 'with_proxy']);
+
+/**
+ * `poll(fd, -1)`: a wait on a file descriptor, not on a reply; whose fd it is, and what is awaited (a reply, a
+ * client's handshake on a server, room to write), only each caller knows, so a helper around it has no summary.
+ */
+const FD_WAITS = new Set(['poll', 'ppoll']);
+
+function callsThroughProxy(maker: Node, fn: Node): boolean {
+  let call: Node | undefined = maker;
+  while (call && call.type !== 'call_expression') call = parentOf(call) ?? undefined;
+  if (!call) return false;
+  const chained = parentOf(call);
+  if (chained?.type === 'field_expression' && parentOf(chained)?.type === 'call_expression') return true;
+  const name = boundName(call);
+  if (!name || !/^\w+$/.test(name)) return false;
+  const after = fn.text.slice(call.endIndex - fn.startIndex);
+  return new RegExp(`\\b${name}\\s*\\.\\s*\\w+\\s*(?:::<[^>]*>)?\\(`).test(after);
+}
+
+/**
+ * The Rust function whose caller waits as the finding's call does: the `fn` the call is in, free or in an `impl`
+ * (a blocking call blocks its caller; an awaited one makes its future wait; a returned future is the caller's to
+ * bound). A call inside a closure or an async block (a spawned task, a callback) is not the caller's wait, and a
+ * function in an inline `mod` or a trait's default method is not named by a path this summary could carry.
+ */
+function rustWaitingFunction(at: Node): { fn: Node; name: Node; owner?: string; takesSelf: boolean } | undefined {
+  let fn: Node | undefined;
+  for (let current = parentOf(at); current; current = parentOf(current)) {
+    if (current.type === 'closure_expression' || current.type === 'async_block') return undefined;
+    if (current.type === 'function_item') {
+      fn = current;
+      break;
+    }
+  }
+  const name = fn?.childForFieldName('name');
+  if (!fn || !name) return undefined;
+  const body = parentOf(fn);
+  const holder = body?.type === 'declaration_list' ? parentOf(body) : undefined;
+  if (holder && holder.type !== 'impl_item') return undefined;
+  if (body?.type !== 'source_file' && !holder) return undefined;
+  const owner = holder
+    ?.childForFieldName('type')
+    ?.text.replace(/<[\s\S]*$/, '')
+    .replace(/^.*::/, '');
+  const takesSelf = !!fn.childForFieldName('parameters')?.namedChildren.some((p) => p?.type === 'self_parameter');
+  return { fn, name, ...(owner ? { owner } : {}), takesSelf };
+}
+
+function rustSummaries(tree: Tree, findings: readonly Finding[]): FunctionSummary[] {
+  const out = new Map<string, FunctionSummary>();
+  for (const finding of findings) {
+    if (finding.ruleId !== 'call-without-timeout' || finding.kind || finding.suppression) continue;
+    const at = tree.rootNode.descendantForPosition({
+      row: finding.range.start.line,
+      column: finding.range.start.character,
+    });
+    if (!at || FD_WAITS.has(at.text)) continue;
+    const found = rustWaitingFunction(at);
+    if (!found || (RUST_PROXY_MAKERS.has(at.text) && !callsThroughProxy(at, found.fn))) continue;
+    const key = `${found.owner ?? ''}::${found.name.text}`;
+    if (out.has(key)) continue;
+    out.set(key, {
+      name: found.name.text,
+      range: nodeRange(found.name),
+      waitRange: finding.range,
+      waits: waitsOf(finding),
+      ...(finding.data.library ? { library: finding.data.library } : {}),
+      ...(found.owner ? { owner: found.owner } : {}),
+      ...(found.takesSelf ? { takesSelf: true } : {}),
+    });
+  }
+  return [...out.values()];
+}
+
+/** What the finding's call is, from its message: "`this.bus.call()` (dbus-next)". */
+function waitsOf(finding: Finding): string {
+  return /^(`[^`]+`(?: \([^)]*\))?)/.exec(finding.message)?.[1] ?? 'a D-Bus call';
+}
+
 /** The summaries of a file's functions, from its tree and the findings of its analysis. */
 export function summarize(tree: Tree, findings: readonly Finding[], language: LanguageId): FunctionSummary[] {
-  if (language === 'rust') return [];
+  if (language === 'rust') return rustSummaries(tree, findings);
   const out = new Map<string, FunctionSummary>();
   for (const finding of findings) {
     if (finding.ruleId !== 'call-without-timeout' || finding.kind || finding.suppression) continue;
@@ -110,7 +198,7 @@ export function summarize(tree: Tree, findings: readonly Finding[], language: La
       name: name.text,
       range: nodeRange(name),
       waitRange: finding.range,
-      waits: /^(`[^`]+`(?: \([^)]*\))?)/.exec(finding.message)?.[1] ?? 'a D-Bus call',
+      waits: waitsOf(finding),
       ...(finding.data.library ? { library: finding.data.library } : {}),
     });
   }

@@ -1,5 +1,6 @@
 import type { Analyzer, AnalyzeOptions } from '../../core/src/index';
 import { checkFile, type FileOutcome } from './checkFile';
+import { resolveRustImports } from './rustModules';
 import { resolveAmong, SummaryIndex } from './summaryIndex';
 import { resolve } from 'node:path';
 
@@ -29,10 +30,12 @@ export async function analyseTogether(
   const byFile = new Map(walked.map((entry) => [resolve(entry.file), entry]));
   // Imports resolve among the walked files: one outside the scan has no summary here anyway.
   const resolved = (file: string, specifiers: readonly string[]) =>
-    specifiers.flatMap((specifier) => {
-      const path = resolveAmong(file, specifier, (candidate) => byFile.has(candidate));
-      return path ? [{ specifier, path }] : [];
-    });
+    file.endsWith('.rs')
+      ? resolveRustImports(file, specifiers, (candidate) => byFile.has(candidate)).imports
+      : specifiers.flatMap((specifier) => {
+          const path = resolveAmong(file, specifier, (candidate) => byFile.has(candidate));
+          return path ? [{ specifier, path }] : [];
+        });
   // A compiled module's declaration file names the types of its parameters: `constructor(dBus: DBus)` in
   // proxy-object.d.ts imports ./d-bus.js, which proxy-object.js only receives. Its imports are the module's too.
   const importsOf = (file: string, outcome: FileOutcome & { kind: 'analysed' }) => {

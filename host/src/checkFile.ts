@@ -4,6 +4,7 @@ import {
   languageForPath,
   mayMatter,
   relativeImports,
+  rustImports,
   screeningError,
   type FunctionSummary,
   type Analyzer,
@@ -78,7 +79,7 @@ export async function checkFile(
   if (tooLarge) return { kind: 'skipped', problem: { path, message: tooLarge.message } };
   // The manifest says which D-Bus library a file uses where the file itself does not import one.
   const project = options.project ?? manifests.forFile(file, language);
-  const imports = language === 'rust' ? [] : relativeImports(text);
+  const imports = language === 'rust' ? rustImports(text) : relativeImports(text);
   if (!options.skipPrefilter && !mayMatter(text, { project, imported: options.imported }))
     return {
       kind: 'analysed',

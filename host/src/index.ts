@@ -4,6 +4,7 @@ export * from './baselineFile';
 export * from './configFile';
 export * from './projectManifests';
 export * from './summaryIndex';
+export * from './rustModules';
 export * from './walk';
 export * from './checkFile';
 export * from './analyseTogether';

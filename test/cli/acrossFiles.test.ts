@@ -85,3 +85,60 @@ describe('dbus-lint check across files', () => {
     assert.equal(run.code, 0, run.stdout + run.stderr);
   });
 });
+
+/** A Rust crate: src/client.rs's helper waits on an untimed zbus call; src/main.rs calls it through `use`. */
+function crate(): string {
+  const root = mkdtempSync(join(tmpdir(), 'dbus-lint-across-rs-'));
+  mkdirSync(join(root, 'src'));
+  writeFileSync(join(root, 'Cargo.toml'), '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n');
+  writeFileSync(join(root, 'src', 'lib.rs'), 'pub mod client;\n');
+  writeFileSync(
+    join(root, 'src', 'client.rs'),
+    [
+      'use zbus::{proxy, Connection};',
+      '',
+      '#[proxy(interface = "org.example.Daemon", default_service = "org.example.Daemon", default_path = "/org/example/Daemon")]',
+      'trait Daemon {',
+      '    fn version(&self) -> zbus::Result<String>;',
+      '}',
+      '',
+      'pub async fn helper(conn: &Connection) -> zbus::Result<String> {',
+      '    let proxy = DaemonProxy::new(conn).await?;',
+      '    proxy.version().await',
+      '}',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(root, 'src', 'main.rs'),
+    [
+      'use crate::client::helper;',
+      'use std::time::Duration;',
+      '',
+      '#[tokio::main]',
+      'async fn main() -> zbus::Result<()> {',
+      '    let conn = zbus::Connection::session().await?;',
+      '    let version = helper(&conn).await?;',
+      '    let bounded = tokio::time::timeout(Duration::from_secs(5), helper(&conn)).await;',
+      '    println!("{version} {bounded:?}");',
+      '    Ok(())',
+      '}',
+      '',
+    ].join('\n'),
+  );
+  return root;
+}
+
+describe('dbus-lint check across the files of a Rust crate', () => {
+  it("finds the unbounded call of the other module's fn, names it, and leaves the bounded call alone", async () => {
+    const run = await runCli(['check', '--explain', '.'], { cwd: crate() });
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stdout, /^src\/client\.rs:10:\d+: warning \[call-without-timeout\] `proxy\.version\(\)`/m);
+    assert.match(
+      run.stdout,
+      /^src\/main\.rs:7:\d+: warning \[call-without-timeout\] `helper\(\)` can wait forever: `helper` \(client\.rs:8, from `crate::client`\)/m,
+    );
+    assert.match(run.stdout, /^ {4}src\/client\.rs:8:\d+: `helper` hands its caller a wait with no deadline$/m);
+    assert.doesNotMatch(run.stdout, /^src\/main\.rs:8:/m, 'the call inside tokio::time::timeout is bounded');
+  });
+});

@@ -2,7 +2,7 @@
 // the files importing it findings too, linked back to the function and the call inside it.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { relativeImports, type ImportedModule } from '../../core/src/index';
+import { relativeImports, rustImports, type ImportedModule } from '../../core/src/index';
 import { testAnalyzer } from '../support/analyzer';
 
 const CLIENT = [
@@ -91,5 +91,204 @@ describe('cross-file function summaries', () => {
       [],
       'without the summaries the caller shows nothing to find',
     );
+  });
+});
+
+const RUST_CLIENT = [
+  'use std::time::Duration;',
+  'use zbus::{proxy, Connection};',
+  '',
+  '#[proxy(interface = "org.example.Daemon", default_service = "org.example.Daemon", default_path = "/org/example/Daemon")]',
+  'trait Daemon {',
+  '    fn version(&self) -> zbus::Result<String>;',
+  '}',
+  '',
+  'pub async fn helper(conn: &Connection) -> zbus::Result<String> {',
+  '    let proxy = DaemonProxy::new(conn).await?;',
+  '    proxy.version().await',
+  '}',
+  '',
+  'pub struct Client {',
+  "    proxy: DaemonProxy<'static>,",
+  '}',
+  '',
+  'impl Client {',
+  '    pub async fn version(&self, _timeout: Duration) -> zbus::Result<String> {',
+  '        self.proxy.version().await',
+  '    }',
+  '    pub fn ping_later(&self) {',
+  '        let proxy = self.proxy.clone();',
+  '        tokio::spawn(async move { proxy.version().await });',
+  '    }',
+  '}',
+  '',
+  '#[cfg(test)]',
+  'mod tests {',
+  '    async fn probe(conn: &zbus::Connection) {',
+  '        let proxy = super::DaemonProxy::new(conn).await.unwrap();',
+  '        proxy.version().await.unwrap();',
+  '    }',
+  '}',
+  '',
+].join('\n');
+
+const RUST_DBUS_RS = [
+  'use dbus::blocking::Connection;',
+  'use std::time::Duration;',
+  '',
+  'pub fn state(conn: &Connection) -> Result<String, dbus::Error> {',
+  '    let proxy = conn.with_proxy("org.example.Daemon", "/org/example/Daemon", Duration::MAX);',
+  '    let (state,): (String,) = proxy.method_call("org.example.Daemon", "State", ())?;',
+  '    Ok(state)',
+  '}',
+  '',
+  "pub fn proxy(conn: &Connection) -> dbus::blocking::Proxy<'_, &Connection> {",
+  '    conn.with_proxy("org.example.Daemon", "/org/example/Daemon", Duration::MAX)',
+  '}',
+  '',
+].join('\n');
+
+const RUST_CALLER = [
+  'use crate::client::helper;',
+  'use crate::client::Client;',
+  'use std::time::Duration;',
+  '',
+  'pub async fn run(conn: &zbus::Connection, client: &Client) -> zbus::Result<()> {',
+  '    println!("{}", helper(conn).await?);',
+  '    let bounded = tokio::time::timeout(Duration::from_secs(5), helper(conn)).await;',
+  '    let also = crate::client::helper(conn).timeout(Duration::from_secs(5)).await;',
+  '    let v = client.version(Duration::from_secs(1)).await?;',
+  '    let w = crate::client::helper(conn).await?;',
+  '    Ok(())',
+  '}',
+  '',
+  'pub async fn others(other: &crate::other::Other) -> String {',
+  '    let made = crate::other::Other::new();',
+  '    made.version().await;',
+  '    other.version().await',
+  '}',
+  '',
+].join('\n');
+
+describe('cross-file function summaries in Rust', () => {
+  it('rustImports lists the module paths of its own crate a file names', () => {
+    assert.deepEqual(
+      rustImports(
+        [
+          'mod client;',
+          'use crate::a::b::f;',
+          'use super::x::{g, h as k, y::*};',
+          'use self::c;',
+          'use zbus::Connection;',
+          '// use crate::commented::out;',
+          'fn main() { client::call(); c::d::e(); zbus::Connection::session(); }',
+          '#[cfg(test)]',
+          'mod tests {',
+          '    use super::*;',
+          '    use crate::only::in_tests;',
+          '}',
+        ].join('\n'),
+      ),
+      [
+        'crate::a::b::f',
+        'self::c',
+        'self::c::d::e',
+        'self::client',
+        'self::client::call',
+        'super::x::g',
+        'super::x::h',
+        'super::x::y',
+      ],
+    );
+  });
+
+  it('a fn (free or in an impl) whose untimed call waits for its caller is summarised; one that spawns the wait, or in a test module, is not', async () => {
+    const { summaries } = await testAnalyzer().analyzeFile(RUST_CLIENT, 'rust');
+    assert.deepEqual(
+      summaries.map((s) => [
+        s.owner ?? '',
+        s.name,
+        s.range.start.line + 1,
+        s.waitRange.start.line + 1,
+        !!s.takesSelf,
+        s.library,
+      ]),
+      [
+        ['', 'helper', 9, 11, false, 'zbus'],
+        ['Client', 'version', 19, 20, true, 'zbus'],
+      ],
+    );
+  });
+
+  it('a dbus-rs fn calling through a proxy with an infinite timeout is summarised; one that only makes the proxy is not', async () => {
+    const { summaries } = await testAnalyzer().analyzeFile(RUST_DBUS_RS, 'rust');
+    assert.deepEqual(
+      summaries.map((s) => [s.name, s.library]),
+      [['state', 'dbus-rs']],
+    );
+  });
+
+  it("the calling file's unbounded calls are findings, linked to the fn; calls bounded by a timeout are not", async () => {
+    const { summaries } = await testAnalyzer().analyzeFile(RUST_CLIENT, 'rust');
+    const imported: ImportedModule[] = [{ file: '/crate/src/client.rs', specifier: 'crate::client', summaries }];
+    const findings = (await testAnalyzer().analyze(RUST_CALLER, 'rust', { imported })).filter(
+      (f) => f.ruleId === 'call-without-timeout',
+    );
+    assert.deepEqual(
+      findings.map((f) => [f.range.start.line + 1, /^`([^`]*)`/.exec(f.message)?.[1]]),
+      [
+        [9, 'client.version()'],
+        [10, 'crate::client::helper()'],
+      ],
+      'not the call inside println! (a macro), not the bounded ones',
+    );
+    assert.match(findings[1].message, /`helper` \(client\.rs:9, from `crate::client`\) waits on `proxy\.version\(\)`/);
+    assert.deepEqual(
+      findings[1].related.map((r) => [r.file, r.range.start.line + 1]),
+      [
+        ['/crate/src/client.rs', 9],
+        ['/crate/src/client.rs', 11],
+      ],
+    );
+    assert.deepEqual(await testAnalyzer().analyze(RUST_CALLER, 'rust'), [], 'alone, the caller shows nothing to find');
+  });
+
+  it('a method call is followed only when its type is imported and the name is the one imported method', async () => {
+    const { summaries } = await testAnalyzer().analyzeFile(RUST_CLIENT, 'rust');
+    const imported: ImportedModule[] = [{ file: '/crate/src/client.rs', specifier: 'crate::client', summaries }];
+    const unimported = RUST_CALLER.replace('use crate::client::Client;\n', '').replace(
+      'client: &Client',
+      'client: &crate::other::Client',
+    );
+    const findings = (await testAnalyzer().analyze(unimported, 'rust', { imported })).filter(
+      (f) => f.ruleId === 'call-without-timeout',
+    );
+    assert.deepEqual(
+      findings.map((f) => f.range.start.line + 1),
+      [9],
+    );
+  });
+});
+
+describe('Rust fd waits', () => {
+  it('a helper around poll(fd, -1) is reported but not summarised: what its fd waits for is its callers’ to say', async () => {
+    const text = [
+      'use std::os::unix::net::UnixStream;',
+      'use nix::poll::{poll, PollFd, PollFlags};',
+      'const BUS: &str = "unix:path=/run/dbus/system_bus_socket";',
+      '',
+      'pub fn wait_on(fd: i32) -> std::io::Result<()> {',
+      '    let pollfd = PollFd::new(fd, PollFlags::POLLIN);',
+      '    poll(&mut [pollfd], -1)?;',
+      '    Ok(())',
+      '}',
+      '',
+    ].join('\n');
+    const { findings, summaries } = await testAnalyzer().analyzeFile(text, 'rust');
+    assert.deepEqual(
+      findings.filter((f) => f.ruleId === 'call-without-timeout').map((f) => f.range.start.line + 1),
+      [7],
+    );
+    assert.deepEqual(summaries, []);
   });
 });

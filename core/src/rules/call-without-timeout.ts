@@ -73,6 +73,8 @@ const CHECKERS: {
   { language: 'rust', applies: (f) => f.has(ASYNC_RUSTBUS_IMPORT), check: checkAsyncRustbus },
   { language: 'rust', applies: rawSocketClient, check: checkRawSocket },
   { language: 'rust', applies: ownRoundTrips, check: checkReplyLoops },
+  // Calls of functions in other files of the crate whose summaries say they wait forever.
+  { language: 'rust', applies: (f) => importedWaits(f).size > 0, check: checkImportedCalls },
   { language: 'js', applies: (f) => uses(DBUS_NEXT, f), check: checkDbusNext },
   { language: 'js', applies: (f) => uses(DBUS_NATIVE, f), check: checkDbusNative },
   // Hand-written socket clients, and libraries' own `invoke`/`call` (a pending-call table keyed by serial, or a
@@ -118,11 +120,19 @@ function proxyFieldsPattern(file: FileFacts): RegExp | undefined {
   return words.length === 0 ? undefined : new RegExp(words.join('|'));
 }
 
+/** Calls of the names of imported functions that wait forever (`helper(`, `client::helper(`, `c.get(`). */
+function importedCallPattern(file: FileFacts): RegExp | undefined {
+  const names = [...importedWaits(file).keys()].map(escapeRegExp);
+  return names.length > 0 ? new RegExp(`\\b(?:${names.join('|')})\\s*(?:::\\s*<[^>]*>\\s*)?\\(`) : undefined;
+}
+
 /** Rust anchors, plus the proxy fields' uses. */
 function rustAnchors(file: FileFacts): RegExp {
   const words = [RUST_LIBRARY_WORDS.source];
   const fields = proxyFieldsPattern(file);
   if (fields) words.push(fields.source);
+  const imported = importedCallPattern(file);
+  if (imported) words.push(imported.source);
   if (ownRoundTrips(file)) {
     // Reply loops, and the calls that wait through them.
     words.push(REPLY_SERIAL_ANCHOR.source);
@@ -230,8 +240,10 @@ export const callWithoutTimeout: Rule<'call-without-timeout'> = {
     const helperSend = sendHelpers.length > 0 ? new RegExp(`\\b(?:${sendHelpers.join('|')})\\s*\\(`) : undefined;
     const loops = ownRoundTrips(file) ? [...replyLoopNames(file)] : [];
     const replyLoopCall = loops.length > 0 ? new RegExp(`\\b(?:${loops.join('|')})\\s*\\(`) : undefined;
+    const imported = importedCallPattern(file);
     return (scopeText) =>
       RUST_LIBRARY_WORDS.test(scopeText) ||
+      (!!imported && imported.test(scopeText)) ||
       (!!fields && fields.test(scopeText)) ||
       (!!replyLoopCall && replyLoopCall.test(scopeText)) ||
       (ownRoundTrips(file) && REPLY_SERIAL_ANCHOR.test(scopeText)) ||

@@ -1,13 +1,14 @@
-// The workspace index: every JS/TS file's function summaries and imports (host SummaryIndex), built in the
+// The workspace index: every JS/TS and Rust file's function summaries and imports (host SummaryIndex), built in the
 // background by a thread of its own (worker/indexWorker.ts) and kept current from the open documents' analyses.
 // A document is analysed with the summaries of the files it imports; when a file's summaries change, the open
 // documents importing it — and only they — are analysed again.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { relativeImports, type FunctionSummary, type ImportedModule } from '../../../core/src/index';
+import { relativeImports, rustImports, type FunctionSummary, type ImportedModule } from '../../../core/src/index';
 import {
   declarationFileOf,
   resolveImport,
+  resolveRustImports,
   SummaryIndex,
   WorkerThread,
   type ResolvedImport,
@@ -78,10 +79,17 @@ export class WorkspaceIndex {
   importsOf(path: string, text: string): ResolvedImport[] {
     // Called on every analysis of an open document: its declaration file is read, and its imports looked up on
     // disk, only when the specifiers its text names change (a keystroke rarely touches them).
-    const specifiers = relativeImports(text);
+    const rust = path.endsWith('.rs');
+    const specifiers = rust ? rustImports(text) : relativeImports(text);
     const key = specifiers.join('\0');
     const known = this.resolvedImports.get(path);
     if (known?.key === key) return known.imports;
+    if (rust) {
+      const { imports, complete } = resolveRustImports(path, specifiers);
+      if (complete) this.resolvedImports.set(path, { key, imports });
+      else this.resolvedImports.delete(path);
+      return imports;
+    }
     const declaration = declarationFileOf(path);
     let typed: string[] = [];
     try {

@@ -1,5 +1,5 @@
 // The workspace index's thread: walks the workspace folders as `dbus-lint check` does (their dbus-lint.json
-// "ignore" applies), analyses each JS/TS file once and then the importers of files with summaries again
+// "ignore" applies), analyses each JS/TS and Rust file once and then the importers of files with summaries again
 // (host analyseTogether), and sends back what each file's importers need: its summaries and imports. It runs
 // beside the analysis threads, so open documents' diagnostics never wait for it, and exits when done (its
 // trees and analyzer go with it: the server keeps only the summaries).
@@ -30,10 +30,9 @@ async function run(): Promise<void> {
     return path ? [configIgnores(loadConfigFile(path))] : [];
   });
   const problems: WalkProblem[] = [];
-  // Summaries are of JS/TS functions (Rust's are not kept yet): Rust files tell the index nothing.
-  const walked = collectFiles(setup.folders, problems, (path) => ignores.some((ignored) => ignored(path)))
-    .filter(({ path }) => !path.endsWith('.rs'))
-    .map(({ path }, index) => ({ index, file: path, path }));
+  const walked = collectFiles(setup.folders, problems, (path) => ignores.some((ignored) => ignored(path))).map(
+    ({ path }, index) => ({ index, file: path, path }),
+  );
   const analyzer = new Analyzer(grammarFolder(setup.grammarDir));
   const outcomes: FileOutcome[] = [];
   let lastReport = 0;

@@ -1,9 +1,12 @@
 import { JS_LOCAL_METHODS } from '../../libraries/dbus-next';
+import { expandPath, mergeModuleRefs, rustModuleRefs, type ModulePath, type RustModuleRefs } from '../../rustModules';
 import type { FunctionSummary, ImportedModule } from '../../summaries';
-import { parentOf, unwrapExpression } from '../../syntax';
+import type { Node } from 'web-tree-sitter';
+import { escapeRegExp } from '../../resolve';
+import { parentOf, unwrapExpression, type Callee } from '../../syntax';
 import type { FileFacts } from '../../facts';
 import { nodeRange, type RuleContext, type RuleReport } from '../rule';
-import { boundedByTimer, raceFix, timeoutHelpers } from './shared';
+import { boundedByTimer, functionDefinitions, raceFix, timeoutHelpers } from './shared';
 
 /**
  * A test that replaces modules with stand-ins (jest, vitest): what its imports do on a bus is not what their
@@ -11,7 +14,11 @@ import { boundedByTimer, raceFix, timeoutHelpers } from './shared';
  */
 const MOCKS_MODULES = /\b(?:jest|vi)\.(?:do)?[mM]ock\s*\(\s*['"`]/;
 
-type ImportedWaits = ReadonlyMap<string, { module: ImportedModule; summary: FunctionSummary }>;
+interface ImportedWait {
+  module: ImportedModule;
+  summary: FunctionSummary;
+}
+type ImportedWaits = ReadonlyMap<string, ImportedWait>;
 
 const NONE: ImportedWaits = new Map();
 /** The name table of each `imported` list (fixed for a document's life), built once rather than per check. */
@@ -23,10 +30,11 @@ export function importedWaits(file: FileFacts): ImportedWaits {
   if (!imported?.length || file.has(MOCKS_MODULES)) return NONE;
   let table = tables.get(imported);
   if (!table) {
-    const out = new Map<string, { module: ImportedModule; summary: FunctionSummary }>();
+    const out = new Map<string, ImportedWait>();
     for (const module of imported)
       for (const summary of module.summaries)
-        if (!out.has(summary.name) && !JS_LOCAL_METHODS.test(summary.name)) out.set(summary.name, { module, summary });
+        if (!out.has(summary.name) && (summary.owner !== undefined || !JS_LOCAL_METHODS.test(summary.name)))
+          out.set(summary.name, { module, summary });
     tables.set(imported, (table = out));
   }
   return table;
@@ -42,6 +50,7 @@ function fileName(file: string): string {
  * in the other file and the call inside it that waits.
  */
 export function checkImportedCalls(ctx: RuleContext): RuleReport[] {
+  if (ctx.language === 'rust') return checkImportedRustCalls(ctx);
   const waits = importedWaits(ctx);
   if (waits.size === 0) return [];
   const helpers = timeoutHelpers(ctx);
@@ -71,6 +80,140 @@ export function checkImportedCalls(ctx: RuleContext): RuleReport[] {
       ],
       data: summary.library ? { library: summary.library } : {},
       fixes: awaited ? [raceFix(call, ctx.language, `\`${c.path}()\``)] : [],
+    });
+  }
+  return reports;
+}
+
+/** The file's `use` and `mod` declarations and path calls (rustModules.ts), read item by item. */
+function moduleRefs(file: FileFacts): RustModuleRefs {
+  return mergeModuleRefs(file.eachItem(rustModuleRefs));
+}
+
+/** The imported module a path starts with (the longest), and what the path names inside it. */
+function inModule(path: ModulePath, imported: readonly ImportedModule[]): ImportedWait | undefined {
+  let best: { module: ImportedModule; length: number } | undefined;
+  for (const module of imported) {
+    const prefix = module.specifier.split('::');
+    if (prefix.length >= path.length || prefix.some((segment, i) => path[i] !== segment)) continue;
+    if (!best || prefix.length > best.length) best = { module, length: prefix.length };
+  }
+  if (!best) return undefined;
+  const rest = path.slice(best.length);
+  // `f` is a free function of the module; `Type::f` a function of an `impl Type` there.
+  const [owner, name] = rest.length === 2 ? rest : [undefined, rest[0]];
+  if (rest.length > 2 || !name) return undefined;
+  const summary = best.module.summaries.find((s) => s.name === name && s.owner === owner);
+  return summary && { module: best.module, summary };
+}
+
+/**
+ * The imported function a Rust call runs, when the file's paths say which: `helper()` bound by `use
+ * crate::client::helper`, `client::helper()`, `crate::client::helper()`, `Client::connect()` bound by `use`;
+ * `x.get()` only when one imported method has that name, its type is imported by name and the file defines no
+ * `get` of its own (a wrong guess is a false finding, a miss only a missed one).
+ */
+function rustTarget(c: Callee, ctx: RuleContext, imported: readonly ImportedModule[]): ImportedWait | undefined {
+  const refs = ctx.fact(moduleRefs);
+  if (c.receiver) {
+    if (/^(?:self|Self)$/.test(c.receiver.text)) return undefined;
+    const named = imported.flatMap((module) =>
+      module.summaries.filter((s) => s.name === c.name).map((summary) => ({ module, summary })),
+    );
+    const [only] = named;
+    if (named.length !== 1 || !only.summary.takesSelf || !only.summary.owner) return undefined;
+    const typePath = [...only.module.specifier.split('::'), only.summary.owner].join('::');
+    const typeImported =
+      [...refs.bindings.values()].some((path) => expandPath(path, refs)?.join('::') === typePath) ||
+      refs.globs.some((glob) => expandPath(glob, refs)?.join('::') === only.module.specifier);
+    return typeImported &&
+      functionDefinitions(ctx, c.name).length === 0 &&
+      mayBeOfType(c.receiver, only.summary.owner, ctx)
+      ? only
+      : undefined;
+  }
+  const segments = c.path.split('::').map((s) => s.trim());
+  if (segments.length > 1) {
+    const path = expandPath(segments, refs);
+    return path && inModule(path, imported);
+  }
+  // A plain name: what a `use` binds it to, else what a glob brings, unless the file defines it itself.
+  if (functionDefinitions(ctx, c.name).length > 0) return undefined;
+  const bound = refs.bindings.get(c.name);
+  if (bound) {
+    const path = expandPath(bound, refs);
+    return path && inModule(path, imported);
+  }
+  const found = refs.globs.flatMap((glob) => {
+    const path = expandPath(glob, refs);
+    const hit = path && inModule([...path, c.name], imported);
+    return hit ? [hit] : [];
+  });
+  return found.length === 1 ? found[0] : undefined;
+}
+
+/**
+ * Whether the receiver of `x.get()` may be a value of `owner`: false when what it is bound to says it is another
+ * type — a parameter or `let` typed without `owner` (`p: &DaemonProxy<'_>`), a `let` made by another type's
+ * constructor (`let p = DaemonProxy::new(…)`), a `self.` field declared with another type. An unknown binding (a
+ * getter's result) may be.
+ */
+function mayBeOfType(receiver: Node, owner: string, ctx: RuleContext): boolean {
+  const mentions = (type: string) => new RegExp(`\\b${escapeRegExp(owner)}\\b`).test(type);
+  const field = /^self\s*\.\s*([a-z_]\w*)$/.exec(receiver.text)?.[1];
+  if (field) {
+    const declared = ctx
+      .matches(FIELD_DECLARATION)
+      .filter((m) => m[1] === field)
+      .map((m) => m[2] ?? '');
+    return declared.length === 0 || declared.some(mentions);
+  }
+  if (!/^[a-z_]\w*$/.test(receiver.text)) return true;
+  const name = escapeRegExp(receiver.text);
+  const scope = ctx.scopeOf(receiver).text;
+  const typed = [
+    ...scope.matchAll(new RegExp(`(?:\\blet\\s+(?:mut\\s+)?|[(,]\\s*(?:mut\\s+)?)${name}\\s*:\\s*([^,)=;{]+)`, 'g')),
+  ].map((m) => m[1] ?? '');
+  if (typed.length > 0) return typed.some(mentions);
+  const made = [
+    ...scope.matchAll(
+      new RegExp(
+        `\\blet\\s+(?:mut\\s+)?${name}\\s*=\\s*(?:[a-z_]\\w*::)*([A-Z]\\w*)\\s*(?:<[^>]*>\\s*)?(?:::|\\{)`,
+        'g',
+      ),
+    ),
+  ].map((m) => m[1] ?? '');
+  return made.length === 0 || made.some(mentions);
+}
+
+/** A struct field and its type: `proxy: DaemonProxy<'static>,`. */
+const FIELD_DECLARATION = /(?:^|[{,(])\s*(?:pub(?:\s*\([^)]*\))?\s+)?([a-z_]\w*)\s*:\s*([^,}\n]+)/gm;
+
+/** Rust calls of imported functions that wait forever, unless bounded where they are called (`tokio::time::timeout`). */
+function checkImportedRustCalls(ctx: RuleContext): RuleReport[] {
+  const imported = ctx.imported;
+  if (!imported?.length) return [];
+  const reports: RuleReport[] = [];
+  for (const call of ctx.nodes('call')) {
+    const c = ctx.callee(call);
+    const found = c && rustTarget(c, ctx, imported);
+    if (!c || !found || boundedByTimer(call, ctx)) continue;
+    const { module, summary } = found;
+    const where = `${fileName(module.file)}:${summary.range.start.line + 1}`;
+    const shown = summary.owner ? `${summary.owner}::${summary.name}` : summary.name;
+    reports.push({
+      range: nodeRange(c.nameNode),
+      message: `\`${c.path.length <= 40 ? c.path : c.name}()\` can wait forever: \`${shown}\` (${where}, from \`${module.specifier}\`) waits on ${summary.waits}, which has no deadline; wrap the call in \`tokio::time::timeout\` or give \`${summary.name}\` a timeout`,
+      related: [
+        {
+          file: module.file,
+          range: summary.range,
+          message: `\`${shown}\` hands its caller a wait with no deadline`,
+        },
+        { file: module.file, range: summary.waitRange, message: `the call that waits: ${summary.waits}` },
+      ],
+      data: summary.library ? { library: summary.library } : {},
+      fixes: [],
     });
   }
   return reports;
