@@ -70,6 +70,11 @@ function receiverClasses(receiver: Node, ctx: RuleContext): string[] | undefined
     const parent = heritage ? lineage(heritage.split('.').at(-1)!, ctx) : [];
     return own ? [own, ...parent] : parent;
   }
+  // `this.adapter`: a field, typed where it is declared (`private readonly adapter: ProxyObject`).
+  if (node.type === 'member_expression' && node.childForFieldName('object')?.type === 'this') {
+    const field = node.childForFieldName('property')?.text;
+    return field ? typedAs(field, ctx) : undefined;
+  }
   if (node.type !== 'identifier') return undefined;
   const name = node.text;
   if (/^[A-Z]/.test(name) && (ctx.fact(superclasses).has(name) || !bindingValue(ctx, name))) return lineage(name, ctx);
@@ -79,6 +84,12 @@ function receiverClasses(receiver: Node, ctx: RuleContext): string[] | undefined
     const ctor = created.childForFieldName('constructor')?.text.split('.').at(-1);
     if (ctor) return lineage(ctor, ctx);
   }
+  return typedAs(name, ctx);
+}
+
+/** The class a name is declared with (`adapter: ProxyObject`, a parameter, a field, a variable), and its lineage. */
+function typedAs(name: string, ctx: RuleContext): string[] | undefined {
+  if (!/^[A-Za-z_$][\w$]*$/.test(name)) return undefined;
   const typed = ctx.matches(
     new RegExp(`(?<![\\w$.])${escapeRegExp(name)}\\s*[?!]?\\s*:\\s*(?:[\\w$]+\\.)?([A-Z][\\w$]*)\\b`, 'g'),
   )[0]?.[1];

@@ -55,7 +55,7 @@ export function functionDefinitions(ctx: RuleContext, name: string): Node[] {
     ctx.language === 'rust'
       ? new RegExp(`\\bfn\\s+${id}\\s*[<(]`, 'g')
       : new RegExp(
-          `\\bfunction\\s*\\*?\\s*${id}\\s*[<(]|\\b${id}\\s*(?::[^=\\n]*)?=\\s*(?:async\\s*)?(?:function\\b|\\([^)]*\\)\\s*(?::[^=\\n]*)?=>|[A-Za-z_$][\\w$]*\\s*=>)|^\\s*(?:\\/\\*[^\\n]*?\\*\\/\\s*)?(?:(?:private|public|protected|static|async)\\s+)*${id}\\s*(?:<[^>]*>)?\\s*\\(`,
+          `\\bfunction\\s*\\*?\\s*${id}\\s*[<(]|\\b${id}\\s*(?::[^=\\n]*)?=\\s*(?:async\\s*)?(?:function\\b|\\([^)]*\\)\\s*(?::[^=\\n]*)?=>|[A-Za-z_$][\\w$]*\\s*=>)|^\\s*(?:\\/\\*[^\\n]*?\\*\\/\\s*)?(?:(?:private|public|protected|static|override|async)\\s+)*${id}\\s*(?:<[^>]*>)?\\s*\\(`,
           'gm',
         );
   const out: Node[] = [];
