@@ -67,8 +67,8 @@ function receiverClasses(receiver: Node, ctx: RuleContext): string[] | undefined
     const heritage = /\bextends\s+([A-Za-z_$][\w$.]*)/.exec(
       cls.namedChildren.find((c) => c?.type === 'class_heritage')?.text ?? '',
     )?.[1];
-    const parent = heritage ? lineage(heritage.split('.').at(-1)!, ctx) : [];
-    return own ? [own, ...parent] : parent;
+    const inherited = heritage ? lineage(heritage.split('.').at(-1)!, ctx) : [];
+    return own ? [own, ...inherited] : inherited;
   }
   // `this.adapter`: a field, typed where it is declared (`private readonly adapter: ProxyObject`).
   if (node.type === 'member_expression' && node.childForFieldName('object')?.type === 'this') {
