@@ -44,6 +44,8 @@ const CALLS_MADE_FOR_YOU: readonly CallMadeForYou[] = [
     on: BUS,
     sends: { destination: 0, path: 1, ...INTROSPECT },
     bound: UNBOUNDED,
+    // Its methods are generated from the introspection data: each awaits `bus.invoke(msg)` (`$callMethod`).
+    returnsProxy: { interface: 2 },
   },
   // `bus.dbus()` introspects the bus driver the first time (and keeps the object).
   {
@@ -61,6 +63,7 @@ const CALLS_MADE_FOR_YOU: readonly CallMadeForYou[] = [
     on: SERVICE,
     sends: { path: 0, ...INTROSPECT },
     bound: UNBOUNDED,
+    returnsProxy: { interface: 1 },
   },
 ];
 

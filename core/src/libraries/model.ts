@@ -88,6 +88,12 @@ export interface CallMadeForYou {
   callback?: number;
   /** What bounds the wait, from the library's source, quoted in the finding. */
   bound: string;
+  /**
+   * The method hands back (as its promise's value) a proxy of one interface of the object it called, whose own
+   * methods are method calls there with the same bound: `const m = await bus.getInterface(dest, path, iface)`,
+   * then `await m.ListUnits()`. `interface` is the argument naming it, or a fixed name.
+   */
+  returnsProxy?: { interface: SentField };
 }
 
 /** D-Bus words that make a hand-written socket client worth looking at. */

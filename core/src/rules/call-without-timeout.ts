@@ -28,6 +28,7 @@ import { checkAsyncRustbus } from './timeouts/async-rustbus';
 import { checkDbusRs } from './timeouts/dbus-rs';
 import { checkImportedCalls, importedWaits } from './timeouts/importedCalls';
 import { checkCallsMadeForYou } from './timeouts/library-calls';
+import { checkProxyCalls } from './timeouts/proxy-calls';
 import { checkWaitingCalls, waitingCallAnchors } from './timeouts/jsSummaries';
 import { checkPendingPromises, parksBySerial } from './timeouts/pending-promise';
 import { checkRawSocket } from './timeouts/raw-socket';
@@ -91,7 +92,10 @@ const CHECKERS: {
   ...MODEL_ONLY.map((library) => ({
     language: 'js' as const,
     applies: (f: FileFacts) => consumerOf(library, f),
-    check: (ctx: RuleContext) => checkCallsMadeForYou(ctx, library, { busOf: () => undefined }),
+    check: (ctx: RuleContext) => [
+      ...checkCallsMadeForYou(ctx, library, { busOf: () => undefined }),
+      ...checkProxyCalls(ctx, library),
+    ],
   })),
   // Hand-written socket clients, and libraries' own `invoke`/`call` (a pending-call table keyed by serial, or a
   // listener that tests reply serials).

@@ -100,7 +100,7 @@ function typedAs(name: string, ctx: RuleContext): string[] | undefined {
  * The entry a call stands for, and whether its receiver was recognised by its class (then it is a use of the
  * library's class, not the library calling itself).
  */
-function matchingEntry(
+export function matchingEntry(
   library: LibraryModel,
   method: string,
   args: Node[],
@@ -123,7 +123,7 @@ function matchingEntry(
 }
 
 /** Whether the caller waits for the reply: a callback handed over, or the returned promise used (not dropped). */
-function waits(entry: CallMadeForYou, call: Node, args: Node[]): boolean {
+export function waits(entry: CallMadeForYou, call: Node, args: Node[]): boolean {
   if (entry.callback !== undefined && args.length > entry.callback) return true;
   if (entry.callback !== undefined) return awaited(call);
   const parent = parentOf(call);
@@ -185,7 +185,7 @@ function argumentValue(value: SentField | undefined, args: Node[], ctx: RuleCont
 }
 
 /** The call an entry sends, as far as the arguments show: its fields, or the message object's. */
-function sentCall(
+export function sentCall(
   entry: CallMadeForYou,
   args: Node[],
   ctx: RuleContext,

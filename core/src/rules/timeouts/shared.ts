@@ -142,8 +142,9 @@ export function boundedByTimer(call: Node, ctx: RuleContext, helpers: TimeoutHel
     if (ctx.language !== 'rust' && depth < 3 && everyUseBounded(current, ctx, helpers, depth)) return true;
     break;
   }
-  // `const reply = iface.Get(…); … await Promise.race([reply, timer])`
-  const binding = parentOf(call)?.type === 'await_expression' ? parentOf(parentOf(call)) : parentOf(call);
+  // `const reply = iface.Get(…); … await Promise.race([reply, timer])`. An awaited call has waited by the time
+  // its name is used: `const m = await bus.getInterface(…); … Promise.race([m.Reload(), timer])` bounds only Reload.
+  const binding = parentOf(call);
   // JS `const reply = iface.Get(…)`; Rust `let fut = proxy.ping();` (the future, not yet awaited).
   if (
     binding?.type === 'variable_declarator' ||
