@@ -42,6 +42,12 @@ export interface LibraryModel {
    * also follow their proxies.
    */
   modelOnly?: boolean;
+  /**
+   * Classes whose instances stand for one peer object: which constructor arguments name the destination, path and
+   * interface their calls go to (node-d-bus's `new ProxyObject(dBus, serviceName, objectPath, interfaceName)`, or a
+   * subclass's `super(…)`). What a call made through an instance leaves out comes from there.
+   */
+  constructs?: Readonly<Record<string, Partial<Record<'destination' | 'path' | 'interface', number>>>>;
 }
 
 /** Where a field of the call a method sends comes from: a fixed value, or the index of the argument carrying it. */

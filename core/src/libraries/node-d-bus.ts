@@ -85,4 +85,5 @@ export const NODE_D_BUS: LibraryModel = {
   timeoutDefault: 'node-d-bus has no call timeout: a call whose reply never comes waits forever',
   callsMadeForYou: CALLS_MADE_FOR_YOU,
   modelOnly: true,
+  constructs: { ProxyObject: { destination: 1, path: 2, interface: 3 } },
 };

@@ -206,6 +206,50 @@ export function sentCall(
   };
 }
 
+/**
+ * The destination, path and interface an instance's constructor arguments name (the model's `constructs`): those of
+ * `new ProxyObject(dBus, dest, path, iface)` bound to the receiver, or, for `this`, of the `super(…)` call in the
+ * enclosing class (`super(dBus, 'org.bluez', objectPath, Adapter.interfaceName)`).
+ */
+function constructedCall(
+  receiver: Node,
+  library: LibraryModel,
+  ctx: RuleContext,
+): Pick<CallData, 'destination' | 'path' | 'interface'> {
+  const constructs = library.constructs;
+  if (!constructs) return {};
+  const classes = receiverClasses(receiver, ctx);
+  const target = classes?.find((name) => constructs[name]);
+  if (!target) return {};
+  let args: Node[] | undefined;
+  const node = unwrapExpression(receiver);
+  if (node.type === 'this') {
+    let cls = parentOf(node);
+    while (cls && !CLASS_NODES.has(cls.type)) cls = parentOf(cls);
+    // Only a direct subclass's `super(…)` passes the library class its arguments.
+    const direct = cls && classes?.indexOf(target) === (cls.childForFieldName('name') ? 1 : 0);
+    const superCall = direct
+      ? cls!.descendantsOfType('call_expression').find((call) => call?.childForFieldName('function')?.type === 'super')
+      : undefined;
+    if (superCall) args = callArguments(superCall);
+  } else if (node.type === 'identifier') {
+    const value = bindingValue(ctx, node.text);
+    const created = value && unwrapExpression(value);
+    if (
+      created?.type === 'new_expression' &&
+      created.childForFieldName('constructor')?.text.split('.').at(-1) === target
+    )
+      args = callArguments(created);
+  }
+  if (!args) return {};
+  const fields = constructs[target];
+  return stripUndefined({
+    destination: argumentValue(fields.destination, args, ctx),
+    path: argumentValue(fields.path, args, ctx),
+    interface: argumentValue(fields.interface, args, ctx),
+  });
+}
+
 /** How a message names the call sent: `org.freedesktop.DBus.RequestName`, `StartDiscovery`, or a method call. */
 function sentName(call: Pick<CallData, 'interface' | 'member'>): string {
   if (call.interface && call.member) return `${call.interface}.${call.member}`;
@@ -239,18 +283,20 @@ export function checkCallsMadeForYou(
     if (byClass ? thisOverride(c.receiver, c.name, ctx) : ownImplementation(call, c.receiver, c.name, ctx)) continue;
     if (boundedByTimer(call, ctx, helpers)) continue;
     const sent = sentCall(entry, args, ctx);
+    const constructed = constructedCall(c.receiver, library, ctx);
     const ignored = ignoredDeadlines(call, ctx);
     const promise = entry.callback === undefined || args.length <= entry.callback;
     const usable = unwrapExpression(call) !== call || awaited(call) || parentOf(call)?.type === 'variable_declarator';
     reports.push({
       range: nodeRange(c.nameNode),
-      message: `\`${callName(c.receiver, c.name)}\` sends ${sentName(sent)} and can wait forever for the reply: ${entry.bound}; bound it with a timer${ignored.note}`,
+      message: `\`${callName(c.receiver, c.name)}\` sends ${sentName({ ...constructed, ...stripUndefined(sent) })} and can wait forever for the reply: ${entry.bound}; bound it with a timer${ignored.note}`,
       related: ignored.related,
       data: stripUndefined({
         library: library.id,
         bus: options.busOf(c.receiver),
-        ...sent,
-        destination: sent.destination ?? options.destinationOf?.(c.receiver),
+        ...constructed,
+        ...stripUndefined(sent),
+        destination: sent.destination ?? options.destinationOf?.(c.receiver) ?? constructed.destination,
       }),
       fixes: promise && usable ? [raceFix(call, ctx.language, `\`${callName(c.receiver, c.name)}\``)] : [],
     });
