@@ -145,6 +145,7 @@ function ownImplementation(call: Node, receiver: Node, method: string, ctx: Rule
   return false;
 }
 
+/** `this.m(…)` in a file that defines its own `m`: a subclass's override, not the library class's method. */
 function thisOverride(receiver: Node, method: string, ctx: RuleContext): boolean {
   return receiver.type === 'this' && functionDefinitions(ctx, method).length > 0;
 }
