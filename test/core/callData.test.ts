@@ -133,4 +133,50 @@ fn hello(stream: &mut UnixStream) -> std::io::Result<Vec<u8>> {
       member: 'Hello',
     });
   });
+
+  it("node-d-bus: a message object's own field names, a proxy's constructor, a subclass's super(…)", async () => {
+    assert.deepEqual(await dataAt('call-without-timeout/javascript/node_d_bus.js', 50), {
+      library: 'node-d-bus',
+      destination: 'org.freedesktop.DBus',
+      path: '/org/freedesktop/DBus',
+      interface: 'org.freedesktop.DBus',
+      member: 'GetId',
+    });
+    assert.deepEqual(await dataAt('call-without-timeout/javascript/node_d_bus.js', 46), {
+      library: 'node-d-bus',
+      destination: 'org.freedesktop.login1',
+      path: '/org/freedesktop/login1',
+      interface: 'org.freedesktop.login1.Manager',
+      member: 'ListSessions',
+    });
+    assert.deepEqual(await dataAt('call-without-timeout/javascript/node_d_bus.js', 13), {
+      library: 'node-d-bus',
+      destination: 'org.example.Player',
+      interface: 'org.example.Player1',
+      member: 'Play',
+    });
+    assert.deepEqual(await dataAt('call-without-timeout/javascript/node_d_bus.js', 18), {
+      library: 'node-d-bus',
+      destination: 'org.example.Player',
+      interface: 'org.freedesktop.DBus.Properties',
+      member: 'Get',
+    });
+  });
+
+  it('dbus-ts: invokeDbus fills in the bus driver; a proxy from getInterface names its object', async () => {
+    assert.deepEqual(await dataAt('call-without-timeout/typescript/dbus_ts.ts', 8), {
+      library: 'dbus-ts',
+      destination: 'org.freedesktop.DBus',
+      path: '/org/freedesktop/DBus',
+      interface: 'org.freedesktop.DBus',
+      member: 'ListNames',
+    });
+    assert.deepEqual(await dataAt('call-without-timeout/typescript/dbus_ts.ts', 12), {
+      library: 'dbus-ts',
+      destination: 'org.freedesktop.systemd1',
+      path: '/org/freedesktop/systemd1',
+      interface: 'org.freedesktop.systemd1.Manager',
+      member: 'ListUnits',
+    });
+  });
 });

@@ -6,11 +6,15 @@ export { RAW_SOCKET } from './raw-socket';
 export { DBUS_NEXT } from './dbus-next';
 export { DBUS_NATIVE } from './dbus-native';
 export { NET_SOCKET } from './net-socket';
+export { NODE_D_BUS } from './node-d-bus';
+export { DBUS_TS } from './dbus-ts';
 
 import { DBUS_NATIVE } from './dbus-native';
 import { DBUS_NEXT } from './dbus-next';
 import { DBUS_RS } from './dbus-rs';
+import { DBUS_TS } from './dbus-ts';
 import { NET_SOCKET } from './net-socket';
+import { NODE_D_BUS } from './node-d-bus';
 import { RAW_SOCKET } from './raw-socket';
 import { RUSTBUS } from './rustbus';
 import { ZBUS } from './zbus';
@@ -18,7 +22,17 @@ import type { LibraryModel } from './model';
 import type { FileFacts } from '../facts';
 import { lowestVersion, versionAtLeast, type ProjectContext } from '../manifests';
 
-export const LIBRARIES = [ZBUS, DBUS_RS, RUSTBUS, RAW_SOCKET, DBUS_NEXT, DBUS_NATIVE, NET_SOCKET] as const;
+export const LIBRARIES = [
+  ZBUS,
+  DBUS_RS,
+  RUSTBUS,
+  RAW_SOCKET,
+  DBUS_NEXT,
+  DBUS_NATIVE,
+  NET_SOCKET,
+  NODE_D_BUS,
+  DBUS_TS,
+] as const;
 
 /**
  * True when the file uses the library: it imports it; or its project (the manifest the host read) is the library

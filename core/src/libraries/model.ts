@@ -4,7 +4,8 @@ import type { FileFacts } from '../facts';
 // API models, one table per library: what recognises the library, which calls send and receive,
 // and what the library does about timeouts. Rules read these tables; adding a library is adding a table.
 
-export type LibraryId = 'zbus' | 'dbus-rs' | 'rustbus' | 'raw-socket' | 'dbus-next' | 'dbus-native' | 'net-socket';
+export type LibraryId =
+  'zbus' | 'dbus-rs' | 'rustbus' | 'raw-socket' | 'dbus-next' | 'dbus-native' | 'net-socket' | 'node-d-bus' | 'dbus-ts';
 
 export interface LibraryModel {
   id: LibraryId;
@@ -35,7 +36,22 @@ export interface LibraryModel {
   defaultDeadlines?: readonly { package: RegExp; since: string; seconds: number }[];
   /** Methods of the library that send a method call for the program and wait for its reply. */
   callsMadeForYou?: readonly CallMadeForYou[];
+  /**
+   * True when no rule has code of its own for the library's consumers: call-without-timeout then checks their
+   * `callsMadeForYou` on its generic path (the library is data only). dbus-next and dbus-native have checkers that
+   * also follow their proxies.
+   */
+  modelOnly?: boolean;
+  /**
+   * Classes whose instances stand for one peer object: which constructor arguments name the destination, path and
+   * interface their calls go to (node-d-bus's `new ProxyObject(dBus, serviceName, objectPath, interfaceName)`, or a
+   * subclass's `super(…)`). What a call made through an instance leaves out comes from there.
+   */
+  constructs?: Readonly<Record<string, Partial<Record<'destination' | 'path' | 'interface', number>>>>;
 }
+
+/** Where a field of the call a method sends comes from: a fixed value, or the index of the argument carrying it. */
+export type SentField = string | number;
 
 /**
  * A library method that puts a D-Bus method call on the wire for its caller (`bus.requestName(name)` sends
@@ -48,10 +64,29 @@ export interface CallMadeForYou {
   /** Its arguments when it sends this call (the method may send another, or none, with other arguments). */
   args?: { min?: number; max?: number };
   /**
-   * The call it sends. `destination` and `path` are a fixed value or the index of the argument that carries them;
-   * no `destination` means the service the receiver stands for (dbus-native's `bus.getService(name)`).
+   * The call it sends. Each field is a fixed value or the index of the argument that carries it; no `destination`
+   * means the service the receiver stands for (dbus-native's `bus.getService(name)`), no `interface` or `member`
+   * the receiver's own (node-d-bus's `proxy.callMethod(member)` on the interface the proxy was made for).
    */
-  sends: { destination?: string | number; path?: string | number; interface: string; member: string };
+  sends: {
+    destination?: SentField;
+    path?: SentField;
+    interface?: SentField;
+    member?: SentField;
+    /**
+     * The argument that is the whole message (`bus.invoke({ destination, path, interface, member })`), and what its
+     * fields are called where the library names them otherwise (`objectPath`, `memberName`). The fixed values above
+     * are what the library fills in when the message leaves a field out.
+     */
+    message?: { argument: number; fields?: Partial<Record<'destination' | 'path' | 'interface' | 'member', string>> };
+  };
+  /**
+   * The library's classes that have the method (a class and its subclasses in the file): it is this entry on their
+   * instances (`new C(…)`, `this` in a subclass, a parameter typed `C`) and, called on the class, its static method.
+   * A receiver whose class the file does not show is taken for one when it is named like a bus and so is a class
+   * here (`dBus.callMethod(…)` is `DBus.callMethod`). Without `on`, any receiver named like a bus or service.
+   */
+  on?: readonly string[];
   /**
    * The index of the callback the reply is handed to; without one the reply comes as the returned promise. A
    * callback-style call with no callback there waits only if its value is awaited (forks that promisify it).
@@ -59,6 +94,12 @@ export interface CallMadeForYou {
   callback?: number;
   /** What bounds the wait, from the library's source, quoted in the finding. */
   bound: string;
+  /**
+   * The method hands back (as its promise's value) a proxy of one interface of the object it called, whose own
+   * methods are method calls there with the same bound: `const m = await bus.getInterface(dest, path, iface)`,
+   * then `await m.ListUnits()`. `interface` is the argument naming it, or a fixed name.
+   */
+  returnsProxy?: { interface: SentField };
 }
 
 /** D-Bus words that make a hand-written socket client worth looking at. */

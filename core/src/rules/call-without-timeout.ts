@@ -5,6 +5,7 @@ import {
   DBUS_RS,
   clientOf,
   handWrittenSocket,
+  LIBRARIES,
   librarySourceOf,
   NET_SOCKET,
   RUSTBUS,
@@ -18,6 +19,7 @@ import { ASYNC_RUSTBUS_IMPORT } from '../libraries/rustbus';
 import { zbusProxyFields } from '../libraries/zbus';
 import { escapeRegExp } from '../resolve';
 import type { FileFacts } from '../facts';
+import type { LibraryModel } from '../libraries/model';
 import type { LanguageId } from '../types';
 import type { Rule, RuleContext, RuleReport } from './rule';
 import { checkDbusNative } from './timeouts/dbus-native';
@@ -25,6 +27,8 @@ import { checkDbusNext } from './timeouts/dbus-next';
 import { checkAsyncRustbus } from './timeouts/async-rustbus';
 import { checkDbusRs } from './timeouts/dbus-rs';
 import { checkImportedCalls, importedWaits } from './timeouts/importedCalls';
+import { checkCallsMadeForYou } from './timeouts/library-calls';
+import { checkProxyCalls } from './timeouts/proxy-calls';
 import { checkWaitingCalls, waitingCallAnchors } from './timeouts/jsSummaries';
 import { checkPendingPromises, mayPark, parksBySerial } from './timeouts/pending-promise';
 import { checkRawSocket } from './timeouts/raw-socket';
@@ -61,6 +65,16 @@ function serverOnly(f: FileFacts): boolean {
 /** Hand-written clients and libraries' own `call`: where a call can wait on its serial. */
 const pendingCalls = (f: FileFacts): boolean => (uses(NET_SOCKET, f) || parksBySerial(f)) && provesDbus(f);
 
+/** JS libraries that are data only: their consumers are checked from the model (`callsMadeForYou`) alone. */
+const MODEL_ONLY = LIBRARIES.filter((library) => library.language === 'js' && library.modelOnly);
+
+/**
+ * A file that uses the library and is not its own source: there the calls go through the library's pending-call
+ * code, which the serial-table and summary checkers read.
+ */
+const consumerOf = (library: LibraryModel, f: FileFacts): boolean =>
+  uses(library, f) && librarySourceOf(f, 'js') !== library;
+
 /** One checker per library, each run only when the file uses that library. */
 const CHECKERS: {
   language: 'rust' | 'js';
@@ -77,6 +91,14 @@ const CHECKERS: {
   { language: 'rust', applies: (f) => importedWaits(f).size > 0, check: checkImportedCalls },
   { language: 'js', applies: (f) => uses(DBUS_NEXT, f), check: checkDbusNext },
   { language: 'js', applies: (f) => uses(DBUS_NATIVE, f), check: checkDbusNative },
+  ...MODEL_ONLY.map((library) => ({
+    language: 'js' as const,
+    applies: (f: FileFacts) => consumerOf(library, f),
+    check: (ctx: RuleContext) => [
+      ...checkCallsMadeForYou(ctx, library, { busOf: () => undefined }),
+      ...checkProxyCalls(ctx, library),
+    ],
+  })),
   // Hand-written socket clients, and libraries' own `invoke`/`call` (a pending-call table keyed by serial, or a
   // listener that tests reply serials).
   { language: 'js', applies: pendingCalls, check: checkPendingPromises },
@@ -172,8 +194,7 @@ function jsAnchorWords(file: FileFacts): { words: string[]; pending: string[] } 
     '\\.getInterface\\s*\\(',
   ];
   // Calls the file's libraries make for it (`bus.requestName(…)`), whatever the receiver is called.
-  const made = [DBUS_NEXT, DBUS_NATIVE]
-    .filter((library) => uses(library, file))
+  const made = LIBRARIES.filter((library) => library.language === 'js' && uses(library, file))
     .flatMap((library) => library.callsMadeForYou ?? [])
     .map((entry) => entry.method);
   if (made.length > 0) words.push(`\\.(?:${[...new Set(made)].join('|')})\\s*\\(`);

@@ -2,7 +2,7 @@ import { JS_LOCAL_METHODS } from '../../libraries/dbus-next';
 import { expandPath, mergeModuleRefs, rustModuleRefs, type ModulePath, type RustModuleRefs } from '../../rustModules';
 import type { FunctionSummary, ImportedModule } from '../../summaries';
 import type { Node } from 'web-tree-sitter';
-import { escapeRegExp } from '../../resolve';
+import { bindingValue, escapeRegExp } from '../../resolve';
 import { parentOf, unwrapExpression, type Callee } from '../../syntax';
 import type { FileFacts } from '../../facts';
 import { nodeRange, type RuleContext, type RuleReport } from '../rule';
@@ -40,6 +40,24 @@ export function importedWaits(file: FileFacts): ImportedWaits {
   return table;
 }
 
+/**
+ * A receiver the file builds with `new C(…)` from a class it does not import from the summarised module: its
+ * method is C's, not the module's function of the same name (`dBus.disconnect()` on a `new SystemDBus()` is not
+ * the imported `Device.disconnect`).
+ */
+function madeByOtherModule(receiver: Node, module: ImportedModule, ctx: RuleContext): boolean {
+  if (receiver.type !== 'identifier') return false;
+  const value = bindingValue(ctx, receiver.text);
+  const created = value && unwrapExpression(value);
+  if (created?.type !== 'new_expression') return false;
+  const ctor = created.childForFieldName('constructor')?.text.split('.')[0];
+  if (!ctor || !/^[A-Za-z_$][\w$]*$/.test(ctor)) return false;
+  const fromModule = new RegExp(
+    `\\b${escapeRegExp(ctor)}\\b[^;]*?\\bfrom\\s*['"]${escapeRegExp(module.specifier)}['"]|\\b${escapeRegExp(ctor)}\\b[^;]*?=\\s*require\\s*\\(\\s*['"]${escapeRegExp(module.specifier)}['"]`,
+  );
+  return !ctx.has(fromModule);
+}
+
 function fileName(file: string): string {
   return file.replace(/^.*[\\/]/, '');
 }
@@ -62,6 +80,7 @@ export function checkImportedCalls(ctx: RuleContext): RuleReport[] {
     // `this.m()` is the class's own method, whatever an import of the same name does.
     if (c.receiver?.text === 'this' || c.receiver?.text === 'self') continue;
     const { module, summary } = found;
+    if (c.receiver && madeByOtherModule(c.receiver, module, ctx)) continue;
     const where = `${fileName(module.file)}:${summary.range.start.line + 1}`;
     const awaited: boolean =
       unwrapExpression(call) !== call ||

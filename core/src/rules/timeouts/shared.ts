@@ -55,7 +55,7 @@ export function functionDefinitions(ctx: RuleContext, name: string): Node[] {
     ctx.language === 'rust'
       ? new RegExp(`\\bfn\\s+${id}\\s*[<(]`, 'g')
       : new RegExp(
-          `\\bfunction\\s*\\*?\\s*${id}\\s*[<(]|\\b${id}\\s*(?::[^=\\n]*)?=\\s*(?:async\\s*)?(?:function\\b|\\([^)]*\\)\\s*(?::[^=\\n]*)?=>|[A-Za-z_$][\\w$]*\\s*=>)|^\\s*(?:\\/\\*[^\\n]*?\\*\\/\\s*)?(?:(?:private|public|protected|static|async)\\s+)*${id}\\s*(?:<[^>]*>)?\\s*\\(`,
+          `\\bfunction\\s*\\*?\\s*${id}\\s*[<(]|\\b${id}\\s*(?::[^=\\n]*)?=\\s*(?:async\\s*)?(?:function\\b|\\([^)]*\\)\\s*(?::[^=\\n]*)?=>|[A-Za-z_$][\\w$]*\\s*=>)|^\\s*(?:\\/\\*[^\\n]*?\\*\\/\\s*)?(?:(?:private|public|protected|static|override|async)\\s+)*${id}\\s*(?:<[^>]*>)?\\s*\\(`,
           'gm',
         );
   const out: Node[] = [];
@@ -142,8 +142,9 @@ export function boundedByTimer(call: Node, ctx: RuleContext, helpers: TimeoutHel
     if (ctx.language !== 'rust' && depth < 3 && everyUseBounded(current, ctx, helpers, depth)) return true;
     break;
   }
-  // `const reply = iface.Get(…); … await Promise.race([reply, timer])`
-  const binding = parentOf(call)?.type === 'await_expression' ? parentOf(parentOf(call)) : parentOf(call);
+  // `const reply = iface.Get(…); … await Promise.race([reply, timer])`. An awaited call has waited by the time
+  // its name is used: `const m = await bus.getInterface(…); … Promise.race([m.Reload(), timer])` bounds only Reload.
+  const binding = parentOf(call);
   // JS `const reply = iface.Get(…)`; Rust `let fut = proxy.ping();` (the future, not yet awaited).
   if (
     binding?.type === 'variable_declarator' ||
