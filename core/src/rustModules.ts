@@ -102,13 +102,32 @@ function splitTopLevel(list: string): string[] {
 
 /** What a piece of Rust (a file, or one top-level item) says of the modules it names. */
 export function rustModuleRefs(text: string): RustModuleRefs {
-  const source = code(text);
+  return refsOf(code(text), PATH_CALL);
+}
+
+function refsOf(source: string, pathCall: RegExp | ((refs: Omit<RustModuleRefs, 'calls'>) => RegExp)): RustModuleRefs {
   const raw = new Map<string, string[]>();
   const rawGlobs: string[][] = [];
   for (const m of source.matchAll(USE)) useTree(m[1] ?? '', [], raw, rawGlobs);
   const mods = [...source.matchAll(MOD)].map((m) => m[1] ?? '').filter((name) => name !== '');
-  const calls = [...source.matchAll(PATH_CALL)].map((m) => (m[1] ?? '').split('::').map((s) => s.trim()));
+  const pattern = typeof pathCall === 'function' ? pathCall({ bindings: raw, globs: rawGlobs, mods }) : pathCall;
+  const calls = [...source.matchAll(pattern)].map((m) => (m[1] ?? '').split('::').map((s) => s.trim()));
   return { bindings: raw, globs: rawGlobs, mods, calls };
+}
+
+/**
+ * Only the path calls `expandPath` can place in this crate: those starting at a root, a `mod` of the file or a
+ * name a `use` binds. Looking for these first segments alone is what keeps a keystroke's import check cheap in a
+ * large file full of `std::…::f(` calls.
+ */
+function ownPathCalls(refs: Omit<RustModuleRefs, 'calls'>): RegExp {
+  const local = (path: ModulePath) => ROOTS.has(path[0] ?? '') || refs.mods.includes(path[0] ?? '');
+  const bound = [...refs.bindings].filter(([, path]) => local(path)).map(([name]) => name);
+  const firsts = [...ROOTS, ...refs.mods, ...bound].filter((name) => /^[A-Za-z_]\w*$/.test(name));
+  return new RegExp(
+    `(?<![\\w:])((?:${firsts.join('|')})\\s*::\\s*(?:[A-Za-z_]\\w*\\s*::\\s*)*[A-Za-z_]\\w*)\\s*(?:::\\s*<[^()]*>\\s*)?\\(`,
+    'g',
+  );
 }
 
 /** Several items' references as one file's. */
@@ -145,7 +164,11 @@ export function expandPath(segments: readonly string[], refs: RustModuleRefs): M
  * host resolves each to the file of its longest prefix that is a module, whose summaries then apply here.
  */
 export function rustImports(text: string): string[] {
-  const refs = rustModuleRefs(text);
+  return importsOf(refsOf(code(text), ownPathCalls));
+}
+
+/** The paths `rustImports` lists, from a file's whole references (what it must equal: checked in the tests). */
+export function importsOf(refs: RustModuleRefs): string[] {
   const out = new Set<string>();
   const add = (path: ModulePath | undefined) => {
     if (path && path.length > 1) out.add(path.join('::'));

@@ -10,7 +10,7 @@ import {
   type InitializeResult,
   type WorkDoneProgressServerReporter,
 } from 'vscode-languageserver/node';
-import { BaselineError, languageForLspId, VERSION, type DocumentChange } from '../../core/src/index';
+import { BaselineError, languageForLspId, VERSION, type DocumentChange, type FunctionSummary } from '../../core/src/index';
 import { pathToFileURL } from 'node:url';
 import {
   defaultGrammarDir,
@@ -97,6 +97,10 @@ const FIX_ALL_WAIT_MS = 5000;
  * to a free thread (./worker/analysisPool.ts): a slow file must not hold up the others' diagnostics.
  */
 const BLOCKED_MS = 200;
+/** How long an open document's edits pause before the workspace index learns its summaries and imports. */
+const INDEX_PAUSE_MS = 150;
+const indexUpdates = new Map<string, NodeJS.Timeout>();
+const indexedOnce = new Set<string>();
 
 connection.onInitialize((params): InitializeResult => {
   const capabilities = params.capabilities;
@@ -311,22 +315,12 @@ async function validate(uri: string): Promise<void> {
     baselined = shown.map(() => false);
   }
   published.set(uri, { version, findings: shown, baselined });
-  if (path !== undefined && globalSettings.workspaceIndex) {
-    // Its summaries changed: the open documents importing it are analysed again (and only they).
-    const imports = workspaceIndex.importsOf(path, document.text.getText());
-    const dependents = new Set(workspaceIndex.update(path, result.summaries, imports));
-    for (const open of documents.all()) {
-      const openPath = filePath(open.text.uri);
-      if (openPath === undefined || !dependents.has(openPath) || open.text.uri === uri) continue;
-      open.published = undefined;
-      schedule(open.text.uri, 0);
-    }
-  }
   const diagnostics = shown.map((finding, index) =>
     toDiagnostic(finding, uri, supportsRelatedInformation, baselined[index] ? state?.shownAs : undefined),
   );
   if (total > result.findings.length) diagnostics.unshift(moreFindingsDiagnostic(result.findings.length, total));
   void connection.sendDiagnostics({ uri, version, diagnostics });
+  if (path !== undefined && globalSettings.workspaceIndex) indexLater(uri, path, result.summaries, document.text.getText());
   setStatus({
     state: 'ready',
     filesAnalysed: status.filesAnalysed + 1,
@@ -415,10 +409,37 @@ connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
     void validate(uri);
   } else void settingsFor(uri).then((settings) => schedule(uri, settings.debounceMs));
 });
+/**
+ * What an open document tells the workspace index, once its edits pause: resolving its imports reads the whole
+ * text (a few ms in a 10k-line file), which neither this keystroke's diagnostics nor the next one should wait
+ * for. Its first analysis is indexed at once; the index gives the next analysis the imports of the last one.
+ */
+function indexLater(uri: string, path: string, summaries: FunctionSummary[], text: string): void {
+  const first = !indexedOnce.has(uri);
+  clearTimeout(indexUpdates.get(uri));
+  const update = () => {
+    indexUpdates.delete(uri);
+    indexedOnce.add(uri);
+    // Its summaries changed: the open documents importing it are analysed again (and only they).
+    const dependents = new Set(workspaceIndex.update(path, summaries, workspaceIndex.importsOf(path, text)));
+    for (const open of documents.all()) {
+      const openPath = filePath(open.text.uri);
+      if (openPath === undefined || !dependents.has(openPath) || open.text.uri === uri) continue;
+      open.published = undefined;
+      schedule(open.text.uri, 0);
+    }
+  };
+  if (first) update();
+  else indexUpdates.set(uri, setTimeout(update, INDEX_PAUSE_MS));
+}
+
 connection.onDidCloseTextDocument(({ textDocument }) => {
   const { uri } = textDocument;
   clearTimeout(pending.get(uri));
   pending.delete(uri);
+  clearTimeout(indexUpdates.get(uri));
+  indexUpdates.delete(uri);
+  indexedOnce.delete(uri);
   documents.close(uri);
   analysis.drop(uri);
   latestRequest.delete(uri);

@@ -3,7 +3,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { relativeImports, rustImports, type ImportedModule } from '../../core/src/index';
+import { importsOf, rustModuleRefs } from '../../core/src/rustModules';
+import { benchFile } from '../../bench/corpus';
 import { testAnalyzer } from '../support/analyzer';
+import { loadFixtures } from '../support/fixtures';
 
 const CLIENT = [
   "const dbus = require('dbus-next');",
@@ -200,6 +203,19 @@ describe('cross-file function summaries in Rust', () => {
         'super::x::y',
       ],
     );
+  });
+
+  it('rustImports, which looks only for path calls that can be of this crate, lists what all references give', () => {
+    const texts = [RUST_CLIENT, RUST_CALLER, RUST_DBUS_RS, benchFile('rust'), ...loadFixtures().filter((f) => f.language === 'rust').map((f) => f.text)];
+    // A file whose calls go through its own `mod`s and `use`d names, on top of the fixtures' shapes.
+    texts.push('mod a;\nuse crate::b::c;\nuse self::a::d as e;\nuse a::g;\nfn f() { a::x(); c::y::z(); e::w(); g::h::<u8>(); std::io::stdin(); }');
+    let named = 0;
+    for (const text of texts) {
+      const expected = importsOf(rustModuleRefs(text));
+      assert.deepEqual(rustImports(text), expected);
+      named += expected.length;
+    }
+    assert.ok(named > 10, `the texts name ${named} module paths`);
   });
 
   it('a fn (free or in an impl) whose untimed call waits for its caller is summarised; one that spawns the wait, or in a test module, is not', async () => {
