@@ -10,7 +10,13 @@ import {
   type InitializeResult,
   type WorkDoneProgressServerReporter,
 } from 'vscode-languageserver/node';
-import { BaselineError, languageForLspId, VERSION, type DocumentChange, type FunctionSummary } from '../../core/src/index';
+import {
+  BaselineError,
+  languageForLspId,
+  VERSION,
+  type DocumentChange,
+  type FunctionSummary,
+} from '../../core/src/index';
 import { pathToFileURL } from 'node:url';
 import {
   defaultGrammarDir,
@@ -320,7 +326,8 @@ async function validate(uri: string): Promise<void> {
   );
   if (total > result.findings.length) diagnostics.unshift(moreFindingsDiagnostic(result.findings.length, total));
   void connection.sendDiagnostics({ uri, version, diagnostics });
-  if (path !== undefined && globalSettings.workspaceIndex) indexLater(uri, path, result.summaries, document.text.getText());
+  if (path !== undefined && globalSettings.workspaceIndex)
+    indexLater(uri, path, result.summaries, document.text.getText());
   setStatus({
     state: 'ready',
     filesAnalysed: status.filesAnalysed + 1,

@@ -206,9 +206,19 @@ describe('cross-file function summaries in Rust', () => {
   });
 
   it('rustImports, which looks only for path calls that can be of this crate, lists what all references give', () => {
-    const texts = [RUST_CLIENT, RUST_CALLER, RUST_DBUS_RS, benchFile('rust'), ...loadFixtures().filter((f) => f.language === 'rust').map((f) => f.text)];
+    const texts = [
+      RUST_CLIENT,
+      RUST_CALLER,
+      RUST_DBUS_RS,
+      benchFile('rust'),
+      ...loadFixtures()
+        .filter((f) => f.language === 'rust')
+        .map((f) => f.text),
+    ];
     // A file whose calls go through its own `mod`s and `use`d names, on top of the fixtures' shapes.
-    texts.push('mod a;\nuse crate::b::c;\nuse self::a::d as e;\nuse a::g;\nfn f() { a::x(); c::y::z(); e::w(); g::h::<u8>(); std::io::stdin(); }');
+    texts.push(
+      'mod a;\nuse crate::b::c;\nuse self::a::d as e;\nuse a::g;\nfn f() { a::x(); c::y::z(); e::w(); g::h::<u8>(); std::io::stdin(); }',
+    );
     let named = 0;
     for (const text of texts) {
       const expected = importsOf(rustModuleRefs(text));
