@@ -494,6 +494,38 @@ function functionsOf(item: ItemOutline): FunctionOutline[] {
 }
 
 /**
+ * Whether an item calls one of a round's names (`this.m(`, `m(`), remembered per item outline (kept while its text
+ * is) and round: the rounds of the next version are mostly the same names, so a keystroke asks again only for the
+ * item it edited.
+ */
+class CallsOf {
+  private readonly key: string;
+  private pattern: RegExp | undefined;
+
+  constructor(private readonly names: readonly string[]) {
+    this.key = names.join('\0');
+  }
+
+  calledBy(item: ItemOutline): boolean {
+    let answers = callsByOutline.get(item);
+    if (!answers) callsByOutline.set(item, (answers = new Map()));
+    const known = answers.get(this.key);
+    if (known !== undefined) return known;
+    // A text search first: most items mention none of the names, and need no scan for their calls.
+    this.pattern ??= new RegExp(
+      `(?:\\bthis\\s*\\.\\s*|(?<![\\w$.#]))(?:${this.names.map(escapeRegExp).join('|')})\\s*\\(`,
+    );
+    const calls = this.names.some((name) => item.text.includes(name)) && this.pattern.test(item.text);
+    // Few rounds per file: a bound keeps an item whose neighbours' names keep changing from collecting them.
+    if (answers.size >= 16) answers.clear();
+    answers.set(this.key, calls);
+    return calls;
+  }
+}
+
+const callsByOutline = new WeakMap<ItemOutline, Map<string, boolean>>();
+
+/**
  * The names of functions that may wait, read from the items' text: those of functions that park a call, then
  * those of functions that call one of them (`this.m(`, `m(`), as deep as summaries follow. The anchors and the
  * summaries follow only these names, so a large file is queried and walked only where a wait may be; a chain that
@@ -515,12 +547,9 @@ function mayWaitNames(file: FileFacts): string[] {
   let fresh = [...names];
   for (let depth = 0; depth < MAX_DEPTH && fresh.length > 0; depth++) {
     const found: string[] = [];
-    const callsFresh = new RegExp(
-      `(?:\\bthis\\s*\\.\\s*|(?<![\\w$.#]))(?:${fresh.map(escapeRegExp).join('|')})\\s*\\(`,
-    );
+    const round = new CallsOf(fresh);
     for (const item of items) {
-      // A text search first: most items mention none of the names, and need no scan for their calls.
-      if (!fresh.some((name) => item.text.includes(name)) || !callsFresh.test(item.text)) continue;
+      if (!round.calledBy(item)) continue;
       for (const fn of functionsOf(item))
         if (!names.has(fn.name) && fresh.some((c) => fn.calls.has(c))) {
           names.add(fn.name);
