@@ -1,7 +1,7 @@
 // A document being edited: its text, its tree and the previous version's per-item results. An edit is
 // applied to the tree (tree.edit), the tree reparsed incrementally, and the pass re-runs only the
 // (rule, item) checks whose recorded inputs changed; what it returns equals a full analysis of the text.
-import { Edit, type Parser, type Point, type Query, type Tree } from 'web-tree-sitter';
+import { Edit, type Parser, type Point, type Query, type Range as TreeRange, type Tree } from 'web-tree-sitter';
 import { VersionFacts } from './facts';
 import { TopLevelItems, type DirtyRanges, type EditSpan } from './items';
 import { parseWithin } from './parser';
@@ -50,6 +50,8 @@ export class AnalysisDocument {
   /** Edits applied to text and tree since the last analysis; undefined after a whole-text replacement. */
   private pending: EditSpan[] | undefined = [];
   private lastFindings: Finding[] = [];
+  /** The last reparse's changed ranges (the old tree's against the new). */
+  private changedRanges: readonly TreeRange[] = [];
   private needsAnalysis = true;
   stats: AnalysisStats = { incremental: false, checked: 0, reused: 0, applicable: 0, ms: 0 };
 
@@ -154,7 +156,7 @@ export class AnalysisDocument {
     const reuse = !!(edit && old && this.items && this.facts && this.cache);
     let items: TopLevelItems;
     if (reuse && edit && old && this.items) {
-      items = TopLevelItems.after(this.items, tree, edit, [...this.dirtyRanges(edit, old, tree), ...reparsed]);
+      items = TopLevelItems.after(this.items, tree, edit, [...this.dirtyRanges(edit), ...reparsed]);
     } else {
       items = TopLevelItems.fresh(tree);
     }
@@ -236,7 +238,10 @@ export class AnalysisDocument {
   }
 
   private parse(old: Tree | undefined): Tree {
-    return parseWithin(this.parser, this.currentText, old, this.options.maxParseMs);
+    this.changedRanges = [];
+    return parseWithin(this.parser, this.currentText, old, this.options.maxParseMs, (ranges) => {
+      this.changedRanges = ranges;
+    });
   }
 
   /** edit + analyse. */
@@ -259,12 +264,12 @@ export class AnalysisDocument {
    * Where the edit can have changed anything: the edited lines, whole (an item starting on one of them
    * has a new line prefix), and the ranges whose syntax changed.
    */
-  private dirtyRanges(edit: EditSpan, old: Tree, tree: Tree): DirtyRanges {
+  private dirtyRanges(edit: EditSpan): DirtyRanges {
     const text = this.currentText;
     const lineStart = edit.start === 0 ? 0 : text.lastIndexOf('\n', edit.start - 1) + 1;
     const lineEnd = text.indexOf('\n', edit.newEnd);
     const ranges = [{ start: lineStart, end: lineEnd < 0 ? text.length : lineEnd }];
-    for (const range of old.getChangedRanges(tree)) ranges.push({ start: range.startIndex, end: range.endIndex });
+    for (const range of this.changedRanges) ranges.push({ start: range.startIndex, end: range.endIndex });
     return ranges;
   }
 

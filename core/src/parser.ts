@@ -1,4 +1,4 @@
-import { Language, Parser, Query, type Tree } from 'web-tree-sitter';
+import { Language, Parser, Query, type Node, type Range as TreeRange, type Tree } from 'web-tree-sitter';
 import { GRAMMAR_FILES, QUERY_FOLDER } from './languages';
 import { DEFAULT_MAX_PARSE_MS, ParseTimeoutError, TooDeepError, type LanguageId } from './types';
 
@@ -79,6 +79,8 @@ export function parseWithin(
   text: string,
   old: Tree | undefined,
   maxParseMs = DEFAULT_MAX_PARSE_MS,
+  /** Told a reparse's changed ranges (`old.getChangedRanges(tree)`), which cost a walk of both trees. */
+  changed?: (ranges: readonly TreeRange[]) => void,
 ): Tree {
   const deadline = performance.now() + maxParseMs;
   const tree = parser.parse(chunkedInput(text), old, { progressCallback: () => performance.now() > deadline });
@@ -87,7 +89,13 @@ export function parseWithin(
     throw new ParseTimeoutError(maxParseMs);
   }
   try {
-    checkDepth(tree);
+    // A reparse changed the structure only within the changed ranges: only the top-level nodes there can have
+    // grown deeper (the rest are the old tree's, checked when it was made).
+    if (old) {
+      const ranges = old.getChangedRanges(tree);
+      checkDepthWithin(tree, ranges);
+      changed?.(ranges);
+    } else checkDepth(tree);
   } catch (error) {
     tree.delete();
     throw error;
@@ -103,13 +111,27 @@ export function checkDepth(tree: Tree): void {
   if (deeperThan(tree, QUERY_DEPTH_LIMIT)) throw new TooDeepError(QUERY_DEPTH_LIMIT);
 }
 
+/** `checkDepth` for the top-level nodes overlapping `ranges` (a reparse's changed ranges). */
+export function checkDepthWithin(tree: Tree, ranges: readonly TreeRange[]): void {
+  if (ranges.length === 0 || tree.rootNode.descendantCount <= QUERY_DEPTH_LIMIT) return;
+  for (const range of ranges) {
+    // The top-level nodes overlapping the range (a zero-width range: the one it touches).
+    let child = tree.rootNode.firstChildForIndex(range.startIndex);
+    for (; child; child = child.nextSibling) {
+      if (child.startIndex > range.endIndex) break;
+      if (deeperThan(child, QUERY_DEPTH_LIMIT - 1)) throw new TooDeepError(QUERY_DEPTH_LIMIT);
+    }
+  }
+}
+
 /**
- * Whether a node lies deeper than `limit`. A subtree with fewer descendants than the depth it has left cannot
- * reach it and is skipped (the count is stored in each node): an ordinary tree is decided at its root.
+ * Whether a node lies deeper than `limit` below `root`. A subtree with fewer descendants than the depth it has
+ * left cannot reach it and is skipped (the count is stored in each node): an ordinary tree is decided at its root.
  */
-function deeperThan(tree: Tree, limit: number): boolean {
-  if (tree.rootNode.descendantCount <= limit) return false;
-  const cursor = tree.walk();
+function deeperThan(root: Tree | Node, limit: number): boolean {
+  const top = 'rootNode' in root ? root.rootNode : root;
+  if (top.descendantCount <= limit) return false;
+  const cursor = root.walk();
   // Counted here: the cursor's own `currentDepth` walks its whole stack on every call.
   let depth = 0;
   try {

@@ -56,6 +56,28 @@ describe('hostile input', () => {
     assert.equal(findings.length, 1);
   });
 
+  it('an edit that nests deeper than the queries read is reported; an edit elsewhere in the same file is not', async () => {
+    // The reparse checks depth only where the structure changed: the deep edit must still be seen there.
+    const text = nestedCall(65_000);
+    const document = await testAnalyzer().open(text, 'typescript', NO_BUDGET);
+    assert.equal(document.findings.length, 1);
+    document.edit([{ start: text.length, end: text.length, text: '// a comment\n' }]);
+    assert.equal(document.analyse().length, 1);
+    const at = text.indexOf('await bus.call');
+    const after = at + 'await bus.call(m)'.length;
+    document.edit([
+      { start: after, end: after, text: ')'.repeat(1000) },
+      { start: at, end: at, text: '('.repeat(1000) },
+    ]);
+    assert.throws(() => document.analyse(), TooDeepError);
+    document.edit([
+      { start: at, end: at + 1000, text: '' },
+      { start: after, end: after + 1000, text: '' },
+    ]);
+    assert.equal(document.analyse().length, 1);
+    document.dispose();
+  });
+
   it('findings on one long line cost what they cost on many lines', async () => {
     // A minified bundle: a long head (a comment here) and the calls on one line, against the same code on lines.
     const head = `/*${'x'.repeat(1_500_000)}*/`;
