@@ -53,10 +53,7 @@ const UPDATE_SWEEP = process.env.DBUS_LINT_UPDATE_SWEEP === '1';
 // zbus 1.9's `wait_on` (utils.rs, `poll(fd, -1)`) names nothing of D-Bus in its code; it is found because the file
 // is zbus's own source, whose file descriptors are the bus.
 const FLOORS: Record<RuleId, { found: number; falsePositives: number }> = {
-  // One known false positive, from the precision sample of unlabelled findings (2026-12); the rule is unchanged:
-  // prec-dbus-native-channel-read-write-pump (dbus-rs nativechannel.rs read_write): the channel's pump reads the next
-  // incoming message of any kind into in_queue; it waits for no reply of a call.
-  'call-without-timeout': { found: 174, falsePositives: 1 },
+  'call-without-timeout': { found: 174, falsePositives: 0 },
   'reply-serial-unchecked': { found: 0, falsePositives: 0 },
   // @clebert/node-d-bus's data handler feeds chunks to a parser made outside it, which keeps incomplete bytes for
   // the next chunk (clebert-data-handler-buffered-messages, silent); its SASL step's first-chunk test is the bug.

@@ -12,8 +12,8 @@ import {
   writeMacroSends,
 } from '../../libraries/raw-socket';
 import { codeHas } from '../../codeText';
-import { callArguments, callee, contains, enclosingFunction, lineOf } from '../../syntax';
-import { ignoredDeadline } from '../../values';
+import { callArguments, callee, contains, enclosingFunction, lineOf, parentOf } from '../../syntax';
+import { bindingOf, ignoredDeadline, usesOf } from '../../values';
 import { nodeRange, related, type RuleContext, type RuleReport } from '../rule';
 import { replyLoop } from './reply-loop';
 import { boundedByTimer, functionDefinitions, ignoredDeadlines } from './shared';
@@ -84,7 +84,7 @@ export function checkRawSocket(ctx: RuleContext): RuleReport[] {
       call,
       (candidate) => contains(enclosingFunction(candidate) ?? fn, call) && onSocket(candidate),
     );
-    if (!send || (!helper && !onSocket(call)) || boundedByTimer(call, ctx)) continue;
+    if (!send || (!helper && !onSocket(call)) || boundedByTimer(call, ctx) || queuedForDispatch(call)) continue;
     flagged.add(fn.id);
     const ignored = ignoredDeadlines(call, ctx);
     const report: RuleReport = {
@@ -98,6 +98,44 @@ export function checkRawSocket(ctx: RuleContext): RuleReport[] {
   }
   reports.push(...roundTripCalls(ctx, helpers.roundTrips, flagged, waits));
   return reports;
+}
+
+/** Where a message pump hands what it read: an incoming queue or a channel, for whoever waits for it. */
+const QUEUE_PUSH = /^(?:push|push_back|push_front|enqueue|send|try_send|unbounded_send)$/;
+
+/**
+ * A read whose message only goes into an incoming queue (`let msg = self.read_message()?; q.push_back(msg)`): a
+ * message pump (dbus-rs's `Channel::read_write` flushes the outgoing queue, then queues whatever arrives). It waits
+ * for any message, not for the reply to what it flushed; the caller that takes a reply from the queue is where a
+ * call waits, as a service loop waiting for incoming calls is no call waiting for a reply.
+ */
+function queuedForDispatch(read: Node): boolean {
+  const binding = bindingOf(chainTop(read));
+  if (!binding) return false;
+  const uses = usesOf(binding);
+  return (
+    uses.length > 0 &&
+    uses.every((use) => {
+      const args = parentOf(use);
+      const call = args?.type === 'arguments' ? parentOf(args) : undefined;
+      const name = call?.type === 'call_expression' ? callee(call)?.name : undefined;
+      return !!name && QUEUE_PUSH.test(name) && callArguments(call as Node).length === 1;
+    })
+  );
+}
+
+/** The whole expression made of a read and what is applied to its result: `self.read()`, `.await`, `?`, `.map_err(…)`. */
+function chainTop(read: Node): Node {
+  let current = read;
+  for (let parent = parentOf(current); parent; parent = parentOf(current)) {
+    if (['await_expression', 'try_expression', 'parenthesized_expression'].includes(parent.type)) current = parent;
+    else if (parent.type === 'field_expression' && parent.childForFieldName('value')?.id === current.id) {
+      const call = parentOf(parent);
+      if (call?.type !== 'call_expression' || call.childForFieldName('function')?.id !== parent.id) break;
+      current = call;
+    } else break;
+  }
+  return current;
 }
 
 /**
