@@ -508,7 +508,7 @@ class CallsOf {
 
   calledBy(item: ItemOutline): boolean {
     let answers = callsByOutline.get(item);
-    if (!answers) callsByOutline.set(item, (answers = new Map()));
+    if (!answers) callsByOutline.set(item, (answers = new Map<string, boolean>()));
     const known = answers.get(this.key);
     if (known !== undefined) return known;
     // A text search first: most items mention none of the names, and need no scan for their calls.
