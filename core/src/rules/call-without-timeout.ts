@@ -150,6 +150,11 @@ function importedCallPattern(file: FileFacts): RegExp | undefined {
 
 /** Rust anchors, plus the proxy fields' uses. */
 function rustAnchors(file: FileFacts): RegExp {
+  return new RegExp(file.fact(rustAnchorWords).join('|'), 'g');
+}
+
+/** The Rust anchor words of a file: a fact of its own, for the reason `jsAnchorWords` is. */
+function rustAnchorWords(file: FileFacts): string[] {
   const words = [RUST_LIBRARY_WORDS.source];
   const fields = proxyFieldsPattern(file);
   if (fields) words.push(fields.source);
@@ -168,7 +173,7 @@ function rustAnchors(file: FileFacts): RegExp {
     const names = [...helpers.sends, ...helpers.receives, ...helpers.roundTrips];
     if (names.length > 0) words.push(`\\b(?:${names.join('|')})\\b`);
   }
-  return new RegExp(words.join('|'), 'g');
+  return words;
 }
 
 /**
@@ -176,13 +181,15 @@ function rustAnchors(file: FileFacts): RegExp {
  * have, so a call like `this.player.PlayPause()` is found without anchoring every method call.
  */
 function jsAnchors(file: FileFacts): RegExp {
-  const { words, pending } = jsAnchorWords(file);
+  const { words, pending } = file.fact(jsAnchorWords);
   return new RegExp([...words, ...pending].join('|'), 'g');
 }
 
 /**
  * The anchor words of a JS file: `words` anchor a function by themselves; `pending` (`new Promise`, `serial`)
- * matter only in a function that may park a call by its serial, which the scope filter asks.
+ * matter only in a function that may park a call by its serial, which the scope filter asks. A fact of its own:
+ * the anchors then depend on the words, not on every match they were read from, so an edit that leaves the words
+ * alone keeps every anchor-only result.
  */
 function jsAnchorWords(file: FileFacts): { words: string[]; pending: string[] } {
   const names = new Set(file.fact(busVariableNames));
@@ -215,7 +222,7 @@ function jsAnchorWords(file: FileFacts): { words: string[]; pending: string[] } 
  * ordinary code is full of promises (a large file's every `new Promise` was a queried function).
  */
 function jsScopeFilter(file: FileFacts): ((scopeText: string) => boolean) | undefined {
-  const { words, pending } = jsAnchorWords(file);
+  const { words, pending } = file.fact(jsAnchorWords);
   if (pending.length === 0) return undefined;
   const others = new RegExp(words.join('|'));
   return (scopeText) => others.test(scopeText) || mayPark(scopeText);

@@ -326,7 +326,7 @@ const METHOD_DEFINITIONS = new Set([
  */
 function definitionOf(name: string, file: FileLookup, from: Node): Node | undefined {
   let fallback: Node | undefined;
-  for (const index of file.fact(definitionSites, name)) {
+  for (const { index } of file.matches(definitionSites(name))) {
     let def: Node | null = file.nodeAt(index);
     while (def && !METHOD_DEFINITIONS.has(def.type)) def = parentOf(def);
     if (!def) continue;
@@ -344,20 +344,26 @@ function definitionOf(name: string, file: FileLookup, from: Node): Node | undefi
   return fallback;
 }
 
-const DEFINED_AFTER =
-  /^\s*(?:\([^)]*\)\s*(?::[^{;]*)?\{|(?::[^=;]*)?=\s*(?:async\s*)?(?:function\b|\(|[A-Za-z_$][\w$]*\s*=>))/;
-const NAME_CHAR = /[\w$#]/;
-/** Where `name` is defined as a function, method or function-valued field (text positions). */
-function definitionSites(file: FileFacts, name: string): number[] {
-  const sites: number[] = [];
-  for (const { index: i } of file.matches(new RegExp(escapeRegExp(name), 'g'))) {
-    const before = i > 0 ? file.textAt(i - 1, i) : '';
-    const after = file.textAt(i + name.length, i + name.length + 1);
-    if (NAME_CHAR.test(after) || (NAME_CHAR.test(before) && !name.startsWith('#')) || before === '.') continue;
-    if (DEFINED_AFTER.test(file.textAt(i + name.length, i + name.length + 200))) sites.push(i);
+/**
+ * Where `name` is defined as a function, method or function-valued field: the name, not inside a longer name or
+ * after a `.`, followed by a parameter list and a body or by `= function`/`= (`/`= x =>`. A pattern rather than
+ * offsets: its matches are recorded by item and offset within it, so a result stands where an edit moves the code.
+ */
+function definitionSites(name: string): RegExp {
+  let pattern = definitionPatterns.get(name);
+  if (!pattern) {
+    const before = name.startsWith('#') ? '(?<!\\.)' : '(?<![\\w$#.])';
+    pattern = new RegExp(
+      `${before}${escapeRegExp(name)}(?![\\w$#])(?=\\s*(?:\\([^)]*\\)\\s*(?::[^{;]*)?\\{|(?::[^=;]*)?=\\s*(?:async\\s*)?(?:function\\b|\\(|[A-Za-z_$][\\w$]*\\s*=>)))`,
+      'g',
+    );
+    // Handler names are few per file; a file naming thousands must not grow the memo for the server's life.
+    if (definitionPatterns.size >= 512) definitionPatterns.clear();
+    definitionPatterns.set(name, pattern);
   }
-  return sites;
+  return pattern;
 }
+const definitionPatterns = new Map<string, RegExp>();
 
 function sameClass(a: Node, b: Node): boolean {
   const owner = (node: Node): number | undefined => {
