@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { runCli } from '../support/cli';
+import { DAEMON_PROXY } from '../support/zbusSamples';
 
 /** A module handed its bus: no import, no D-Bus word but the message it builds. dbus-native 0.4 waits forever. */
 const SETTINGS = [
@@ -97,10 +98,7 @@ function crate(): string {
     [
       'use zbus::{proxy, Connection};',
       '',
-      '#[proxy(interface = "org.example.Daemon", default_service = "org.example.Daemon", default_path = "/org/example/Daemon")]',
-      'trait Daemon {',
-      '    fn version(&self) -> zbus::Result<String>;',
-      '}',
+      ...DAEMON_PROXY,
       '',
       'pub async fn helper(conn: &Connection) -> zbus::Result<String> {',
       '    let proxy = DaemonProxy::new(conn).await?;',

@@ -7,6 +7,7 @@ import { importsOf, rustModuleRefs } from '../../core/src/rustModules';
 import { benchFile } from '../../bench/corpus';
 import { testAnalyzer } from '../support/analyzer';
 import { loadFixtures } from '../support/fixtures';
+import { DAEMON_PROXY } from '../support/zbusSamples';
 
 const CLIENT = [
   "const dbus = require('dbus-next');",
@@ -101,10 +102,7 @@ const RUST_CLIENT = [
   'use std::time::Duration;',
   'use zbus::{proxy, Connection};',
   '',
-  '#[proxy(interface = "org.example.Daemon", default_service = "org.example.Daemon", default_path = "/org/example/Daemon")]',
-  'trait Daemon {',
-  '    fn version(&self) -> zbus::Result<String>;',
-  '}',
+  ...DAEMON_PROXY,
   '',
   'pub async fn helper(conn: &Connection) -> zbus::Result<String> {',
   '    let proxy = DaemonProxy::new(conn).await?;',

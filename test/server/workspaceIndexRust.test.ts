@@ -9,14 +9,12 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { LspTestClient } from '../support/lspClient';
+import { DAEMON_PROXY } from '../support/zbusSamples';
 
 const CLIENT = [
   'use zbus::{proxy, Connection};',
   '',
-  '#[proxy(interface = "org.example.Daemon", default_service = "org.example.Daemon", default_path = "/org/example/Daemon")]',
-  'trait Daemon {',
-  '    fn version(&self) -> zbus::Result<String>;',
-  '}',
+  ...DAEMON_PROXY,
   '',
   'pub async fn version(conn: &Connection) -> zbus::Result<String> {',
   '    let proxy = DaemonProxy::new(conn).await?;',
