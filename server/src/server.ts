@@ -426,6 +426,8 @@ function indexLater(uri: string, path: string, summaries: FunctionSummary[], tex
   clearTimeout(indexUpdates.get(uri));
   const update = () => {
     indexUpdates.delete(uri);
+    // Turned off while the edits paused: the index holds nothing of open documents then.
+    if (!globalSettings.workspaceIndex) return;
     indexedOnce.add(uri);
     // Its summaries changed: the open documents importing it are analysed again (and only they).
     const dependents = new Set(workspaceIndex.update(path, summaries, workspaceIndex.importsOf(path, text)));
