@@ -3,6 +3,7 @@
 // promise, awaits it, or settles its own promise from it), makes every caller wait as long: the callers' files
 // get the finding at their call sites (rules/timeouts/importedCalls.ts), linked back to the function.
 import type { Node, Tree } from 'web-tree-sitter';
+import { escapeRegExp } from './resolve';
 import { nodeRange } from './rules/rule';
 import { boundName, isFunctionBoundary, parentOf } from './syntax';
 import type { Finding, LanguageId, Range } from './types';
@@ -22,6 +23,19 @@ export interface FunctionSummary {
   owner?: string;
   /** Rust: it takes `self`, so `x.get()` may call it. */
   takesSelf?: boolean;
+  /**
+   * JS: the method throws (or returns) before it waits unless `property` of argument `param` of its class's
+   * constructor is truthy (`waitsWhen: true`) or falsy: `if (!this.options.useProps) throw …` in the method,
+   * `this.options = { ...DEFAULTS, ...options }` in the constructor. A caller whose instance was made with a
+   * literal for that property is told whether the call can wait at all.
+   */
+  guard?: OptionGuard;
+}
+
+export interface OptionGuard {
+  param: number;
+  property: string;
+  waitsWhen: boolean;
 }
 
 /** Another file this one imports, with what the host knows of its functions. */
@@ -194,13 +208,68 @@ export function summarize(tree: Tree, findings: readonly Finding[], language: La
     const fn = handedOut(call);
     const name = fn && functionName(fn);
     if (!fn || !name || name.text === 'constructor' || out.has(name.text)) continue;
+    const guard = optionGuard(fn, call);
     out.set(name.text, {
       name: name.text,
       range: nodeRange(name),
       waitRange: finding.range,
       waits: waitsOf(finding),
       ...(finding.data.library ? { library: finding.data.library } : {}),
+      ...(guard ? { guard } : {}),
     });
   }
   return [...out.values()];
+}
+
+/**
+ * The guard of a method that leaves before it waits, on one of its instance's options (`if (!this.options.x)
+ * throw …` or `return …`, a statement of the method's body before the one that waits), when the constructor
+ * fills `this.options` from one of its parameters (`this.options = options` or `{ ...DEFAULTS, ...options }`, the
+ * parameter spread last) and nothing else in the class assigns it.
+ */
+function optionGuard(fn: Node, wait: Node): OptionGuard | undefined {
+  const body = fn.type === 'method_definition' ? fn.childForFieldName('body') : undefined;
+  const classBody = parentOf(fn);
+  if (!body || classBody?.type !== 'class_body') return undefined;
+  for (const statement of body.namedChildren) {
+    if (!statement || statement.startIndex >= wait.startIndex) break;
+    if (statement.type !== 'if_statement' || statement.childForFieldName('alternative')) continue;
+    let leaves = statement.childForFieldName('consequence');
+    if (leaves?.type === 'statement_block' && leaves.namedChildCount === 1) leaves = leaves.namedChildren[0] ?? null;
+    if (leaves?.type !== 'throw_statement' && leaves?.type !== 'return_statement') continue;
+    let test = statement.childForFieldName('condition');
+    if (test?.type === 'parenthesized_expression') test = test.namedChildren[0] ?? null;
+    const negated = test?.type === 'unary_expression' && test.text.startsWith('!');
+    const read = negated ? test?.childForFieldName('argument') : test;
+    const path = read && /^this\.([A-Za-z_$][\w$]*)\.([A-Za-z_$][\w$]*)$/.exec(read.text.replace(/\s+/g, ''));
+    if (!path?.[1] || !path[2]) continue;
+    const param = optionsParameter(classBody, path[1]);
+    if (param !== undefined) return { param, property: path[2], waitsWhen: negated };
+  }
+  return undefined;
+}
+
+/** Which constructor parameter `this.<field>` is filled from, when the constructor alone assigns it. */
+function optionsParameter(classBody: Node, field: string): number | undefined {
+  const assigned = classBody.text.match(
+    new RegExp(`\\bthis\\s*\\.\\s*${escapeRegExp(field)}(?![\\w$])(?:\\s*\\.\\s*[\\w$]+)?\\s*=(?!=)`, 'g'),
+  );
+  if (assigned?.length !== 1) return undefined;
+  const constructor = classBody.namedChildren.find(
+    (m) => m?.type === 'method_definition' && m.childForFieldName('name')?.text === 'constructor',
+  );
+  const params = constructor?.childForFieldName('parameters')?.namedChildren ?? [];
+  const names = params.map((p) => (p?.type === 'assignment_pattern' ? p.childForFieldName('left') : p)?.text);
+  for (const assignment of constructor?.descendantsOfType('assignment_expression') ?? []) {
+    if (assignment?.childForFieldName('left')?.text.replace(/\s+/g, '') !== `this.${field}`) continue;
+    const value = assignment.childForFieldName('right');
+    let source = value?.type === 'identifier' ? value.text : undefined;
+    if (value?.type === 'object') {
+      const last = value.namedChildren.at(-1);
+      if (last?.type === 'spread_element') source = last.namedChildren[0]?.text;
+    }
+    const index = source === undefined ? -1 : names.indexOf(source);
+    return index >= 0 ? index : undefined;
+  }
+  return undefined;
 }

@@ -171,6 +171,62 @@ const RUST_CALLER = [
   '',
 ].join('\n');
 
+const GUARDED_HELPER = [
+  "const dbus = require('dbus-next');",
+  'const DEFAULTS = { useProps: true };',
+  'class Helper {',
+  '  constructor(bus, service, options = {}) {',
+  '    this.bus = bus;',
+  '    this.options = { ...DEFAULTS, ...options };',
+  '  }',
+  '  async props() {',
+  "    if (!this.options.useProps) throw new Error('props not available');",
+  "    const obj = await this.bus.getProxyObject('org.example.Daemon', '/org/example/Daemon');",
+  "    return obj.getInterface('org.freedesktop.DBus.Properties').GetAll('org.example.Daemon');",
+  '  }',
+  '}',
+  'module.exports = { Helper };',
+].join('\n');
+
+const GUARDED_CALLER = [
+  "const { Helper } = require('./helper');",
+  'async function withoutProps(bus) {',
+  "  const helper = new Helper(bus, 'org.example.Daemon', { useProps: false });",
+  '  return helper.props();',
+  '}',
+  'async function withProps(bus) {',
+  "  const helper = new Helper(bus, 'org.example.Daemon', { useProps: true });",
+  '  return helper.props();',
+  '}',
+  'async function byDefault(bus) {',
+  "  const helper = new Helper(bus, 'org.example.Daemon');",
+  '  return helper.props();',
+  '}',
+  'async function overridden(bus, more) {',
+  "  const helper = new Helper(bus, 'org.example.Daemon', { useProps: false, ...more });",
+  '  return helper.props();',
+  '}',
+].join('\n');
+
+describe('cross-file summaries with a guard on an option', () => {
+  it('a method that throws before it waits unless an option is set says so; a caller that turns the option off does not wait', async () => {
+    const { summaries } = await testAnalyzer().analyzeFile(GUARDED_HELPER, 'javascript');
+    assert.deepEqual(
+      summaries.map((s) => [s.name, s.guard]),
+      [['props', { param: 2, property: 'useProps', waitsWhen: true }]],
+    );
+    const imported: ImportedModule[] = [{ file: '/app/helper.js', specifier: './helper', summaries }];
+    const findings = (await testAnalyzer().analyze(GUARDED_CALLER, 'javascript', { imported })).filter(
+      (f) => f.ruleId === 'call-without-timeout',
+    );
+    assert.deepEqual(
+      findings.map((f) => f.range.start.line + 1),
+      [8, 12, 16],
+      'not the call on the helper made with useProps: false; the default, true, and a spread after the literal may wait',
+    );
+  });
+});
+
 describe('cross-file function summaries in Rust', () => {
   it('rustImports lists the module paths of its own crate a file names', () => {
     assert.deepEqual(

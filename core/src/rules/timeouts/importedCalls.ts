@@ -1,9 +1,10 @@
 import { JS_LOCAL_METHODS } from '../../libraries/dbus-next';
 import { expandPath, mergeModuleRefs, rustModuleRefs, type ModulePath, type RustModuleRefs } from '../../rustModules';
-import type { FunctionSummary, ImportedModule } from '../../summaries';
+import type { FunctionSummary, ImportedModule, OptionGuard } from '../../summaries';
 import type { Node } from 'web-tree-sitter';
 import { bindingValue, escapeRegExp } from '../../resolve';
 import { parentOf, unwrapExpression, type Callee } from '../../syntax';
+import { reachingValue } from '../../values';
 import type { FileFacts } from '../../facts';
 import { nodeRange, type RuleContext, type RuleReport } from '../rule';
 import { boundedByTimer, functionDefinitions, raceFix, timeoutHelpers } from './shared';
@@ -58,6 +59,38 @@ function madeByOtherModule(receiver: Node, module: ImportedModule, ctx: RuleCont
   return !ctx.has(fromModule);
 }
 
+/**
+ * Whether the receiver was made, in the calling function, with a literal for the guarded option that makes the
+ * method leave before it waits (`new BusHelper(bus, …, { useProps: false })` then `helper.props()`, which throws
+ * "props not available" without a call). Anything else — no literal, a spread after it, another binding — may wait.
+ */
+function leavesFirst(receiver: Node, guard: OptionGuard, at: Node): boolean {
+  if (receiver.type !== 'identifier') return false;
+  const value = reachingValue(receiver.text, at);
+  const created = typeof value === 'object' ? unwrapExpression(value) : undefined;
+  if (created?.type !== 'new_expression') return false;
+  const options = created.childForFieldName('arguments')?.namedChildren[guard.param];
+  if (options?.type !== 'object') return false;
+  const members = options.namedChildren;
+  let index = -1;
+  members.forEach((m, i) => {
+    if (m?.type === 'pair' && m.childForFieldName('key')?.text.replace(/^['"]|['"]$/g, '') === guard.property)
+      index = i;
+  });
+  if (index < 0 || members.slice(index + 1).some((m) => m?.type === 'spread_element')) return false;
+  const truthy = LITERAL_TRUTH[members[index]?.childForFieldName('value')?.text ?? ''];
+  return truthy !== undefined && truthy !== guard.waitsWhen;
+}
+
+const LITERAL_TRUTH: Record<string, boolean> = {
+  true: true,
+  false: false,
+  null: false,
+  undefined: false,
+  0: false,
+  1: true,
+};
+
 function fileName(file: string): string {
   return file.replace(/^.*[\\/]/, '');
 }
@@ -81,6 +114,7 @@ export function checkImportedCalls(ctx: RuleContext): RuleReport[] {
     if (c.receiver?.text === 'this' || c.receiver?.text === 'self') continue;
     const { module, summary } = found;
     if (c.receiver && madeByOtherModule(c.receiver, module, ctx)) continue;
+    if (summary.guard && c.receiver && leavesFirst(c.receiver, summary.guard, call)) continue;
     const where = `${fileName(module.file)}:${summary.range.start.line + 1}`;
     const awaited: boolean =
       unwrapExpression(call) !== call ||
