@@ -33,4 +33,4 @@ export {
 } from './projectConfig';
 export { parseCargoManifest, parsePackageManifest, withLockedVersions, type ProjectContext } from './manifests';
 export { relativeImports, type FunctionSummary, type ImportedModule } from './summaries';
-export { rustImports } from './rustModules';
+export { crateIdentifier, rustImports } from './rustModules';

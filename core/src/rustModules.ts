@@ -120,10 +120,11 @@ function refsOf(source: string, pathCall: RegExp | ((refs: Omit<RustModuleRefs, 
  * name a `use` binds. Looking for these first segments alone is what keeps a keystroke's import check cheap in a
  * large file full of `std::…::f(` calls.
  */
-function ownPathCalls(refs: Omit<RustModuleRefs, 'calls'>): RegExp {
-  const local = (path: ModulePath) => ROOTS.has(path[0] ?? '') || refs.mods.includes(path[0] ?? '');
+function ownPathCalls(refs: Omit<RustModuleRefs, 'calls'>, ownCrate?: string): RegExp {
+  const roots = ownCrate ? [...ROOTS, ownCrate] : [...ROOTS];
+  const local = (path: ModulePath) => roots.includes(path[0] ?? '') || refs.mods.includes(path[0] ?? '');
   const bound = [...refs.bindings].filter(([, path]) => local(path)).map(([name]) => name);
-  const firsts = [...ROOTS, ...refs.mods, ...bound].filter((name) => /^[A-Za-z_]\w*$/.test(name));
+  const firsts = [...roots, ...refs.mods, ...bound].filter((name) => /^[A-Za-z_]\w*$/.test(name));
   return new RegExp(
     `(?<![\\w:])((?:${firsts.join('|')})\\s*::\\s*(?:[A-Za-z_]\\w*\\s*::\\s*)*[A-Za-z_]\\w*)\\s*(?:::\\s*<[^()]*>\\s*)?\\(`,
     'g',
@@ -147,13 +148,18 @@ export function mergeModuleRefs(parts: readonly RustModuleRefs[]): RustModuleRef
  * `mod a;` of the file → `self::a::…`; `b::…` where `use crate::x::b;` binds `b` → `crate::x::b::…`. Undefined
  * for anything else (another crate's path, a local name).
  */
-export function expandPath(segments: readonly string[], refs: RustModuleRefs): ModulePath | undefined {
+export function expandPath(
+  segments: readonly string[],
+  refs: RustModuleRefs,
+  ownCrate?: string,
+): ModulePath | undefined {
   const [first, ...rest] = segments;
   if (!first) return undefined;
-  if (ROOTS.has(first)) return segments;
+  const isRoot = (name: string | undefined) => ROOTS.has(name ?? '') || (!!ownCrate && name === ownCrate);
+  if (isRoot(first)) return segments;
   if (refs.mods.includes(first)) return ['self', ...segments];
   const bound = refs.bindings.get(first);
-  if (bound && ROOTS.has(bound[0] ?? '')) return [...bound, ...rest];
+  if (bound && isRoot(bound[0])) return [...bound, ...rest];
   // `use client::helper;` in the file that declares `mod client;` (2018 paths start at the current module).
   if (bound && refs.mods.includes(bound[0] ?? '')) return ['self', ...bound, ...rest];
   return undefined;
@@ -163,19 +169,32 @@ export function expandPath(segments: readonly string[], refs: RustModuleRefs): M
  * The module paths a Rust file names in its own crate (`crate::client::helper`, `self::client`, `super::x`): the
  * host resolves each to the file of its longest prefix that is a module, whose summaries then apply here.
  */
-export function rustImports(text: string): string[] {
-  return importsOf(refsOf(code(text), ownPathCalls));
+export function rustImports(text: string, ownCrate?: string): string[] {
+  return importsOf(
+    refsOf(code(text), (refs) => ownPathCalls(refs, ownCrate)),
+    ownCrate,
+  );
 }
 
-/** The paths `rustImports` lists, from a file's whole references (what it must equal: checked in the tests). */
-export function importsOf(refs: RustModuleRefs): string[] {
+/**
+ * The paths `rustImports` lists, from a file's whole references (what it must equal: checked in the tests).
+ * `ownCrate`: the package's library crate by name (`app` for `use app::client::helper` in its main.rs, a test or
+ * an example), whose paths are kept as written for the host to resolve from the library's root.
+ */
+export function importsOf(refs: RustModuleRefs, ownCrate?: string): string[] {
   const out = new Set<string>();
   const add = (path: ModulePath | undefined) => {
     if (path && path.length > 1) out.add(path.join('::'));
   };
-  for (const path of refs.bindings.values()) add(expandPath(path, refs));
-  for (const glob of refs.globs) add(expandPath(glob, refs));
+  for (const path of refs.bindings.values()) add(expandPath(path, refs, ownCrate));
+  for (const glob of refs.globs) add(expandPath(glob, refs, ownCrate));
   for (const name of refs.mods) add(['self', name]);
-  for (const call of refs.calls) add(expandPath(call, refs));
+  for (const call of refs.calls) add(expandPath(call, refs, ownCrate));
   return [...out].sort();
+}
+
+/** The library crate's name as paths write it: Cargo's `[package] name` with `-` as `_`. */
+export function crateIdentifier(packageName: string | undefined): string | undefined {
+  const name = packageName?.replace(/-/g, '_');
+  return name && /^[A-Za-z_]\w*$/.test(name) && !ROOTS.has(name) ? name : undefined;
 }

@@ -172,7 +172,9 @@ function rustSummaries(tree: Tree, findings: readonly Finding[]): FunctionSummar
     });
     if (!at || FD_WAITS.has(at.text)) continue;
     const found = rustWaitingFunction(at);
-    if (!found || (RUST_PROXY_MAKERS.has(at.text) && !callsThroughProxy(at, found.fn))) continue;
+    // Only a dbus-rs proxy maker's finding is of the proxy; any other call named `new` (an imported `Session::new`) waits.
+    const makesProxy = finding.data.library === 'dbus-rs' && RUST_PROXY_MAKERS.has(at.text);
+    if (!found || (makesProxy && !callsThroughProxy(at, found.fn))) continue;
     const key = `${found.owner ?? ''}::${found.name.text}`;
     if (out.has(key)) continue;
     out.set(key, {

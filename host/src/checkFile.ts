@@ -5,6 +5,7 @@ import {
   mayMatter,
   relativeImports,
   rustImports,
+  crateIdentifier,
   screeningError,
   type FunctionSummary,
   type Analyzer,
@@ -79,7 +80,7 @@ export async function checkFile(
   if (tooLarge) return { kind: 'skipped', problem: { path, message: tooLarge.message } };
   // The manifest says which D-Bus library a file uses where the file itself does not import one.
   const project = options.project ?? manifests.forFile(file, language);
-  const imports = language === 'rust' ? rustImports(text) : relativeImports(text);
+  const imports = language === 'rust' ? rustImports(text, crateIdentifier(project?.name)) : relativeImports(text);
   if (!options.skipPrefilter && !mayMatter(text, { project, imported: options.imported }))
     return {
       kind: 'analysed',

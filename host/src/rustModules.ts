@@ -3,8 +3,9 @@
 // src/bin, examples, tests or benches file is a crate root of its own); module `a::b` of a module whose
 // directory is D is D/a/b.rs or D/a/b/mod.rs; a file foo.rs's submodules live in foo/, a mod.rs's (and a crate
 // root's) beside it.
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
+import { crateIdentifier, parseCargoManifest } from '../../core/src/index';
 import type { ResolvedImport } from './summaryIndex';
 
 function isFile(path: string): boolean {
@@ -28,6 +29,23 @@ function packageDir(dir: string): string | undefined {
   const found = isFile(join(dir, 'Cargo.toml')) ? dir : parent === dir ? undefined : packageDir(parent);
   packages.set(dir, found ?? null);
   return found;
+}
+
+/** The library crate's name of each package directory (`[package] name`, `-` as `_`), read once. */
+const libraryNames = new Map<string, string | null>();
+
+function libraryName(pkg: string): string | undefined {
+  let known = libraryNames.get(pkg);
+  if (known === undefined) {
+    const manifest = join(pkg, 'Cargo.toml');
+    try {
+      known = crateIdentifier(parseCargoManifest(readFileSync(manifest, 'utf8'), manifest).name) ?? null;
+    } catch {
+      known = null;
+    }
+    libraryNames.set(pkg, known);
+  }
+  return known ?? undefined;
 }
 
 interface CrateRoot {
@@ -69,6 +87,12 @@ function moduleFileOf(dir: string, root: CrateRoot | undefined, exists: (path: s
   return [join(dir, 'mod.rs'), `${dir}.rs`].find(exists);
 }
 
+/** The name a file's package's library crate is used by (undefined outside a Cargo package). */
+export function libraryOf(file: string): string | undefined {
+  const pkg = packageDir(dirname(file));
+  return pkg ? libraryName(pkg) : undefined;
+}
+
 export interface ResolvedRustModule {
   /** The module path of the file found: the specifier's longest prefix that is a module. */
   module: string;
@@ -95,6 +119,12 @@ export function resolveRustModule(
   } else if (first === 'self') {
     base = moduleDir(fromFile, root);
     baseFile = fromFile;
+  } else if (first !== '' && first === libraryOf(fromFile)) {
+    // `use app::client::helper` in the package's main.rs, a bin, a test or an example: the library's modules.
+    const src = join(packageDir(dirname(fromFile)) ?? '', 'src');
+    base = src;
+    baseFile = join(src, 'lib.rs');
+    if (!exists(baseFile)) return undefined;
   } else if (first === 'super') {
     // The parent module's directory is the one this file lives in (or, for a mod.rs, the one above).
     if (fromFile === root?.file) return undefined;

@@ -12,6 +12,7 @@ import {
 } from 'vscode-languageserver/node';
 import {
   BaselineError,
+  crateIdentifier,
   languageForLspId,
   VERSION,
   type DocumentChange,
@@ -430,7 +431,9 @@ function indexLater(uri: string, path: string, summaries: FunctionSummary[], tex
     if (!globalSettings.workspaceIndex) return;
     indexedOnce.add(uri);
     // Its summaries changed: the open documents importing it are analysed again (and only they).
-    const dependents = new Set(workspaceIndex.update(path, summaries, workspaceIndex.importsOf(path, text)));
+    // A Rust file's paths through its package's library by name (`use app::…`) are the library's modules.
+    const own = path.endsWith('.rs') ? crateIdentifier(manifests.forFile(path, 'rust')?.name) : undefined;
+    const dependents = new Set(workspaceIndex.update(path, summaries, workspaceIndex.importsOf(path, text, own)));
     for (const open of documents.all()) {
       const openPath = filePath(open.text.uri);
       if (openPath === undefined || !dependents.has(openPath) || open.text.uri === uri) continue;

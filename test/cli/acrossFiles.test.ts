@@ -139,4 +139,31 @@ describe('dbus-lint check across the files of a Rust crate', () => {
     assert.match(run.stdout, /^ {4}src\/client\.rs:8:\d+: `helper` hands its caller a wait with no deadline$/m);
     assert.doesNotMatch(run.stdout, /^src\/main\.rs:8:/m, 'the call inside tokio::time::timeout is bounded');
   });
+
+  it('follows a test or a bin into the library by its name (`use app::client::helper`), not another crate of that name', async () => {
+    const root = crate();
+    mkdirSync(join(root, 'tests'));
+    mkdirSync(join(root, 'src', 'bin'));
+    const caller = (path: string) => [
+      `use ${path}::client::helper;`,
+      '',
+      '#[tokio::test]',
+      'async fn version() -> zbus::Result<()> {',
+      '    let conn = zbus::Connection::session().await?;',
+      '    helper(&conn).await?;',
+      '    Ok(())',
+      '}',
+      '',
+    ];
+    writeFileSync(join(root, 'tests', 'it.rs'), caller('app').join('\n'));
+    writeFileSync(join(root, 'src', 'bin', 'tool.rs'), caller('app').join('\n'));
+    writeFileSync(join(root, 'tests', 'other.rs'), caller('other_app').join('\n'));
+    const run = await runCli(['check', '.'], { cwd: root });
+    assert.match(
+      run.stdout,
+      /^tests\/it\.rs:6:\d+: warning \[call-without-timeout\] `helper\(\)` can wait forever: `helper` \(client\.rs:8, from `app::client`\)/m,
+    );
+    assert.match(run.stdout, /^src\/bin\/tool\.rs:6:\d+: warning \[call-without-timeout\] `helper\(\)`/m);
+    assert.doesNotMatch(run.stdout, /^tests\/other\.rs:/m, 'another crate named other_app is not this library');
+  });
 });

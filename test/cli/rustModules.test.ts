@@ -64,4 +64,14 @@ describe('Rust module paths to files', () => {
     assert.deepEqual(resolve('src/bin/tool.rs', 'crate::helper::f'), ['crate::helper', 'src/bin/helper.rs']);
     assert.equal(resolve('examples/demo.rs', 'crate::client::helper'), undefined);
   });
+
+  it("the package's library by its name (`app::`) starts at src/lib.rs, from any of the package's crates", () => {
+    assert.deepEqual(resolve('examples/demo.rs', 'app::client::helper'), ['app::client', 'src/client.rs']);
+    assert.deepEqual(resolve('src/bin/tool.rs', 'app::net::socket::connect'), [
+      'app::net::socket',
+      'src/net/socket.rs',
+    ]);
+    assert.deepEqual(resolve('src/main.rs', 'app::run'), ['app', 'src/lib.rs']);
+    assert.equal(resolve('src/main.rs', 'other::client::helper'), undefined, 'another crate');
+  });
 });

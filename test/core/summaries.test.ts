@@ -273,13 +273,17 @@ describe('cross-file function summaries in Rust', () => {
     texts.push(
       'mod a;\nuse crate::b::c;\nuse self::a::d as e;\nuse a::g;\nfn f() { a::x(); c::y::z(); e::w(); g::h::<u8>(); std::io::stdin(); }',
     );
+    // And through the package's library by name.
+    texts.push('use app::client::helper;\nuse app::net::*;\nfn f() { helper(); app::run::start(); other::x(); }');
     let named = 0;
     for (const text of texts) {
       const expected = importsOf(rustModuleRefs(text));
       assert.deepEqual(rustImports(text), expected);
+      assert.deepEqual(rustImports(text, 'app'), importsOf(rustModuleRefs(text), 'app'));
       named += expected.length;
     }
     assert.ok(named > 10, `the texts name ${named} module paths`);
+    assert.deepEqual(rustImports(texts.at(-1) ?? '', 'app'), ['app::client::helper', 'app::net', 'app::run::start']);
   });
 
   it('a fn (free or in an impl) whose untimed call waits for its caller is summarised; one that spawns the wait, or in a test module, is not', async () => {
@@ -305,6 +309,38 @@ describe('cross-file function summaries in Rust', () => {
     assert.deepEqual(
       summaries.map((s) => [s.name, s.library]),
       [['state', 'dbus-rs']],
+    );
+  });
+
+  it('a constructor-like fn named `new` that waits through an imported `Session::new` is summarised (only dbus-rs proxy makers are exempt)', async () => {
+    const session: ImportedModule = {
+      file: '/crate/src/session.rs',
+      specifier: 'crate::session',
+      summaries: [
+        {
+          name: 'new',
+          owner: 'Session',
+          range: { start: { line: 3, character: 11 }, end: { line: 3, character: 14 } },
+          waitRange: { start: { line: 4, character: 8 }, end: { line: 4, character: 20 } },
+          waits: '`proxy.open_session()` (zbus)',
+          library: 'zbus',
+        },
+      ],
+    };
+    const text = [
+      'use crate::session::Session;',
+      'pub struct Service { session: Session }',
+      'impl Service {',
+      '    pub fn new() -> zbus::Result<Self> {',
+      '        let session = Session::new()?;',
+      '        Ok(Service { session })',
+      '    }',
+      '}',
+    ].join('\n');
+    const { summaries } = await testAnalyzer().analyzeFile(text, 'rust', { imported: [session] });
+    assert.deepEqual(
+      summaries.map((s) => [s.owner, s.name, s.waitRange.start.line + 1]),
+      [['Service', 'new', 5]],
     );
   });
 

@@ -76,11 +76,11 @@ export class WorkspaceIndex {
   private readonly fromDocuments = new Map<string, { summaries: FunctionSummary[]; imports: ResolvedImport[] }>();
 
   /** The imports of an open document's text (and of its declaration file, as a scan counts them), resolved from its path. */
-  importsOf(path: string, text: string): ResolvedImport[] {
+  importsOf(path: string, text: string, ownCrate?: string): ResolvedImport[] {
     // Called on every analysis of an open document: its declaration file is read, and its imports looked up on
     // disk, only when the specifiers its text names change (a keystroke rarely touches them).
     const rust = path.endsWith('.rs');
-    const specifiers = rust ? rustImports(text) : relativeImports(text);
+    const specifiers = rust ? rustImports(text, ownCrate) : relativeImports(text);
     const key = specifiers.join('\0');
     const known = this.resolvedImports.get(path);
     if (known?.key === key) return known.imports;

@@ -1,5 +1,12 @@
 import { JS_LOCAL_METHODS } from '../../libraries/dbus-next';
-import { expandPath, mergeModuleRefs, rustModuleRefs, type ModulePath, type RustModuleRefs } from '../../rustModules';
+import {
+  crateIdentifier,
+  expandPath,
+  mergeModuleRefs,
+  rustModuleRefs,
+  type ModulePath,
+  type RustModuleRefs,
+} from '../../rustModules';
 import type { FunctionSummary, ImportedModule, OptionGuard } from '../../summaries';
 import type { Node } from 'web-tree-sitter';
 import { bindingValue, escapeRegExp } from '../../resolve';
@@ -168,6 +175,9 @@ function inModule(path: ModulePath, imported: readonly ImportedModule[]): Import
  */
 function rustTarget(c: Callee, ctx: RuleContext, imported: readonly ImportedModule[]): ImportedWait | undefined {
   const refs = ctx.fact(moduleRefs);
+  // `use app::client::helper` in the package's main.rs, a test or an example: its library by name.
+  const own = crateIdentifier(ctx.project?.name);
+  const expand = (segments: readonly string[]) => expandPath(segments, refs, own);
   if (c.receiver) {
     if (/^(?:self|Self)$/.test(c.receiver.text)) return undefined;
     const named = imported.flatMap((module) =>
@@ -177,8 +187,8 @@ function rustTarget(c: Callee, ctx: RuleContext, imported: readonly ImportedModu
     if (named.length !== 1 || !only.summary.takesSelf || !only.summary.owner) return undefined;
     const typePath = [...only.module.specifier.split('::'), only.summary.owner].join('::');
     const typeImported =
-      [...refs.bindings.values()].some((path) => expandPath(path, refs)?.join('::') === typePath) ||
-      refs.globs.some((glob) => expandPath(glob, refs)?.join('::') === only.module.specifier);
+      [...refs.bindings.values()].some((path) => expand(path)?.join('::') === typePath) ||
+      refs.globs.some((glob) => expand(glob)?.join('::') === only.module.specifier);
     return typeImported &&
       functionDefinitions(ctx, c.name).length === 0 &&
       mayBeOfType(c.receiver, only.summary.owner, ctx)
@@ -187,18 +197,18 @@ function rustTarget(c: Callee, ctx: RuleContext, imported: readonly ImportedModu
   }
   const segments = c.path.split('::').map((s) => s.trim());
   if (segments.length > 1) {
-    const path = expandPath(segments, refs);
+    const path = expand(segments);
     return path && inModule(path, imported);
   }
   // A plain name: what a `use` binds it to, else what a glob brings, unless the file defines it itself.
   if (functionDefinitions(ctx, c.name).length > 0) return undefined;
   const bound = refs.bindings.get(c.name);
   if (bound) {
-    const path = expandPath(bound, refs);
+    const path = expand(bound);
     return path && inModule(path, imported);
   }
   const found = refs.globs.flatMap((glob) => {
-    const path = expandPath(glob, refs);
+    const path = expand(glob);
     const hit = path && inModule([...path, c.name], imported);
     return hit ? [hit] : [];
   });
