@@ -67,7 +67,7 @@ export class Analyzer {
         options,
         record: false,
       });
-      return { findings, summaries: summarize(tree, findings, language) };
+      return { findings, summaries: summarize(tree, findings, language, text) };
     } finally {
       tree.delete();
     }

@@ -74,7 +74,7 @@ export class AnalysisDocument {
 
   /** The function summaries of the last analysis (summaries.ts): what the files importing this one are told. */
   summaries(): FunctionSummary[] {
-    return this.tree ? summarize(this.tree, this.lastFindings, this.language) : [];
+    return this.tree ? summarize(this.tree, this.lastFindings, this.language, this.currentText) : [];
   }
 
   get findings(): readonly Finding[] {

@@ -162,7 +162,7 @@ function rustWaitingFunction(at: Node): { fn: Node; name: Node; owner?: string; 
   return { fn, name, ...(owner ? { owner } : {}), takesSelf };
 }
 
-function rustSummaries(tree: Tree, findings: readonly Finding[]): FunctionSummary[] {
+function rustSummaries(tree: Tree, findings: readonly Finding[], text: string): FunctionSummary[] {
   const out = new Map<string, FunctionSummary>();
   for (const finding of findings) {
     if (finding.ruleId !== 'call-without-timeout' || finding.kind || finding.suppression) continue;
@@ -187,7 +187,79 @@ function rustSummaries(tree: Tree, findings: readonly Finding[]): FunctionSummar
       ...(found.takesSelf ? { takesSelf: true } : {}),
     });
   }
+  if (out.size > 0) sameFileWrappers(tree, text, out);
   return [...out.values()];
+}
+
+/** Same-file wrappers are followed this deep (`get_default_collection` → `get_collection_by_alias` → the call). */
+const RUST_WRAPPER_ROUNDS = 3;
+
+/**
+ * The Rust functions that wait through a summarised function of the same file: `self.m(…)` or `Self::m(…)` in
+ * the same `impl` type, `Type::m(…)`, or a free `m(…)`, called outside closures and async blocks and not inside a
+ * `timeout(…)`. Their callers in other files wait as long (`ss.get_default_collection()` waits in `read_alias`).
+ * Found from the text first: only the spots naming a summarised function are looked up in the tree.
+ */
+function sameFileWrappers(tree: Tree, text: string, out: Map<string, FunctionSummary>): void {
+  let fresh = [...out.values()];
+  for (let round = 0; round < RUST_WRAPPER_ROUNDS && fresh.length > 0; round++) {
+    const byName = new Map<string, FunctionSummary[]>();
+    for (const summary of fresh) byName.set(summary.name, [...(byName.get(summary.name) ?? []), summary]);
+    const pattern = new RegExp(
+      `\\b(${[...byName.keys()].map(escapeRegExp).join('|')})\\s*(?:::\\s*<[^>]*>\\s*)?\\(`,
+      'g',
+    );
+    const found: FunctionSummary[] = [];
+    for (const m of text.matchAll(pattern)) {
+      const at = tree.rootNode.descendantForIndex(m.index, m.index + (m[1]?.length ?? 0));
+      if (!at) continue;
+      const call = parentOf(at)?.type === 'call_expression' ? parentOf(at) : parentOf(parentOf(at));
+      if (call?.type !== 'call_expression' || insideTimeout(call)) continue;
+      const caller = rustWaitingFunction(at);
+      if (!caller) continue;
+      const callee = (byName.get(m[1] ?? '') ?? []).find((summary) => calls(call, summary, caller.owner));
+      const key = `${caller.owner ?? ''}::${caller.name.text}`;
+      if (!callee || out.has(key)) continue;
+      const summary: FunctionSummary = {
+        name: caller.name.text,
+        range: nodeRange(caller.name),
+        waitRange: nodeRange(at),
+        waits: `\`${callee.owner ? `${callee.owner}::` : ''}${callee.name}()\` (${callee.waits})`,
+        ...(callee.library ? { library: callee.library } : {}),
+        ...(caller.owner ? { owner: caller.owner } : {}),
+        ...(caller.takesSelf ? { takesSelf: true } : {}),
+      };
+      out.set(key, summary);
+      found.push(summary);
+    }
+    fresh = found;
+  }
+}
+
+/** Whether `call` runs the summarised `callee`: a method of the caller's own type through `self`/`Self`, a path naming its type, or a free function. */
+function calls(call: Node, callee: FunctionSummary, callerOwner: string | undefined): boolean {
+  const fn = call.childForFieldName('function');
+  if (!fn) return false;
+  if (fn.type === 'field_expression') {
+    const receiver = fn.childForFieldName('value')?.text;
+    return receiver === 'self' && !!callee.takesSelf && callee.owner === callerOwner;
+  }
+  if (fn.type === 'scoped_identifier') {
+    const path = fn.childForFieldName('path')?.text.replace(/<[\s\S]*$/, '');
+    return !!callee.owner && (path === callee.owner || (path === 'Self' && callee.owner === callerOwner));
+  }
+  return fn.type === 'identifier' && callee.owner === undefined;
+}
+
+/** Inside `tokio::time::timeout(…)`, `async_std::future::timeout(…)` or a `.timeout(…)` chain: bounded there. */
+function insideTimeout(call: Node): boolean {
+  for (let up = parentOf(call); up && up.type !== 'function_item'; up = parentOf(up)) {
+    if (up.type !== 'call_expression') continue;
+    const fn = up.childForFieldName('function');
+    const name = fn?.type === 'field_expression' ? fn.childForFieldName('field')?.text : fn?.text.replace(/^.*::/, '');
+    if (name === 'timeout') return true;
+  }
+  return false;
 }
 
 /** What the finding's call is, from its message: "`this.bus.call()` (dbus-next)". */
@@ -196,8 +268,13 @@ function waitsOf(finding: Finding): string {
 }
 
 /** The summaries of a file's functions, from its tree and the findings of its analysis. */
-export function summarize(tree: Tree, findings: readonly Finding[], language: LanguageId): FunctionSummary[] {
-  if (language === 'rust') return rustSummaries(tree, findings);
+export function summarize(
+  tree: Tree,
+  findings: readonly Finding[],
+  language: LanguageId,
+  text: string,
+): FunctionSummary[] {
+  if (language === 'rust') return rustSummaries(tree, findings, text);
   const out = new Map<string, FunctionSummary>();
   for (const finding of findings) {
     if (finding.ruleId !== 'call-without-timeout' || finding.kind || finding.suppression) continue;

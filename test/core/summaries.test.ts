@@ -304,6 +304,37 @@ describe('cross-file function summaries in Rust', () => {
     );
   });
 
+  it('a same-file wrapper of a summarised fn is summarised too, unless it bounds the call', async () => {
+    const text = [
+      ...RUST_CLIENT.split('\n'),
+      'impl Client {',
+      '    pub async fn checked(&self) -> zbus::Result<String> {',
+      '        self.version(Duration::from_secs(1)).await',
+      '    }',
+      '    pub async fn twice_removed(&self) -> zbus::Result<String> {',
+      '        Self::checked(self).await',
+      '    }',
+      '    pub async fn bounded(&self) -> zbus::Result<String> {',
+      '        tokio::time::timeout(Duration::from_secs(1), self.version(Duration::from_secs(1))).await.unwrap()',
+      '    }',
+      '}',
+      'pub async fn free(conn: &Connection) -> zbus::Result<String> {',
+      '    helper(conn).await',
+      '}',
+    ].join('\n');
+    const { summaries } = await testAnalyzer().analyzeFile(text, 'rust');
+    assert.deepEqual(
+      summaries.map((s) => [s.owner ?? '', s.name, s.waitRange.start.line + 1]),
+      [
+        ['', 'helper', 11],
+        ['Client', 'version', 20],
+        ['Client', 'checked', 38],
+        ['', 'free', 48],
+        ['Client', 'twice_removed', 41],
+      ],
+    );
+  });
+
   it('a dbus-rs fn calling through a proxy with an infinite timeout is summarised; one that only makes the proxy is not', async () => {
     const { summaries } = await testAnalyzer().analyzeFile(RUST_DBUS_RS, 'rust');
     assert.deepEqual(
