@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { runCli } from '../support/cli';
-import { DAEMON_PROXY } from '../support/zbusSamples';
+import { DAEMON_PROXY, HELPER_FN } from '../support/zbusSamples';
 
 /** A module handed its bus: no import, no D-Bus word but the message it builds. dbus-native 0.4 waits forever. */
 const SETTINGS = [
@@ -95,17 +95,7 @@ function crate(): string {
   writeFileSync(join(root, 'src', 'lib.rs'), 'pub mod client;\n');
   writeFileSync(
     join(root, 'src', 'client.rs'),
-    [
-      'use zbus::{proxy, Connection};',
-      '',
-      ...DAEMON_PROXY,
-      '',
-      'pub async fn helper(conn: &Connection) -> zbus::Result<String> {',
-      '    let proxy = DaemonProxy::new(conn).await?;',
-      '    proxy.version().await',
-      '}',
-      '',
-    ].join('\n'),
+    ['use zbus::{proxy, Connection};', '', ...DAEMON_PROXY, '', ...HELPER_FN, ''].join('\n'),
   );
   writeFileSync(
     join(root, 'src', 'main.rs'),

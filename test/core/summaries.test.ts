@@ -7,7 +7,7 @@ import { importsOf, rustModuleRefs } from '../../core/src/rustModules';
 import { benchFile } from '../../bench/corpus';
 import { testAnalyzer } from '../support/analyzer';
 import { loadFixtures } from '../support/fixtures';
-import { DAEMON_PROXY } from '../support/zbusSamples';
+import { DAEMON_PROXY, HELPER_FN } from '../support/zbusSamples';
 
 const CLIENT = [
   "const dbus = require('dbus-next');",
@@ -104,10 +104,7 @@ const RUST_CLIENT = [
   '',
   ...DAEMON_PROXY,
   '',
-  'pub async fn helper(conn: &Connection) -> zbus::Result<String> {',
-  '    let proxy = DaemonProxy::new(conn).await?;',
-  '    proxy.version().await',
-  '}',
+  ...HELPER_FN,
   '',
   'pub struct Client {',
   "    proxy: DaemonProxy<'static>,",

@@ -7,3 +7,11 @@ export const DAEMON_PROXY = [
   '    fn version(&self) -> zbus::Result<String>;',
   '}',
 ];
+
+/** A free fn whose untimed `version()` call through `DaemonProxy` waits for its caller. */
+export const HELPER_FN = [
+  'pub async fn helper(conn: &Connection) -> zbus::Result<String> {',
+  '    let proxy = DaemonProxy::new(conn).await?;',
+  '    proxy.version().await',
+  '}',
+];
