@@ -3,9 +3,10 @@
 // src/bin, examples, tests or benches file is a crate root of its own); module `a::b` of a module whose
 // directory is D is D/a/b.rs or D/a/b/mod.rs; a file foo.rs's submodules live in foo/, a mod.rs's (and a crate
 // root's) beside it.
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
-import { crateIdentifier, parseCargoManifest } from '../../core/src/index';
+import { crateIdentifier } from '../../core/src/index';
+import { ProjectManifests } from './projectManifests';
 import type { ResolvedImport } from './summaryIndex';
 
 function isFile(path: string): boolean {
@@ -31,22 +32,8 @@ function packageDir(dir: string): string | undefined {
   return found;
 }
 
-/** The library crate's name of each package directory (`[package] name`, `-` as `_`), read once. */
-const libraryNames = new Map<string, string | null>();
-
-function libraryName(pkg: string): string | undefined {
-  let known = libraryNames.get(pkg);
-  if (known === undefined) {
-    const manifest = join(pkg, 'Cargo.toml');
-    try {
-      known = crateIdentifier(parseCargoManifest(readFileSync(manifest, 'utf8'), manifest).name) ?? null;
-    } catch {
-      known = null;
-    }
-    libraryNames.set(pkg, known);
-  }
-  return known ?? undefined;
-}
+/** The manifests `libraryOf` reads the library's name from (the reader every host uses, with its size cap). */
+const manifests = new ProjectManifests();
 
 interface CrateRoot {
   /** The crate root's file (what `crate` names). */
@@ -90,7 +77,11 @@ function moduleFileOf(dir: string, root: CrateRoot | undefined, exists: (path: s
 /** The name a file's package's library crate is used by (undefined outside a Cargo package). */
 export function libraryOf(file: string): string | undefined {
   const pkg = packageDir(dirname(file));
-  return pkg ? libraryName(pkg) : undefined;
+  if (!pkg) return undefined;
+  const manifest = join(pkg, 'Cargo.toml');
+  const project = manifests.forFile(manifest, 'rust');
+  // A nameless Cargo.toml (a virtual workspace's) sends the reader further up: that one is not this package's.
+  return project?.manifest === manifest ? crateIdentifier(project.name) : undefined;
 }
 
 export interface ResolvedRustModule {
