@@ -107,7 +107,6 @@ const BLOCKED_MS = 200;
 /** How long an open document's edits pause before the workspace index learns its summaries and imports. */
 const INDEX_PAUSE_MS = 150;
 const indexUpdates = new Map<string, NodeJS.Timeout>();
-const indexedOnce = new Set<string>();
 
 connection.onInitialize((params): InitializeResult => {
   const capabilities = params.capabilities;
@@ -423,13 +422,13 @@ connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
  * for. Its first analysis is indexed at once; the index gives the next analysis the imports of the last one.
  */
 function indexLater(uri: string, path: string, summaries: FunctionSummary[], text: string): void {
-  const first = !indexedOnce.has(uri);
+  // Not in the index yet (just opened, or the index was rebuilt): at once.
+  const first = !workspaceIndex.holds(path);
   clearTimeout(indexUpdates.get(uri));
   const update = () => {
     indexUpdates.delete(uri);
     // Turned off while the edits paused: the index holds nothing of open documents then.
     if (!globalSettings.workspaceIndex) return;
-    indexedOnce.add(uri);
     // Its summaries changed: the open documents importing it are analysed again (and only they).
     // A Rust file's paths through its package's library by name (`use app::…`) are the library's modules.
     const own = path.endsWith('.rs') ? crateIdentifier(manifests.forFile(path, 'rust')?.name) : undefined;
@@ -451,7 +450,6 @@ connection.onDidCloseTextDocument(({ textDocument }) => {
   pending.delete(uri);
   clearTimeout(indexUpdates.get(uri));
   indexUpdates.delete(uri);
-  indexedOnce.delete(uri);
   documents.close(uri);
   analysis.drop(uri);
   latestRequest.delete(uri);

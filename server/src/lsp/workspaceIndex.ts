@@ -125,6 +125,11 @@ export class WorkspaceIndex {
   }
 
   /** A closed document: the disk's version is what importers see next time the index is built. */
+  /** Whether an open document's summaries and imports are in the index (`update` was told them). */
+  holds(path: string): boolean {
+    return this.fromDocuments.has(path);
+  }
+
   forget(path: string): void {
     this.fromDocuments.delete(path);
     this.resolvedImports.delete(path);
