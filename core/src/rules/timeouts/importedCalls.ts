@@ -10,7 +10,7 @@ import {
 import type { FunctionSummary, ImportedModule, OptionGuard } from '../../summaries';
 import type { Node } from 'web-tree-sitter';
 import { bindingValue, escapeRegExp } from '../../resolve';
-import { parentOf, unwrapExpression, type Callee } from '../../syntax';
+import { parentOf, stringValue, unwrapExpression, type Callee } from '../../syntax';
 import { reachingValue } from '../../values';
 import type { FileFacts } from '../../facts';
 import { nodeRange, type RuleContext, type RuleReport } from '../rule';
@@ -81,8 +81,8 @@ function leavesFirst(receiver: Node, guard: OptionGuard, at: Node): boolean {
   const members = options.namedChildren;
   let index = -1;
   members.forEach((m, i) => {
-    if (m?.type === 'pair' && m.childForFieldName('key')?.text.replace(/^['"]|['"]$/g, '') === guard.property)
-      index = i;
+    const key = m?.type === 'pair' ? m.childForFieldName('key') : null;
+    if (key && (stringValue(key) ?? key.text) === guard.property) index = i;
   });
   if (index < 0 || members.slice(index + 1).some((m) => m?.type === 'spread_element')) return false;
   const truthy = LITERAL_TRUTH[members[index]?.childForFieldName('value')?.text ?? ''];
