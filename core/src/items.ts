@@ -6,8 +6,13 @@ import type { Node, Tree } from 'web-tree-sitter';
 export interface TopLevelItem {
   /** Stable across versions while the item's text, structure and start position stay the same. */
   id: number;
-  /** Stable while the item's text and structure stay the same, wherever it moves (what text facts key on). */
+  /**
+   * Stable while the item's text stays the same, wherever it moves and whatever the syntax around it does
+   * (what text facts key on: they read nothing but the item's text).
+   */
   textId: number;
+  /** Stable while the item's text and syntax stay the same, wherever it moves (what movable results key on). */
+  treeId: number;
   /** The root's children it is made of (attributes and comments, then the item itself); empty for a plain string. */
   nodes: readonly Node[];
   start: number;
@@ -38,6 +43,7 @@ export class TopLevelItems {
   readonly freshText: readonly TopLevelItem[];
   readonly removedText: readonly number[];
   private readonly textIds: Set<number>;
+  private readonly treeIds: Set<number>;
 
   /**
    * @param previous the items this version was derived from, when ids carry over from them
@@ -50,6 +56,7 @@ export class TopLevelItems {
   ) {
     this.byId = new Map(list.map((item) => [item.id, item]));
     this.textIds = new Set(list.map((item) => item.textId));
+    this.treeIds = new Set(list.map((item) => item.treeId));
     this.fresh = previous ? list.filter((item) => !previous.has(item.id)) : list;
     this.freshText = previous ? list.filter((item) => !previous.hasText(item.textId)) : list;
     this.removedText = previous
@@ -61,15 +68,19 @@ export class TopLevelItems {
     return this.textIds.has(textId);
   }
 
+  hasTree(treeId: number): boolean {
+    return this.treeIds.has(treeId);
+  }
+
   /** Items of `tree`, each with a fresh id. */
   static fresh(tree: Tree): TopLevelItems {
-    return new TopLevelItems(groups(tree.rootNode.children).map((nodes) => item(nodes, nextId++)));
+    return new TopLevelItems(units(tree.rootNode.children).map((nodes) => item(nodes, nextId++)));
   }
 
   /** The whole text as one item (what a plain string without a tree is read as). */
   static whole(length: number): TopLevelItems {
     const id = nextId++;
-    return new TopLevelItems([{ id, textId: id, nodes: [], start: 0, end: length, row: 0, column: 0 }]);
+    return new TopLevelItems([{ id, textId: id, treeId: id, nodes: [], start: 0, end: length, row: 0, column: 0 }]);
   }
 
   /**
@@ -108,12 +119,10 @@ export class TopLevelItems {
 function afterAll(previous: TopLevelItems, tree: Tree, edit: EditSpan, dirty: DirtyRanges): TopLevelItems {
   const delta = edit.newEnd - edit.oldEnd;
   const byStart = new Map(previous.list.map((old) => [old.start, old]));
-  const list = groups(tree.rootNode.children).map((nodes) => {
+  const list = units(tree.rootNode.children).map((nodes) => {
     const fresh = item(nodes, 0);
-    const twin = touches(dirty, fresh.start, fresh.end)
-      ? undefined
-      : byStart.get(fresh.start < edit.start ? fresh.start : fresh.start - delta);
-    return withTwin(fresh, twin, fresh.end <= edit.start ? fresh.end : fresh.end - delta);
+    const twin = byStart.get(fresh.start < edit.start ? fresh.start : fresh.start - delta);
+    return withTwin(fresh, twin, fresh.end <= edit.start ? fresh.end : fresh.end - delta, dirty, edit);
   });
   return derived(previous, list);
 }
@@ -163,6 +172,8 @@ function afterInWindow(
     if (child.startIndex > high && !open) break;
     children.push(child);
   }
+  // A large module is read member by member (`units`): the window's edges need not fall between root children.
+  if (children.some((child) => splitBody(child))) return undefined;
   const windowStart = Math.min(low, children[0]?.startIndex ?? low);
   const windowEnd = Math.max(high, children[children.length - 1]?.endIndex ?? high);
   const before: TopLevelItem[] = [];
@@ -182,10 +193,8 @@ function afterInWindow(
   const list: TopLevelItem[] = before.map((old) => new MovedItem(tree, old, old.id, old.start, old.end, old.row));
   for (const nodes of groups(children)) {
     const fresh = item(nodes, 0);
-    const twin = touches(dirty, fresh.start, fresh.end)
-      ? undefined
-      : inside.get(fresh.start < edit.start ? fresh.start : fresh.start - delta);
-    list.push(withTwin(fresh, twin, fresh.end <= edit.start ? fresh.end : fresh.end - delta));
+    const twin = inside.get(fresh.start < edit.start ? fresh.start : fresh.start - delta);
+    list.push(withTwin(fresh, twin, fresh.end <= edit.start ? fresh.end : fresh.end - delta, dirty, edit));
   }
   for (const old of after) {
     // Moved down or up by a line break: the same text (its text facts stand), not the same positions.
@@ -199,11 +208,29 @@ function touches(dirty: DirtyRanges, start: number, end: number): boolean {
   return dirty.some((range) => start <= range.end && end >= range.start);
 }
 
-/** `fresh` with its twin's ids when the twin had the same extent (`twinEnd`: fresh's end in old offsets) and position. */
-function withTwin(fresh: TopLevelItem, twin: TopLevelItem | undefined, twinEnd: number): TopLevelItem {
-  const same = twin && twin.end === twinEnd;
-  const keep = same && twin.row === fresh.row && twin.column === fresh.column;
-  return { ...fresh, id: keep ? twin.id : nextId++, textId: same ? twin.textId : nextId++ };
+/**
+ * `fresh` with the ids of its twin (the previous version's item at its start, `twinEnd`: fresh's end in old
+ * offsets) that still hold. Its text id when the twin had the same extent and the edit left its text alone,
+ * even where the syntax around it changed (an unclosed brace nesting the rest of the file one level deeper
+ * leaves every later item's text, and so its text facts, as they were); its tree id also needs it outside
+ * every dirty range; its id also needs the same position.
+ */
+function withTwin(
+  fresh: TopLevelItem,
+  twin: TopLevelItem | undefined,
+  twinEnd: number,
+  dirty: DirtyRanges,
+  edit: EditSpan,
+): TopLevelItem {
+  const sameText = !!twin && twin.end === twinEnd && (twin.end < edit.start || twin.start > edit.oldEnd);
+  const sameTree = sameText && !touches(dirty, fresh.start, fresh.end);
+  const keep = sameTree && twin.row === fresh.row && twin.column === fresh.column;
+  return {
+    ...fresh,
+    id: keep ? twin.id : nextId++,
+    textId: sameText ? twin.textId : nextId++,
+    treeId: sameTree ? twin.treeId : nextId++,
+  };
 }
 
 /**
@@ -213,6 +240,7 @@ function withTwin(fresh: TopLevelItem, twin: TopLevelItem | undefined, twinEnd: 
 class MovedItem implements TopLevelItem {
   private children: Node[] | undefined;
   readonly textId: number;
+  readonly treeId: number;
   readonly column: number;
 
   constructor(
@@ -224,19 +252,17 @@ class MovedItem implements TopLevelItem {
     readonly row: number,
   ) {
     this.textId = old.textId;
+    this.treeId = old.treeId;
     this.column = old.column;
   }
 
   get nodes(): readonly Node[] {
     if (!this.children) {
       this.children = [];
-      for (
-        let child = this.tree.rootNode.firstChildForIndex(this.start);
-        child && child.startIndex < this.end;
-        child = child.nextSibling
-      ) {
-        this.children.push(child);
-      }
+      // A member of a large module (`units`): down through the module to the level the item's nodes are on.
+      let child = this.tree.rootNode.firstChildForIndex(this.start);
+      while (child && child.endIndex > this.end) child = child.firstChildForIndex(this.start);
+      for (; child && child.startIndex < this.end; child = child.nextSibling) this.children.push(child);
     }
     return this.children;
   }
@@ -269,6 +295,42 @@ function groups(children: readonly (Node | null)[]): Node[][] {
   return out;
 }
 
+/**
+ * A module larger than this is read as its members, each an item of its own: a keystroke in one of them
+ * re-analyses that member, not the module. (An unclosed brace can make one module run to the end of a file
+ * while it is typed: re-reading the rest of the file's text on every keystroke cost 15-20 ms.)
+ */
+const SPLIT_AT = 32 * 1024;
+
+/**
+ * Items of `children` (root children, or a large module's members): `groups`, with each large module split
+ * into its head (leading attributes and comments, `pub mod name`) and the items of its body. The braces
+ * belong to no item: they hold nothing a rule reads.
+ */
+function units(children: readonly (Node | null)[]): Node[][] {
+  const out: Node[][] = [];
+  for (const group of groups(children)) {
+    const last = group[group.length - 1];
+    const body = last && splitBody(last);
+    if (!last || !body) {
+      out.push(group);
+      continue;
+    }
+    const head = group.slice(0, -1);
+    for (const child of last.children) if (child && child.endIndex <= body.startIndex) head.push(child);
+    if (head.length > 0) out.push(head);
+    out.push(...units(body.children.filter((child) => child && child.type !== '{' && child.type !== '}')));
+  }
+  return out;
+}
+
+/** The body a large Rust module is split at (`units`); undefined for anything else. */
+function splitBody(node: Node): Node | undefined {
+  if (node.type !== 'mod_item' || node.endIndex - node.startIndex < SPLIT_AT) return undefined;
+  const body = node.childForFieldName('body');
+  return body?.type === 'declaration_list' ? body : undefined;
+}
+
 function item(nodes: Node[], id: number): TopLevelItem {
   const first = nodes[0];
   const last = nodes[nodes.length - 1];
@@ -276,6 +338,7 @@ function item(nodes: Node[], id: number): TopLevelItem {
   return {
     id,
     textId: id,
+    treeId: id,
     nodes,
     start: first.startIndex,
     end: last.endIndex,

@@ -17,8 +17,8 @@ export interface ItemResult {
   eol: string;
   /** False when the check read something no recorded input covers: never reused. */
   reusable: boolean;
-  /** The item's text id, and whether the result stands wherever that text moves (see `movable`). */
-  textId: number;
+  /** The item's tree id, and whether the result stands wherever that item moves (see `movable`). */
+  treeId: number;
   movable: boolean;
 }
 
@@ -77,8 +77,8 @@ export function updateResults(
   let moved: Map<number, ItemResult> | undefined;
   const found = new Map<number, ItemResult>();
   for (const item of items.fresh) {
-    const result = items.previous?.hasText(item.textId)
-      ? (moved ??= movedResults(before.byItem)).get(item.textId)
+    const result = items.previous?.hasTree(item.treeId)
+      ? (moved ??= movedResults(before.byItem)).get(item.treeId)
       : undefined;
     if (result && pass.holds(result)) found.set(item.id, result);
     else recheck.add(item.id);
@@ -173,6 +173,6 @@ export function movable(
 
 function movedResults(results: Map<number, ItemResult>): Map<number, ItemResult> {
   const out = new Map<number, ItemResult>();
-  for (const result of results.values()) if (result.movable) out.set(result.textId, result);
+  for (const result of results.values()) if (result.movable) out.set(result.treeId, result);
   return out;
 }

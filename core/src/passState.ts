@@ -146,7 +146,7 @@ export class PassState {
         items: [],
         eol: this.eol,
         reusable: true,
-        textId: item.textId,
+        treeId: item.treeId,
         movable: movable([], reads, [], true),
       };
     }
@@ -173,7 +173,7 @@ export class PassState {
       items,
       eol: this.eol,
       reusable: context.reusable,
-      textId: item.textId,
+      treeId: item.treeId,
       movable: movable(reports, reads, items, context.reusable),
     };
   }

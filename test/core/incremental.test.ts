@@ -27,6 +27,8 @@ async function differential(
   edits: number,
   seed: number,
   tally: Tally,
+  /** Edits made in this order instead of random ones (undone as the random ones are). */
+  script?: readonly OffsetEdit[],
 ): Promise<void> {
   const analyzer = testAnalyzer();
   const random = seeded(seed);
@@ -35,11 +37,12 @@ async function differential(
     assert.deepStrictEqual(document.findings, await analyzer.analyze(text, language), `${name}: on open`);
     let current = text;
     let undo: OffsetEdit | undefined;
-    for (let i = 0; i < edits; i++) {
+    for (let i = 0; i < (script?.length ?? edits); i++) {
+      const scripted = script?.[i];
       // Mostly one change per update (the incremental path); sometimes two at once (the full path); most of the
       // time (70%) the previous edit is undone, as typing then deleting does, so files stay mostly valid.
-      const changes = undo && random() < 0.7 ? [undo] : [randomEdit(random, current)];
-      if (random() < 0.05) changes.push(randomEdit(random, applyOffsetEdit(current, changes[0])));
+      const changes = scripted ? [scripted] : undo && random() < 0.7 ? [undo] : [randomEdit(random, current)];
+      if (!scripted && random() < 0.05) changes.push(randomEdit(random, applyOffsetEdit(current, changes[0])));
       const [first] = changes;
       undo =
         changes.length === 1 && first && first !== undo
@@ -93,6 +96,43 @@ describe('incremental analysis equals a full analysis after every edit', () => {
       assert.ok(tally.incremental > tally.edits * 0.8 && tally.reused > tally.incremental * 100, JSON.stringify(tally));
     });
   }
+});
+
+describe('incremental analysis of a Rust module larger than an item (read as its members)', () => {
+  // 60 KB of the bench file's modules inside one module, then more modules: the outer one is split into items.
+  const bench = benchFile('rust');
+  const cut = bench.indexOf('\npub mod ', 60_000) + 1;
+  const rest = bench.indexOf('\npub mod ', cut + 20_000) + 1;
+  const text = `pub mod outer {\n${bench.slice(0, cut)}}\n\n${bench.slice(cut, rest)}`;
+
+  it('equals a full analysis after random edits', async () => {
+    const tally: Tally = { edits: 0, incremental: 0, reused: 0 };
+    await differential('large module', text, 'rust', EDITS_PER_BENCH_FILE, 303 + SEED, tally);
+    assert.ok(tally.incremental > tally.edits * 0.8 && tally.reused > tally.incremental * 10, JSON.stringify(tally));
+  });
+
+  it('equals a full analysis while a statement is typed before a closing brace (the rest of the file nested one level deeper, then not)', async () => {
+    const analyzer = testAnalyzer();
+    const findings = await analyzer.analyze(text, 'rust');
+    // The modules inside the split one have findings of their own: their results are what is compared.
+    assert.ok(findings.some((f) => f.range.start.line < text.slice(0, cut).split('\n').length), 'findings inside');
+    const script: OffsetEdit[] = [];
+    const typed = ' let ok = 1;';
+    for (const at of [text.indexOf(';\n        }\n', 5_000) + 1, text.indexOf(';\n        }\n', cut) + 1]) {
+      for (let i = 0; i < typed.length; i++) script.push({ start: at + i, end: at + i, text: typed[i] ?? '', kind: 'typing' });
+      for (let i = typed.length - 1; i >= 0; i--) script.push({ start: at + i, end: at + i + 1, text: '', kind: 'backspace' });
+    }
+    const document = await analyzer.open(text, 'rust');
+    const roots = document.stats.items;
+    document.dispose();
+    const after = await analyzer.open(bench.slice(cut, rest), 'rust');
+    // Split: more items than the modules after it and one for the outer module.
+    assert.ok(roots > after.stats.items + 1, `${roots} items, ${after.stats.items} after the outer module`);
+    after.dispose();
+    const tally: Tally = { edits: 0, incremental: 0, reused: 0 };
+    await differential('large module, typed', text, 'rust', script.length, 0, tally, script);
+    assert.equal(tally.incremental, script.length, JSON.stringify(tally));
+  });
 });
 
 describe('AnalysisDocument.edit with the host text', () => {
