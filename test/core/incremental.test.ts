@@ -115,12 +115,17 @@ describe('incremental analysis of a Rust module larger than an item (read as its
     const analyzer = testAnalyzer();
     const findings = await analyzer.analyze(text, 'rust');
     // The modules inside the split one have findings of their own: their results are what is compared.
-    assert.ok(findings.some((f) => f.range.start.line < text.slice(0, cut).split('\n').length), 'findings inside');
+    assert.ok(
+      findings.some((f) => f.range.start.line < text.slice(0, cut).split('\n').length),
+      'findings inside',
+    );
     const script: OffsetEdit[] = [];
     const typed = ' let ok = 1;';
     for (const at of [text.indexOf(';\n        }\n', 5_000) + 1, text.indexOf(';\n        }\n', cut) + 1]) {
-      for (let i = 0; i < typed.length; i++) script.push({ start: at + i, end: at + i, text: typed[i] ?? '', kind: 'typing' });
-      for (let i = typed.length - 1; i >= 0; i--) script.push({ start: at + i, end: at + i + 1, text: '', kind: 'backspace' });
+      for (let i = 0; i < typed.length; i++)
+        script.push({ start: at + i, end: at + i, text: typed[i] ?? '', kind: 'typing' });
+      for (let i = typed.length - 1; i >= 0; i--)
+        script.push({ start: at + i, end: at + i + 1, text: '', kind: 'backspace' });
     }
     const document = await analyzer.open(text, 'rust');
     const roots = document.stats.items;
