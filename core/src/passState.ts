@@ -1,12 +1,13 @@
 // The memos one pass shares across rules and items (anchors, scopes, query captures, callees, which read
 // groups hold), and the check of one rule on one item, which records what it read (README.md).
-import type { Node, Tree } from 'web-tree-sitter';
+import type { Node, Point, Tree } from 'web-tree-sitter';
 import { readsHold, RecordingFacts, type FactRead, type VersionFacts } from './facts';
 import { ItemContext } from './itemContext';
 import { childAt, type TopLevelItem, type TopLevelItems } from './items';
 import type { PassInput } from './pass';
 import { movable, type ItemResult } from './passResults';
-import type { CaptureName, Rule } from './rules/rule';
+import { neverRuns } from './reachability';
+import type { CaptureName, Rule, RuleReport } from './rules/rule';
 import { suppressionFix } from './suppressions';
 import { callee, outermostScopeIn, withinBudget, type Callee } from './syntax';
 import type { LanguageId, RuleId } from './types';
@@ -151,7 +152,9 @@ export class PassState {
       };
     }
     const context = new ItemContext(this, rule, item, scopes);
-    const reports = rule.check(context);
+    const found = rule.check(context);
+    // A finding in JS code that never runs (after an `if` that always leaves first) is about nothing that happens.
+    const reports = this.language === 'rust' ? found : found.filter((report) => !inCodeThatNeverRuns(report, scopes));
     const suppressFixes = reports.map((report) => {
       const line = report.range.start.line;
       // A finding before its item's first line (none today) is read from the file's start, and never reused.
@@ -224,4 +227,13 @@ export class PassState {
   get record(): boolean {
     return this.input.record ?? true;
   }
+}
+
+/** Whether the node a report starts at (found in the scope holding it) lies in code that never runs. */
+function inCodeThatNeverRuns(report: RuleReport, scopes: readonly Node[]): boolean {
+  const at = { row: report.range.start.line, column: report.range.start.character };
+  const after = (a: Point, b: Point) => a.row > b.row || (a.row === b.row && a.column >= b.column);
+  const scope = scopes.find((s) => after(at, s.startPosition) && after(s.endPosition, at));
+  const node = scope?.descendantForPosition(at);
+  return !!node && neverRuns(node);
 }

@@ -1,3 +1,4 @@
+import { constantTruth } from '../../reachability';
 import { JS_LOCAL_METHODS } from '../../libraries/dbus-next';
 import {
   crateIdentifier,
@@ -85,18 +86,9 @@ function leavesFirst(receiver: Node, guard: OptionGuard, at: Node): boolean {
     if (key && (stringValue(key) ?? key.text) === guard.property) index = i;
   });
   if (index < 0 || members.slice(index + 1).some((m) => m?.type === 'spread_element')) return false;
-  const truthy = LITERAL_TRUTH[members[index]?.childForFieldName('value')?.text ?? ''];
+  const truthy = constantTruth(members[index]?.childForFieldName('value'));
   return truthy !== undefined && truthy !== guard.waitsWhen;
 }
-
-const LITERAL_TRUTH: Record<string, boolean> = {
-  true: true,
-  false: false,
-  null: false,
-  undefined: false,
-  0: false,
-  1: true,
-};
 
 function fileName(file: string): string {
   return file.replace(/^.*[\\/]/, '');
