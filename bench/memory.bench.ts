@@ -117,6 +117,7 @@ export async function run(): Promise<BenchRow[]> {
   for (const uri of uris) await client.diagnostics(uri, () => true, 120_000);
   const opened = rssMb(pid);
   const held = status?.treesHeld ?? NaN;
+  const threads = status?.threads ?? 1;
   for (const uri of uris) await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
   const closedStatus = await statusWhere((s) => s.treesHeld === 0);
   const closed = rssMb(pid);
@@ -131,7 +132,7 @@ export async function run(): Promise<BenchRow[]> {
       ratio: opened / baseline,
       goal: `≤ ${GOAL_MB} MB`,
       met: opened <= GOAL_MB,
-      note: `${files.length} files (${rust} Rust from ${RUST_ROOT}, ${files.length - rust} JS from ${JS_ROOT}; ${(bytes / 1024 / 1024).toFixed(1)} MB), all diagnostics received; trees held ${held}; load average ${loadavg()[0]?.toFixed(2)}`,
+      note: `${files.length} files (${rust} Rust from ${RUST_ROOT}, ${files.length - rust} JS from ${JS_ROOT}; ${(bytes / 1024 / 1024).toFixed(1)} MB), all diagnostics received; trees held ${held}; analysis threads ${threads}; load average ${loadavg()[0]?.toFixed(2)}`,
     },
     {
       target: 'memory: RSS after closing them',

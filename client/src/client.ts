@@ -15,6 +15,7 @@ import {
   FIX_ALL_IN_FILE_COMMAND,
   REPLAY_CALL_COMMAND,
   RUN_WITH_FAULTS_COMMAND,
+  SERVER_NODE_ARGS,
   STATUS_NOTIFICATION,
   type FixAllRequest,
   type InitializationOptions,
@@ -82,12 +83,12 @@ export function activate(context: vscode.ExtensionContext, started: () => void):
   const warmUp = [...new Set(visible.filter((id) => DOCUMENT_SELECTOR.some((entry) => entry.language === id)))];
   const args = warmUp.length > 0 ? [`--warm-up=${warmUp.join(',')}`] : [];
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc, args },
+    run: { module: serverModule, transport: TransportKind.ipc, args, options: { execArgv: [...SERVER_NODE_ARGS] } },
     debug: {
       module: serverModule,
       transport: TransportKind.ipc,
       args,
-      options: { execArgv: ['--nolazy', '--inspect=6011'] },
+      options: { execArgv: [...SERVER_NODE_ARGS, '--nolazy', '--inspect=6011'] },
     },
   };
   const keys = settingKeys(context.extension.packageJSON);

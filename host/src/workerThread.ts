@@ -3,7 +3,7 @@
 // what becomes of the requests it had, stay with the caller: each protocol is its own.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 
 export interface WorkerThreadSpec {
   /**
@@ -19,6 +19,8 @@ export interface WorkerThreadSpec {
   workerData: unknown;
   /** What the user can do when the thread dies; it ends the failure's message. */
   nextStep: string;
+  /** V8 heap limits of the thread (`worker_threads` resourceLimits); unset, V8's defaults. */
+  resourceLimits?: ResourceLimits;
 }
 
 export interface WorkerThreadEvents<Reply> {
@@ -51,10 +53,14 @@ export class WorkerThreadFailure extends Error {
  * there is none, and the source file runs behind a shim that registers tsx first: a worker does not inherit
  * its parent's loader.
  */
-function startWorker({ bundle, source, workerData }: WorkerThreadSpec): Worker {
+function startWorker({ bundle, source, workerData, resourceLimits }: WorkerThreadSpec): Worker {
   const bundled = join(__dirname, bundle);
-  if (existsSync(bundled)) return new Worker(bundled, { workerData });
-  return new Worker(`require('tsx/cjs'); require(${JSON.stringify(source)});`, { eval: true, workerData });
+  if (existsSync(bundled)) return new Worker(bundled, { workerData, resourceLimits });
+  return new Worker(`require('tsx/cjs'); require(${JSON.stringify(source)});`, {
+    eval: true,
+    workerData,
+    resourceLimits,
+  });
 }
 
 export class WorkerThread<Request, Reply> {

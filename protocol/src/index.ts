@@ -2,4 +2,5 @@
 // Types, string constants and shape checks only, so the extension's activation bundle pays nothing for it.
 export * from './commands';
 export * from './diagnostics';
+export * from './launch';
 export * from './status';

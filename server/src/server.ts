@@ -100,8 +100,9 @@ const IMMEDIATE_EDIT_CHARS = 256;
 /** How long fix all (on save, or the command) waits for the analysis of the current text. */
 const FIX_ALL_WAIT_MS = 5000;
 /**
- * An analysis still unanswered after this long, behind another document's analysis on the same thread, moves
- * to a free thread (./worker/analysisPool.ts): a slow file must not hold up the others' diagnostics.
+ * An analysis unanswered behind another document's analysis that has run this long on the same thread moves
+ * to a free thread (./worker/analysisPool.ts): a slow file must not hold up the others' diagnostics. Checked
+ * every BLOCKED_MS while the answer is awaited, so a slow file reached late in a queue is still left behind.
  */
 const BLOCKED_MS = 200;
 /** How long an open document's edits pause before the workspace index learns its summaries and imports. */
@@ -277,15 +278,16 @@ async function validate(uri: string): Promise<void> {
   const ticket = ++lastTicket;
   latestRequest.set(uri, ticket);
   const answer = analysis.analyse(uri, language, options, sentText ? document.text.getText() : undefined);
-  const blocked = setTimeout(() => {
-    if (latestRequest.get(uri) !== ticket || !analysis.moveIfBlocked(uri)) return;
+  const blocked = setInterval(() => {
+    if (latestRequest.get(uri) !== ticket) return clearInterval(blocked);
+    if (!analysis.moveIfBlocked(uri, BLOCKED_MS)) return;
+    clearInterval(blocked);
     // A new ticket: this answer, when it comes, is out of date; the move's run brings the text along.
     document.kept = 0;
     setStatus({ threads: analysis.threadCount });
     void validate(uri);
   }, BLOCKED_MS);
-  const result = await answer;
-  clearTimeout(blocked);
+  const result = await answer.finally(() => clearInterval(blocked));
   // Closed, reopened or asked again meanwhile: the worker handles requests in order, so the later one
   // (or the close's drop) decides what it keeps.
   if (latestRequest.get(uri) !== ticket || documents.get(uri) !== document) return;

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from '../support/analyzer';
+import { SERVER_NODE_ARGS } from '../../protocol/src/index';
 import { suiteArtifacts } from './support/artifacts';
 import { E2E_WORKSPACE } from './support/codeServer';
 import { FLAGGED_RUST, FLAGGED_TS } from './support/fixtures';
@@ -30,6 +31,9 @@ function documentedSetup(): string {
   const doc = readFileSync(join(REPO_ROOT, 'docs', 'neovim.md'), 'utf8');
   const block = doc.match(/```lua\n([\s\S]*?)```/);
   if (!block?.[1]) throw new Error('docs/neovim.md has no lua block');
+  // The command starts the server as every editor does (protocol/src/launch.ts).
+  for (const arg of SERVER_NODE_ARGS)
+    if (!block[1].includes(`'${arg}'`)) throw new Error(`docs/neovim.md's cmd lacks the server's Node option ${arg}`);
   return block[1];
 }
 /** One line of check.lua's output: `KIND <json>`. */

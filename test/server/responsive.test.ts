@@ -113,3 +113,33 @@ describe('language server under hostile documents', () => {
     await slowOne.diagnostics;
   });
 });
+
+describe('language server with many ordinary documents opened at once', () => {
+  it('works through the queue on one analysis thread: only a slow document moves others to a second', async () => {
+    const client = new LspTestClient();
+    try {
+      await client.initialize(null);
+      // The first analysis loads the grammar and the query: a slow document by any measure.
+      const first = pathToFileURL(join(REPO_ROOT, 'queued-first.ts')).href;
+      await client.open(first, 'typescript', SMALL);
+      await client.diagnostics(first, (p) => p.diagnostics.length > 0);
+      // Each is tens of ms of analysis, so the last ones wait well past the 200 ms after which a document
+      // behind a slow one moves; a queue of these is no slow document, and a thread is tens of MB of memory.
+      const text =
+        HEADER + Array.from({ length: 400 }, (_, i) => `async function g${i}(m){return await bus.call(m)}\n`).join('');
+      const uris = Array.from({ length: 40 }, (_, i) => pathToFileURL(join(REPO_ROOT, `queued-${i}.ts`)).href);
+      const started = performance.now();
+      await Promise.all(uris.map((uri) => client.open(uri, 'typescript', text)));
+      for (const uri of uris) await client.diagnostics(uri, (p) => p.diagnostics.length > 0, 60_000);
+      const drainedMs = performance.now() - started;
+      assert.ok(drainedMs > 400, `the queue drained in ${drainedMs.toFixed(0)} ms: this test needs a longer one`);
+      assert.equal(
+        client.lastStatus?.threads ?? 1,
+        1,
+        `threads: ${client.lastStatus?.threads} (drained in ${drainedMs.toFixed(0)} ms)`,
+      );
+    } finally {
+      await client.shutdown();
+    }
+  });
+});

@@ -12,7 +12,7 @@ import type {
   InitializeResult,
   PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol';
-import { STATUS_NOTIFICATION, type ServerStatus } from '../../protocol/src/index';
+import { SERVER_NODE_ARGS, STATUS_NOTIFICATION, type ServerStatus } from '../../protocol/src/index';
 import { REPO_ROOT } from './analyzer';
 
 /** Node options for the spawned server from DBUS_LINT_SERVER_NODE_OPTIONS (e.g. `--cpu-prof` for a bench run). */
@@ -43,9 +43,13 @@ export class LspTestClient {
 
   /** `serverArgs`: more of the server's own options, e.g. `--warm-up=typescript` as the VS Code client passes it. */
   constructor(serverPath = join(REPO_ROOT, 'dist', 'server.js'), serverArgs: readonly string[] = []) {
-    this.process = spawn(process.execPath, [...serverNodeOptions(), serverPath, '--stdio', ...serverArgs], {
-      stdio: 'pipe',
-    });
+    this.process = spawn(
+      process.execPath,
+      [...SERVER_NODE_ARGS, ...serverNodeOptions(), serverPath, '--stdio', ...serverArgs],
+      {
+        stdio: 'pipe',
+      },
+    );
     this.process.stderr.on('data', (chunk: Buffer) => this.stderr.push(chunk.toString()));
     this.connection = createProtocolConnection(
       new StreamMessageReader(this.process.stdout),

@@ -59,14 +59,16 @@ export class AnalysisPool {
   }
 
   /**
-   * Moves the document to another thread when its own is busy with another document's analysis, to a free
-   * thread, or to a new one while there are fewer than the maximum. True when it moved: its new thread
-   * holds nothing of it, so the next analysis must bring the text.
+   * Moves the document to another thread when its own has been busy with one other document's analysis for
+   * `slowMs` or more, to a free thread, or to a new one while there are fewer than the maximum. A queue of
+   * ordinary files (200 opened at once) moves nothing: each thread holds its own grammars, trees and wasm
+   * heap (tens of MB), worth paying for a slow file, not for a queue that drains in a second anyway. True
+   * when it moved: its new thread holds nothing of it, so the next analysis must bring the text.
    */
-  moveIfBlocked(uri: string): boolean {
+  moveIfBlocked(uri: string, slowMs: number): boolean {
     const current = this.home.get(uri);
     const blocker = current?.running();
-    if (!current || blocker === undefined || blocker === uri) return false;
+    if (!current || blocker === undefined || blocker === uri || current.runningFor() < slowMs) return false;
     let target = this.threads.find((thread) => thread !== current && thread.backlog === 0);
     if (!target && this.threads.length < this.maxThreads) {
       target = new AnalysisThread({ ...this.setup, warmUp: [...this.languages] }, this.onFailure);
