@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
-import { callArguments, type Callee, callee, lineOf, unwrapExpression, parentOf } from '../../syntax';
+import { boundName, callArguments, type Callee, callee, lineOf, unwrapExpression, parentOf } from '../../syntax';
+import { strip } from '../../values';
 import {
   DBUS_NEXT,
   DBUS_NEXT_BUS,
@@ -20,19 +21,28 @@ interface ProxyInterface {
   data: CallData;
 }
 
-/** `const obj = await bus.getProxyObject(dest, path)`: every binding of each variable (or `this.` property) name, in order. */
+/**
+ * `const obj = await bus.getProxyObject(dest, path)`: every binding of each variable (or `this.` property) name, in
+ * order. Read from the tree, not the text, so that `(await bus.getProxyObject(…)).getInterface(…)` and a plain
+ * assignment to a name declared earlier (`let props; … props = obj.getInterface(…)`) bind too.
+ */
 function bindingsOf(ctx: RuleContext, method: string): Map<string, Node[]> {
   const out = new Map<string, Node[]>();
-  const re = new RegExp(
-    `(?:\\b(?:const|let|var)\\s+|\\bthis\\.)([A-Za-z_$][\\w$]*)\\s*(?::[^=\\n]*)?=\\s*(?:await\\s+)?[\\w$.\\[\\]]*\\.${method}\\s*\\(`,
-    'g',
-  );
-  for (const m of ctx.matches(re)) {
-    let node = ctx.nodeAt(m.index + m[0].length - 1);
-    while (node && node.type !== 'call_expression') node = parentOf(node);
-    if (node && m[1]) out.set(m[1], [...(out.get(m[1]) ?? []), node]);
+  for (const call of ctx.nodes('call')) {
+    if (callee(call)?.name !== method) continue;
+    const name = boundName(call) ?? thisProperty(call);
+    if (name) out.set(name, [...(out.get(name) ?? []), call]);
   }
   return out;
+}
+
+/** `this.iface = <expr>`: the property name (`iface`). */
+function thisProperty(expression: Node): string | undefined {
+  const parent = parentOf(unwrapExpression(expression));
+  if (parent?.type !== 'assignment_expression') return undefined;
+  const left = parent.childForFieldName('left');
+  if (left?.type !== 'member_expression' || left.childForFieldName('object')?.type !== 'this') return undefined;
+  return left.childForFieldName('property')?.text;
 }
 
 /** The binding a use most likely sees: the last one before it in its function, else the last before it, else the first. */
@@ -42,6 +52,16 @@ function nearest(bindings: Node[] | undefined, use: Node, ctx: RuleContext): Nod
   const before = bindings.filter((b) => b.startIndex < use.startIndex);
   const local = before.filter((b) => b.startIndex >= scope.startIndex && b.endIndex <= scope.endIndex);
   return local.at(-1) ?? before.at(-1) ?? bindings[0];
+}
+
+/** An expression as a message names it: on one line, argument lists elided once it is long (`(await bus.getProxyObject(…)).getInterface(…)`). */
+function shortText(node: Node): string {
+  let text = node.text.replace(/\s*\n\s*/g, '').replace(/\s+/g, ' ');
+  for (let before = ''; text.length > 40 && before !== text;) {
+    before = text;
+    text = text.replace(/\((?!…\))[^()]*\)/, '(…)');
+  }
+  return text;
 }
 
 function receiverName(receiver: Node): string {
@@ -89,6 +109,48 @@ export function checkDbusNext(ctx: RuleContext): RuleReport[] {
       }),
     };
   };
+  /**
+   * An interface used where it is obtained: `obj.getInterface(name).Method()`,
+   * `(await bus.getProxyObject(…)).getInterface(name).Method()`, `obj.interfaces[name].Method()`. Its object is a
+   * known proxy object, or its name a dotted interface name (a one-argument `getInterface` of anything else is
+   * not dbus-next's).
+   */
+  const chainedInterface = (receiver: Node): ProxyInterface | undefined => {
+    const lookup = strip(receiver);
+    let objectNode: Node | null | undefined;
+    let nameNode: Node | null | undefined;
+    if (lookup.type === 'call_expression') {
+      const c = callee(lookup);
+      const args = callArguments(lookup);
+      if (c?.name !== DBUS_NEXT_PROXY.iface || args.length !== 1) return undefined;
+      objectNode = c.receiver;
+      nameNode = args[0];
+    } else if (lookup.type === 'subscript_expression') {
+      const table = lookup.childForFieldName('object');
+      if (table?.type !== 'member_expression' || table.childForFieldName('property')?.text !== 'interfaces') {
+        return undefined;
+      }
+      objectNode = table.childForFieldName('object');
+      nameNode = lookup.childForFieldName('index');
+    }
+    if (!objectNode) return undefined;
+    const target = strip(objectNode);
+    const object =
+      target.type === 'call_expression' && callee(target)?.name === DBUS_NEXT_PROXY.object
+        ? target
+        : nearest(objects.get(receiverName(target)), lookup, ctx);
+    const name = resolveString(nameNode, ctx);
+    if (!object && !name?.includes('.')) return undefined;
+    const objectArgs = object ? callArguments(object) : [];
+    return {
+      definition: lookup,
+      data: stripUndefined({
+        destination: resolveString(objectArgs[0], ctx),
+        path: resolveString(objectArgs[1], ctx),
+        interface: name,
+      }),
+    };
+  };
   const buses = ctx.fact(busVariables);
   const defaultBus = buses.size > 0 ? [...buses.values()][0] : undefined;
 
@@ -118,7 +180,7 @@ export function checkDbusNext(ctx: RuleContext): RuleReport[] {
         ? interfaceFor(receiver, call)
         : typed.has(receiver)
           ? { definition: undefined, data: {} }
-          : undefined;
+          : chainedInterface(c.receiver);
       if (!iface) continue;
       data = { bus: defaultBus, ...iface.data, member: c.name.startsWith('[') ? undefined : c.name };
       if (
@@ -127,7 +189,7 @@ export function checkDbusNext(ctx: RuleContext): RuleReport[] {
       ) {
         data.args = args.map((a) => literalValue(a, ctx));
       }
-      what = `\`${c.receiver.text}${c.name.startsWith('[') ? '' : '.'}${c.name}()\` (a dbus-next proxy call${iface.data.interface ? ` on ${iface.data.interface}` : ''})`;
+      what = `\`${shortText(c.receiver)}${c.name.startsWith('[') ? '' : '.'}${c.name}()\` (a dbus-next proxy call${iface.data.interface ? ` on ${iface.data.interface}` : ''})`;
       relatedNode = iface.definition;
     }
     if (boundedByTimer(call, ctx, helpers)) continue;
@@ -144,7 +206,13 @@ export function checkDbusNext(ctx: RuleContext): RuleReport[] {
       data: { library: DBUS_NEXT.id, ...stripUndefined(data) },
       fixes:
         awaited || parentOf(expression)?.type === 'variable_declarator'
-          ? [raceFix(expression, ctx.language, `\`${c.receiver.text}${c.name.startsWith('[') ? '' : '.'}${c.name}()\``)]
+          ? [
+              raceFix(
+                expression,
+                ctx.language,
+                `\`${shortText(c.receiver)}${c.name.startsWith('[') ? '' : '.'}${c.name}()\``,
+              ),
+            ]
           : [],
     });
   }
