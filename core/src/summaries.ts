@@ -24,6 +24,11 @@ export interface FunctionSummary {
   /** Rust: it takes `self`, so `x.get()` may call it. */
   takesSelf?: boolean;
   /**
+   * Rust: its declared return type, on one line (`Result<Vec<Item>>`, `Self`): what a caller's `let` holds, so
+   * that a method called on that value is looked up on its type (`ss.get_default_collection()?.create_item(…)`).
+   */
+  returns?: string;
+  /**
    * JS: the method throws (or returns) before it waits unless `property` of argument `param` of its class's
    * constructor is truthy (`waitsWhen: true`) or falsy: `if (!this.options.useProps) throw …` in the method,
    * `this.options = { ...DEFAULTS, ...options }` in the constructor. A caller whose instance was made with a
@@ -45,6 +50,12 @@ export interface ImportedModule {
   /** How this file imports it (`./d-bus.js`), for messages. */
   specifier: string;
   summaries: readonly FunctionSummary[];
+  /**
+   * Rust: a module the file does not import itself, one that a module it imports imports (lib.rs's `mod
+   * collection; pub use collection::Collection`). Its functions are called only on a value whose type is known to
+   * be one of its types (`ss.get_default_collection()?` returns a `Collection`), never guessed by name or path.
+   */
+  indirect?: boolean;
 }
 
 /**
@@ -139,7 +150,9 @@ function callsThroughProxy(maker: Node, fn: Node): boolean {
  * bound). A call inside a closure or an async block (a spawned task, a callback) is not the caller's wait, and a
  * function in an inline `mod` or a trait's default method is not named by a path this summary could carry.
  */
-function rustWaitingFunction(at: Node): { fn: Node; name: Node; owner?: string; takesSelf: boolean } | undefined {
+function rustWaitingFunction(
+  at: Node,
+): { fn: Node; name: Node; owner?: string; takesSelf: boolean; returns?: string } | undefined {
   let fn: Node | undefined;
   for (let current = parentOf(at); current; current = parentOf(current)) {
     if (current.type === 'closure_expression' || current.type === 'async_block') return undefined;
@@ -159,7 +172,8 @@ function rustWaitingFunction(at: Node): { fn: Node; name: Node; owner?: string; 
     ?.text.replace(/<[\s\S]*$/, '')
     .replace(/^.*::/, '');
   const takesSelf = !!fn.childForFieldName('parameters')?.namedChildren.some((p) => p?.type === 'self_parameter');
-  return { fn, name, ...(owner ? { owner } : {}), takesSelf };
+  const returns = fn.childForFieldName('return_type')?.text.replace(/\s+/g, ' ');
+  return { fn, name, ...(owner ? { owner } : {}), takesSelf, ...(returns ? { returns } : {}) };
 }
 
 function rustSummaries(tree: Tree, findings: readonly Finding[], text: string): FunctionSummary[] {
@@ -185,6 +199,7 @@ function rustSummaries(tree: Tree, findings: readonly Finding[], text: string): 
       ...(finding.data.library ? { library: finding.data.library } : {}),
       ...(found.owner ? { owner: found.owner } : {}),
       ...(found.takesSelf ? { takesSelf: true } : {}),
+      ...(found.returns ? { returns: found.returns } : {}),
     });
   }
   if (out.size > 0) sameFileWrappers(tree, text, out);
@@ -228,6 +243,7 @@ function sameFileWrappers(tree: Tree, text: string, out: Map<string, FunctionSum
         ...(callee.library ? { library: callee.library } : {}),
         ...(caller.owner ? { owner: caller.owner } : {}),
         ...(caller.takesSelf ? { takesSelf: true } : {}),
+        ...(caller.returns ? { returns: caller.returns } : {}),
       };
       out.set(key, summary);
       found.push(summary);

@@ -36,6 +36,19 @@ export function resolveAmong(
   return candidates.find(exists);
 }
 
+/**
+ * A module path another module's file used (`crate::collection` or `self::collection` in secret_service's lib.rs)
+ * as the importing file names it (`secret_service::collection`): `crate` is the crate of the module it came
+ * through, `self` that module. A path through a module of the importer's own crate stays as it is.
+ */
+function rebased(specifier: string, through: string): string {
+  const crate = through.split('::')[0];
+  if (!crate || ['crate', 'self', 'super'].includes(crate)) return specifier;
+  if (specifier.startsWith('crate::')) return `${crate}${specifier.slice('crate'.length)}`;
+  if (specifier.startsWith('self::')) return `${through}${specifier.slice('self'.length)}`;
+  return specifier;
+}
+
 export interface ResolvedImport {
   specifier: string;
   path: string;
@@ -70,19 +83,40 @@ export class SummaryIndex {
     return this.set(path, [], []);
   }
 
-  /** The imported files that have summaries, for `AnalyzeOptions.imported` (undefined when there are none). */
+  /**
+   * The imported files that have summaries, for `AnalyzeOptions.imported` (undefined when there are none). A Rust
+   * file also gets, marked indirect, the modules its imports import (lib.rs's `mod collection`): the types their
+   * functions return (`Result<Collection>`) are defined there, and so are those types' methods.
+   */
   importedFor(path: string): ImportedModule[] | undefined {
     const out: ImportedModule[] = [];
-    for (const { specifier, path: target } of this.imports.get(path) ?? []) {
+    const direct = this.imports.get(path) ?? [];
+    const seen = new Set([path, ...direct.map((entry) => entry.path)]);
+    for (const { specifier, path: target } of direct) {
       const summaries = this.summaries.get(target);
       if (summaries) out.push({ file: target, specifier, summaries });
+    }
+    if (path.endsWith('.rs')) {
+      for (const { specifier: outer, path: through } of direct) {
+        for (const { specifier, path: target } of this.imports.get(through) ?? []) {
+          const summaries = this.summaries.get(target);
+          if (seen.has(target) || !summaries) continue;
+          seen.add(target);
+          out.push({ file: target, specifier: rebased(specifier, outer), summaries, indirect: true });
+        }
+      }
     }
     return out.length > 0 ? out : undefined;
   }
 
-  /** The files that import `path`. */
+  /** The files that import `path`, and for a Rust file the files importing those (they get it indirectly). */
   dependents(path: string): string[] {
-    return [...(this.importers.get(path) ?? [])];
+    const direct = [...(this.importers.get(path) ?? [])];
+    if (!path.endsWith('.rs')) return direct;
+    const out = new Set(direct);
+    for (const importer of direct) for (const next of this.importers.get(importer) ?? []) out.add(next);
+    out.delete(path);
+    return [...out];
   }
 
   /** Every file with summaries or imports: what another index needs to hold the same. */

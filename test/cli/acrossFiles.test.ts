@@ -156,4 +156,63 @@ describe('dbus-lint check across the files of a Rust crate', () => {
     assert.match(run.stdout, /^src\/bin\/tool\.rs:6:\d+: warning \[call-without-timeout\] `helper\(\)`/m);
     assert.doesNotMatch(run.stdout, /^tests\/other\.rs:/m, 'another crate named other_app is not this library');
   });
+
+  it("follows a value an imported fn returned to its type's methods in a module the library re-exports", async () => {
+    const root = crate();
+    writeFileSync(
+      join(root, 'src', 'lib.rs'),
+      [
+        'pub mod client;',
+        'mod collection;',
+        'pub use collection::Collection;',
+        'use zbus::Connection;',
+        '',
+        'pub struct Service { conn: Connection }',
+        '',
+        'impl Service {',
+        '    pub async fn default_collection(&self) -> zbus::Result<Collection> {',
+        '        let name = client::helper(&self.conn).await?;',
+        '        Ok(Collection::named(&self.conn, name))',
+        '    }',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(root, 'src', 'collection.rs'),
+      [
+        'use zbus::{proxy, Connection};',
+        '',
+        ...DAEMON_PROXY,
+        '',
+        "pub struct Collection { pub name: String, proxy: DaemonProxy<'static> }",
+        '',
+        'impl Collection {',
+        '    pub async fn delete(&self) -> zbus::Result<()> {',
+        '        self.proxy.version().await?;',
+        '        Ok(())',
+        '    }',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    mkdirSync(join(root, 'examples'));
+    writeFileSync(
+      join(root, 'examples', 'clean.rs'),
+      [
+        'use app::Service;',
+        '',
+        'async fn clean(service: &Service) -> zbus::Result<()> {',
+        '    let collection = service.default_collection().await?;',
+        '    collection.delete().await',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const run = await runCli(['check', '.'], { cwd: root });
+    assert.match(
+      run.stdout,
+      /^examples\/clean\.rs:5:\d+: warning \[call-without-timeout\] `collection\.delete\(\)` can wait forever: `Collection::delete` \(collection\.rs:11, from `app::collection`\)/m,
+    );
+  });
 });

@@ -414,6 +414,121 @@ describe('cross-file function summaries in Rust', () => {
   });
 });
 
+/** A library's service type whose method waits and returns a value of a type defined in another of its modules. */
+const RUST_SERVICE = [
+  'use zbus::{proxy, Connection};',
+  'use crate::collection::Collection;',
+  '',
+  ...DAEMON_PROXY,
+  '',
+  'pub struct Service {',
+  "    proxy: DaemonProxy<'static>,",
+  '}',
+  '',
+  'impl Service {',
+  '    pub async fn default_collection(&self) -> zbus::Result<Collection> {',
+  '        let name = self.proxy.version().await?;',
+  '        Ok(Collection { name })',
+  '    }',
+  '}',
+  '',
+].join('\n');
+
+/** That other module: two types with a waiting method of the same name, one returning the other in a `Vec`. */
+const RUST_COLLECTION = [
+  'use zbus::{proxy, Connection};',
+  '',
+  ...DAEMON_PROXY,
+  '',
+  "pub struct Collection { pub name: String, proxy: DaemonProxy<'static> }",
+  "pub struct Item { proxy: DaemonProxy<'static> }",
+  '',
+  'impl Collection {',
+  '    pub async fn delete(&self) -> zbus::Result<()> {',
+  '        self.proxy.version().await?;',
+  '        Ok(())',
+  '    }',
+  '    pub async fn items(&self) -> zbus::Result<Vec<Item>> {',
+  '        self.proxy.version().await?;',
+  '        Ok(Vec::new())',
+  '    }',
+  '}',
+  '',
+  'impl Item {',
+  '    pub async fn delete(&self) -> zbus::Result<()> {',
+  '        self.proxy.version().await?;',
+  '        Ok(())',
+  '    }',
+  '}',
+  '',
+].join('\n');
+
+const RUST_APP = [
+  'use mylib::Service;',
+  '',
+  'async fn run(service: &Service, other: &Other) -> zbus::Result<()> {',
+  '    let collection = service.default_collection().await?;',
+  '    let items = collection.items().await?;',
+  '    items[0].delete().await?;',
+  '    items.first().unwrap().delete().await?;',
+  '    collection.delete().await?;',
+  '    other.delete().await?;',
+  '    let local = Other::new();',
+  '    local.delete().await',
+  '}',
+  '',
+].join('\n');
+
+describe('Rust values typed by where they came from', () => {
+  it("a method on a value an imported fn returned is looked up on the returned type, in the modules that fn's module imports", async () => {
+    const service = await testAnalyzer().analyzeFile(RUST_SERVICE, 'rust');
+    const collection = await testAnalyzer().analyzeFile(RUST_COLLECTION, 'rust');
+    assert.deepEqual(
+      collection.summaries.map((s) => [s.owner, s.name, s.returns]),
+      [
+        ['Collection', 'delete', 'zbus::Result<()>'],
+        ['Collection', 'items', 'zbus::Result<Vec<Item>>'],
+        ['Item', 'delete', 'zbus::Result<()>'],
+      ],
+      'a summary carries its declared return type',
+    );
+    const imported: ImportedModule[] = [
+      { file: '/mylib/src/lib.rs', specifier: 'mylib', summaries: service.summaries },
+      {
+        file: '/mylib/src/collection.rs',
+        specifier: 'mylib::collection',
+        summaries: collection.summaries,
+        indirect: true,
+      },
+    ];
+    // The app is an example of the library's own package: its `use mylib::…` names the library's modules.
+    const project = { manifest: '/mylib/Cargo.toml', name: 'mylib', dependencies: { zbus: '4.4.0' } };
+    const findings = (await testAnalyzer().analyze(RUST_APP, 'rust', { imported, project })).filter(
+      (f) => f.ruleId === 'call-without-timeout',
+    );
+    assert.deepEqual(
+      findings.map((f) => [f.range.start.line + 1, /`([A-Za-z]+::\w+)` \(/.exec(f.message)?.[1]]),
+      [
+        [4, 'Service::default_collection'],
+        [5, 'Collection::items'],
+        [6, 'Item::delete'],
+        [7, 'Item::delete'],
+        [8, 'Collection::delete'],
+      ],
+      'not `other.delete()` (a parameter of another type) nor `local.delete()` (made by `Other::new`)',
+    );
+    const direct = imported.slice(0, 1);
+    const alone = (await testAnalyzer().analyze(RUST_APP, 'rust', { imported: direct, project })).filter(
+      (f) => f.ruleId === 'call-without-timeout',
+    );
+    assert.deepEqual(
+      alone.map((f) => f.range.start.line + 1),
+      [4],
+      'without the module that defines Collection and Item, their methods are not known',
+    );
+  });
+});
+
 describe('Rust fd waits', () => {
   it('a helper around poll(fd, -1) is reported but not summarised: what its fd waits for is its callers’ to say', async () => {
     const text = [

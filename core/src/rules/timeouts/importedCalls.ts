@@ -15,6 +15,7 @@ import { parentOf, stringValue, unwrapExpression, type Callee } from '../../synt
 import { reachingValue } from '../../values';
 import type { FileFacts } from '../../facts';
 import { nodeRange, type RuleContext, type RuleReport } from '../rule';
+import { receiverType } from './rustValueTypes';
 import { boundedByTimer, functionDefinitions, raceFix, timeoutHelpers } from './shared';
 
 /**
@@ -160,19 +161,70 @@ function inModule(path: ModulePath, imported: readonly ImportedModule[]): Import
 }
 
 /**
+ * The declared return type of the file's own `fn` a call runs: `x.m()` on a value of `receiver`'s type is the `m`
+ * of an `impl` of that type, `Type::m()` that type's, `m()` a free function. Undefined when the file says nothing
+ * or more than one function could be meant.
+ */
+function ownReturnType(
+  ctx: RuleContext,
+  c: Callee,
+  receiver: string | undefined,
+): { returns: string; owner?: string } | undefined {
+  const segments = c.path.split('::').map((s) => s.trim().replace(/<[\s\S]*$/, ''));
+  const owner = c.receiver ? receiver : segments.length > 1 ? segments.at(-2) : undefined;
+  if (c.receiver && !owner) return undefined;
+  const found = functionDefinitions(ctx, c.name).flatMap((fn) => {
+    const body = parentOf(fn);
+    const holder = body?.type === 'declaration_list' ? parentOf(body) : undefined;
+    const implType =
+      holder?.type === 'impl_item' ? holder.childForFieldName('type')?.text.replace(/<[\s\S]*$/, '') : undefined;
+    const returns = fn.childForFieldName('return_type')?.text.replace(/\s+/g, ' ');
+    return returns && implType === owner ? [{ returns, ...(owner ? { owner } : {}) }] : [];
+  });
+  return found.length === 1 ? found[0] : undefined;
+}
+
+/** How many calls deep a receiver's type is followed (`a.b()?.c()?.d()`). */
+const MAX_TARGET_DEPTH = 4;
+
+/**
  * The imported function a Rust call runs, when the file's paths say which: `helper()` bound by `use
  * crate::client::helper`, `client::helper()`, `crate::client::helper()`, `Client::connect()` bound by `use`;
- * `x.get()` only when one imported method has that name, its type is imported by name and the file defines no
- * `get` of its own (a wrong guess is a false finding, a miss only a missed one).
+ * `x.get()` on the type `x`'s value has when where it came from says (rustValueTypes.ts: `let c =
+ * ss.get_default_collection()?` holds the `Collection` that summary returns), else only when one imported method
+ * has that name, its type is imported by name and the file defines no `get` of its own (a wrong guess is a false
+ * finding, a miss only a missed one).
  */
-function rustTarget(c: Callee, ctx: RuleContext, imported: readonly ImportedModule[]): ImportedWait | undefined {
+function rustTarget(
+  c: Callee,
+  ctx: RuleContext,
+  imported: readonly ImportedModule[],
+  depth = 0,
+): ImportedWait | undefined {
+  if (depth > MAX_TARGET_DEPTH) return undefined;
   const refs = ctx.fact(moduleRefs);
   // `use app::client::helper` in the package's main.rs, a test or an example: its library by name.
   const own = crateIdentifier(ctx.project?.name);
+  // Modules reached through another's imports are for typed receivers only.
+  const direct = imported.filter((module) => !module.indirect);
   const expand = (segments: readonly string[]) => expandPath(segments, refs, own);
   if (c.receiver) {
     if (/^(?:self|Self)$/.test(c.receiver.text)) return undefined;
-    const named = imported.flatMap((module) =>
+    // Where the receiver came from names its type: the method of that type, or none.
+    const type = receiverType(c.receiver, (inner, innerReceiver) => {
+      const summary = rustTarget(inner, ctx, imported, depth + 1)?.summary;
+      if (summary?.returns) return { returns: summary.returns, owner: summary.owner };
+      return ownReturnType(ctx, inner, innerReceiver);
+    });
+    if (type) {
+      const typed = imported.flatMap((module) =>
+        module.summaries
+          .filter((s) => s.name === c.name && s.owner === type && s.takesSelf)
+          .map((summary) => ({ module, summary })),
+      );
+      return typed.length === 1 ? typed[0] : undefined;
+    }
+    const named = direct.flatMap((module) =>
       module.summaries.filter((s) => s.name === c.name).map((summary) => ({ module, summary })),
     );
     const [only] = named;
@@ -190,18 +242,18 @@ function rustTarget(c: Callee, ctx: RuleContext, imported: readonly ImportedModu
   const segments = c.path.split('::').map((s) => s.trim());
   if (segments.length > 1) {
     const path = expand(segments);
-    return path && inModule(path, imported);
+    return path && inModule(path, direct);
   }
   // A plain name: what a `use` binds it to, else what a glob brings, unless the file defines it itself.
   if (functionDefinitions(ctx, c.name).length > 0) return undefined;
   const bound = refs.bindings.get(c.name);
   if (bound) {
     const path = expand(bound);
-    return path && inModule(path, imported);
+    return path && inModule(path, direct);
   }
   const found = refs.globs.flatMap((glob) => {
     const path = expand(glob);
-    const hit = path && inModule([...path, c.name], imported);
+    const hit = path && inModule([...path, c.name], direct);
     return hit ? [hit] : [];
   });
   return found.length === 1 ? found[0] : undefined;
