@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { runCli } from '../support/cli';
-import { DAEMON_PROXY, HELPER_FN } from '../support/zbusSamples';
+import { COLLECTION_MODULE, DAEMON_PROXY, HELPER_FN } from '../support/zbusSamples';
 
 /** A module handed its bus: no import, no D-Bus word but the message it builds. dbus-native 0.4 waits forever. */
 const SETTINGS = [
@@ -178,24 +178,7 @@ describe('dbus-lint check across the files of a Rust crate', () => {
         '',
       ].join('\n'),
     );
-    writeFileSync(
-      join(root, 'src', 'collection.rs'),
-      [
-        'use zbus::{proxy, Connection};',
-        '',
-        ...DAEMON_PROXY,
-        '',
-        "pub struct Collection { pub name: String, proxy: DaemonProxy<'static> }",
-        '',
-        'impl Collection {',
-        '    pub async fn delete(&self) -> zbus::Result<()> {',
-        '        self.proxy.version().await?;',
-        '        Ok(())',
-        '    }',
-        '}',
-        '',
-      ].join('\n'),
-    );
+    writeFileSync(join(root, 'src', 'collection.rs'), COLLECTION_MODULE.join('\n'));
     mkdirSync(join(root, 'examples'));
     writeFileSync(
       join(root, 'examples', 'clean.rs'),
@@ -212,7 +195,7 @@ describe('dbus-lint check across the files of a Rust crate', () => {
     const run = await runCli(['check', '.'], { cwd: root });
     assert.match(
       run.stdout,
-      /^examples\/clean\.rs:5:\d+: warning \[call-without-timeout\] `collection\.delete\(\)` can wait forever: `Collection::delete` \(collection\.rs:11, from `app::collection`\)/m,
+      /^examples\/clean\.rs:5:\d+: warning \[call-without-timeout\] `collection\.delete\(\)` can wait forever: `Collection::delete` \(collection\.rs:12, from `app::collection`\)/m,
     );
   });
 });

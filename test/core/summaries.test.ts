@@ -7,7 +7,7 @@ import { importsOf, rustModuleRefs } from '../../core/src/rustModules';
 import { benchFile } from '../../bench/corpus';
 import { testAnalyzer } from '../support/analyzer';
 import { loadFixtures } from '../support/fixtures';
-import { DAEMON_PROXY, HELPER_FN } from '../support/zbusSamples';
+import { COLLECTION_MODULE, DAEMON_PROXY, HELPER_FN } from '../support/zbusSamples';
 
 const CLIENT = [
   "const dbus = require('dbus-next');",
@@ -435,33 +435,7 @@ const RUST_SERVICE = [
 ].join('\n');
 
 /** That other module: two types with a waiting method of the same name, one returning the other in a `Vec`. */
-const RUST_COLLECTION = [
-  'use zbus::{proxy, Connection};',
-  '',
-  ...DAEMON_PROXY,
-  '',
-  "pub struct Collection { pub name: String, proxy: DaemonProxy<'static> }",
-  "pub struct Item { proxy: DaemonProxy<'static> }",
-  '',
-  'impl Collection {',
-  '    pub async fn delete(&self) -> zbus::Result<()> {',
-  '        self.proxy.version().await?;',
-  '        Ok(())',
-  '    }',
-  '    pub async fn items(&self) -> zbus::Result<Vec<Item>> {',
-  '        self.proxy.version().await?;',
-  '        Ok(Vec::new())',
-  '    }',
-  '}',
-  '',
-  'impl Item {',
-  '    pub async fn delete(&self) -> zbus::Result<()> {',
-  '        self.proxy.version().await?;',
-  '        Ok(())',
-  '    }',
-  '}',
-  '',
-].join('\n');
+const RUST_COLLECTION = COLLECTION_MODULE.join('\n');
 
 const RUST_APP = [
   'use mylib::Service;',

@@ -15,3 +15,35 @@ export const HELPER_FN = [
   '    proxy.version().await',
   '}',
 ];
+
+/**
+ * A library module with two types whose waiting methods share a name (`delete`), one returning the other in a
+ * `Vec`: a method on a value is found only by the value's type.
+ */
+export const COLLECTION_MODULE = [
+  'use zbus::{proxy, Connection};',
+  '',
+  ...DAEMON_PROXY,
+  '',
+  "pub struct Collection { pub name: String, proxy: DaemonProxy<'static> }",
+  "pub struct Item { proxy: DaemonProxy<'static> }",
+  '',
+  'impl Collection {',
+  '    pub async fn delete(&self) -> zbus::Result<()> {',
+  '        self.proxy.version().await?;',
+  '        Ok(())',
+  '    }',
+  '    pub async fn items(&self) -> zbus::Result<Vec<Item>> {',
+  '        self.proxy.version().await?;',
+  '        Ok(Vec::new())',
+  '    }',
+  '}',
+  '',
+  'impl Item {',
+  '    pub async fn delete(&self) -> zbus::Result<()> {',
+  '        self.proxy.version().await?;',
+  '        Ok(())',
+  '    }',
+  '}',
+  '',
+];

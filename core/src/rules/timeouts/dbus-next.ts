@@ -89,6 +89,24 @@ function busVariables(file: FileFacts): Map<string, 'session' | 'system'> {
   return buses;
 }
 
+/** An interface obtained at `definition` from the proxy object `getProxyObject(dest, path)` made at `object`. */
+function proxyInterface(
+  definition: Node,
+  object: Node | undefined,
+  name: string | undefined,
+  ctx: RuleContext,
+): ProxyInterface {
+  const objectArgs = object ? callArguments(object) : [];
+  return {
+    definition,
+    data: stripUndefined({
+      destination: resolveString(objectArgs[0], ctx),
+      path: resolveString(objectArgs[1], ctx),
+      interface: name,
+    }),
+  };
+}
+
 export function checkDbusNext(ctx: RuleContext): RuleReport[] {
   const helpers = timeoutHelpers(ctx);
   const objects = bindingsOf(ctx, DBUS_NEXT_PROXY.object);
@@ -99,15 +117,7 @@ export function checkDbusNext(ctx: RuleContext): RuleReport[] {
     if (!call) return undefined;
     const c = callee(call);
     const object = c?.receiver ? nearest(objects.get(receiverName(c.receiver)), call, ctx) : undefined;
-    const objectArgs = object ? callArguments(object) : [];
-    return {
-      definition: call,
-      data: stripUndefined({
-        destination: resolveString(objectArgs[0], ctx),
-        path: resolveString(objectArgs[1], ctx),
-        interface: resolveString(callArguments(call)[0], ctx),
-      }),
-    };
+    return proxyInterface(call, object, resolveString(callArguments(call)[0], ctx), ctx);
   };
   /**
    * An interface used where it is obtained: `obj.getInterface(name).Method()`,
@@ -141,15 +151,7 @@ export function checkDbusNext(ctx: RuleContext): RuleReport[] {
         : nearest(objects.get(receiverName(target)), lookup, ctx);
     const name = resolveString(nameNode, ctx);
     if (!object && !name?.includes('.')) return undefined;
-    const objectArgs = object ? callArguments(object) : [];
-    return {
-      definition: lookup,
-      data: stripUndefined({
-        destination: resolveString(objectArgs[0], ctx),
-        path: resolveString(objectArgs[1], ctx),
-        interface: name,
-      }),
-    };
+    return proxyInterface(lookup, object, name, ctx);
   };
   const buses = ctx.fact(busVariables);
   const defaultBus = buses.size > 0 ? [...buses.values()][0] : undefined;
