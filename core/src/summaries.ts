@@ -167,13 +167,26 @@ function rustWaitingFunction(
   const holder = body?.type === 'declaration_list' ? parentOf(body) : undefined;
   if (holder && holder.type !== 'impl_item') return undefined;
   if (body?.type !== 'source_file' && !holder) return undefined;
-  const owner = holder
-    ?.childForFieldName('type')
-    ?.text.replace(/<[\s\S]*$/, '')
-    .replace(/^.*::/, '');
+  return { fn, name, ...rustFnSignature(fn) };
+}
+
+/**
+ * What a Rust `fn`'s callers see of it: the type of the `impl` it is in (`Client` for `impl<T> a::Client<T>`),
+ * whether it takes `self`, and its declared return type on one line.
+ */
+export function rustFnSignature(fn: Node): { owner?: string; takesSelf: boolean; returns?: string } {
+  const body = parentOf(fn);
+  const holder = body?.type === 'declaration_list' ? parentOf(body) : undefined;
+  const owner =
+    holder?.type === 'impl_item'
+      ? holder
+          .childForFieldName('type')
+          ?.text.replace(/<[\s\S]*$/, '')
+          .replace(/^.*::/, '')
+      : undefined;
   const takesSelf = !!fn.childForFieldName('parameters')?.namedChildren.some((p) => p?.type === 'self_parameter');
   const returns = fn.childForFieldName('return_type')?.text.replace(/\s+/g, ' ');
-  return { fn, name, ...(owner ? { owner } : {}), takesSelf, ...(returns ? { returns } : {}) };
+  return { ...(owner ? { owner } : {}), takesSelf, ...(returns ? { returns } : {}) };
 }
 
 function rustSummaries(tree: Tree, findings: readonly Finding[], text: string): FunctionSummary[] {

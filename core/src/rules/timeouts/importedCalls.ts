@@ -8,14 +8,14 @@ import {
   type ModulePath,
   type RustModuleRefs,
 } from '../../rustModules';
-import type { FunctionSummary, ImportedModule, OptionGuard } from '../../summaries';
+import { rustFnSignature, type FunctionSummary, type ImportedModule, type OptionGuard } from '../../summaries';
 import type { Node } from 'web-tree-sitter';
 import { bindingValue, escapeRegExp } from '../../resolve';
 import { parentOf, stringValue, unwrapExpression, type Callee } from '../../syntax';
 import { reachingValue } from '../../values';
 import type { FileFacts } from '../../facts';
 import { nodeRange, type RuleContext, type RuleReport } from '../rule';
-import { receiverType } from './rustValueTypes';
+import { pathQualifier, receiverType } from './rustValueTypes';
 import { boundedByTimer, functionDefinitions, raceFix, timeoutHelpers } from './shared';
 
 /**
@@ -168,17 +168,12 @@ function inModule(path: ModulePath, imported: readonly ImportedModule[]): Import
 function ownReturnType(
   ctx: RuleContext,
   c: Callee,
-  receiver: string | undefined,
+  receiver: () => string | undefined,
 ): { returns: string; owner?: string } | undefined {
-  const segments = c.path.split('::').map((s) => s.trim().replace(/<[\s\S]*$/, ''));
-  const owner = c.receiver ? receiver : segments.length > 1 ? segments.at(-2) : undefined;
+  const owner = c.receiver ? receiver() : pathQualifier(c);
   if (c.receiver && !owner) return undefined;
   const found = functionDefinitions(ctx, c.name).flatMap((fn) => {
-    const body = parentOf(fn);
-    const holder = body?.type === 'declaration_list' ? parentOf(body) : undefined;
-    const implType =
-      holder?.type === 'impl_item' ? holder.childForFieldName('type')?.text.replace(/<[\s\S]*$/, '') : undefined;
-    const returns = fn.childForFieldName('return_type')?.text.replace(/\s+/g, ' ');
+    const { owner: implType, returns } = rustFnSignature(fn);
     return returns && implType === owner ? [{ returns, ...(owner ? { owner } : {}) }] : [];
   });
   return found.length === 1 ? found[0] : undefined;
@@ -210,6 +205,8 @@ function rustTarget(
   const expand = (segments: readonly string[]) => expandPath(segments, refs, own);
   if (c.receiver) {
     if (/^(?:self|Self)$/.test(c.receiver.text)) return undefined;
+    // Only a method some imported summary names can be a wait: no type is worked out for the others.
+    if (!imported.some((module) => module.summaries.some((s) => s.name === c.name))) return undefined;
     // Where the receiver came from names its type: the method of that type, or none.
     const type = receiverType(c.receiver, (inner, innerReceiver) => {
       const summary = rustTarget(inner, ctx, imported, depth + 1)?.summary;

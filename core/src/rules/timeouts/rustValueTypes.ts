@@ -74,9 +74,13 @@ function elementOf(text: string | undefined): string | undefined {
 
 /**
  * The declared return type of the function a call runs, and the type `Self` stands for there: from an imported
- * function's summary, or from the file's own `fn`. `receiver` is the type the method's receiver holds, if known.
+ * function's summary, or from the file's own `fn`. `receiver` works out the type the method's receiver holds, if
+ * known; only a lookup that needs it pays for it.
  */
-export type ReturnTypeOf = (c: Callee, receiver: string | undefined) => { returns: string; owner?: string } | undefined;
+export type ReturnTypeOf = (
+  c: Callee,
+  receiver: () => string | undefined,
+) => { returns: string; owner?: string } | undefined;
 
 /**
  * The name of the type `receiver` holds (`Collection`, `Item`), when where it came from says; undefined when
@@ -110,18 +114,20 @@ function typeOf(node: Node, returnTypeOf: ReturnTypeOf, depth: number): string |
   if (value.type !== 'call_expression') return undefined;
   const c = callee(value);
   if (!c) return undefined;
-  if (c.receiver && value.childForFieldName('function')?.type === 'field_expression') {
-    if (ELEMENT_ACCESS.test(c.name)) return elementOf(typeOf(c.receiver, returnTypeOf, depth + 1));
-    if (ITERATORS.test(c.name)) return typeOf(c.receiver, returnTypeOf, depth + 1);
+  const receiver = value.childForFieldName('function')?.type === 'field_expression' ? c.receiver : undefined;
+  if (receiver) {
+    if (ELEMENT_ACCESS.test(c.name)) return elementOf(typeOf(receiver, returnTypeOf, depth + 1));
+    if (ITERATORS.test(c.name)) return typeOf(receiver, returnTypeOf, depth + 1);
   }
-  const method = c.receiver && value.childForFieldName('function')?.type === 'field_expression';
-  const declared = returnTypeOf(
-    c,
-    method && c.receiver ? typeName(typeOf(c.receiver, returnTypeOf, depth + 1)) : undefined,
-  );
+  const declared = returnTypeOf(c, () => (receiver ? typeName(typeOf(receiver, returnTypeOf, depth + 1)) : undefined));
   if (declared) return declared.owner ? declared.returns.replace(/\bSelf\b/g, declared.owner) : declared.returns;
   // `Type::new(…)` with no summary of its own: the type it is named on.
-  const segments = c.path.split('::').map((s) => s.trim().replace(/<[\s\S]*$/, ''));
-  const type = segments.at(-2);
+  const type = pathQualifier(c);
   return !c.receiver && type && /^[A-Z]/.test(type) && CONSTRUCTORS.test(c.name) ? type : undefined;
+}
+
+/** What a path call is named on, without generics: `Collection` for `a::Collection::new(…)`. */
+export function pathQualifier(c: Callee): string | undefined {
+  const segments = c.path.split('::').map((s) => s.trim().replace(/<[\s\S]*$/, ''));
+  return segments.length > 1 ? segments.at(-2) : undefined;
 }
